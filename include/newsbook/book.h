@@ -1,0 +1,67 @@
+/* A book: documents grouped into sections, with book-level metadata, a cover
+ * and the resource set their images were resolved in. Writers take a book;
+ * a single article is a book of one untitled section with one document. */
+#ifndef NEWSBOOK_BOOK_H
+#define NEWSBOOK_BOOK_H
+
+#include <stddef.h>
+
+#include "doc.h"
+#include "export.h"
+#include "resource.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct nb_book nb_book;
+
+/** A new empty book. Free with nb_book_free(). NULL on out of memory. */
+NB_EXPORT nb_book *nb_book_new(void);
+/** Free the book and every document it owns. Does not free the resource
+ * set (borrowed). NULL is fine. */
+NB_EXPORT void nb_book_free(nb_book *book);
+
+/** Book metadata by key: "title", "author", "lang", "date" (ISO), "id",
+ * "subject", "description", "publisher". Copies; NULL removes. 1 or 0. */
+NB_EXPORT int nb_book_set_meta(nb_book *book, const char *key,
+                               const char *value);
+NB_EXPORT const char *nb_book_get_meta(const nb_book *book, const char *key);
+
+/** Start a new section; later documents go into it. @p title may be NULL
+ * (an untitled section: its documents are top-level chapters). 1 or 0. */
+NB_EXPORT int nb_book_add_section(nb_book *book, const char *title);
+/** Append @p doc to the last section (creating an untitled one when there
+ * is none); the book takes ownership. 1, or 0 on out of memory (then the
+ * caller still owns @p doc). */
+NB_EXPORT int nb_book_add_doc(nb_book *book, nb_doc *doc);
+
+NB_EXPORT size_t nb_book_section_count(const nb_book *book);
+/** Title of section @p i, or NULL for an untitled one. Borrowed. */
+NB_EXPORT const char *nb_book_section_title(const nb_book *book, size_t i);
+NB_EXPORT size_t nb_book_section_doc_count(const nb_book *book, size_t i);
+NB_EXPORT nb_doc *nb_book_section_doc(const nb_book *book, size_t i,
+                                      size_t j);
+/** All documents in reading order. */
+NB_EXPORT size_t nb_book_doc_count(const nb_book *book);
+NB_EXPORT nb_doc *nb_book_doc(const nb_book *book, size_t k);
+/** 1 when any section has a title (writers then nest section → article). */
+NB_EXPORT int nb_book_has_sections(const nb_book *book);
+
+/** The cover image (borrowed from the resource set), or NULL for none. */
+NB_EXPORT void nb_book_set_cover(nb_book *book, const nb_resource *cover);
+NB_EXPORT const nb_resource *nb_book_get_cover(const nb_book *book);
+/** The resource set images were resolved in (borrowed; may be NULL). */
+NB_EXPORT void nb_book_set_resources(nb_book *book, nb_resources *set);
+NB_EXPORT nb_resources *nb_book_get_resources(const nb_book *book);
+
+/** Fill in what the caller did not set: title (the first document's),
+ * author, lang (the first document's, else guessed from its text), date
+ * (the newest document's, or SOURCE_DATE_EPOCH), and a stable "id" derived
+ * from the content of every document. Call once before writing. */
+NB_EXPORT void nb_book_finish(nb_book *book);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,80 @@
+/* Readers: bytes in some input format to nb_doc. A reader knows nothing of
+ * writers. */
+#ifndef NEWSBOOK_READER_H
+#define NEWSBOOK_READER_H
+
+#include <stddef.h>
+
+#include "doc.h"
+#include "error.h"
+#include "export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Limits and defaults for readers. Zero means the default. */
+typedef struct nb_read_options {
+  int abi_version;        /**< NB_READ_ABI_VERSION */
+  size_t max_input_bytes; /**< default 64 MiB */
+  int max_depth;          /**< element nesting kept, default 256: deeper
+                               structure is flattened, its text kept */
+} nb_read_options;
+
+#define NB_READ_ABI_VERSION 1
+
+/** Read an article: YAML front matter (optional) and an HTML or Markdown
+ * body (detected). @p path names the input for messages and relative image
+ * paths (may be NULL); @p data need not be NUL-terminated. Invalid UTF-8 is
+ * repaired (U+FFFD) with a warning. The title falls back to the file name.
+ * Returns a new document the caller frees, or NULL with @p err filled. */
+NB_EXPORT nb_doc *nb_read_article(const char *path, const char *data,
+                                  size_t len, const nb_read_options *opts,
+                                  const nb_diag *diag, nb_error *err);
+
+/** Read an HTML document or fragment (libxml2, recovering, no network, no
+ * entity expansion). */
+NB_EXPORT nb_doc *nb_read_html(const char *path, const char *data,
+                               size_t len, const nb_read_options *opts,
+                               const nb_diag *diag, nb_error *err);
+
+/** Read a Markdown body (md4c, tables and strikethrough). */
+NB_EXPORT nb_doc *nb_read_markdown(const char *path, const char *data,
+                                   size_t len, const nb_read_options *opts,
+                                   const nb_diag *diag, nb_error *err);
+
+/** Parse YAML front matter @p yaml into @p doc's metadata. Never fails on
+ * bad YAML: falls back to a line-wise reading, with a warning. */
+NB_EXPORT int nb_read_front_matter(nb_doc *doc, const char *path,
+                                   const char *yaml, size_t len,
+                                   const nb_diag *diag);
+
+/** Called once per article of a feed; takes ownership of @p doc. Return 0
+ * to go on, non-zero to stop. */
+typedef int (*nb_feed_item_fn)(void *userdata, nb_doc *doc);
+
+/** Read an RSS 2.0 or Atom feed; each item becomes a document handed to
+ * @p fn. Returns the number of items, or a negative nb_code. */
+NB_EXPORT int nb_read_feed(const char *path, const char *data, size_t len,
+                           const nb_read_options *opts, const nb_diag *diag,
+                           nb_feed_item_fn fn, void *userdata,
+                           nb_error *err);
+
+/** 1 when @p data looks like an RSS or Atom feed. */
+NB_EXPORT int nb_is_feed(const char *data, size_t len);
+
+/** The reader table, as pandoc's Readers.hs. */
+typedef nb_doc *(*nb_reader_fn)(const char *path, const char *data,
+                                size_t len, const nb_read_options *opts,
+                                const nb_diag *diag, nb_error *err);
+typedef struct nb_reader {
+  const char *name;
+  nb_reader_fn read;
+} nb_reader;
+/** NULL-terminated table {"article", "html", "markdown"}. */
+NB_EXPORT const nb_reader *nb_readers(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

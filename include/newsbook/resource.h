@@ -1,0 +1,155 @@
+/* Resources: every image an article refers to, resolved to bytes once.
+ *
+ * One resolver turns a reference (img src, srcset candidate, headimg, a
+ * Markdown image) into bytes and a media type sniffed from those bytes,
+ * trying in order: data: URI; a path relative to the article, confined to
+ * the input root; the offline mirror (wget --mirror layout, HOST/PATH[?Q]);
+ * the content-addressed cache; the network (libcurl, http/https only).
+ *
+ * An nb_resources set owns every nb_resource it hands out; identical bytes
+ * are stored once (same id). Resources are freed with the set. */
+#ifndef NEWSBOOK_RESOURCE_H
+#define NEWSBOOK_RESOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "doc.h"
+#include "error.h"
+#include "export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum nb_res_status {
+  NB_RES_PENDING = 0,
+  NB_RES_OK,       /**< bytes available */
+  NB_RES_MISSING,  /**< not found anywhere we looked (or offline) */
+  NB_RES_BROKEN,   /**< bytes found but not a decodable image */
+  NB_RES_REFUSED,  /**< refused by policy: file://, private address, escape */
+  NB_RES_TOO_LARGE /**< over the byte or pixel cap */
+} nb_res_status;
+
+/** A resolved image. Read-only to writers. */
+typedef struct nb_resource {
+  const char *url;        /**< the reference as written (first seen) */
+  nb_res_status status;
+  const char *reason;     /**< why not OK: one line, or NULL */
+  const char *origin;     /**< "data", "file", "mirror", "cache", "network" */
+  const unsigned char *data; /**< bytes to embed (after any conversion) */
+  size_t size;
+  const char *media_type; /**< "image/jpeg", "image/png", "image/gif",
+                               "image/webp", "image/svg+xml" */
+  const char *ext;        /**< "jpg", "png", "gif", "webp", "svg" */
+  int width, height;      /**< pixels (0 when unknown, e.g. SVG) */
+  int jpeg_components;    /**< JPEG only: 1 grey, 3 RGB (4 CMYK is converted
+                               before it gets here) */
+  char id[40];            /**< "img-" + hash of the bytes: stable, unique
+                               per content; also the EPUB file stem */
+  int uses;               /**< how many references resolved to it */
+} nb_resource;
+
+/** Resolver and image policy. Zero means "the default" for every number. */
+typedef struct nb_resolve_options {
+  int abi_version;          /**< NB_RESOLVE_ABI_VERSION */
+  const char *mirror_dir;   /**< offline mirror root, or NULL */
+  const char *cache_dir;    /**< NULL: $XDG_CACHE_HOME/newsbook; "" none */
+  const char *root_dir;     /**< local paths must stay inside (NULL: the
+                                 article's own directory) */
+  int offline;              /**< 1: never use the network */
+  int allow_private;        /**< 1: allow loopback/private/link-local */
+  size_t max_bytes;         /**< per download, default 20 MiB */
+  int64_t max_pixels;       /**< default 50,000,000 */
+  int connect_timeout_s;    /**< default 10 */
+  int timeout_s;            /**< total per download, default 30 */
+  int max_parallel;         /**< concurrent downloads, default 8 */
+  int webp_keep;            /**< 1: keep WebP in EPUB (else PNG/JPEG) */
+  int max_image_width;      /**< downscale wider images (0: never) */
+} nb_resolve_options;
+
+#define NB_RESOLVE_ABI_VERSION 1
+
+typedef struct nb_resources nb_resources;
+
+/** A new empty set. @p opts and @p diag are copied / borrowed for the set's
+ * lifetime (diag must outlive it). NULL on out of memory. */
+NB_EXPORT nb_resources *nb_resources_new(const nb_resolve_options *opts,
+                                         const nb_diag *diag);
+/** Free the set and every resource in it. NULL is fine. */
+NB_EXPORT void nb_resources_free(nb_resources *set);
+
+/** Resolve every IMAGE node of @p doc and its "headimg" (kept as the lead
+ * image), fetching what is remote in parallel, and set each node's
+ * resource. Failures are warnings (with the URL and the reason) and leave
+ * the node's resource NULL or not OK: writers then draw a placeholder.
+ * Returns 0, or a negative nb_code only for a system failure. */
+NB_EXPORT int nb_resources_resolve_doc(nb_resources *set, nb_doc *doc,
+                                       nb_error *err);
+
+/** Resolve one reference made from the article at @p base_path (may be
+ * NULL). Returns the resource (owned by the set; check status), or NULL on
+ * out of memory. Blocking. */
+NB_EXPORT const nb_resource *nb_resources_get(nb_resources *set,
+                                              const char *ref,
+                                              const char *base_path,
+                                              const char *referer);
+
+/** Add bytes made by the caller (a generated cover). The set copies them.
+ * Returns the resource or NULL. */
+NB_EXPORT const nb_resource *nb_resources_add_bytes(nb_resources *set,
+                                                    const char *name,
+                                                    const void *data,
+                                                    size_t size);
+
+/** Every resource in the order first seen (for reports and manifests). */
+NB_EXPORT size_t nb_resources_count(const nb_resources *set);
+NB_EXPORT const nb_resource *nb_resources_at(const nb_resources *set,
+                                             size_t i);
+
+/** The lead image resolved for @p doc's "headimg", or NULL. */
+NB_EXPORT const nb_resource *nb_resources_lead(const nb_resources *set,
+                                               const nb_doc *doc);
+
+/** Name of a status ("ok", "missing", ...). Static. */
+NB_EXPORT const char *nb_res_status_name(nb_res_status status);
+
+/* ## Images */
+
+/** Decoded pixels in Cairo's ARGB32 layout: native-endian 32-bit,
+ * premultiplied alpha, @p stride bytes per row. */
+typedef struct nb_pixmap {
+  int width, height, stride;
+  int has_alpha;
+  unsigned char *pixels; /**< malloc'd; free with nb_pixmap_free() */
+} nb_pixmap;
+
+/** Sniff a media type from the first bytes ("image/png"...), or NULL. */
+NB_EXPORT const char *nb_image_sniff(const void *data, size_t size);
+
+/** Read width and height without decoding. 1 on success, 0 if unknown. */
+NB_EXPORT int nb_image_size(const void *data, size_t size, int *width,
+                            int *height);
+
+/** Decode JPEG (incl. progressive, grey, CMYK/YCCK), PNG (all kinds), GIF
+ * (first frame) or WebP into @p out. Refuses images over @p max_pixels
+ * (0: default 50 MP) before allocating. A truncated image keeps what
+ * decoded and reports it in @p err with NB_OK... see the implementation.
+ * Returns 0 or a negative nb_code. */
+NB_EXPORT int nb_image_decode(const void *data, size_t size,
+                              int64_t max_pixels, nb_pixmap *out,
+                              nb_error *err);
+NB_EXPORT void nb_pixmap_free(nb_pixmap *pm);
+
+/** Encode @p pm as PNG / JPEG (quality 1..100) into a malloc'd buffer the
+ * caller frees. 0 or a negative nb_code. */
+NB_EXPORT int nb_image_encode_png(const nb_pixmap *pm, unsigned char **out,
+                                  size_t *size, nb_error *err);
+NB_EXPORT int nb_image_encode_jpeg(const nb_pixmap *pm, int quality,
+                                   unsigned char **out, size_t *size,
+                                   nb_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

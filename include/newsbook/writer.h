@@ -1,0 +1,61 @@
+/* Writers: a book to an output file. A writer knows nothing of readers.
+ * Every writer writes to a temporary file beside the destination and
+ * renames it into place only when complete. */
+#ifndef NEWSBOOK_WRITER_H
+#define NEWSBOOK_WRITER_H
+
+#include "book.h"
+#include "error.h"
+#include "export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct nb_write_options {
+  int abi_version;        /**< NB_WRITE_ABI_VERSION */
+  const char *style_path; /**< theme CSS file; NULL: the default theme */
+  const char *cover_mode; /**< NULL/"auto": given or lead or generated;
+                               "none": no cover */
+  /* PDF */
+  const char *page_size;  /**< "A4" (default), "A5", "B5", "Letter",
+                               "WxHmm" */
+  const char *margin;     /**< CSS-like "20mm" or "20mm 15mm"; NULL: the
+                               theme's @page */
+  int duplex;             /**< mirror inner/outer margins */
+  int image_dpi;          /**< downsample above this, default 300 */
+} nb_write_options;
+
+#define NB_WRITE_ABI_VERSION 1
+
+/** Write @p book as EPUB 3 (with NCX) to @p path. 0 or a negative nb_code
+ * with @p err filled; @p path is untouched on failure. */
+NB_EXPORT int nb_write_epub(const nb_book *book,
+                            const nb_write_options *opts, const char *path,
+                            const nb_diag *diag, nb_error *err);
+
+/** Write @p book as a paginated PDF to @p path. 0 or a negative nb_code. */
+NB_EXPORT int nb_write_pdf(const nb_book *book, const nb_write_options *opts,
+                           const char *path, const nb_diag *diag,
+                           nb_error *err);
+
+/** Write the first document of @p book as an indented tree dump (the
+ * `--to tree` format tests compare against). 0 or a negative nb_code. */
+NB_EXPORT int nb_write_tree(const nb_book *book,
+                            const nb_write_options *opts, const char *path,
+                            const nb_diag *diag, nb_error *err);
+
+typedef int (*nb_writer_fn)(const nb_book *book,
+                            const nb_write_options *opts, const char *path,
+                            const nb_diag *diag, nb_error *err);
+typedef struct nb_writer {
+  const char *name; /**< "epub", "pdf", "tree" */
+  nb_writer_fn write;
+} nb_writer;
+/** NULL-terminated writer table. */
+NB_EXPORT const nb_writer *nb_writers(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,136 @@
+/* Documents: arena, metadata, categories, authors. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/node.h"
+
+nb_doc *nb_doc_new(void) {
+  nb_doc *doc = calloc(1, sizeof *doc);
+  if (!doc)
+    return NULL;
+  doc->root = nb_node_new(doc, NB_NODE_DOCUMENT);
+  if (!doc->root) {
+    free(doc);
+    return NULL;
+  }
+  return doc;
+}
+
+void nb_doc_free(nb_doc *doc) {
+  if (!doc)
+    return;
+  free(doc->meta_keys.items);
+  free(doc->meta_values.items);
+  free(doc->categories.items);
+  free(doc->authors.items);
+  nb_arena_free(&doc->arena);
+  free(doc);
+}
+
+nb_node *nb_doc_root(const nb_doc *doc) { return doc->root; }
+
+void *nb_doc_alloc(nb_doc *doc, size_t size) {
+  return nb_arena_alloc(&doc->arena, size);
+}
+
+char *nb_doc_strndup(nb_doc *doc, const char *s, size_t len) {
+  char *r;
+  if (!s)
+    return NULL;
+  if (len == (size_t)-1)
+    len = strlen(s);
+  if (len == (size_t)-1)
+    return NULL;
+  r = nb_arena_alloc(&doc->arena, len + 1);
+  if (!r)
+    return NULL;
+  memcpy(r, s, len);
+  r[len] = '\0';
+  return r;
+}
+
+static int S_list_push(nb_strlist *l, char *s) {
+  if (l->count == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 8;
+    char **p = realloc(l->items, cap * sizeof *p);
+    if (!p)
+      return 0;
+    l->items = p;
+    l->cap = cap;
+  }
+  l->items[l->count++] = s;
+  return 1;
+}
+
+int nb_doc_set_meta(nb_doc *doc, const char *key, const char *value) {
+  size_t i;
+  char *v = NULL, *k;
+  if (value && !(v = nb_doc_strndup(doc, value, (size_t)-1)))
+    return 0;
+  for (i = 0; i < doc->meta_keys.count; i++) {
+    if (strcmp(doc->meta_keys.items[i], key) == 0) {
+      if (v) {
+        doc->meta_values.items[i] = v;
+      } else {
+        memmove(doc->meta_keys.items + i, doc->meta_keys.items + i + 1,
+                (doc->meta_keys.count - i - 1) * sizeof(char *));
+        memmove(doc->meta_values.items + i, doc->meta_values.items + i + 1,
+                (doc->meta_values.count - i - 1) * sizeof(char *));
+        doc->meta_keys.count--;
+        doc->meta_values.count--;
+      }
+      return 1;
+    }
+  }
+  if (!v)
+    return 1;
+  k = nb_doc_strndup(doc, key, (size_t)-1);
+  if (!k || !S_list_push(&doc->meta_keys, k))
+    return 0;
+  if (!S_list_push(&doc->meta_values, v)) {
+    doc->meta_keys.count--;
+    return 0;
+  }
+  return 1;
+}
+
+const char *nb_doc_get_meta(const nb_doc *doc, const char *key) {
+  size_t i;
+  for (i = 0; i < doc->meta_keys.count; i++)
+    if (strcmp(doc->meta_keys.items[i], key) == 0)
+      return doc->meta_values.items[i];
+  return NULL;
+}
+
+size_t nb_doc_meta_count(const nb_doc *doc) { return doc->meta_keys.count; }
+const char *nb_doc_meta_key(const nb_doc *doc, size_t i) {
+  return i < doc->meta_keys.count ? doc->meta_keys.items[i] : NULL;
+}
+const char *nb_doc_meta_value(const nb_doc *doc, size_t i) {
+  return i < doc->meta_values.count ? doc->meta_values.items[i] : NULL;
+}
+
+int nb_doc_add_category(nb_doc *doc, const char *name) {
+  char *s = nb_doc_strndup(doc, name, (size_t)-1);
+  return s && S_list_push(&doc->categories, s);
+}
+size_t nb_doc_category_count(const nb_doc *doc) { return doc->categories.count; }
+const char *nb_doc_category(const nb_doc *doc, size_t i) {
+  return i < doc->categories.count ? doc->categories.items[i] : NULL;
+}
+
+int nb_doc_add_author(nb_doc *doc, const char *name) {
+  char *s = nb_doc_strndup(doc, name, (size_t)-1);
+  if (!s || !S_list_push(&doc->authors, s))
+    return 0;
+  if (doc->authors.count == 1)
+    return nb_doc_set_meta(doc, "author", s);
+  return 1;
+}
+size_t nb_doc_author_count(const nb_doc *doc) { return doc->authors.count; }
+const char *nb_doc_author(const nb_doc *doc, size_t i) {
+  return i < doc->authors.count ? doc->authors.items[i] : NULL;
+}
+
+void nb_doc_set_date(nb_doc *doc, nb_date date) { doc->date = date; }
+nb_date nb_doc_get_date(const nb_doc *doc) { return doc->date; }

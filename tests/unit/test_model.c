@@ -1,0 +1,120 @@
+/* Model: containment, iteration order, literals, metadata, dates. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "newsbook/doc.h"
+
+static void test_containment(void **state) {
+  nb_doc *doc = nb_doc_new();
+  nb_node *p = nb_node_new(doc, NB_NODE_PARAGRAPH);
+  nb_node *t = nb_node_new(doc, NB_NODE_TEXT);
+  nb_node *l = nb_node_new(doc, NB_NODE_LIST);
+  (void)state;
+  assert_int_equal(nb_node_append_child(nb_doc_root(doc), p), 1);
+  assert_int_equal(nb_node_append_child(p, t), 1);
+  assert_int_equal(nb_node_append_child(p, l), 0);     /* block in inline */
+  assert_int_equal(nb_node_append_child(t, p), 0);     /* leaf / cycle */
+  assert_int_equal(nb_node_append_child(l, p), 0);     /* list holds items */
+  assert_ptr_equal(nb_node_parent(t), p);
+  nb_doc_free(doc);
+}
+
+static void test_iterator_deep(void **state) {
+  nb_doc *doc = nb_doc_new();
+  nb_node *parent = nb_doc_root(doc), *q;
+  nb_iter *it;
+  int i, enters = 0, exits = 0;
+  nb_event ev;
+  (void)state;
+  /* 100,000 nested quotes must not need a stack. */
+  for (i = 0; i < 100000; i++) {
+    q = nb_node_new(doc, NB_NODE_BLOCKQUOTE);
+    assert_int_equal(nb_node_append_child(parent, q), 1);
+    parent = q;
+  }
+  it = nb_iter_new(nb_doc_root(doc));
+  while ((ev = nb_iter_next(it)) != NB_EVENT_DONE) {
+    if (ev == NB_EVENT_ENTER)
+      enters++;
+    else
+      exits++;
+  }
+  assert_int_equal(enters, 100001);
+  assert_int_equal(exits, 100001);
+  nb_iter_free(it);
+  nb_doc_free(doc);
+}
+
+static void test_literal_append(void **state) {
+  nb_doc *doc = nb_doc_new();
+  nb_node *t = nb_node_new(doc, NB_NODE_TEXT);
+  int i;
+  (void)state;
+  for (i = 0; i < 1000; i++)
+    assert_int_equal(nb_node_append_literal(t, "ab", 2), 1);
+  assert_int_equal(nb_node_get_literal_len(t), 2000);
+  assert_int_equal(strncmp(nb_node_get_literal(t), "abab", 4), 0);
+  nb_doc_free(doc);
+}
+
+static void test_meta(void **state) {
+  nb_doc *doc = nb_doc_new();
+  (void)state;
+  nb_doc_set_meta(doc, "title", "国内GPU");
+  nb_doc_set_meta(doc, "title", "again");
+  assert_string_equal(nb_doc_get_meta(doc, "title"), "again");
+  nb_doc_add_author(doc, "财联社");
+  assert_string_equal(nb_doc_get_meta(doc, "author"), "财联社");
+  nb_doc_set_meta(doc, "title", NULL);
+  assert_null(nb_doc_get_meta(doc, "title"));
+  nb_doc_free(doc);
+}
+
+static void test_dates(void **state) {
+  char buf[64];
+  nb_date d;
+  (void)state;
+  d = nb_date_parse("Wed, 10 Aug 2022 12:38:31 GMT");
+  assert_true(d.valid);
+  assert_int_equal(d.utc, 1660135111);
+  assert_string_equal(nb_date_format_iso(d, buf, sizeof buf), "2022-08-10T12:38:31Z");
+  d = nb_date_parse("2022-08-10T20:38:31+08:00");
+  assert_true(d.valid);
+  assert_int_equal(d.utc, 1660135111);
+  assert_int_equal(d.tz_minutes, 480);
+  assert_string_equal(nb_date_format_iso(d, buf, sizeof buf), "2022-08-10T20:38:31+08:00");
+  d = nb_date_parse("2022-08-10 12:38:31");
+  assert_true(d.valid);
+  assert_int_equal(d.utc, 1660135111);
+  d = nb_date_parse("2022-08-10");
+  assert_true(d.valid);
+  assert_false(d.has_time);
+  d = nb_date_parse("Tue, 1 Mar 2022 08:00:00 +0800");
+  assert_true(d.valid);
+  assert_int_equal(d.tz_minutes, 480);
+  assert_false(nb_date_parse("Invalid Date").valid);
+  assert_false(nb_date_parse("").valid);
+}
+
+static void test_lang(void **state) {
+  const char *zh = "国内GPU芯片群雄逐鹿：壁仞携首款产品面世";
+  const char *ja = "日向坂46のメンバーが登場";
+  (void)state;
+  assert_string_equal(nb_text_guess_lang(zh, strlen(zh)), "zh-CN");
+  assert_string_equal(nb_text_guess_lang(ja, strlen(ja)), "ja");
+  assert_string_equal(nb_text_guess_lang("Hello world", 11), "en");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_containment), cmocka_unit_test(test_iterator_deep),
+      cmocka_unit_test(test_literal_append), cmocka_unit_test(test_meta),
+      cmocka_unit_test(test_dates), cmocka_unit_test(test_lang)};
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
