@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "doc.h"
+#include "error.h"
 #include "export.h"
 #include "resource.h"
 
@@ -60,6 +61,51 @@ NB_EXPORT nb_resources *nb_book_get_resources(const nb_book *book);
  * (the newest document's, or SOURCE_DATE_EPOCH), and a stable "id" derived
  * from the content of every document. Call once before writing. */
 NB_EXPORT void nb_book_finish(nb_book *book);
+
+
+/* ## Assembling a book from many documents */
+
+typedef enum nb_order {
+  NB_ORDER_INPUT = 0, /**< as given */
+  NB_ORDER_NEWEST,    /**< newest first (undated last) */
+  NB_ORDER_OLDEST     /**< oldest first (undated last) */
+} nb_order;
+
+typedef enum nb_group_by {
+  NB_GROUP_AUTO = 0, /**< sub-category below --category, else none */
+  NB_GROUP_NONE,
+  NB_GROUP_CATEGORY, /**< the most specific category (or the one below
+                          the selected category) */
+  NB_GROUP_DAY,
+  NB_GROUP_MONTH
+} nb_group_by;
+
+typedef struct nb_select_options {
+  int abi_version;      /**< NB_SELECT_ABI_VERSION */
+  const char *category; /**< keep documents with this category at any
+                             level, or a path "金融/财联社"; NULL: all */
+  nb_date since, until; /**< inclusive bounds when valid */
+  long limit;           /**< keep at most this many (after ordering); 0 all */
+  nb_order order;
+  nb_group_by group_by;
+  int dedupe;           /**< drop repeats: same source URL, or same title
+                             and date */
+} nb_select_options;
+
+#define NB_SELECT_ABI_VERSION 1
+
+/** 1 when @p doc passes the category and date filters of @p opts. Cheap:
+ * only metadata is read, so it can run on front matter alone. */
+NB_EXPORT int nb_select_match(const nb_doc *doc,
+                              const nb_select_options *opts);
+
+/** Filter, dedupe, order, limit and group @p docs into @p book. Takes
+ * ownership of every document in @p docs (dropped ones are freed; the array
+ * itself stays the caller's). Returns the number of documents kept, or -1
+ * on out of memory. @p diag hears about dropped duplicates. */
+NB_EXPORT long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
+                                const nb_select_options *opts,
+                                const nb_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -111,6 +111,11 @@ NB_EXPORT const nb_resource *nb_resources_at(const nb_resources *set,
 NB_EXPORT const nb_resource *nb_resources_lead(const nb_resources *set,
                                                const nb_doc *doc);
 
+/** A malloc'd JSON array describing every distinct reference: url, status,
+ * reason, origin, media_type, width, height, bytes, id, uses. The caller
+ * frees it. NULL on out of memory. */
+NB_EXPORT char *nb_resources_report_json(const nb_resources *set);
+
 /** Name of a status ("ok", "missing", ...). Static. */
 NB_EXPORT const char *nb_res_status_name(nb_res_status status);
 

@@ -1,2 +1,342 @@
-/* placeholder, replaced by the CLI */
-int main(void) { return 0; }
+/* newsbook's entry point: parse the command line, run, map to exit codes
+ * (0 success, 1 conversion failed, 2 usage error). */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+int nb_cli_build(int argc, char **argv);
+
+static const char S_usage[] =
+    "Usage: newsbook [OPTIONS] INPUT... -o OUTPUT\n"
+    "       newsbook build RECIPE.yaml\n"
+    "\n"
+    "Turn news articles into an EPUB or a print-ready PDF.\n"
+    "\n"
+    "INPUT is an article (.md/.markdown with YAML front matter, body in HTML or\n"
+    "Markdown), an .html file, an RSS/Atom feed, a directory (every article\n"
+    "below it), or - for standard input. Several inputs make one book, one\n"
+    "chapter per article. The format follows OUTPUT's extension, or --to.\n"
+    "\n"
+    "Examples:\n"
+    "  newsbook article.md -o article.epub\n"
+    "  newsbook article.md --mirror mirror/ --offline -o article.pdf\n"
+    "  newsbook archive/ --category 财联社 --since 2022-08-01 -o week.epub\n"
+    "  newsbook archive/ --category 金融/财联社 --group-by day --page-size B5 -o book.pdf\n"
+    "\n"
+    "Output:\n"
+    "  -o, --output FILE        where to write (required)\n"
+    "  -t, --to FORMAT          epub, pdf or tree (a debug dump of the model)\n"
+    "      --title TEXT         book title (default: the first article's)\n"
+    "      --author TEXT        book author\n"
+    "      --lang TAG           book language, e.g. zh-CN (default: detected)\n"
+    "      --metadata KEY=VALUE set any metadata (repeatable)\n"
+    "      --style NAME|FILE    theme: a name from styles/ or a CSS file\n"
+    "      --cover FILE|none    cover image (default: the lead image, or one\n"
+    "                           generated for multi-article books)\n"
+    "\n"
+    "Images:\n"
+    "      --mirror DIR         resolve http(s) images from an offline mirror in\n"
+    "                           wget --mirror layout (HOST/PATH[?QUERY])\n"
+    "      --offline            never use the network\n"
+    "      --cache DIR          image cache (default $XDG_CACHE_HOME/newsbook)\n"
+    "      --no-cache           do not read or write the cache\n"
+    "      --allow-private      allow downloads from loopback/private addresses\n"
+    "      --max-download BYTES per-image download cap (default 20 MiB)\n"
+    "      --max-image-pixels N refuse larger images (default 50000000)\n"
+    "      --timeout SECONDS    per-download time limit (default 30)\n"
+    "      --webp keep|convert  keep WebP in EPUBs, or convert (default)\n"
+    "      --max-image-width N  downscale wider images in EPUBs\n"
+    "      --report FILE.json   list every image's outcome and every warning\n"
+    "\n"
+    "PDF:\n"
+    "      --page-size SIZE     A4 (default), A5, B5, Letter or WxHmm\n"
+    "      --margin M           e.g. 20mm or \"20mm 15mm\" (default: the theme's)\n"
+    "      --duplex             mirror inner and outer margins\n"
+    "      --image-dpi N        downsample images above N dpi (default 300)\n"
+    "\n"
+    "Books from archives:\n"
+    "      --category NAME      keep articles in this category (any level) or\n"
+    "                           path (金融/财联社)\n"
+    "      --since DATE         keep articles from DATE (YYYY-MM-DD) on\n"
+    "      --until DATE         keep articles up to DATE\n"
+    "      --limit N            at most N articles\n"
+    "      --order ORDER        newest (default for selections), oldest, input\n"
+    "      --group-by KEY       category, day, month or none: sections\n"
+    "      --strict             exit 1 if any article could not be read\n"
+    "  -j, --jobs N             worker threads (default: the number of cores)\n"
+    "\n"
+    "Limits:\n"
+    "      --max-input-bytes N  refuse larger input files (default 64 MiB)\n"
+    "      --max-depth N        flatten markup nested deeper (default 256)\n"
+    "\n"
+    "General:\n"
+    "  -q, --quiet              print errors only\n"
+    "  -v, --verbose            print notes too\n"
+    "  -h, --help               show this help\n"
+    "      --version            show the version\n"
+    "\n"
+    "Exit status: 0 written, 1 conversion failed, 2 usage error.\n"
+    "Set SOURCE_DATE_EPOCH for reproducible dates; the same inputs always give\n"
+    "the same bytes. See newsbook(1).\n";
+
+enum {
+  OPT_TITLE = 256,
+  OPT_AUTHOR,
+  OPT_LANG,
+  OPT_METADATA,
+  OPT_STYLE,
+  OPT_COVER,
+  OPT_MIRROR,
+  OPT_OFFLINE,
+  OPT_CACHE,
+  OPT_NO_CACHE,
+  OPT_ALLOW_PRIVATE,
+  OPT_MAX_DOWNLOAD,
+  OPT_MAX_PIXELS,
+  OPT_TIMEOUT,
+  OPT_WEBP,
+  OPT_MAX_WIDTH,
+  OPT_REPORT,
+  OPT_PAGE_SIZE,
+  OPT_MARGIN,
+  OPT_DUPLEX,
+  OPT_IMAGE_DPI,
+  OPT_CATEGORY,
+  OPT_SINCE,
+  OPT_UNTIL,
+  OPT_LIMIT,
+  OPT_ORDER,
+  OPT_GROUP_BY,
+  OPT_STRICT,
+  OPT_MAX_INPUT,
+  OPT_MAX_DEPTH,
+  OPT_VERSION
+};
+
+static const struct option S_options[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"to", required_argument, NULL, 't'},
+    {"title", required_argument, NULL, OPT_TITLE},
+    {"author", required_argument, NULL, OPT_AUTHOR},
+    {"lang", required_argument, NULL, OPT_LANG},
+    {"metadata", required_argument, NULL, OPT_METADATA},
+    {"style", required_argument, NULL, OPT_STYLE},
+    {"cover", required_argument, NULL, OPT_COVER},
+    {"mirror", required_argument, NULL, OPT_MIRROR},
+    {"offline", no_argument, NULL, OPT_OFFLINE},
+    {"cache", required_argument, NULL, OPT_CACHE},
+    {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+    {"allow-private", no_argument, NULL, OPT_ALLOW_PRIVATE},
+    {"max-download", required_argument, NULL, OPT_MAX_DOWNLOAD},
+    {"max-image-pixels", required_argument, NULL, OPT_MAX_PIXELS},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"webp", required_argument, NULL, OPT_WEBP},
+    {"max-image-width", required_argument, NULL, OPT_MAX_WIDTH},
+    {"report", required_argument, NULL, OPT_REPORT},
+    {"page-size", required_argument, NULL, OPT_PAGE_SIZE},
+    {"margin", required_argument, NULL, OPT_MARGIN},
+    {"duplex", no_argument, NULL, OPT_DUPLEX},
+    {"image-dpi", required_argument, NULL, OPT_IMAGE_DPI},
+    {"category", required_argument, NULL, OPT_CATEGORY},
+    {"since", required_argument, NULL, OPT_SINCE},
+    {"until", required_argument, NULL, OPT_UNTIL},
+    {"limit", required_argument, NULL, OPT_LIMIT},
+    {"order", required_argument, NULL, OPT_ORDER},
+    {"group-by", required_argument, NULL, OPT_GROUP_BY},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"jobs", required_argument, NULL, 'j'},
+    {"max-input-bytes", required_argument, NULL, OPT_MAX_INPUT},
+    {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0}};
+
+static int S_usage_error(const char *fmt, const char *arg) {
+  fprintf(stderr, "newsbook: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nTry 'newsbook --help' for more information.\n");
+  return 2;
+}
+
+/* A non-negative integer with an optional K/M/G suffix (powers of 1024). */
+static int S_number(const char *s, long long max, long long *out) {
+  char *end;
+  long long v;
+  errno = 0;
+  v = strtoll(s, &end, 10);
+  if (errno || end == s || v < 0)
+    return 0;
+  if (*end == 'K' || *end == 'k')
+    v *= 1024, end++;
+  else if (*end == 'M' || *end == 'm')
+    v *= 1024 * 1024, end++;
+  else if (*end == 'G' || *end == 'g')
+    v *= 1024LL * 1024 * 1024, end++;
+  if (*end || v > max)
+    return 0;
+  *out = v;
+  return 1;
+}
+
+static const char *const S_enum_webp[] = {"keep", "convert", NULL};
+static const char *const S_enum_order[] = {"newest", "oldest", "input", NULL};
+static const char *const S_enum_group[] = {"category", "day", "month", "none",
+                                           NULL};
+static const char *const S_enum_to[] = {"epub", "pdf", "tree", NULL};
+
+static int S_one_of(const char *s, const char *const *set) {
+  for (; *set; set++)
+    if (strcmp(s, *set) == 0)
+      return 1;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  nb_cli cli;
+  nb_cli_diag diag;
+  int c, status;
+  long long n;
+
+  signal(SIGPIPE, SIG_IGN);
+  if (argc > 1 && strcmp(argv[1], "build") == 0)
+    return nb_cli_build(argc - 1, argv + 1);
+
+  memset(&cli, 0, sizeof cli);
+  cli.verbosity = 1;
+  cli.read.abi_version = NB_READ_ABI_VERSION;
+  cli.resolve.abi_version = NB_RESOLVE_ABI_VERSION;
+  cli.write.abi_version = NB_WRITE_ABI_VERSION;
+
+  while ((c = getopt_long(argc, argv, "o:t:j:qvh", S_options, NULL)) != -1) {
+    switch (c) {
+    case 'o': cli.output = optarg; break;
+    case 't':
+      if (!S_one_of(optarg, S_enum_to))
+        return S_usage_error("--to: '%s' is not one of epub, pdf, tree", optarg);
+      cli.to = optarg;
+      break;
+    case OPT_TITLE: cli.title = optarg; break;
+    case OPT_AUTHOR: cli.author = optarg; break;
+    case OPT_LANG: cli.lang = optarg; break;
+    case OPT_METADATA:
+      if (!strchr(optarg, '=') || optarg[0] == '=')
+        return S_usage_error("--metadata: '%s' is not KEY=VALUE", optarg);
+      nb_strvec_push(&cli.metadata, optarg);
+      break;
+    case OPT_STYLE: cli.style = optarg; break;
+    case OPT_COVER: cli.cover = optarg; break;
+    case OPT_MIRROR: cli.resolve.mirror_dir = optarg; break;
+    case OPT_OFFLINE: cli.resolve.offline = 1; break;
+    case OPT_CACHE: cli.resolve.cache_dir = optarg; break;
+    case OPT_NO_CACHE: cli.resolve.cache_dir = ""; break;
+    case OPT_ALLOW_PRIVATE: cli.resolve.allow_private = 1; break;
+    case OPT_MAX_DOWNLOAD:
+      if (!S_number(optarg, 1LL << 40, &n) || n == 0)
+        return S_usage_error("--max-download: '%s' is not a size in bytes", optarg);
+      cli.resolve.max_bytes = (size_t)n;
+      break;
+    case OPT_MAX_PIXELS:
+      if (!S_number(optarg, 1LL << 40, &n) || n == 0)
+        return S_usage_error("--max-image-pixels: '%s' is not a positive number", optarg);
+      cli.resolve.max_pixels = n;
+      break;
+    case OPT_TIMEOUT:
+      if (!S_number(optarg, 86400, &n) || n == 0)
+        return S_usage_error("--timeout: '%s' is not a number of seconds", optarg);
+      cli.resolve.timeout_s = (int)n;
+      if (cli.resolve.connect_timeout_s == 0 || cli.resolve.connect_timeout_s > n)
+        cli.resolve.connect_timeout_s = (int)n;
+      break;
+    case OPT_WEBP:
+      if (!S_one_of(optarg, S_enum_webp))
+        return S_usage_error("--webp: '%s' is not keep or convert", optarg);
+      cli.resolve.webp_keep = strcmp(optarg, "keep") == 0;
+      break;
+    case OPT_MAX_WIDTH:
+      if (!S_number(optarg, 100000, &n) || n == 0)
+        return S_usage_error("--max-image-width: '%s' is not a width in pixels", optarg);
+      cli.resolve.max_image_width = (int)n;
+      break;
+    case OPT_REPORT: cli.report = optarg; break;
+    case OPT_PAGE_SIZE: cli.write.page_size = optarg; break;
+    case OPT_MARGIN: cli.write.margin = optarg; break;
+    case OPT_DUPLEX: cli.write.duplex = 1; break;
+    case OPT_IMAGE_DPI:
+      if (!S_number(optarg, 10000, &n) || n < 10)
+        return S_usage_error("--image-dpi: '%s' is not a resolution (10..10000)", optarg);
+      cli.write.image_dpi = (int)n;
+      break;
+    case OPT_CATEGORY: cli.category = optarg; break;
+    case OPT_SINCE:
+      if (!nb_date_parse(optarg).valid)
+        return S_usage_error("--since: '%s' is not a date (YYYY-MM-DD)", optarg);
+      cli.since = optarg;
+      break;
+    case OPT_UNTIL:
+      if (!nb_date_parse(optarg).valid)
+        return S_usage_error("--until: '%s' is not a date (YYYY-MM-DD)", optarg);
+      cli.until = optarg;
+      break;
+    case OPT_LIMIT:
+      if (!S_number(optarg, LONG_MAX, &n) || n == 0)
+        return S_usage_error("--limit: '%s' is not a positive number", optarg);
+      cli.limit = (long)n;
+      break;
+    case OPT_ORDER:
+      if (!S_one_of(optarg, S_enum_order))
+        return S_usage_error("--order: '%s' is not newest, oldest or input", optarg);
+      cli.order = optarg;
+      break;
+    case OPT_GROUP_BY:
+      if (!S_one_of(optarg, S_enum_group))
+        return S_usage_error("--group-by: '%s' is not category, day, month or none", optarg);
+      cli.group_by = optarg;
+      break;
+    case OPT_STRICT: cli.strict = 1; break;
+    case 'j':
+      if (!S_number(optarg, 256, &n) || n == 0)
+        return S_usage_error("--jobs: '%s' is not a number from 1 to 256", optarg);
+      cli.jobs = (int)n;
+      break;
+    case OPT_MAX_INPUT:
+      if (!S_number(optarg, 1LL << 40, &n) || n == 0)
+        return S_usage_error("--max-input-bytes: '%s' is not a size", optarg);
+      cli.read.max_input_bytes = (size_t)n;
+      break;
+    case OPT_MAX_DEPTH:
+      if (!S_number(optarg, 100000, &n) || n == 0)
+        return S_usage_error("--max-depth: '%s' is not a positive number", optarg);
+      cli.read.max_depth = (int)n;
+      break;
+    case 'q': cli.verbosity = 0; break;
+    case 'v': cli.verbosity = 2; break;
+    case 'h': fputs(S_usage, stdout); return 0;
+    case OPT_VERSION: printf("newsbook %s\n", nb_version()); return 0;
+    default:
+      fprintf(stderr, "Try 'newsbook --help' for more information.\n");
+      return 2;
+    }
+  }
+  for (; optind < argc; optind++)
+    nb_strvec_push(&cli.inputs, argv[optind]);
+  if (cli.inputs.n == 0)
+    return S_usage_error("%s", "no INPUT given — name an article, a directory or -");
+  if (!cli.output) {
+    nb_strvec_free(&cli.inputs);
+    return S_usage_error("%s", "no output given — add -o FILE.epub or -o FILE.pdf");
+  }
+  nb_cli_diag_init(&diag, cli.verbosity);
+  status = nb_cli_convert(&cli, &diag);
+  nb_cli_diag_free(&diag);
+  nb_strvec_free(&cli.inputs);
+  nb_strvec_free(&cli.metadata);
+  return status;
+}

@@ -1,0 +1,177 @@
+/* Choosing and arranging articles for a book: category and date filters,
+ * duplicates, order, limit, sections. Pure metadata work: no bodies are
+ * looked at, so the scan of a large archive can run on front matter. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "newsbook/book.h"
+#include "util/util.h"
+
+/* Index of the category path @p want ("a/b") inside @p doc's categories,
+ * returning the index just after the match, or -1. */
+static long S_category_end(const nb_doc *doc, const char *want) {
+  size_t n = nb_doc_category_count(doc), i, j;
+  for (i = 0; i < n; i++) {
+    const char *w = want;
+    for (j = i; j < n; j++) {
+      const char *c = nb_doc_category(doc, j);
+      size_t cl = strlen(c);
+      if (strncmp(w, c, cl) != 0 || (w[cl] != '/' && w[cl] != '\0'))
+        break;
+      w += cl;
+      if (*w == '\0')
+        return (long)(j + 1);
+      w++;
+    }
+  }
+  return -1;
+}
+
+int nb_select_match(const nb_doc *doc, const nb_select_options *o) {
+  nb_date d = nb_doc_get_date(doc);
+  if (o->category && *o->category && S_category_end(doc, o->category) < 0)
+    return 0;
+  if (o->since.valid && (!d.valid || d.utc < o->since.utc))
+    return 0;
+  if (o->until.valid) {
+    /* A bare date as upper bound includes that whole day. */
+    int64_t end = o->until.utc + (o->until.has_time ? 0 : 86399);
+    if (!d.valid || d.utc > end)
+      return 0;
+  }
+  return 1;
+}
+
+typedef struct {
+  nb_doc *doc;
+  size_t index;
+  char *group;
+} S_entry;
+
+static nb_order S_order;
+
+static int S_cmp(const void *pa, const void *pb) {
+  const S_entry *a = pa, *b = pb;
+  nb_date da = nb_doc_get_date(a->doc), db = nb_doc_get_date(b->doc);
+  if (S_order != NB_ORDER_INPUT && da.valid != db.valid)
+    return da.valid ? -1 : 1;
+  if (S_order != NB_ORDER_INPUT && da.valid && da.utc != db.utc) {
+    int newer = da.utc > db.utc ? -1 : 1;
+    return S_order == NB_ORDER_NEWEST ? newer : -newer;
+  }
+  return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static char *S_group_of(const nb_doc *doc, const nb_select_options *o,
+                        nb_group_by g) {
+  char buf[64];
+  nb_date d = nb_doc_get_date(doc);
+  size_t n = nb_doc_category_count(doc);
+  switch (g) {
+  case NB_GROUP_DAY:
+  case NB_GROUP_MONTH:
+    if (!d.valid)
+      return nb_strdup("undated");
+    d.has_time = 0;
+    nb_date_format_iso(d, buf, sizeof buf);
+    if (g == NB_GROUP_MONTH)
+      buf[7] = '\0';
+    return nb_strdup(buf);
+  case NB_GROUP_CATEGORY:
+    if (o->category && *o->category) {
+      long end = S_category_end(doc, o->category);
+      if (end >= 0 && (size_t)end < n)
+        return nb_strdup(nb_doc_category(doc, (size_t)end));
+      return nb_strdup(strrchr(o->category, '/') ? strrchr(o->category, '/') + 1
+                                                 : o->category);
+    }
+    return nb_strdup(n ? nb_doc_category(doc, n - 1) : "uncategorised");
+  default:
+    return NULL;
+  }
+}
+
+long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
+                      const nb_select_options *o, const nb_diag *diag) {
+  S_entry *e = nb_calloc(n ? n : 1, sizeof *e);
+  size_t i, j, kept = 0;
+  nb_group_by g = o->group_by;
+  long limit = o->limit;
+  if (!e) {
+    for (i = 0; i < n; i++)
+      nb_doc_free(docs[i]);
+    return -1;
+  }
+  if (g == NB_GROUP_AUTO)
+    g = o->category && *o->category ? NB_GROUP_CATEGORY : NB_GROUP_NONE;
+  for (i = 0; i < n; i++) {
+    nb_doc *d = docs[i];
+    int dup = 0;
+    if (!nb_select_match(d, o)) {
+      nb_doc_free(d);
+      continue;
+    }
+    if (o->dedupe) {
+      const char *src = nb_doc_get_meta(d, "source");
+      const char *t = nb_doc_get_meta(d, "title");
+      nb_date dd = nb_doc_get_date(d);
+      for (j = 0; j < kept && !dup; j++) {
+        const char *s2 = nb_doc_get_meta(e[j].doc, "source");
+        const char *t2 = nb_doc_get_meta(e[j].doc, "title");
+        nb_date d2 = nb_doc_get_date(e[j].doc);
+        if (src && s2 && strcmp(src, s2) == 0)
+          dup = 1;
+        else if (t && t2 && strcmp(t, t2) == 0 && dd.valid == d2.valid &&
+                 dd.utc == d2.utc)
+          dup = 1;
+      }
+      if (dup) {
+        nb_diag_emit(diag, NB_SEV_NOTE, "duplicate",
+                     nb_doc_get_meta(d, "path"), 0, NULL,
+                     "duplicate of an article already in the book, dropped");
+        nb_doc_free(d);
+        continue;
+      }
+    }
+    e[kept].doc = d;
+    e[kept].index = i;
+    kept++;
+  }
+  S_order = o->order;
+  qsort(e, kept, sizeof *e, S_cmp);
+  if (limit > 0 && (size_t)limit < kept) {
+    for (i = (size_t)limit; i < kept; i++)
+      nb_doc_free(e[i].doc);
+    kept = (size_t)limit;
+  }
+  for (i = 0; i < kept; i++)
+    e[i].group = S_group_of(e[i].doc, o, g);
+  if (g != NB_GROUP_NONE) {
+    /* Sections in order of first appearance; documents keep their order
+     * inside a section. */
+    char *done_mark = nb_calloc(kept ? kept : 1, 1);
+    for (i = 0; i < kept; i++) {
+      if (done_mark[i])
+        continue;
+      nb_book_add_section(book, e[i].group ? e[i].group : "");
+      for (j = i; j < kept; j++) {
+        if (done_mark[j])
+          continue;
+        if ((e[i].group == NULL && e[j].group == NULL) ||
+            (e[i].group && e[j].group && strcmp(e[i].group, e[j].group) == 0)) {
+          nb_book_add_doc(book, e[j].doc);
+          done_mark[j] = 1;
+        }
+      }
+    }
+    free(done_mark);
+  } else {
+    for (i = 0; i < kept; i++)
+      nb_book_add_doc(book, e[i].doc);
+  }
+  for (i = 0; i < kept; i++)
+    free(e[i].group);
+  free(e);
+  return (long)kept;
+}

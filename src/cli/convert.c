@@ -1,0 +1,332 @@
+/* The conversion pipeline: inputs → documents → book → writer. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli/cli.h"
+
+typedef struct S_docs {
+  nb_doc **v;
+  size_t n, cap;
+} S_docs;
+
+static int S_push(S_docs *d, nb_doc *doc) {
+  if (d->n == d->cap) {
+    size_t cap = d->cap ? d->cap * 2 : 64;
+    nb_doc **p = nb_reallocarray(d->v, cap, sizeof *p);
+    if (!p)
+      return 0;
+    d->v = p;
+    d->cap = cap;
+  }
+  d->v[d->n++] = doc;
+  return 1;
+}
+
+static int S_feed_item(void *ud, nb_doc *doc) {
+  S_docs *d = ud;
+  if (!S_push(d, doc)) {
+    nb_doc_free(doc);
+    return 1;
+  }
+  return 0;
+}
+
+static const char *S_format(const nb_cli *cli) {
+  const char *dot;
+  if (cli->to)
+    return cli->to;
+  dot = cli->output ? strrchr(cli->output, '.') : NULL;
+  if (dot && strcasecmp(dot, ".epub") == 0)
+    return "epub";
+  if (dot && strcasecmp(dot, ".pdf") == 0)
+    return "pdf";
+  return NULL;
+}
+
+/* Same file by device and inode, so that ./a.md and a.md match too. */
+static int S_same_file(const char *a, const char *b) {
+  struct stat sa, sb;
+  if (strcmp(a, "-") == 0 || stat(a, &sa) != 0 || stat(b, &sb) != 0)
+    return 0;
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static const char *S_find_style(const char *name, char *buf, size_t size) {
+  const char *env = getenv("NEWSBOOK_DATADIR");
+  const char *dirs[3];
+  size_t i;
+  struct stat st;
+  if (!name)
+    return NULL;
+  if (strchr(name, '/') || (strlen(name) > 4 &&
+                            strcasecmp(name + strlen(name) - 4, ".css") == 0))
+    return name;
+  dirs[0] = env;
+  dirs[1] = NB_SRCDIR;
+  dirs[2] = NB_DATADIR;
+  for (i = 0; i < 3; i++) {
+    if (!dirs[i])
+      continue;
+    snprintf(buf, size, "%s/styles/%s.css", dirs[i], name);
+    if (stat(buf, &st) == 0)
+      return buf;
+  }
+  return NULL;
+}
+
+static void S_human_size(char *buf, size_t size, long long bytes) {
+  if (bytes >= 1024 * 1024)
+    snprintf(buf, size, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
+  else
+    snprintf(buf, size, "%.1f KiB", (double)bytes / 1024.0);
+}
+
+static int S_write_report(const nb_cli *cli, nb_cli_diag *d,
+                          const nb_resources *set) {
+  nb_buf b = NB_BUF_INIT;
+  nb_atomic a;
+  nb_error err;
+  char *images = nb_resources_report_json(set);
+  nb_buf_puts(&b, "{\n  \"images\": ");
+  nb_buf_puts(&b, images ? images : "[]");
+  free(images);
+  nb_buf_puts(&b, ",\n  \"warnings\": [\n    ");
+  pthread_mutex_lock(&d->lock);
+  nb_buf_append(&b, d->json.data ? d->json.data : "", d->json.len);
+  pthread_mutex_unlock(&d->lock);
+  nb_buf_puts(&b, "\n  ]\n}\n");
+  if (b.failed || nb_atomic_open(&a, cli->report, &err) != 0) {
+    nb_buf_free(&b);
+    nb_cli_error(d, &err);
+    return 1;
+  }
+  fwrite(b.data, 1, b.len, a.fp);
+  nb_buf_free(&b);
+  if (nb_atomic_commit(&a, &err) != 0) {
+    nb_cli_error(d, &err);
+    return 1;
+  }
+  return 0;
+}
+
+int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
+  nb_strvec paths = {0};
+  S_docs docs = {0};
+  nb_error err;
+  nb_resources *set = NULL;
+  nb_book *book = NULL;
+  const nb_writer *w;
+  const char *fmt = S_format(cli);
+  char stylebuf[4096];
+  size_t i, failed = 0, images_ok = 0, images_bad = 0;
+  int status = 1;
+  nb_select_options sel;
+  struct timespec t0, t1;
+  long kept;
+
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  memset(&err, 0, sizeof err);
+  for (w = nb_writers(); w->name; w++)
+    if (fmt && strcmp(w->name, fmt) == 0)
+      break;
+  if (!w->name) {
+    fprintf(stderr, "newsbook: %s: cannot tell the output format — name the "
+                    "output .epub or .pdf, or give --to epub|pdf\n",
+            cli->output);
+    return 2;
+  }
+  if (cli->style) {
+    cli->write.style_path = S_find_style(cli->style, stylebuf, sizeof stylebuf);
+    if (!cli->write.style_path) {
+      fprintf(stderr, "newsbook: %s: no such style — give a CSS file or a "
+                      "name from styles/\n",
+              cli->style);
+      return 2;
+    }
+  }
+  if (nb_cli_collect_inputs(&cli->inputs, &paths, &err) != 0) {
+    nb_cli_error(d, &err);
+    status = 1;
+    goto cleanup;
+  }
+  for (i = 0; i < paths.n; i++) {
+    if (S_same_file(paths.v[i], cli->output)) {
+      fprintf(stderr, "newsbook: %s: the output is also an input — choose "
+                      "another output path (the input was not touched)\n",
+              cli->output);
+      status = 1;
+      goto cleanup;
+    }
+  }
+  memset(&sel, 0, sizeof sel);
+  sel.abi_version = NB_SELECT_ABI_VERSION;
+  sel.category = cli->category;
+  sel.limit = cli->limit;
+  sel.since = nb_date_parse(cli->since);
+  sel.until = nb_date_parse(cli->until);
+  sel.dedupe = cli->category || cli->since || cli->until;
+  sel.order = sel.dedupe ? NB_ORDER_NEWEST : NB_ORDER_INPUT;
+  if (cli->order)
+    sel.order = strcmp(cli->order, "oldest") == 0 ? NB_ORDER_OLDEST
+                : strcmp(cli->order, "input") == 0 ? NB_ORDER_INPUT
+                                                    : NB_ORDER_NEWEST;
+  if (cli->group_by)
+    sel.group_by = strcmp(cli->group_by, "none") == 0       ? NB_GROUP_NONE
+                   : strcmp(cli->group_by, "day") == 0      ? NB_GROUP_DAY
+                   : strcmp(cli->group_by, "month") == 0    ? NB_GROUP_MONTH
+                   : strcmp(cli->group_by, "category") == 0 ? NB_GROUP_CATEGORY
+                                                            : NB_GROUP_AUTO;
+
+  for (i = 0; i < paths.n; i++) {
+    char *data = NULL;
+    size_t len = 0;
+    nb_doc *doc;
+    const char *p = paths.v[i];
+    if (nb_read_file(p, cli->read.max_input_bytes ? cli->read.max_input_bytes
+                                                  : 64u * 1024 * 1024,
+                     &data, &len, &err) != 0) {
+      nb_cli_error(d, &err);
+      failed++;
+      continue;
+    }
+    if (nb_is_feed(data, len)) {
+      int items = nb_read_feed(p, data, len, &cli->read, &d->diag,
+                               S_feed_item, &docs, &err);
+      if (items < 0) {
+        nb_cli_error(d, &err);
+        failed++;
+      } else if (items == 0) {
+        fprintf(stderr, "newsbook: %s: the feed has no items — nothing to "
+                        "convert from it\n",
+                p);
+        failed++;
+      }
+      free(data);
+      continue;
+    }
+    doc = nb_read_article(strcmp(p, "-") == 0 ? "stdin" : p, data, len,
+                          &cli->read, &d->diag, &err);
+    free(data);
+    if (!doc) {
+      nb_cli_error(d, &err);
+      failed++;
+      continue;
+    }
+    if (!S_push(&docs, doc)) {
+      nb_doc_free(doc);
+      failed++;
+    }
+  }
+  if (docs.n == 0) {
+    fprintf(stderr, "newsbook: no article could be read — nothing written\n");
+    goto cleanup;
+  }
+
+  book = nb_book_new();
+  set = nb_resources_new(&cli->resolve, &d->diag);
+  if (!book || !set) {
+    fprintf(stderr, "newsbook: out of memory\n");
+    goto cleanup;
+  }
+  kept = nb_book_assemble(book, docs.v, docs.n, &sel, &d->diag);
+  docs.n = 0; /* the book owns them now */
+  if (kept <= 0) {
+    fprintf(stderr, "newsbook: no article matches the selection — nothing "
+                    "written\n");
+    goto cleanup;
+  }
+  nb_book_set_resources(book, set);
+  for (i = 0; i < nb_book_doc_count(book); i++) {
+    nb_doc *doc = nb_book_doc(book, i);
+    size_t m;
+    for (m = 0; m < cli->metadata.n && nb_book_doc_count(book) == 1; m++) {
+      char *eq = strchr(cli->metadata.v[m], '=');
+      *eq = '\0';
+      nb_doc_set_meta(doc, cli->metadata.v[m], eq + 1);
+      *eq = '=';
+    }
+    if (nb_resources_resolve_doc(set, doc, &err) < 0) {
+      nb_cli_error(d, &err);
+      goto cleanup;
+    }
+  }
+  for (i = 0; i < cli->metadata.n; i++) {
+    char *eq = strchr(cli->metadata.v[i], '=');
+    *eq = '\0';
+    nb_book_set_meta(book, cli->metadata.v[i], eq + 1);
+    *eq = '=';
+  }
+  if (cli->title)
+    nb_book_set_meta(book, "title", cli->title);
+  if (cli->author)
+    nb_book_set_meta(book, "author", cli->author);
+  if (cli->lang)
+    nb_book_set_meta(book, "lang", cli->lang);
+  if (cli->cover && strcmp(cli->cover, "none") == 0) {
+    cli->write.cover_mode = "none";
+  } else if (cli->cover) {
+    char *data = NULL;
+    size_t len = 0;
+    const nb_resource *r;
+    if (nb_read_file(cli->cover, 64u * 1024 * 1024, &data, &len, &err) != 0) {
+      nb_cli_error(d, &err);
+      goto cleanup;
+    }
+    r = nb_resources_add_bytes(set, cli->cover, data, len);
+    free(data);
+    if (!r || r->status != NB_RES_OK) {
+      fprintf(stderr, "newsbook: %s: not a usable cover image (%s) — give a "
+                      "JPEG or PNG\n",
+              cli->cover, r && r->reason ? r->reason : "unreadable");
+      goto cleanup;
+    }
+    nb_book_set_cover(book, r);
+  }
+  nb_book_finish(book);
+
+  if (w->write(book, &cli->write, cli->output, &d->diag, &err) != 0) {
+    nb_cli_error(d, &err);
+    goto cleanup;
+  }
+  status = failed && cli->strict ? 1 : 0;
+
+cleanup:
+  if (set) {
+    for (i = 0; i < nb_resources_count(set); i++) {
+      const nb_resource *r = nb_resources_at(set, i);
+      if (r->status == NB_RES_OK)
+        images_ok++;
+      else
+        images_bad++;
+    }
+    if (cli->report && S_write_report(cli, d, set) != 0)
+      status = 1;
+  }
+  if (status == 0 && cli->verbosity >= 1) {
+    struct stat st;
+    char size[32] = "?";
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (stat(cli->output, &st) == 0)
+      S_human_size(size, sizeof size, (long long)st.st_size);
+    fprintf(stderr,
+            "newsbook: wrote %s: %zu article%s, %zu image%s embedded, %zu "
+            "missing, %zu warning%s, %s, %.2f s\n",
+            cli->output, nb_book_doc_count(book),
+            nb_book_doc_count(book) == 1 ? "" : "s", images_ok,
+            images_ok == 1 ? "" : "s", images_bad, d->warnings,
+            d->warnings == 1 ? "" : "s", size,
+            (double)(t1.tv_sec - t0.tv_sec) +
+                (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+  }
+  for (i = 0; i < docs.n; i++)
+    nb_doc_free(docs.v[i]);
+  free(docs.v);
+  nb_book_free(book);
+  nb_resources_free(set);
+  nb_strvec_free(&paths);
+  return status;
+}

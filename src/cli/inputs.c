@@ -1,0 +1,105 @@
+/* Expanding INPUTs: files as given, directories walked iteratively (an
+ * explicit queue, never recursion; symlinked directories are not followed,
+ * so link loops cannot trap us), entries sorted for reproducible books. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+
+static int S_wanted(const char *name) {
+  const char *dot = strrchr(name, '.');
+  if (!dot)
+    return 0;
+  return strcasecmp(dot, ".md") == 0 || strcasecmp(dot, ".markdown") == 0 ||
+         strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0 ||
+         strcasecmp(dot, ".xhtml") == 0;
+}
+
+static int S_cmp(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walk @p root breadth-first by directory, depth-first in output order:
+ * each directory's files and subdirectories are sorted together so that the
+ * final list is the sorted list of relative paths. */
+static int S_walk(const char *root, nb_strvec *out, nb_error *err) {
+  nb_strvec stack = {0}, found = {0};
+  int rc = 0;
+  size_t i;
+  if (!nb_strvec_push(&stack, root))
+    return nb_error_set(err, NB_ERR_SYSTEM, root, 0, "out of memory");
+  while (stack.n > 0) {
+    char *dir = stack.v[--stack.n];
+    DIR *dh = opendir(dir);
+    struct dirent *de;
+    if (!dh) {
+      /* The root must open; an unreadable subdirectory is skipped. */
+      if (strcmp(dir, root) == 0)
+        rc = nb_error_set(err, NB_ERR_SYSTEM, dir, 0,
+                          "cannot open directory: %s", strerror(errno));
+      free(dir);
+      if (rc)
+        break;
+      continue;
+    }
+    while ((de = readdir(dh)) != NULL) {
+      nb_buf p = NB_BUF_INIT;
+      struct stat st;
+      if (de->d_name[0] == '.')
+        continue;
+      nb_buf_printf(&p, "%s/%s", dir, de->d_name);
+      if (p.failed || lstat(p.data, &st) != 0) {
+        nb_buf_free(&p);
+        continue;
+      }
+      if (S_ISDIR(st.st_mode))
+        nb_strvec_push(&stack, p.data);
+      else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && S_wanted(de->d_name))
+        nb_strvec_push(&found, p.data);
+      nb_buf_free(&p);
+    }
+    closedir(dh);
+    free(dir);
+  }
+  nb_strvec_free(&stack);
+  qsort(found.v, found.n, sizeof *found.v, S_cmp);
+  for (i = 0; i < found.n && rc == 0; i++)
+    if (!nb_strvec_push(out, found.v[i]))
+      rc = nb_error_set(err, NB_ERR_SYSTEM, root, 0, "out of memory");
+  nb_strvec_free(&found);
+  return rc;
+}
+
+int nb_cli_collect_inputs(const nb_strvec *inputs, nb_strvec *out,
+                          nb_error *err) {
+  size_t i;
+  for (i = 0; i < inputs->n; i++) {
+    const char *in = inputs->v[i];
+    struct stat st;
+    int rc;
+    if (strcmp(in, "-") == 0) {
+      nb_strvec_push(out, in);
+      continue;
+    }
+    if (stat(in, &st) != 0)
+      return nb_error_set(err, NB_ERR_ARGUMENT, in, 0,
+                          "cannot read input: %s — check the path",
+                          strerror(errno));
+    if (S_ISDIR(st.st_mode)) {
+      size_t before = out->n;
+      if ((rc = S_walk(in, out, err)) != 0)
+        return rc;
+      if (out->n == before)
+        return nb_error_set(err, NB_ERR_ARGUMENT, in, 0,
+                            "no articles (.md, .markdown, .html) below this "
+                            "directory");
+    } else if (!nb_strvec_push(out, in)) {
+      return nb_error_set(err, NB_ERR_SYSTEM, in, 0, "out of memory");
+    }
+  }
+  return 0;
+}
