@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install what is missing, build, and convert every article in samples/ to
+# out/NAME.epub and out/NAME.pdf (images from samples/mirror, offline).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh build
+scripts/build.sh
+mkdir -p out
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1660135111}
+for a in samples/*.md; do
+  name=$(basename "$a" .md)
+  for ext in epub pdf; do
+    build/newsbook "$a" --mirror samples/mirror --offline --no-cache -o "out/$name.$ext"
+  done
+done
+ls -l out/
