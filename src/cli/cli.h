@@ -49,6 +49,7 @@ typedef struct nb_cli_diag {
   int verbosity;
   size_t warnings, errors;
   nb_buf json; /* the report's "warnings" array items */
+  struct nb_progress *progress; /* cleared before a message, when shown */
   nb_diag diag;
 } nb_cli_diag;
 

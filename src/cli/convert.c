@@ -6,7 +6,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <unistd.h>
+
 #include "cli/cli.h"
+#include "cli/progress.h"
 
 typedef struct S_docs {
   nb_doc **v;
@@ -113,6 +116,180 @@ static int S_write_report(const nb_cli *cli, nb_cli_diag *d,
   return 0;
 }
 
+/* ## Reading in parallel
+ *
+ * Each input is read and parsed by whichever worker takes it; results land
+ * in the input's own slot, so the book's order never depends on timing. */
+
+typedef struct S_slot {
+  S_docs docs;
+  int failed;
+} S_slot;
+
+typedef struct S_pool {
+  nb_cli *cli;
+  nb_cli_diag *d;
+  nb_progress *prog;
+  const nb_strvec *paths;
+  const nb_select_options *sel;
+  int prefilter;
+  S_slot *slots;
+  size_t next;
+  pthread_mutex_t lock;
+} S_pool;
+
+/* The YAML between a leading "---" line and the next "---" line. */
+static int S_front_matter(const char *s, size_t len, const char **yaml,
+                          size_t *ylen) {
+  size_t i = 0;
+  if (len >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+      (unsigned char)s[2] == 0xBF)
+    i = 3;
+  while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+    i++;
+  if (len - i < 4 || strncmp(s + i, "---", 3) != 0)
+    return 0;
+  i += 3;
+  while (i < len && s[i] != '\n')
+    i++;
+  *yaml = s + i;
+  for (; i + 3 <= len; i++) {
+    if (s[i] == '\n' && strncmp(s + i + 1, "---", 3) == 0) {
+      *ylen = (size_t)(s + i - *yaml);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* 0 when the article's front matter rules it out of the selection, so its
+ * body need not be parsed at all. */
+static int S_may_match(const char *path, const char *data, size_t len,
+                       const nb_select_options *sel) {
+  const char *yaml;
+  size_t ylen;
+  nb_doc *tmp;
+  int ok = 1;
+  if (!S_front_matter(data, len, &yaml, &ylen) || !(tmp = nb_doc_new()))
+    return 1;
+  nb_read_front_matter(tmp, path, yaml, ylen, NULL);
+  ok = nb_select_match(tmp, sel);
+  nb_doc_free(tmp);
+  return ok;
+}
+
+static void S_read_one(S_pool *pool, size_t i) {
+  const char *p = pool->paths->v[i];
+  nb_cli *cli = pool->cli;
+  S_slot *slot = &pool->slots[i];
+  char *data = NULL;
+  size_t len = 0;
+  nb_error err;
+  nb_doc *doc;
+
+  memset(&err, 0, sizeof err);
+  if (nb_read_file(p, cli->read.max_input_bytes ? cli->read.max_input_bytes
+                                                : 64u * 1024 * 1024,
+                   &data, &len, &err) != 0) {
+    nb_cli_error(pool->d, &err);
+    slot->failed = 1;
+    return;
+  }
+  if (nb_is_feed(data, len)) {
+    int items = nb_read_feed(p, data, len, &cli->read, &pool->d->diag,
+                             S_feed_item, &slot->docs, &err);
+    if (items < 0) {
+      nb_cli_error(pool->d, &err);
+      slot->failed = 1;
+    } else if (items == 0) {
+      nb_error_set(&err, NB_ERR_FORMAT, p, 0,
+                   "the feed has no items — nothing to convert from it");
+      nb_cli_error(pool->d, &err);
+      slot->failed = 1;
+    }
+    free(data);
+    return;
+  }
+  if (pool->prefilter && !S_may_match(p, data, len, pool->sel)) {
+    free(data);
+    return;
+  }
+  doc = nb_read_article(strcmp(p, "-") == 0 ? "stdin" : p, data, len,
+                        &cli->read, &pool->d->diag, &err);
+  free(data);
+  if (!doc) {
+    nb_cli_error(pool->d, &err);
+    slot->failed = 1;
+    return;
+  }
+  if (!S_push(&slot->docs, doc)) {
+    nb_doc_free(doc);
+    slot->failed = 1;
+  }
+}
+
+static void *S_worker(void *arg) {
+  S_pool *pool = arg;
+  for (;;) {
+    size_t i;
+    pthread_mutex_lock(&pool->lock);
+    i = pool->next++;
+    pthread_mutex_unlock(&pool->lock);
+    if (i >= pool->paths->n)
+      break;
+    S_read_one(pool, i);
+    nb_progress_step(pool->prog, 1);
+  }
+  return NULL;
+}
+
+/* Read and parse every path with cli->jobs workers; append the documents
+ * to @p out in input order. Returns the number of inputs that failed. */
+static size_t S_read_all(nb_cli *cli, nb_cli_diag *d, nb_progress *prog,
+                         const nb_strvec *paths, const nb_select_options *sel,
+                         S_docs *out) {
+  S_pool pool;
+  pthread_t threads[256];
+  size_t i, j, nthreads, started = 0, failed = 0;
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+  memset(&pool, 0, sizeof pool);
+  pool.cli = cli;
+  pool.d = d;
+  pool.prog = prog;
+  pool.paths = paths;
+  pool.sel = sel;
+  pool.prefilter = sel->dedupe; /* a selection is active */
+  pool.slots = nb_calloc(paths->n ? paths->n : 1, sizeof *pool.slots);
+  if (!pool.slots)
+    return paths->n;
+  pthread_mutex_init(&pool.lock, NULL);
+  nthreads = cli->jobs > 0 ? (size_t)cli->jobs : (size_t)(cores > 0 ? cores : 1);
+  if (nthreads > 256)
+    nthreads = 256;
+  if (nthreads > paths->n)
+    nthreads = paths->n;
+  for (i = 1; i < nthreads; i++)
+    if (pthread_create(&threads[started], NULL, S_worker, &pool) == 0)
+      started++;
+  S_worker(&pool); /* the main thread works too */
+  for (i = 0; i < started; i++)
+    pthread_join(threads[i], NULL);
+  pthread_mutex_destroy(&pool.lock);
+  for (i = 0; i < paths->n; i++) {
+    S_slot *slot = &pool.slots[i];
+    failed += slot->failed != 0;
+    for (j = 0; j < slot->docs.n; j++)
+      if (!S_push(out, slot->docs.v[j])) {
+        nb_doc_free(slot->docs.v[j]);
+        failed++;
+      }
+    free(slot->docs.v);
+  }
+  free(pool.slots);
+  return failed;
+}
+
 int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
   nb_strvec paths = {0};
   S_docs docs = {0};
@@ -127,9 +304,12 @@ int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
   nb_select_options sel;
   struct timespec t0, t1;
   long kept;
+  nb_progress prog;
 
   clock_gettime(CLOCK_MONOTONIC, &t0);
   memset(&err, 0, sizeof err);
+  nb_progress_init(&prog, cli->verbosity);
+  d->progress = &prog;
   for (w = nb_writers(); w->name; w++)
     if (fmt && strcmp(w->name, fmt) == 0)
       break;
@@ -181,46 +361,9 @@ int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
                    : strcmp(cli->group_by, "category") == 0 ? NB_GROUP_CATEGORY
                                                             : NB_GROUP_AUTO;
 
-  for (i = 0; i < paths.n; i++) {
-    char *data = NULL;
-    size_t len = 0;
-    nb_doc *doc;
-    const char *p = paths.v[i];
-    if (nb_read_file(p, cli->read.max_input_bytes ? cli->read.max_input_bytes
-                                                  : 64u * 1024 * 1024,
-                     &data, &len, &err) != 0) {
-      nb_cli_error(d, &err);
-      failed++;
-      continue;
-    }
-    if (nb_is_feed(data, len)) {
-      int items = nb_read_feed(p, data, len, &cli->read, &d->diag,
-                               S_feed_item, &docs, &err);
-      if (items < 0) {
-        nb_cli_error(d, &err);
-        failed++;
-      } else if (items == 0) {
-        fprintf(stderr, "newsbook: %s: the feed has no items — nothing to "
-                        "convert from it\n",
-                p);
-        failed++;
-      }
-      free(data);
-      continue;
-    }
-    doc = nb_read_article(strcmp(p, "-") == 0 ? "stdin" : p, data, len,
-                          &cli->read, &d->diag, &err);
-    free(data);
-    if (!doc) {
-      nb_cli_error(d, &err);
-      failed++;
-      continue;
-    }
-    if (!S_push(&docs, doc)) {
-      nb_doc_free(doc);
-      failed++;
-    }
-  }
+  nb_progress_phase(&prog, "parse", paths.n);
+  failed = S_read_all(cli, d, &prog, &paths, &sel, &docs);
+  nb_progress_end(&prog);
   if (docs.n == 0) {
     fprintf(stderr, "newsbook: no article could be read — nothing written\n");
     goto cleanup;
@@ -240,9 +383,11 @@ int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
     goto cleanup;
   }
   nb_book_set_resources(book, set);
+  nb_progress_phase(&prog, "images", nb_book_doc_count(book));
   for (i = 0; i < nb_book_doc_count(book); i++) {
     nb_doc *doc = nb_book_doc(book, i);
     size_t m;
+    nb_progress_step(&prog, 1);
     for (m = 0; m < cli->metadata.n && nb_book_doc_count(book) == 1; m++) {
       char *eq = strchr(cli->metadata.v[m], '=');
       *eq = '\0';
@@ -287,14 +432,18 @@ int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
     nb_book_set_cover(book, r);
   }
   nb_book_finish(book);
+  nb_progress_phase(&prog, "write", 1);
 
   if (w->write(book, &cli->write, cli->output, &d->diag, &err) != 0) {
+    nb_progress_end(&prog);
     nb_cli_error(d, &err);
     goto cleanup;
   }
   status = failed && cli->strict ? 1 : 0;
 
 cleanup:
+  nb_progress_end(&prog);
+  d->progress = NULL;
   if (set) {
     for (i = 0; i < nb_resources_count(set); i++) {
       const nb_resource *r = nb_resources_at(set, i);
@@ -328,5 +477,6 @@ cleanup:
   nb_book_free(book);
   nb_resources_free(set);
   nb_strvec_free(&paths);
+  nb_progress_free(&prog);
   return status;
 }

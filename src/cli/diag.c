@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 
 int nb_strvec_push(nb_strvec *s, const char *str) {
   char *c;
@@ -72,6 +73,8 @@ static void S_report(void *ud, const nb_diagnostic *x) {
   nb_json_string(&d->json, x->message);
   nb_buf_putc(&d->json, '}');
   if (d->verbosity >= 2 || (d->verbosity >= 1 && x->severity != NB_SEV_NOTE)) {
+    if (d->progress)
+      nb_progress_end(d->progress);
     fprintf(stderr, "newsbook: %s: ", sev);
     if (x->file && *x->file) {
       if (x->line > 0)

@@ -1,0 +1,19 @@
+# Every dev-corpus article alone, through the project's acceptance checker
+# (EPUBCheck, fidelity, CJK typography, fonts, qpdf, MuPDF, Ghostscript).
+# Under the sanitizer build only the conversions run (memory errors are the
+# point there).
+. "$(dirname "$0")/lib.sh" "$@"
+[ -d "$CORPUS" ] || { echo "no corpus at $CORPUS"; exit 77; }
+if sanitized; then
+  for a in "$CORPUS"/*.md; do
+    n=$(basename "$a" .md)
+    for ext in epub pdf; do
+      timeout 300 "$NB" "$a" --mirror "$MIRROR" --offline -q -o "$WORK/$n.$ext" 2>"$WORK/$n.$ext.err"
+      check "$n.$ext converts cleanly under sanitizers" [ $? -eq 0 ] || tail -3 "$WORK/$n.$ext.err"
+    done
+  done
+  finish; exit
+fi
+"$SH/tools/corpus-check" "$NB" both 2>&1 | tee "$WORK/corpus-check.log"
+check "corpus-check reports no problem" grep -q ", 0 problems" "$WORK/corpus-check.log"
+finish

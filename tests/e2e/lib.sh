@@ -1,0 +1,30 @@
+# Shared by the e2e scripts: arguments, a work dir, check helpers.
+# Usage in a script: . "$(dirname "$0")/lib.sh" "$@"
+set -u
+NB=$1; SRC=$2; SH=$3; WORK=$4
+rm -rf "$WORK"; mkdir -p "$WORK"
+MIRROR=$SH/corpus/mirror
+CORPUS=$SH/corpus/dev
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1660135111}
+export XDG_CACHE_HOME=$WORK/cache
+fails=0; passes=0
+pass() { passes=$((passes+1)); }
+fail() { echo "FAIL: $*"; fails=$((fails+1)); }
+check() { local what=$1; shift; if "$@"; then pass; else fail "$what"; fi; }
+have() { command -v "$1" >/dev/null 2>&1; }
+# Run the checks that need Java/Python only in the plain build: the sanitizer
+# pass is about memory errors, and is slow enough already.
+sanitized() { [ -n "${NEWSBOOK_SANITIZED:-}" ]; }
+epubcheck_ok() {
+  have java && [ -f /usr/bin/epubcheck ] || return 0
+  local m; m=$(java -jar /usr/bin/epubcheck "$1" 2>&1 | grep -E '^Messages:')
+  case "$m" in *"0 fatals / 0 errors / 0 warnings"*) ;; *) echo "  epubcheck: $m"; java -jar /usr/bin/epubcheck "$1" 2>&1 | grep -E '^(ERROR|WARNING|FATAL)' | head -5; return 1;; esac
+  if [ -n "${EPUBCHECK_TS:-}" ] && [ -f "$EPUBCHECK_TS" ]; then
+    if node "$EPUBCHECK_TS" "$1" -w 2>&1 | grep -qE "Errors: +[1-9]|Warnings: +[1-9]|Invalid"; then
+      echo "  epubcheck-ts reports problems"; return 1; fi
+  fi
+}
+finish() {
+  echo "$passes passed, $fails failed"
+  [ "$fails" -eq 0 ]
+}

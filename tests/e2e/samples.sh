@@ -1,0 +1,26 @@
+# The README's demo: every sample converts to a valid EPUB and PDF, and
+# converting again gives the same bytes.
+. "$(dirname "$0")/lib.sh" "$@"
+for a in "$SRC"/samples/*.md; do
+  n=$(basename "$a" .md)
+  for ext in epub pdf; do
+    o=$WORK/$n.$ext
+    "$NB" "$a" --mirror "$SRC/samples/mirror" --offline --no-cache -q -o "$o" 2>"$o.err"
+    check "$n.$ext converts" [ $? -eq 0 ] || { cat "$o.err"; continue; }
+    "$NB" "$a" --mirror "$SRC/samples/mirror" --offline --no-cache -q -o "$o.again" 2>/dev/null
+    check "$n.$ext is byte-identical on a second run" cmp -s "$o" "$o.again"
+    sanitized && continue
+    if have python3; then
+      check "$n.$ext fidelity" python3 "$SH/tools/fidelity.py" "$a" "$o"
+    fi
+    if [ $ext = epub ]; then
+      check "$n.epub passes EPUBCheck" epubcheck_ok "$o"
+      check "$n.epub mimetype first and stored" sh -c "unzip -Z -v '$o' | grep -m1 -A20 'mimetype' | grep -q 'compression method: *none'"
+    else
+      have qpdf && check "$n.pdf qpdf --check" qpdf --check "$o" >/dev/null
+      have pdfinfo && check "$n.pdf is tagged" sh -c "pdfinfo '$o' | grep -q 'Tagged: *yes'"
+      have python3 && check "$n.pdf CJK typography" python3 "$SH/tools/cjk_typography.py" "$o" --min-flush 0.98
+    fi
+  done
+done
+finish
