@@ -6,6 +6,14 @@ timeout 600 "$NB" "$CORPUS" --mirror "$MIRROR" --offline -q -o "$WORK/all.epub" 
 check "corpus book (EPUB) converts" [ $? -eq 0 ] || tail -3 "$WORK/epub.err"
 timeout 600 "$NB" "$CORPUS" --mirror "$MIRROR" --offline -q -o "$WORK/all.pdf" 2>"$WORK/pdf.err"
 check "corpus book (PDF) converts" [ $? -eq 0 ] || tail -3 "$WORK/pdf.err"
+if [ -f "$WORK/all.epub" ]; then
+  "$NB" "$CORPUS" --mirror "$MIRROR" --offline -q --jobs 1 -o "$WORK/all-j1.epub" 2>/dev/null
+  check "EPUB with --jobs 1 is byte-identical to the parallel run" cmp -s "$WORK/all.epub" "$WORK/all-j1.epub"
+fi
+if [ -f "$WORK/all.pdf" ]; then
+  "$NB" "$CORPUS" --mirror "$MIRROR" --offline -q --jobs 1 -o "$WORK/all-j1.pdf" 2>/dev/null
+  check "PDF with --jobs 1 is byte-identical to the parallel run" cmp -s "$WORK/all.pdf" "$WORK/all-j1.pdf"
+fi
 sanitized && { finish; exit; }
 if [ -f "$WORK/all.epub" ]; then
   check "corpus book passes EPUBCheck" epubcheck_ok "$WORK/all.epub"
