@@ -107,6 +107,31 @@ NB_EXPORT long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
                                 const nb_select_options *opts,
                                 const nb_diag *diag);
 
+/* ## Generated covers */
+
+/** Draw a cover for @p book with Cairo and Pango: the book title (large,
+ * wrapped), the date range of its articles, the first headlines and the
+ * lead image of the first article that has a usable one, on a 1600×2400
+ * portrait canvas. Same book, same bytes (no timestamps).
+ *
+ * On success *@p out is a malloc'd PNG or JPEG (a JPEG only when a photo
+ * is on it and the JPEG encoder is available) that the caller frees,
+ * *@p size its length and *@p media_type a static "image/png" or
+ * "image/jpeg". Returns 0, or a negative nb_code with @p err filled. The
+ * book is not changed, so a writer holding a const book may call it. */
+NB_EXPORT int nb_book_render_cover(const nb_book *book, unsigned char **out,
+                                   size_t *size, const char **media_type,
+                                   nb_error *err);
+
+/** Render a cover (nb_book_render_cover), add it to the book's resource
+ * set with nb_resources_add_bytes and make it the book's cover. Call after
+ * the documents' images are resolved (the lead image is looked up in the
+ * set) and after metadata is set (the title is drawn). Returns 0, or a
+ * negative nb_code: NB_ERR_ARGUMENT when the book has no resource set,
+ * NB_ERR_SYSTEM when the set refused the bytes. The book's cover is only
+ * changed on success. */
+NB_EXPORT int nb_book_generate_cover(nb_book *book, nb_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,68 +1,966 @@
-/* STUB: replaced by the resources' implementation. */
+/* The resource set: every reference a document makes, resolved once.
+ *
+ * A reference is looked up by a key (the normalised URL, or the article's
+ * directory plus the path as written), loaded from the first place that has
+ * it (data: URI, local file, mirror, cache, network), then checked and, where
+ * readers need it, converted: CMYK JPEG and WebP to RGB JPEG or PNG, wide
+ * images downscaled, damaged images re-encoded from what decoded, unsafe SVG
+ * refused. Identical resulting bytes share one nb_resource (id "img-HASH").
+ * Each failing reference warns exactly once.
+ *
+ * Deliberately not here: how images are drawn or packed (the writers'
+ * business), and placeholders (writers draw them for non-OK resources). */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "newsbook/resource.h"
+#include "resource/internal.h"
 
-struct nb_resources { int unused; };
+typedef struct S_res {
+  nb_resource pub;
+  char *url;
+  char *reason;
+  unsigned char *data;
+} S_res;
 
-nb_resources *nb_resources_new(const nb_resolve_options *opts, const nb_diag *diag) {
-  (void)opts; (void)diag;
-  return calloc(1, sizeof(nb_resources));
+typedef struct S_ref {
+  char *key;
+  char *written;
+  S_res *res;
+  const char *origin;
+  int uses;
+  int inflight; /* being downloaded by some thread, lock released */
+} S_ref;
+
+typedef struct S_lead {
+  const nb_doc *doc;
+  S_ref *ref;
+} S_lead;
+
+struct nb_resources {
+  nb_resolve_options opt;
+  const nb_diag *diag;
+  char *cache_dir;
+  pthread_mutex_t lock;
+  pthread_cond_t settled; /* broadcast when in-flight downloads settle */
+  S_res **res;
+  size_t nres, capres;
+  S_ref **refs;
+  size_t nrefs, caprefs;
+  size_t *ref_tab, ref_tab_cap; /* key -> index + 1 */
+  size_t *id_tab, id_tab_cap;   /* OK resource id -> index + 1 */
+  S_lead *leads;
+  size_t nleads, capleads;
+};
+
+/* ## Hash tables (open addressing over indexes) */
+
+static uint64_t S_strhash(const char *s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+  return h;
 }
-void nb_resources_free(nb_resources *set) { free(set); }
-int nb_resources_resolve_doc(nb_resources *set, nb_doc *doc, nb_error *err) {
-  (void)set; (void)doc; (void)err;
+
+static const char *S_ref_key(const nb_resources *set, size_t i) {
+  return set->refs[i]->key;
+}
+
+static const char *S_res_key(const nb_resources *set, size_t i) {
+  return set->res[i]->pub.id;
+}
+
+typedef const char *(*S_keyfn)(const nb_resources *, size_t);
+
+static size_t S_tab_find(const nb_resources *set, const size_t *tab,
+                         size_t cap, S_keyfn fn, const char *key) {
+  size_t i;
+  if (cap == 0)
+    return 0;
+  for (i = (size_t)S_strhash(key) & (cap - 1); tab[i];
+       i = (i + 1) & (cap - 1))
+    if (strcmp(fn(set, tab[i] - 1), key) == 0)
+      return tab[i];
   return 0;
 }
-const nb_resource *nb_resources_get(nb_resources *set, const char *ref,
-                                    const char *base_path, const char *referer) {
-  (void)set; (void)ref; (void)base_path; (void)referer;
-  return NULL;
+
+static int S_tab_add(nb_resources *set, size_t **tab, size_t *cap, size_t n,
+                     S_keyfn fn, size_t idx) {
+  size_t i;
+  if ((n + 1) * 2 > *cap) {
+    size_t ncap = *cap ? *cap * 2 : 64, j;
+    size_t *nt = nb_calloc(ncap, sizeof *nt);
+    if (!nt)
+      return 0;
+    for (j = 0; j < *cap; j++) {
+      if (!(*tab)[j])
+        continue;
+      for (i = (size_t)S_strhash(fn(set, (*tab)[j] - 1)) & (ncap - 1); nt[i];
+           i = (i + 1) & (ncap - 1))
+        ;
+      nt[i] = (*tab)[j];
+    }
+    free(*tab);
+    *tab = nt;
+    *cap = ncap;
+  }
+  for (i = (size_t)S_strhash(fn(set, idx)) & (*cap - 1); (*tab)[i];
+       i = (i + 1) & (*cap - 1))
+    ;
+  (*tab)[i] = idx + 1;
+  return 1;
 }
-const nb_resource *nb_resources_add_bytes(nb_resources *set, const char *name,
-                                          const void *data, size_t size) {
-  (void)set; (void)name; (void)data; (void)size;
-  return NULL;
+
+/* ## The set */
+
+nb_resources *nb_resources_new(const nb_resolve_options *opts,
+                               const nb_diag *diag) {
+  nb_resources *set = nb_calloc(1, sizeof *set);
+  if (!set)
+    return NULL;
+  if (opts)
+    set->opt = *opts;
+  if (set->opt.max_bytes == 0)
+    set->opt.max_bytes = NB_DEFAULT_MAX_BYTES;
+  if (set->opt.max_pixels <= 0)
+    set->opt.max_pixels = NB_DEFAULT_MAX_PIXELS;
+  if (set->opt.connect_timeout_s <= 0)
+    set->opt.connect_timeout_s = 10;
+  if (set->opt.timeout_s <= 0)
+    set->opt.timeout_s = 30;
+  if (set->opt.max_parallel <= 0)
+    set->opt.max_parallel = 8;
+  if (set->opt.max_image_width < 0)
+    set->opt.max_image_width = 0;
+  set->diag = diag;
+  set->cache_dir = nb__cache_dir(set->opt.cache_dir);
+  /* mirror_dir and root_dir stay borrowed: the caller keeps its options
+   * alive while it resolves */
+  if (pthread_mutex_init(&set->lock, NULL) != 0) {
+    free(set->cache_dir);
+    free(set);
+    return NULL;
+  }
+  if (pthread_cond_init(&set->settled, NULL) != 0) {
+    pthread_mutex_destroy(&set->lock);
+    free(set->cache_dir);
+    free(set);
+    return NULL;
+  }
+  return set;
 }
-size_t nb_resources_count(const nb_resources *set) { (void)set; return 0; }
-const nb_resource *nb_resources_at(const nb_resources *set, size_t i) {
-  (void)set; (void)i;
-  return NULL;
+
+void nb_resources_free(nb_resources *set) {
+  size_t i;
+  if (!set)
+    return;
+  for (i = 0; i < set->nres; i++) {
+    free(set->res[i]->url);
+    free(set->res[i]->reason);
+    free(set->res[i]->data);
+    free(set->res[i]);
+  }
+  for (i = 0; i < set->nrefs; i++) {
+    free(set->refs[i]->key);
+    free(set->refs[i]->written);
+    free(set->refs[i]);
+  }
+  free(set->res);
+  free(set->refs);
+  free(set->ref_tab);
+  free(set->id_tab);
+  free(set->leads);
+  free(set->cache_dir);
+  pthread_cond_destroy(&set->settled);
+  pthread_mutex_destroy(&set->lock);
+  free(set);
 }
-const nb_resource *nb_resources_lead(const nb_resources *set, const nb_doc *doc) {
-  (void)set; (void)doc;
-  return NULL;
-}
+
 const char *nb_res_status_name(nb_res_status s) {
-  static const char *const names[] = {"pending", "ok", "missing", "broken",
-                                      "refused", "too-large"};
+  static const char *const names[] = {"pending", "ok",      "missing",
+                                      "broken",  "refused", "too-large"};
   return (size_t)s < sizeof names / sizeof *names ? names[s] : "unknown";
 }
-const char *nb_image_sniff(const void *data, size_t size) { (void)data; (void)size; return NULL; }
-int nb_image_size(const void *data, size_t size, int *w, int *h) {
-  (void)data; (void)size; *w = *h = 0;
+
+static int S_grow(void **v, size_t *cap, size_t n, size_t elt) {
+  void *p;
+  size_t ncap;
+  if (n < *cap)
+    return 1;
+  ncap = *cap ? *cap * 2 : 16;
+  p = nb_reallocarray(*v, ncap, elt);
+  if (!p)
+    return 0;
+  *v = p;
+  *cap = ncap;
+  return 1;
+}
+
+/* ## Checking and converting bytes */
+
+typedef struct S_out {
+  nb_res_status status;
+  char reason[512];
+  char note[512]; /* kept, but worth a warning (damaged) */
+  unsigned char *data;
+  size_t size;
+  const char *mt, *ext;
+  int w, h, comp;
+} S_out;
+
+static const char *S_ext(const char *mt) {
+  if (strcmp(mt, "image/jpeg") == 0)
+    return "jpg";
+  if (strcmp(mt, "image/png") == 0)
+    return "png";
+  if (strcmp(mt, "image/gif") == 0)
+    return "gif";
+  if (strcmp(mt, "image/webp") == 0)
+    return "webp";
+  if (strcmp(mt, "image/svg+xml") == 0)
+    return "svg";
+  return "bin";
+}
+
+/* What a non-image body most likely was, for a useful reason. */
+static const char *S_what(const unsigned char *p, size_t n) {
+  size_t i = 0;
+  while (i < n && i < 512 && (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' ||
+                              p[i] == '\t'))
+    i++;
+  if (n - i >= 5 && (strncasecmp((const char *)p + i, "<!doc", 5) == 0 ||
+                     strncasecmp((const char *)p + i, "<html", 5) == 0))
+    return "an HTML page";
+  if (n - i >= 1 && (p[i] == '{' || p[i] == '['))
+    return "JSON";
+  return "no known image format";
+}
+
+/* Fill @p o from raw bytes @p raw (consumed: kept or freed). */
+static void S_process(const nb_resources *set, unsigned char *raw, size_t n,
+                      S_out *o) {
+  const nb_resolve_options *opt = &set->opt;
+  const char *mt = nb_image_sniff(raw, n);
+  nb_pixmap pm, scaled;
+  nb_error err;
+  int rc, reencode = 0, to_png = 0, maxw = opt->max_image_width;
+
+  memset(o, 0, sizeof *o);
+  memset(&pm, 0, sizeof pm);
+  memset(&scaled, 0, sizeof scaled);
+  o->status = NB_RES_BROKEN;
+  if (!mt) {
+    snprintf(o->reason, sizeof o->reason, "not an image: the bytes are %s",
+             S_what(raw, n));
+    free(raw);
+    return;
+  }
+  if (strcmp(mt, "image/svg+xml") == 0) {
+    const char *why = nb__svg_unsafe(raw, n);
+    if (why) {
+      o->status = NB_RES_REFUSED;
+      snprintf(o->reason, sizeof o->reason, "refused: %s", why);
+      free(raw);
+      return;
+    }
+    o->status = NB_RES_OK;
+    o->data = raw;
+    o->size = n;
+    o->mt = mt;
+    o->ext = "svg";
+    return;
+  }
+  if (strcmp(mt, "image/jpeg") != 0 && strcmp(mt, "image/png") != 0 &&
+      strcmp(mt, "image/gif") != 0 && strcmp(mt, "image/webp") != 0) {
+    snprintf(o->reason, sizeof o->reason, "unsupported image format %s", mt);
+    free(raw);
+    return;
+  }
+  if (nb_image_size(raw, n, &o->w, &o->h) &&
+      (int64_t)o->w * o->h > opt->max_pixels) {
+    o->status = NB_RES_TOO_LARGE;
+    snprintf(o->reason, sizeof o->reason,
+             "%dx%d pixels is over the cap of %lld pixels (--max-image-pixels)",
+             o->w, o->h, (long long)opt->max_pixels);
+    free(raw);
+    return;
+  }
+  if (strcmp(mt, "image/jpeg") == 0) {
+    o->comp = nb__jpeg_components(raw, n);
+    reencode = o->comp == 4 || (maxw > 0 && o->w > maxw);
+    if (!reencode) {
+      /* validating at 1/8 scale finds truncation and corruption as well,
+       * at a fraction of the cost of a 24-megapixel decode */
+      nb_error_clear(&err);
+      rc = nb__jpeg_decode(raw, n, opt->max_pixels, 8, &pm, &err);
+      if (rc == 0 && err.message[0])
+        reencode = 1;
+      nb_pixmap_free(&pm);
+      if (rc != 0)
+        goto fail;
+    }
+    if (reencode) {
+      nb_error_clear(&err);
+      rc = nb__jpeg_decode(raw, n, opt->max_pixels, 1, &pm, &err);
+    }
+  } else {
+    rc = nb_image_decode(raw, n, opt->max_pixels, &pm, &err);
+  }
+  if (rc != 0)
+    goto fail;
+  if (!reencode && pm.pixels && err.message[0])
+    reencode = 1; /* damaged PNG/GIF: keep what decoded */
+  if (err.message[0])
+    snprintf(o->note, sizeof o->note, "%.500s", err.message);
+  if (pm.pixels) {
+    o->w = pm.width;
+    o->h = pm.height;
+  }
+  if (strcmp(mt, "image/webp") == 0 && !opt->webp_keep) {
+    reencode = 1;
+    to_png = pm.has_alpha;
+  } else if (strcmp(mt, "image/png") == 0 || strcmp(mt, "image/gif") == 0 ||
+             strcmp(mt, "image/webp") == 0) {
+    to_png = 1;
+  }
+  if (maxw > 0 && pm.pixels && pm.width > maxw) {
+    int nh = (int)((int64_t)pm.height * maxw / pm.width);
+    if (nh < 1)
+      nh = 1;
+    if (nb__pixmap_scale(&pm, maxw, nh, &scaled, &err) == 0) {
+      nb_pixmap_free(&pm);
+      pm = scaled;
+      reencode = 1;
+    }
+  }
+  if (reencode) {
+    unsigned char *enc = NULL;
+    size_t elen = 0;
+    rc = to_png ? nb_image_encode_png(&pm, &enc, &elen, &err)
+                : nb_image_encode_jpeg(&pm, 90, &enc, &elen, &err);
+    if (rc != 0)
+      goto fail;
+    free(raw);
+    raw = enc;
+    n = elen;
+    mt = to_png ? "image/png" : "image/jpeg";
+    o->comp = to_png ? 0 : 3;
+    o->w = pm.width;
+    o->h = pm.height;
+  }
+  nb_pixmap_free(&pm);
+  o->status = NB_RES_OK;
+  o->data = raw;
+  o->size = n;
+  o->mt = mt;
+  o->ext = S_ext(mt);
+  if (strcmp(mt, "image/jpeg") != 0)
+    o->comp = 0;
+  return;
+fail:
+  nb_pixmap_free(&pm);
+  free(raw);
+  o->status = err.code == NB_ERR_LIMIT ? NB_RES_TOO_LARGE : NB_RES_BROKEN;
+  snprintf(o->reason, sizeof o->reason, "%.500s", err.message);
+}
+
+/* ## Interning */
+
+static S_res *S_new_res(nb_resources *set, const char *url) {
+  S_res *r;
+  if (!S_grow((void **)&set->res, &set->capres, set->nres, sizeof *set->res))
+    return NULL;
+  r = nb_calloc(1, sizeof *r);
+  if (!r)
+    return NULL;
+  r->url = nb_strdup(url ? url : "");
+  if (!r->url) {
+    free(r);
+    return NULL;
+  }
+  r->pub.url = r->url;
+  set->res[set->nres++] = r;
+  return r;
+}
+
+/* Make the resource for @p ref from @p o (whose bytes it takes). */
+static S_res *S_intern(nb_resources *set, S_ref *ref, S_out *o) {
+  S_res *r;
+  if (o->status == NB_RES_OK) {
+    nb_hash h;
+    char hex[33], id[40];
+    size_t found;
+    nb_hash_init(&h);
+    nb_hash_update(&h, o->data, o->size);
+    nb_hash_hex(&h, hex);
+    snprintf(id, sizeof id, "img-%.32s", hex);
+    found = S_tab_find(set, set->id_tab, set->id_tab_cap, S_res_key, id);
+    if (found) {
+      free(o->data);
+      o->data = NULL;
+      return set->res[found - 1];
+    }
+    r = S_new_res(set, ref->written);
+    if (!r) {
+      free(o->data);
+      o->data = NULL;
+      return NULL;
+    }
+    r->data = o->data;
+    o->data = NULL;
+    r->pub.data = r->data;
+    r->pub.size = o->size;
+    r->pub.status = NB_RES_OK;
+    r->pub.origin = ref->origin;
+    r->pub.media_type = o->mt;
+    r->pub.ext = o->ext;
+    r->pub.width = o->w;
+    r->pub.height = o->h;
+    r->pub.jpeg_components = o->comp;
+    memcpy(r->pub.id, id, strlen(id) + 1);
+    if (!S_tab_add(set, &set->id_tab, &set->id_tab_cap, set->nres - 1,
+                   S_res_key, set->nres - 1)) {
+      /* still usable; it just will not be shared */
+    }
+    return r;
+  }
+  r = S_new_res(set, ref->written);
+  if (!r)
+    return NULL;
+  r->reason = nb_strdup(o->reason);
+  r->pub.reason = r->reason;
+  r->pub.status = o->status;
+  r->pub.origin = ref->origin;
+  r->pub.width = o->w;
+  r->pub.height = o->h;
+  return r;
+}
+
+/* A printable form of a reference: data: URIs can be megabytes long. */
+static void S_short(const char *url, char *buf, size_t size) {
+  size_t n = strlen(url);
+  if (n <= 200)
+    snprintf(buf, size, "%s", url);
+  else
+    snprintf(buf, size, "%.80s... (%zu characters)", url, n);
+}
+
+static void S_settle(nb_resources *set, S_ref *ref, nb_res_status status,
+                     const char *reason, unsigned char *raw, size_t n,
+                     const char *file, int line) {
+  S_out o;
+  char shortu[320];
+  if (status == NB_RES_OK) {
+    S_process(set, raw, n, &o);
+  } else {
+    memset(&o, 0, sizeof o);
+    o.status = status;
+    snprintf(o.reason, sizeof o.reason, "%s", reason ? reason : "unavailable");
+    free(raw);
+  }
+  ref->res = S_intern(set, ref, &o);
+  free(o.data);
+  S_short(ref->written, shortu, sizeof shortu);
+  if (!ref->res) {
+    nb_diag_emit(set->diag, NB_SEV_WARNING, "image", file, line, ref->written,
+                 "image %s: out of memory — shown as a placeholder", shortu);
+  } else if (ref->res->pub.status != NB_RES_OK) {
+    nb_diag_emit(set->diag, NB_SEV_WARNING, "image", file, line, ref->written,
+                 "image %s: %s — shown as a placeholder", shortu,
+                 ref->res->pub.reason ? ref->res->pub.reason : "unavailable");
+  } else if (o.note[0]) {
+    nb_diag_emit(set->diag, NB_SEV_WARNING, "image", file, line, ref->written,
+                 "image %s: %s", shortu, o.note);
+  }
+}
+
+/* ## Resolving */
+
+typedef struct S_pending {
+  S_ref *ref;
+  char *url;
+  const char *file;
+  int line;
+} S_pending;
+
+typedef struct S_batch {
+  S_pending *v;
+  size_t n, cap;
+} S_batch;
+
+/* Find or create the reference; a new one is loaded from everything but
+ * the network at once, or queued in @p batch for fetching. */
+static S_ref *S_lookup(nb_resources *set, const char *written,
+                       const char *base_path, const char *file, int line,
+                       S_batch *batch) {
+  char *url = NULL, *key;
+  nb_ref_kind kind = nb__ref_classify(written, &url);
+  nb_buf kb = NB_BUF_INIT;
+  size_t found;
+  S_ref *ref;
+  unsigned char *data = NULL;
+  size_t size = 0;
+  nb_error err;
+  int rc;
+
+  if (kind == NB_REF_REMOTE) {
+    nb_buf_puts(&kb, url);
+  } else if (kind == NB_REF_LOCAL) {
+    const char *slash = base_path ? strrchr(base_path, '/') : NULL;
+    nb_buf_puts(&kb, "file:");
+    if (slash)
+      nb_buf_append(&kb, base_path, (size_t)(slash - base_path));
+    nb_buf_putc(&kb, '\n');
+    nb_buf_puts(&kb, written);
+  } else {
+    nb_buf_puts(&kb, written);
+  }
+  key = nb_buf_detach(&kb);
+  if (!key) {
+    free(url);
+    return NULL;
+  }
+  found = S_tab_find(set, set->ref_tab, set->ref_tab_cap, S_ref_key, key);
+  if (found) {
+    free(key);
+    free(url);
+    return set->refs[found - 1];
+  }
+  if (!S_grow((void **)&set->refs, &set->caprefs, set->nrefs,
+              sizeof *set->refs) ||
+      !(ref = nb_calloc(1, sizeof *ref))) {
+    free(key);
+    free(url);
+    return NULL;
+  }
+  ref->key = key;
+  ref->written = nb_strdup(written);
+  if (!ref->written) {
+    free(key);
+    free(ref);
+    free(url);
+    return NULL;
+  }
+  set->refs[set->nrefs++] = ref;
+  if (!S_tab_add(set, &set->ref_tab, &set->ref_tab_cap, set->nrefs - 1,
+                 S_ref_key, set->nrefs - 1)) {
+    set->nrefs--;
+    free(ref->key);
+    free(ref->written);
+    free(ref);
+    free(url);
+    return NULL;
+  }
+  nb_error_clear(&err);
+  switch (kind) {
+  case NB_REF_DATA:
+    ref->origin = "data";
+    rc = nb__data_uri_decode(written, &data, &size, &err);
+    if (rc == 0 && size > set->opt.max_bytes) {
+      free(data);
+      S_settle(set, ref, NB_RES_TOO_LARGE,
+               "data: URI larger than the byte cap (--max-download)", NULL, 0,
+               file, line);
+    } else if (rc == 0) {
+      S_settle(set, ref, NB_RES_OK, NULL, data, size, file, line);
+    } else {
+      S_settle(set, ref, NB_RES_BROKEN, err.message, NULL, 0, file, line);
+    }
+    break;
+  case NB_REF_REFUSED:
+    ref->origin = NULL;
+    S_settle(set, ref, NB_RES_REFUSED,
+             strncasecmp(written, "file:", 5) == 0
+                 ? "refused: file: URLs are not followed (use a relative path)"
+                 : "refused: only http, https, data: and relative paths are "
+                   "resolved",
+             NULL, 0, file, line);
+    break;
+  case NB_REF_LOCAL:
+    ref->origin = "file";
+    rc = nb__local_read(written, base_path, set->opt.root_dir,
+                        set->opt.max_bytes, &data, &size, &err);
+    if (rc == 0)
+      S_settle(set, ref, NB_RES_OK, NULL, data, size, file, line);
+    else
+      S_settle(set, ref,
+               rc == NB_ERR_ARGUMENT ? NB_RES_REFUSED
+               : rc == NB_ERR_LIMIT  ? NB_RES_TOO_LARGE
+                                     : NB_RES_MISSING,
+               err.message, NULL, 0, file, line);
+    break;
+  case NB_REF_REMOTE:
+    rc = nb__mirror_read(set->opt.mirror_dir, url, set->opt.max_bytes, &data,
+                         &size, &err);
+    if (rc == 1) {
+      ref->origin = "mirror";
+      S_settle(set, ref, NB_RES_OK, NULL, data, size, file, line);
+      break;
+    }
+    if (rc < 0) {
+      ref->origin = "mirror";
+      S_settle(set, ref, rc == NB_ERR_LIMIT ? NB_RES_TOO_LARGE : NB_RES_MISSING,
+               err.message, NULL, 0, file, line);
+      break;
+    }
+    if (nb__cache_get(set->cache_dir, url, set->opt.max_bytes, &data, &size)) {
+      ref->origin = "cache";
+      S_settle(set, ref, NB_RES_OK, NULL, data, size, file, line);
+      break;
+    }
+    if (set->opt.offline) {
+      ref->origin = NULL;
+      S_settle(set, ref, NB_RES_MISSING,
+               set->opt.mirror_dir ? "not in the mirror (offline)"
+                                   : "not available offline",
+               NULL, 0, file, line);
+      break;
+    }
+    ref->origin = "network";
+    if (!S_grow((void **)&batch->v, &batch->cap, batch->n, sizeof *batch->v)) {
+      S_settle(set, ref, NB_RES_MISSING, "out of memory", NULL, 0, file, line);
+      break;
+    }
+    ref->inflight = 1;
+    batch->v[batch->n].ref = ref;
+    batch->v[batch->n].url = url;
+    batch->v[batch->n].file = file;
+    batch->v[batch->n].line = line;
+    batch->n++;
+    url = NULL;
+    break;
+  }
+  free(url);
+  return ref;
+}
+
+/* Download the batch and settle it. Called with the lock held; the lock is
+ * released during the transfers, so other threads resolve meanwhile (they
+ * wait on `settled` for references this batch has in flight). */
+static int S_run_batch(nb_resources *set, S_batch *batch, const char *referer,
+                       nb_error *err) {
+  nb_fetch *items;
+  nb_fetch_options fo;
+  size_t i;
+  int rc = 0;
+  if (batch->n == 0)
+    return 0;
+  items = nb_calloc(batch->n, sizeof *items);
+  if (!items) {
+    for (i = 0; i < batch->n; i++) {
+      S_settle(set, batch->v[i].ref, NB_RES_MISSING, "out of memory", NULL, 0,
+               batch->v[i].file, batch->v[i].line);
+      batch->v[i].ref->inflight = 0;
+    }
+    pthread_cond_broadcast(&set->settled);
+    return 0;
+  }
+  for (i = 0; i < batch->n; i++) {
+    items[i].url = batch->v[i].url;
+    items[i].referer = referer;
+  }
+  pthread_mutex_unlock(&set->lock);
+  fo.allow_private = set->opt.allow_private;
+  fo.max_bytes = set->opt.max_bytes;
+  fo.connect_timeout_s = set->opt.connect_timeout_s;
+  fo.timeout_s = set->opt.timeout_s;
+  fo.max_parallel = set->opt.max_parallel;
+  rc = nb__fetch_all(items, batch->n, &fo, err);
+  pthread_mutex_lock(&set->lock);
+  for (i = 0; i < batch->n; i++) {
+    S_pending *p = &batch->v[i];
+    if (rc != 0) {
+      S_settle(set, p->ref, NB_RES_MISSING, err ? err->message : "no network",
+               NULL, 0, p->file, p->line);
+      continue;
+    }
+    if (items[i].status == NB_RES_OK &&
+        nb_image_sniff(items[i].data, items[i].size))
+      nb__cache_put(set->cache_dir, p->url, items[i].data, items[i].size);
+    S_settle(set, p->ref, items[i].status, items[i].reason, items[i].data,
+             items[i].size, p->file, p->line);
+  }
+  for (i = 0; i < batch->n; i++)
+    batch->v[i].ref->inflight = 0;
+  pthread_cond_broadcast(&set->settled);
+  free(items);
   return 0;
 }
-int nb_image_decode(const void *data, size_t size, int64_t max_pixels,
-                    nb_pixmap *out, nb_error *err) {
-  (void)data; (void)size; (void)max_pixels;
-  memset(out, 0, sizeof *out);
-  return nb_error_set(err, NB_ERR_UNSUPPORTED, NULL, 0, "decoder not implemented");
+
+static void S_batch_free(S_batch *b) {
+  size_t i;
+  for (i = 0; i < b->n; i++)
+    free(b->v[i].url);
+  free(b->v);
 }
-void nb_pixmap_free(nb_pixmap *pm) { if (pm) { free(pm->pixels); pm->pixels = NULL; } }
-int nb_image_encode_png(const nb_pixmap *pm, unsigned char **out, size_t *size, nb_error *err) {
-  (void)pm; *out = NULL; *size = 0;
-  return nb_error_set(err, NB_ERR_UNSUPPORTED, NULL, 0, "encoder not implemented");
+
+typedef struct S_use {
+  nb_node *node;
+  S_ref *ref;
+} S_use;
+
+int nb_resources_resolve_doc(nb_resources *set, nb_doc *doc, nb_error *err) {
+  const char *path = nb_doc_get_meta(doc, "path");
+  const char *referer = nb_doc_get_meta(doc, "source");
+  const char *head = nb_doc_get_meta(doc, "headimg");
+  S_batch batch = {NULL, 0, 0};
+  S_use *uses = NULL;
+  size_t nuses = 0, capuses = 0, i;
+  S_ref *lead = NULL;
+  nb_iter *it;
+  nb_event ev;
+  int rc = 0;
+
+  if (!set || !doc)
+    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0, "no set or document");
+  /* feed-to-blog pipelines write the lead image as "thumbnail" */
+  if (!head || !*head)
+    head = nb_doc_get_meta(doc, "thumbnail");
+  if (referer && strncmp(referer, "http://", 7) != 0 &&
+      strncmp(referer, "https://", 8) != 0)
+    referer = NULL;
+  it = nb_iter_new(nb_doc_root(doc));
+  if (!it)
+    return nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory");
+  pthread_mutex_lock(&set->lock);
+  while ((ev = nb_iter_next(it)) != NB_EVENT_DONE) {
+    nb_node *n = nb_iter_node(it);
+    const char *url;
+    S_ref *ref;
+    if (ev != NB_EVENT_ENTER || nb_node_get_type(n) != NB_NODE_IMAGE)
+      continue;
+    url = nb_node_get_url(n);
+    if (!url || !*url)
+      continue;
+    ref = S_lookup(set, url, path, path, nb_node_get_line(n), &batch);
+    if (!ref) {
+      rc = nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory");
+      goto cleanup;
+    }
+    ref->uses++;
+    if (!S_grow((void **)&uses, &capuses, nuses, sizeof *uses)) {
+      rc = nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory");
+      goto cleanup;
+    }
+    uses[nuses].node = n;
+    uses[nuses].ref = ref;
+    nuses++;
+  }
+  if (head && *head) {
+    lead = S_lookup(set, head, path, path, 0, &batch);
+    if (lead) {
+      lead->uses++;
+      if (S_grow((void **)&uses, &capuses, nuses, sizeof *uses)) {
+        uses[nuses].node = NULL;
+        uses[nuses].ref = lead;
+        nuses++;
+      }
+      if (S_grow((void **)&set->leads, &set->capleads, set->nleads,
+                 sizeof *set->leads)) {
+        set->leads[set->nleads].doc = doc;
+        set->leads[set->nleads].ref = lead;
+        set->nleads++;
+      }
+    }
+  }
+  S_run_batch(set, &batch, referer, err);
+  for (i = 0; i < nuses; i++)
+    while (uses[i].ref->inflight)
+      pthread_cond_wait(&set->settled, &set->lock);
+  for (i = 0; i < nuses; i++) {
+    S_res *res = uses[i].ref->res;
+    if (res)
+      res->pub.uses++;
+    if (uses[i].node)
+      nb_node_set_resource(uses[i].node, res ? &res->pub : NULL);
+  }
+cleanup:
+  /* after a failure above, nothing may stay in flight: waiters would hang */
+  for (i = 0; i < batch.n; i++) {
+    if (batch.v[i].ref->inflight) {
+      S_settle(set, batch.v[i].ref, NB_RES_MISSING, "out of memory", NULL, 0,
+               path, 0);
+      batch.v[i].ref->inflight = 0;
+      pthread_cond_broadcast(&set->settled);
+    }
+  }
+  pthread_mutex_unlock(&set->lock);
+  S_batch_free(&batch);
+  free(uses);
+  nb_iter_free(it);
+  return rc;
 }
-int nb_image_encode_jpeg(const nb_pixmap *pm, int q, unsigned char **out, size_t *size, nb_error *err) {
-  (void)pm; (void)q; *out = NULL; *size = 0;
-  return nb_error_set(err, NB_ERR_UNSUPPORTED, NULL, 0, "encoder not implemented");
+
+const nb_resource *nb_resources_get(nb_resources *set, const char *ref,
+                                    const char *base_path,
+                                    const char *referer) {
+  S_batch batch = {NULL, 0, 0};
+  S_ref *r;
+  const nb_resource *out = NULL;
+  if (!set || !ref)
+    return NULL;
+  pthread_mutex_lock(&set->lock);
+  r = S_lookup(set, ref, base_path, base_path, 0, &batch);
+  if (r) {
+    r->uses++;
+    S_run_batch(set, &batch, referer, NULL);
+    while (r->inflight)
+      pthread_cond_wait(&set->settled, &set->lock);
+    if (r->res) {
+      r->res->pub.uses++;
+      out = &r->res->pub;
+    }
+  }
+  pthread_mutex_unlock(&set->lock);
+  S_batch_free(&batch);
+  return out;
 }
+
+const nb_resource *nb_resources_add_bytes(nb_resources *set, const char *name,
+                                          const void *data, size_t size) {
+  S_ref *ref;
+  unsigned char *copy;
+  const nb_resource *out = NULL;
+  if (!set || (!data && size))
+    return NULL;
+  copy = malloc(size ? size : 1);
+  if (!copy)
+    return NULL;
+  if (size)
+    memcpy(copy, data, size);
+  pthread_mutex_lock(&set->lock);
+  if (!S_grow((void **)&set->refs, &set->caprefs, set->nrefs,
+              sizeof *set->refs) ||
+      !(ref = nb_calloc(1, sizeof *ref))) {
+    pthread_mutex_unlock(&set->lock);
+    free(copy);
+    return NULL;
+  }
+  {
+    /* not in the key table: every call is its own reference */
+    nb_buf kb = NB_BUF_INIT;
+    nb_buf_printf(&kb, "bytes:%zu:%s", set->nrefs, name ? name : "");
+    ref->key = nb_buf_detach(&kb);
+  }
+  ref->written = nb_strdup(name ? name : "");
+  if (!ref->key || !ref->written) {
+    free(ref->key);
+    free(ref->written);
+    free(ref);
+    pthread_mutex_unlock(&set->lock);
+    free(copy);
+    return NULL;
+  }
+  ref->origin = "file";
+  ref->uses = 1;
+  set->refs[set->nrefs++] = ref;
+  S_settle(set, ref, NB_RES_OK, NULL, copy, size, name, 0);
+  if (ref->res) {
+    ref->res->pub.uses++;
+    out = &ref->res->pub;
+  }
+  pthread_mutex_unlock(&set->lock);
+  return out;
+}
+
+size_t nb_resources_count(const nb_resources *set) {
+  size_t n;
+  if (!set)
+    return 0;
+  pthread_mutex_lock((pthread_mutex_t *)&set->lock);
+  n = set->nres;
+  pthread_mutex_unlock((pthread_mutex_t *)&set->lock);
+  return n;
+}
+
+const nb_resource *nb_resources_at(const nb_resources *set, size_t i) {
+  const nb_resource *r = NULL;
+  if (!set)
+    return NULL;
+  pthread_mutex_lock((pthread_mutex_t *)&set->lock);
+  if (i < set->nres)
+    r = &set->res[i]->pub;
+  pthread_mutex_unlock((pthread_mutex_t *)&set->lock);
+  return r;
+}
+
+const nb_resource *nb_resources_lead(const nb_resources *set,
+                                     const nb_doc *doc) {
+  const nb_resource *r = NULL;
+  size_t i;
+  if (!set || !doc)
+    return NULL;
+  pthread_mutex_lock((pthread_mutex_t *)&set->lock);
+  for (i = 0; i < set->nleads; i++) {
+    if (set->leads[i].doc == doc) {
+      S_res *res = set->leads[i].ref->res;
+      if (res && res->pub.status == NB_RES_OK)
+        r = &res->pub;
+      break;
+    }
+  }
+  pthread_mutex_unlock((pthread_mutex_t *)&set->lock);
+  return r;
+}
+
+/* ## Report */
+
+static void S_json_str(nb_buf *b, const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  if (!s) {
+    nb_buf_puts(b, "null");
+    return;
+  }
+  nb_buf_putc(b, '"');
+  for (; *p; p++) {
+    if (*p == '"' || *p == '\\') {
+      nb_buf_putc(b, '\\');
+      nb_buf_putc(b, (char)*p);
+    } else if (*p < 0x20) {
+      nb_buf_printf(b, "\\u%04x", *p);
+    } else {
+      nb_buf_putc(b, (char)*p);
+    }
+  }
+  nb_buf_putc(b, '"');
+}
+
 char *nb_resources_report_json(const nb_resources *set) {
-  (void)set;
-  char *s = malloc(3);
-  if (s)
-    strcpy(s, "[]");
-  return s;
+  nb_buf b = NB_BUF_INIT;
+  size_t i;
+  nb_buf_puts(&b, "[");
+  if (set) {
+    pthread_mutex_lock((pthread_mutex_t *)&set->lock);
+    for (i = 0; i < set->nrefs; i++) {
+      const S_ref *ref = set->refs[i];
+      const nb_resource *r = ref->res ? &ref->res->pub : NULL;
+      char shortu[320];
+      int ok = r && r->status == NB_RES_OK;
+      S_short(ref->written, shortu, sizeof shortu);
+      nb_buf_puts(&b, i ? ",\n    {\"url\": " : "\n    {\"url\": ");
+      S_json_str(&b, shortu);
+      nb_buf_puts(&b, ", \"status\": ");
+      S_json_str(&b, nb_res_status_name(r ? r->status : NB_RES_PENDING));
+      nb_buf_puts(&b, ", \"reason\": ");
+      S_json_str(&b, r ? r->reason : "not resolved");
+      nb_buf_puts(&b, ", \"origin\": ");
+      S_json_str(&b, ref->origin);
+      nb_buf_puts(&b, ", \"media_type\": ");
+      S_json_str(&b, ok ? r->media_type : NULL);
+      nb_buf_printf(&b,
+                    ", \"width\": %d, \"height\": %d, \"bytes\": %zu, \"id\": ",
+                    r ? r->width : 0, r ? r->height : 0, ok ? r->size : 0);
+      S_json_str(&b, ok ? r->id : NULL);
+      nb_buf_printf(&b, ", \"uses\": %d}", ref->uses);
+    }
+    pthread_mutex_unlock((pthread_mutex_t *)&set->lock);
+  }
+  nb_buf_puts(&b, set && set->nrefs ? "\n  ]" : "]");
+  if (b.failed) {
+    nb_buf_free(&b);
+    return NULL;
+  }
+  return nb_buf_detach(&b);
 }

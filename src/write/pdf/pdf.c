@@ -1,8 +1,735 @@
-/* STUB: replaced by the pdf writer. */
-#include "newsbook/writer.h"
+/* nb_write_pdf: a book to a paginated PDF, laid out with Pango and drawn
+ * with Cairo (no HTML engine, no TeX).
+ *
+ * One article is its title block and body. A book of several articles gets
+ * a cover (when there is one), a title page and a printed table of
+ * contents; since each article starts on a new page its page count does
+ * not depend on the others, so a first pass counts pages per article and
+ * the second draws, with every number in the contents known. Output goes
+ * to a temporary file renamed into place; identical inputs give identical
+ * bytes (dates come from SOURCE_DATE_EPOCH or the book, never the clock). */
+#include "write/pdf/pdf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "style/css.h"
+#include "util/util.h"
+#include "write/pdf/justify.h"
+#include "write/pdf/layout.h"
+
+#define MAX_CSS_BYTES (1u << 20)
+
+int nb_pdf_page_setup(const nb_write_options *opts, const nb_css *css,
+                      double *w, double *h, double margin[4], nb_error *err) {
+  nb_css_page page;
+  int i;
+  nb_css_get_page(css, &page);
+  *w = 595.2756, *h = 841.8898; /* A4 */
+  if (page.width > 0 && page.height > 0)
+    *w = page.width, *h = page.height;
+  if (opts && opts->page_size && *opts->page_size &&
+      !nb_css_page_size(opts->page_size, w, h))
+    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
+                        "unknown page size '%s': use A4, A5, B5, Letter or "
+                        "WxHmm (e.g. 150x220mm)",
+                        opts->page_size);
+  for (i = 0; i < 4; i++)
+    margin[i] = 20 * 72 / 25.4;
+  if (page.has_margin)
+    memcpy(margin, page.margin, sizeof page.margin);
+  if (opts && opts->margin && *opts->margin &&
+      !nb_css_margins(opts->margin, 12, margin))
+    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
+                        "bad margin '%s': give 1 to 4 lengths such as "
+                        "'20mm' or '20mm 15mm'",
+                        opts->margin);
+  for (i = 0; i < 4; i++)
+    if (margin[i] < 0)
+      margin[i] = 0;
+  if (*w - margin[NB_LEFT] - margin[NB_RIGHT] < 72 ||
+      *h - margin[NB_TOP] - margin[NB_BOTTOM] < 72)
+    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
+                        "margins leave less than an inch for the text: "
+                        "use smaller margins or a larger page");
+  return 0;
+}
+
+static nb_css *S_load_css(const nb_write_options *opts, const nb_diag *diag,
+                          nb_error *err, int *rc) {
+  static const char *const defaults[] = {
+#ifdef NB_SRCDIR
+      NB_SRCDIR "/styles/default.css",
+#endif
+#ifdef NB_DATADIR
+      NB_DATADIR "/styles/default.css",
+#endif
+      NULL};
+  char *data = NULL;
+  size_t len = 0, i;
+  nb_css *css;
+  *rc = 0;
+  if (opts && opts->style_path) {
+    *rc = nb_read_file(opts->style_path, MAX_CSS_BYTES, &data, &len, err);
+    if (*rc != 0)
+      return NULL;
+  } else {
+    for (i = 0; defaults[i]; i++)
+      if (nb_read_file(defaults[i], MAX_CSS_BYTES, &data, &len, NULL) == 0)
+        break;
+    if (!data)
+      nb_diag_emit(diag, NB_SEV_WARNING, "style", NULL, 0, NULL,
+                   "default theme styles/default.css not found; using "
+                   "built-in defaults");
+  }
+  css = nb_css_parse(data, len);
+  free(data);
+  if (!css)
+    *rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
+  return css;
+}
+
+/* ## Article title block */
+
+static void S_line_of(nb_flow *f, const nb_css_node *chain, size_t n,
+                      const char *text, const char *link) {
+  nb_style st;
+  nb_buf b = NB_BUF_INIT;
+  nb_para *p;
+  nb_link *lk = NULL;
+  size_t nl = 0;
+  nb_pdf_style(f->pdf, chain, n, NULL, &st);
+  nb_buf_puts(&b, text);
+  if (link && (lk = nb_calloc(1, sizeof *lk)) != NULL) {
+    lk->start = 0;
+    lk->end = (int)b.len;
+    lk->uri = nb_strdup(link);
+    nl = lk->uri ? 1 : 0;
+  }
+  nb_flow_space(f, st.margin[NB_TOP]);
+  nb_flow_tag(f, "P", NULL, 0);
+  p = nb_flow_text(f, &st, &b, NULL, lk, nl, f->pdf->text_w, 1);
+  if (p && link)
+    p->color = f->pdf->link_color;
+  nb_flow_lines(f, p, &st, 0, f->pdf->text_w, NULL, 0, 1);
+  nb_flow_tag(f, "P", NULL, 1);
+  f->pending_space = st.margin[NB_BOTTOM];
+  nb_buf_free(&b);
+}
+
+static void S_format_date(const nb_doc *doc, char *out, size_t size) {
+  nb_date d = nb_doc_get_date(doc);
+  const char *raw = nb_doc_get_meta(doc, "date");
+  out[0] = '\0';
+  if (d.valid) {
+    time_t t = (time_t)(d.utc + (int64_t)d.tz_minutes * 60);
+    struct tm tm;
+    if (gmtime_r(&t, &tm)) {
+      if (!d.has_time)
+        snprintf(out, size, "%04d-%02d-%02d", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday);
+      else if (d.tz_minutes == 0)
+        snprintf(out, size, "%04d-%02d-%02d %02d:%02d UTC", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+      else
+        snprintf(out, size, "%04d-%02d-%02d %02d:%02d %c%02d:%02d",
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                 tm.tm_min, d.tz_minutes < 0 ? '-' : '+',
+                 abs(d.tz_minutes) / 60, abs(d.tz_minutes) % 60);
+      return;
+    }
+  }
+  if (raw && *raw && strlen(raw) < size)
+    snprintf(out, size, "%s", raw);
+}
+
+void nb_layout_title_block(nb_flow *f, nb_doc *doc, const char *dest) {
+  nb_pdf *pdf = f->pdf;
+  const char *title = nb_doc_get_meta(doc, "title");
+  const char *source = nb_doc_get_meta(doc, "source");
+  nb_css_node chain[3] = {{"body", NULL}, {"header", "article-head"},
+                          {"h1", NULL}};
+  nb_style head, h1;
+  nb_item it;
+  char date[96];
+  nb_buf authors = NB_BUF_INIT;
+  size_t i;
+  nb_pdf_style(pdf, chain, 2, NULL, &head);
+  nb_pdf_style(pdf, chain, 3, &head, &h1);
+  memset(&it, 0, sizeof it);
+  it.kind = IT_DEST;
+  it.text = nb_strdup(dest);
+  nb_flow_add(f, &it);
+  memset(&it, 0, sizeof it);
+  it.kind = IT_OUTLINE;
+  it.level = 0;
+  it.text = nb_strdup(title && *title ? title : "(untitled)");
+  if (it.text) {
+    char *p;
+    for (p = it.text; *p; p++)
+      if (*p == '\n' || *p == '\r' || *p == '\t')
+        *p = ' ';
+  }
+  nb_flow_add(f, &it);
+  nb_flow_tag(f, "Sect", NULL, 0);
+  if (title && *title) {
+    nb_buf b = NB_BUF_INIT;
+    nb_para *p;
+    if (h1.text_align == NB_TA_JUSTIFY)
+      h1.text_align = NB_TA_LEFT;
+    h1.text_indent = 0;
+    nb_buf_puts(&b, title);
+    for (i = 0; i < b.len; i++) {
+      if (b.data[i] == '\n' || b.data[i] == '\r' || b.data[i] == '\t')
+        b.data[i] = ' ';
+      /* an ideographic space separates phrases of a title; a full em of
+       * blank makes text extractors see two columns */
+      if (i + 2 < b.len && memcmp(b.data + i, "\xe3\x80\x80", 3) == 0)
+        memcpy(b.data + i, "\xc2\xa0 ", 3);
+    }
+    nb_flow_tag(f, "H1", NULL, 0);
+    p = nb_flow_text(f, &h1, &b, NULL, NULL, 0, pdf->text_w, 1);
+    nb_flow_lines(f, p, &h1, 0, pdf->text_w, NULL, 0, 1);
+    nb_flow_tag(f, "H1", NULL, 1);
+    f->pending_space = h1.margin[NB_BOTTOM];
+    nb_buf_free(&b);
+  }
+  for (i = 0; i < nb_doc_author_count(doc); i++) {
+    if (i)
+      nb_buf_puts(&authors, ", ");
+    nb_buf_puts(&authors, nb_doc_author(doc, i));
+  }
+  if (authors.len == 0 && nb_doc_get_meta(doc, "author"))
+    nb_buf_puts(&authors, nb_doc_get_meta(doc, "author"));
+  chain[2].name = "p";
+  if (authors.len) {
+    chain[2].cls = "byline";
+    S_line_of(f, chain, 3, authors.data, NULL);
+  }
+  nb_buf_free(&authors);
+  S_format_date(doc, date, sizeof date);
+  if (date[0]) {
+    chain[2].cls = "dateline";
+    S_line_of(f, chain, 3, date, NULL);
+  }
+  if (source && *source) {
+    chain[2].cls = "source";
+    S_line_of(f, chain, 3, source,
+              strncmp(source, "http://", 7) == 0 ||
+                      strncmp(source, "https://", 8) == 0
+                  ? source
+                  : NULL);
+  }
+  /* the header's padding and bottom border */
+  nb_flow_space(f, head.padding[NB_BOTTOM]);
+  f->pending_space = 0;
+  if (head.border_style[NB_BOTTOM] && head.border_width[NB_BOTTOM] > 0) {
+    memset(&it, 0, sizeof it);
+    it.kind = IT_RULE;
+    it.w = pdf->text_w;
+    it.rule_w = head.border_width[NB_BOTTOM];
+    it.rgb = head.border_color[NB_BOTTOM];
+    it.h = it.rule_w;
+    it.keep_next = 1;
+    nb_flow_add(f, &it);
+  }
+  f->pending_space = head.margin[NB_BOTTOM];
+}
+
+/* ## Front matter of a book */
+
+static void S_big_line(nb_flow *f, const char *text, double size, int bold,
+                       uint32_t color, const char *tag) {
+  nb_style st = f->pdf->body;
+  nb_buf b = NB_BUF_INIT;
+  nb_para *p;
+  if (!text || !*text)
+    return;
+  st.font_size = size;
+  st.bold = bold;
+  st.color = color;
+  st.text_indent = 0;
+  st.text_align = NB_TA_CENTER;
+  st.line_height = 1.4;
+  strcpy(st.font_family, "sans-serif");
+  nb_buf_puts(&b, text);
+  if (tag)
+    nb_flow_tag(f, tag, NULL, 0);
+  p = nb_flow_text(f, &st, &b, NULL, NULL, 0, f->pdf->text_w, 0);
+  nb_flow_lines(f, p, &st, 0, f->pdf->text_w, NULL, 0, 0);
+  if (tag)
+    nb_flow_tag(f, tag, NULL, 1);
+  nb_buf_free(&b);
+}
+
+static void S_spacer(nb_flow *f, double h) {
+  nb_item it;
+  memset(&it, 0, sizeof it);
+  it.kind = IT_SPACE;
+  it.h = h;
+  it.keep_at_top = 1;
+  nb_flow_add(f, &it);
+}
+
+static void S_title_page(nb_flow *f, const nb_book *book) {
+  const char *title = nb_book_get_meta(book, "title");
+  const char *author = nb_book_get_meta(book, "author");
+  const char *date = nb_book_get_meta(book, "date");
+  char range[64] = "";
+  size_t k, n = nb_book_doc_count(book);
+  int64_t lo = 0, hi = 0;
+  int have = 0;
+  for (k = 0; k < n; k++) {
+    nb_date d = nb_doc_get_date(nb_book_doc(book, k));
+    if (!d.valid)
+      continue;
+    if (!have || d.utc < lo)
+      lo = d.utc;
+    if (!have || d.utc > hi)
+      hi = d.utc;
+    have = 1;
+  }
+  if (have) {
+    time_t a = (time_t)lo, b = (time_t)hi;
+    struct tm ta, tb;
+    gmtime_r(&a, &ta);
+    gmtime_r(&b, &tb);
+    if (ta.tm_year == tb.tm_year && ta.tm_yday == tb.tm_yday)
+      snprintf(range, sizeof range, "%04d-%02d-%02d", ta.tm_year + 1900,
+               ta.tm_mon + 1, ta.tm_mday);
+    else
+      snprintf(range, sizeof range, "%04d-%02d-%02d \xe2\x80\x93 %04d-%02d-%02d",
+               ta.tm_year + 1900, ta.tm_mon + 1, ta.tm_mday,
+               tb.tm_year + 1900, tb.tm_mon + 1, tb.tm_mday);
+  }
+  S_spacer(f, f->pdf->text_h * 0.28);
+  S_big_line(f, title, f->pdf->body.font_size * 2.4, 1, 0x1a1a1a, "Title");
+  S_spacer(f, f->pdf->body.font_size * 2);
+  S_big_line(f, author, f->pdf->body.font_size * 1.2, 0, 0x444444, "P");
+  S_spacer(f, f->pdf->body.font_size * 0.8);
+  S_big_line(f, range[0] ? range : date, f->pdf->body.font_size, 0, 0x666666,
+             "P");
+}
+
+typedef struct toc_entry {
+  const char *title;
+  int level; /* 0 section, 1 article */
+  int page;  /* printed (= physical) page */
+  int doc;   /* article index, or -1 */
+} toc_entry;
+
+static void S_toc(nb_flow *f, const toc_entry *e, size_t n) {
+  nb_pdf *pdf = f->pdf;
+  nb_style st = pdf->body, hs = pdf->body, ns;
+  size_t i;
+  nb_buf b = NB_BUF_INIT;
+  nb_para *p;
+  hs.font_size *= 1.5;
+  hs.bold = 1;
+  hs.text_indent = 0;
+  hs.text_align = NB_TA_LEFT;
+  strcpy(hs.font_family, "sans-serif");
+  nb_buf_puts(&b, "\xe7\x9b\xae\xe5\xbd\x95"); /* 目录 */
+  nb_flow_tag(f, "TOC", NULL, 0);
+  nb_flow_tag(f, "H1", NULL, 0);
+  p = nb_flow_text(f, &hs, &b, NULL, NULL, 0, pdf->text_w, 0);
+  nb_flow_lines(f, p, &hs, 0, pdf->text_w, NULL, 0, 1);
+  nb_flow_tag(f, "H1", NULL, 1);
+  nb_buf_free(&b);
+  S_spacer(f, pdf->body.font_size);
+  st.text_indent = 0;
+  st.text_align = NB_TA_LEFT;
+  st.line_height = 1.5;
+  ns = st;
+  ns.text_align = NB_TA_LEFT;
+  for (i = 0; i < n; i++) {
+    char num[24], dest[32];
+    double indent = e[i].level ? pdf->body.font_size * 1.5 : 0;
+    double numw = pdf->body.font_size * 3;
+    nb_style es = st;
+    nb_link *lk = NULL;
+    size_t nl = 0;
+    nb_buf t = NB_BUF_INIT, nt = NB_BUF_INIT;
+    nb_para *tp, *np;
+    if (e[i].level == 0) {
+      es.bold = 1;
+      strcpy(es.font_family, "sans-serif");
+      nb_flow_space(f, pdf->body.font_size * 0.6);
+    }
+    nb_buf_puts(&t, e[i].title && *e[i].title ? e[i].title : "(untitled)");
+    for (nl = 0; nl < t.len; nl++)
+      if (t.data[nl] == '\n' || t.data[nl] == '\r' || t.data[nl] == '\t')
+        t.data[nl] = ' ';
+    nl = 0;
+    if (e[i].doc >= 0 && (lk = nb_calloc(1, sizeof *lk)) != NULL) {
+      snprintf(dest, sizeof dest, "#art-%d", e[i].doc);
+      lk->start = 0;
+      lk->end = (int)t.len;
+      lk->uri = nb_strdup(dest);
+      nl = lk->uri ? 1 : 0;
+    }
+    nb_flow_tag(f, "TOCI", NULL, 0);
+    tp = nb_flow_text(f, &es, &t, NULL, lk, nl,
+                      pdf->text_w - indent - numw, 0);
+    snprintf(num, sizeof num, "%d", e[i].page);
+    nb_buf_puts(&nt, num);
+    np = e[i].page > 0 ? nb_flow_text(f, &ns, &nt, NULL, NULL, 0, numw, 0)
+                       : NULL;
+    if (np) {
+      PangoRectangle log;
+      pango_layout_get_extents(np->layout, NULL, &log);
+      f->marker = np;
+      f->marker_x = pdf->text_w - log.width / (double)PANGO_SCALE;
+    }
+    nb_flow_lines(f, tp, &es, indent, pdf->text_w - indent - numw, NULL, 0,
+                  e[i].level == 0);
+    f->marker = NULL;
+    nb_flow_tag(f, "TOCI", NULL, 1);
+    nb_buf_free(&t);
+    nb_buf_free(&nt);
+  }
+  nb_flow_tag(f, "TOC", NULL, 1);
+}
+
+/* ## The writer */
+
+static void S_article_flow(nb_flow *f, nb_doc *doc, int k) {
+  char dest[32];
+  const char *path = nb_doc_get_meta(doc, "path");
+  f->pdf->article = path ? path : nb_doc_get_meta(doc, "title");
+  snprintf(dest, sizeof dest, "art-%d", k);
+  nb_layout_title_block(f, doc, dest);
+  nb_layout_doc(f, doc);
+  nb_flow_tag(f, "Sect", NULL, 1);
+}
+
+static void S_meta(const nb_book *book, nb_dev *dev) {
+  nb_dev_meta m;
+  nb_buf kw = NB_BUF_INIT;
+  char date[64] = "";
+  const char *sde = getenv("SOURCE_DATE_EPOCH");
+  size_t k, i, n = nb_book_doc_count(book);
+  memset(&m, 0, sizeof m);
+  m.title = nb_book_get_meta(book, "title");
+  m.author = nb_book_get_meta(book, "author");
+  m.subject = nb_book_get_meta(book, "subject");
+  m.creator = "newsbook";
+  for (k = 0; k < n && k < 200; k++) {
+    nb_doc *d = nb_book_doc(book, k);
+    for (i = 0; i < nb_doc_category_count(d); i++) {
+      const char *c = nb_doc_category(d, i);
+      char *hit;
+      size_t cl = strlen(c);
+      if (!cl)
+        continue;
+      hit = kw.data ? strstr(kw.data, c) : NULL;
+      if (hit && (hit == kw.data || hit[-1] == ' ') &&
+          (hit[cl] == ',' || hit[cl] == '\0'))
+        continue;
+      if (kw.len)
+        nb_buf_puts(&kw, ", ");
+      nb_buf_puts(&kw, c);
+    }
+  }
+  if (kw.len && !kw.failed)
+    m.keywords = kw.data;
+  if (!m.subject && n == 1 && kw.len)
+    m.subject = kw.data;
+  {
+    int64_t t = 0;
+    int have = 0;
+    if (sde && *sde) {
+      char *end;
+      long long v = strtoll(sde, &end, 10);
+      if (*end == '\0' && v >= 0) {
+        t = v;
+        have = 1;
+      }
+    }
+    if (!have && nb_book_get_meta(book, "date")) {
+      nb_date d = nb_date_parse(nb_book_get_meta(book, "date"));
+      if (d.valid) {
+        t = d.utc;
+        have = 1;
+      }
+    }
+    if (have) {
+      time_t tt = (time_t)t;
+      struct tm tm;
+      if (gmtime_r(&tt, &tm))
+        snprintf(date, sizeof date, "%04d-%02d-%02dT%02d:%02d:%02d",
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                 tm.tm_min, tm.tm_sec);
+    }
+  }
+  /* cairo stamps the wall clock when no creation date is given; a book
+   * without any date gets the epoch instead, so that its bytes stay a
+   * function of its inputs */
+  m.date = date[0] ? date : "1970-01-01T00:00:00";
+  nb_dev_set_meta(dev, &m);
+  nb_buf_free(&kw);
+}
+
+static void S_cover(nb_pdf *pdf, nb_dev *dev, const nb_resource *cover) {
+  double pw = cover->width, ph = cover->height, w, h, x, y;
+  nb_dev_begin_page(dev, pdf->page_w, pdf->page_h);
+  nb_dev_page_label(dev, "cover");
+  if (pw <= 0 || ph <= 0)
+    pw = pdf->page_w, ph = pdf->page_h;
+  w = pdf->page_w;
+  h = w * ph / pw;
+  if (h > pdf->page_h) {
+    h = pdf->page_h;
+    w = h * pw / ph;
+  }
+  x = (pdf->page_w - w) / 2;
+  y = (pdf->page_h - h) / 2;
+  nb_dev_begin_tag(dev, "Figure", "cover");
+  nb_dev_draw_image(dev, cover, x, y, w, h, pdf->image_dpi);
+  nb_dev_end_tag(dev, "Figure");
+  nb_dev_end_page(dev);
+}
+
+int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
+                  nb_dev *dev, const nb_diag *diag, nb_error *err) {
+  nb_pdf pdf;
+  int rc = 0;
+  size_t ndocs, k, s, ntoc = 0;
+  int multi, page = 1, front = 0, *counts = NULL;
+  toc_entry *toc = NULL;
+  const nb_resource *cover = NULL;
+  nb_css_node chain[3] = {{"html", NULL}, {"body", NULL}, {"code", NULL}};
+  nb_style html;
+  const char *lang;
+  memset(&pdf, 0, sizeof pdf);
+  if (!book)
+    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0, "no book to write");
+  if (opts && opts->abi_version != NB_WRITE_ABI_VERSION)
+    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
+                        "nb_write_options: abi_version %d, expected %d",
+                        opts->abi_version, NB_WRITE_ABI_VERSION);
+  ndocs = nb_book_doc_count(book);
+  if (ndocs == 0)
+    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
+                        "the book has no articles to write");
+  pdf.diag = diag;
+  pdf.css = S_load_css(opts, diag, err, &rc);
+  if (rc)
+    return rc;
+  rc = nb_pdf_page_setup(opts, pdf.css, &pdf.page_w, &pdf.page_h, pdf.margin,
+                         err);
+  if (rc)
+    goto done;
+  pdf.duplex = opts ? opts->duplex : 0;
+  pdf.image_dpi = opts && opts->image_dpi > 0 ? opts->image_dpi : 300;
+  pdf.text_w = pdf.page_w - pdf.margin[NB_LEFT] - pdf.margin[NB_RIGHT];
+  pdf.text_h = pdf.page_h - pdf.margin[NB_TOP] - pdf.margin[NB_BOTTOM];
+  nb_css_compute(pdf.css, chain, 1, NULL, &html);
+  nb_css_compute(pdf.css, chain, 2, &html, &pdf.body);
+  pdf.body.root_font_size = pdf.body.font_size;
+  nb_css_compute(pdf.css, chain, 3, &pdf.body, &pdf.code_inline);
+  {
+    nb_css_node a[2] = {{"body", NULL}, {"a", NULL}};
+    nb_style as;
+    nb_css_compute(pdf.css, a, 2, &pdf.body, &as);
+    pdf.link_color = as.color;
+  }
+  pdf.fm = nb_pdf_font_map_new(diag);
+  if (!pdf.fm) {
+    rc = nb_error_set(err, NB_ERR_LIBRARY, NULL, 0,
+                      "could not create a Pango font map");
+    goto done;
+  }
+  lang = nb_book_get_meta(book, "lang");
+  pdf.ctx = nb_pdf_context_new(pdf.fm, lang);
+  multi = ndocs > 1;
+  S_meta(book, dev);
+  nb_dev_begin_tag(dev, "Document", NULL);
+  if (multi) {
+    nb_flow f;
+    nb_page_ctx pc;
+    size_t nsec = nb_book_section_count(book);
+    int titled = nb_book_has_sections(book), art = 0;
+    counts = nb_calloc(ndocs, sizeof *counts);
+    toc = nb_calloc(ndocs + nsec + 1, sizeof *toc);
+    if (!counts || !toc) {
+      rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
+      goto done;
+    }
+    /* pass 1: pages per article */
+    memset(&pc, 0, sizeof pc);
+    for (k = 0; k < ndocs; k++) {
+      nb_flow_init(&f, &pdf);
+      S_article_flow(&f, nb_book_doc(book, k), (int)k);
+      counts[k] = nb_flow_render(&f, &pc);
+      if (f.failed || counts[k] < 0)
+        rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
+      nb_flow_free(&f);
+      nb_buf_free(&pdf.missing);
+      pdf.nmissing = 0;
+      if (rc)
+        goto done;
+    }
+    for (s = 0; s < nsec; s++) {
+      size_t j, nd = nb_book_section_doc_count(book, s);
+      if (titled && nb_book_section_title(book, s) && nd > 0) {
+        toc[ntoc].title = nb_book_section_title(book, s);
+        toc[ntoc].level = 0;
+        toc[ntoc].doc = -1;
+        ntoc++;
+      }
+      for (j = 0; j < nd; j++) {
+        toc[ntoc].title = nb_doc_get_meta(nb_book_section_doc(book, s, j),
+                                          "title");
+        toc[ntoc].level = titled ? 1 : 0;
+        toc[ntoc].doc = art++;
+        ntoc++;
+      }
+    }
+    if (!opts || !opts->cover_mode || strcmp(opts->cover_mode, "none") != 0) {
+      cover = nb_book_get_cover(book);
+      if (cover && cover->status != NB_RES_OK)
+        cover = NULL;
+    }
+    front = cover ? 1 : 0;
+    /* title page */
+    nb_flow_init(&f, &pdf);
+    S_title_page(&f, book);
+    front += nb_flow_render(&f, &pc);
+    nb_flow_free(&f);
+    /* contents: count its pages with the numbers still unknown */
+    nb_flow_init(&f, &pdf);
+    S_toc(&f, toc, ntoc);
+    front += nb_flow_render(&f, &pc);
+    nb_flow_free(&f);
+    page = front + 1;
+    {
+      int acc = page;
+      size_t t;
+      for (t = 0; t < ntoc; t++)
+        if (toc[t].doc >= 0) {
+          toc[t].page = acc;
+          acc += counts[toc[t].doc];
+        }
+      for (t = 0; t < ntoc; t++)
+        if (toc[t].doc < 0 && t + 1 < ntoc)
+          toc[t].page = toc[t + 1].page;
+    }
+    /* draw the front matter */
+    page = 1;
+    if (cover) {
+      S_cover(&pdf, dev, cover);
+      page++;
+    }
+    memset(&pc, 0, sizeof pc);
+    pc.dev = dev;
+    pc.roman = 1;
+    pc.no_furniture = 1;
+    pc.first_page = page;
+    nb_flow_init(&f, &pdf);
+    S_title_page(&f, book);
+    page += nb_flow_render(&f, &pc);
+    nb_flow_free(&f);
+    pc.first_page = page;
+    pc.no_furniture = 0;
+    nb_flow_init(&f, &pdf);
+    S_toc(&f, toc, ntoc);
+    page += nb_flow_render(&f, &pc);
+    nb_flow_free(&f);
+    /* articles */
+    art = 0;
+    for (s = 0; s < nsec; s++) {
+      size_t j, nd = nb_book_section_doc_count(book, s);
+      int parent = 0;
+      const char *stitle = nb_book_section_title(book, s);
+      if (titled && stitle && nd > 0)
+        parent = nb_dev_add_outline(dev, 0, stitle, page, 0, 1);
+      for (j = 0; j < nd; j++) {
+        memset(&pc, 0, sizeof pc);
+        pc.dev = dev;
+        pc.first_page = page;
+        pc.outline_parent = parent;
+        pc.header = titled && stitle ? stitle
+                                     : nb_book_get_meta(book, "title");
+        pc.no_header_first = 1;
+        nb_flow_init(&f, &pdf);
+        S_article_flow(&f, nb_book_section_doc(book, s, j), art);
+        page += nb_flow_render(&f, &pc);
+        if (f.failed)
+          rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
+        nb_flow_free(&f);
+        nb_pdf_report_missing(&pdf);
+        art++;
+        if (rc)
+          goto done;
+      }
+    }
+  } else {
+    nb_flow f;
+    nb_page_ctx pc;
+    nb_doc *doc = nb_book_doc(book, 0);
+    memset(&pc, 0, sizeof pc);
+    pc.dev = dev;
+    pc.first_page = 1;
+    pc.header = nb_doc_get_meta(doc, "title");
+    pc.no_header_first = 1;
+    nb_flow_init(&f, &pdf);
+    S_article_flow(&f, doc, 0);
+    if (nb_flow_render(&f, &pc) < 0 || f.failed)
+      rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
+    nb_flow_free(&f);
+    nb_pdf_report_missing(&pdf);
+  }
+  nb_dev_end_tag(dev, "Document");
+done:
+  free(counts);
+  free(toc);
+  nb_buf_free(&pdf.missing);
+  if (pdf.ctx)
+    g_object_unref(pdf.ctx);
+  if (pdf.fm)
+    g_object_unref(pdf.fm);
+  nb_css_free(pdf.css);
+  return rc;
+}
 
 int nb_write_pdf(const nb_book *book, const nb_write_options *opts,
-                const char *path, const nb_diag *diag, nb_error *err) {
-  (void)book; (void)opts; (void)diag;
-  return nb_error_set(err, NB_ERR_UNSUPPORTED, path, 0, "pdf writer not implemented");
+                 const char *path, const nb_diag *diag, nb_error *err) {
+  nb_atomic out;
+  nb_dev *dev;
+  double w, h, m[4];
+  int rc;
+  nb_css *css;
+  if (!path || !*path)
+    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0, "no output path");
+  /* the first page's size must be known before the surface exists */
+  css = S_load_css(opts, NULL, err, &rc);
+  if (rc)
+    return rc;
+  rc = nb_pdf_page_setup(opts, css, &w, &h, m, err);
+  nb_css_free(css);
+  if (rc)
+    return rc;
+  rc = nb_atomic_open(&out, path, err);
+  if (rc)
+    return rc;
+  dev = nb_dev_cairo_new(out.fp, w, h);
+  if (!dev) {
+    nb_atomic_abort(&out);
+    return nb_error_set(err, NB_ERR_LIBRARY, path, 0,
+                        "could not create a Cairo PDF surface");
+  }
+  rc = nb_pdf_render(book, opts, dev, diag, err);
+  if (rc == 0)
+    rc = nb_dev_close(dev, err);
+  nb_dev_free(dev);
+  if (rc == 0)
+    rc = nb_atomic_commit(&out, err);
+  else
+    nb_atomic_abort(&out);
+  if (rc && err && !err->file[0])
+    snprintf(err->file, sizeof err->file, "%s", path);
+  return rc;
 }

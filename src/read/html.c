@@ -1,0 +1,877 @@
+/* The HTML reader: libxml2's tolerant HTML parser builds a DOM, and one
+ * iterative walk over it (parent links, no recursion) builds the model.
+ *
+ * Feed-generated article bodies are tag soup: inline elements around
+ * blocks, stray <li> and <td>, images wrapped in paragraphs, text straight
+ * inside <div>. The walk therefore keeps two stacks: one frame per open DOM
+ * element, and the chain of open model nodes. Inline elements (b, a, em...)
+ * are materialised lazily, when text actually arrives, and re-created in
+ * every paragraph they span, so a block inside an inline (<a><div>..</div>
+ * </a>) neither loses its text nor its formatting. Text outside any
+ * paragraph gets an implicit one. Elements nobody reads (script, style,
+ * forms, iframes, tracking pixels) are dropped with their content; every
+ * other piece of text is kept, unknown elements being transparent.
+ *
+ * Deliberately not done here: resolving image URLs (src/resource/), CSS,
+ * entity expansion or DTD loading of any kind. */
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include "read/html.h"
+#include "read/read.h"
+#include "util/util.h"
+
+/* ## Walk state */
+
+typedef struct S_frame {
+  nb_html_kind kind; /* what this element does (after demotion) */
+  nb_node_type type; /* NB_HTML_INLINE: the model kind to materialise */
+  const xmlNode *el;
+  nb_node *node;    /* NB_HTML_INLINE: the current materialisation */
+  size_t model_idx; /* its index in the model stack */
+  size_t height;    /* block kinds: model stack height to return to */
+  int suppressed;   /* NB_HTML_INLINE that cannot stand where it is */
+  int spaced;       /* a block kept inside a heading: a space after it */
+  /* NB_HTML_FIGURE */
+  nb_node *fig_flow, *fig_last, *fig_caption;
+} S_frame;
+
+typedef struct S_entry {
+  nb_node *node;
+  int implicit; /* created to hold stray content, not by an element */
+  long frame;   /* the inline frame it materialises, or -1 */
+} S_entry;
+
+typedef struct S_state {
+  nb_doc *doc;
+  const nb_diag *diag;
+  const char *path;
+  int line0;
+  int max_depth;
+  S_frame *frames;
+  size_t nframes, fcap;
+  S_entry *stack;
+  size_t nstack, scap;
+  size_t mat_from;  /* inline frames below this index are live/suppressed */
+  int pending_ws;   /* 0 none, 1 space, 2 a run with a line break */
+  uint32_t last_cp; /* last character in the open line; 0 at line start */
+  nb_node *last_br; /* the line break just emitted, if nothing followed */
+  nb_node *pre;     /* the code block a <pre> is filling */
+  int pre_depth;
+  int thead_depth;
+  int depth_warned;
+  int oom;
+} S_state;
+
+static int S_is_inline_ctx(nb_node_type t) {
+  return t == NB_NODE_PARAGRAPH || t == NB_NODE_HEADING ||
+         t == NB_NODE_CAPTION || nb_node_type_is_inline(t);
+}
+
+static nb_node *S_top(const S_state *st) {
+  return st->stack[st->nstack - 1].node;
+}
+
+static int S_push(S_state *st, nb_node *node, int implicit, long frame) {
+  if (st->nstack == st->scap) {
+    size_t ncap = st->scap ? st->scap * 2 : 64;
+    S_entry *ns = nb_reallocarray(st->stack, ncap, sizeof *ns);
+    if (!ns) {
+      st->oom = 1;
+      return 0;
+    }
+    st->stack = ns;
+    st->scap = ncap;
+  }
+  st->stack[st->nstack].node = node;
+  st->stack[st->nstack].implicit = implicit;
+  st->stack[st->nstack].frame = frame;
+  st->nstack++;
+  return 1;
+}
+
+static nb_node *S_new(S_state *st, nb_node_type type, const xmlNode *el) {
+  nb_node *n = nb_node_new(st->doc, type);
+  if (!n) {
+    st->oom = 1;
+    return NULL;
+  }
+  if (el && el->line > 0 && st->line0 > 0)
+    nb_node_set_line(n, st->line0 + (int)el->line - 1);
+  return n;
+}
+
+/* 1 when a TEXT node holds nothing but (non-collapsible) spaces. */
+static int S_blank_text(const nb_node *n) {
+  const unsigned char *s = (const unsigned char *)nb_node_get_literal(n);
+  size_t len = nb_node_get_literal_len(n), i = 0;
+  uint32_t cp;
+  while (i < len) {
+    i += nb_utf8_decode(s + i, len - i, &cp);
+    if (!(cp == ' ' || cp == 0xA0 || cp == 0x3000 || cp == 0x200B ||
+          cp == 0xFEFF))
+      return 0;
+  }
+  return 1;
+}
+
+/* A node is closed: drop what ended up empty, and make an image that stands
+ * alone in its paragraph a figure. */
+static void S_finalize(S_state *st, nb_node *n) {
+  nb_node_type t = nb_node_get_type(n);
+  nb_node *c;
+  if (t == NB_NODE_PARAGRAPH || t == NB_NODE_HEADING || t == NB_NODE_CAPTION) {
+    /* A trailing line break ends nothing. */
+    while ((c = nb_node_last_child(n)) &&
+           nb_node_get_type(c) == NB_NODE_LINEBREAK) {
+      if (c == st->last_br)
+        st->last_br = NULL;
+      nb_node_unlink(c);
+    }
+    for (c = nb_node_first_child(n); c; c = nb_node_next(c))
+      if (nb_node_get_type(c) != NB_NODE_TEXT || !S_blank_text(c))
+        break;
+    if (!c) {
+      nb_node_unlink(n);
+      return;
+    }
+    c = nb_node_first_child(n);
+    if (t == NB_NODE_PARAGRAPH && nb_node_get_type(c) == NB_NODE_IMAGE &&
+        !nb_node_next(c) && nb_node_parent(n) &&
+        nb_node_can_contain(nb_node_get_type(nb_node_parent(n)),
+                            NB_NODE_FIGURE)) {
+      nb_node *fig = S_new(st, NB_NODE_FIGURE, NULL);
+      if (fig && nb_node_insert_before(n, fig)) {
+        nb_node_set_line(fig, nb_node_get_line(n));
+        nb_node_append_child(fig, c);
+        nb_node_unlink(n);
+      }
+    }
+    return;
+  }
+  switch (t) {
+  case NB_NODE_LIST:
+  case NB_NODE_TABLE:
+  case NB_NODE_TABLE_ROW:
+  case NB_NODE_BLOCKQUOTE:
+    if (!nb_node_first_child(n)) {
+      nb_node_unlink(n);
+      return;
+    }
+    if (t == NB_NODE_TABLE_ROW && !nb_node_get_header(n)) {
+      int all_th = 1;
+      for (c = nb_node_first_child(n); c; c = nb_node_next(c))
+        if (!nb_node_get_header(c))
+          all_th = 0;
+      if (all_th)
+        nb_node_set_header(n, 1);
+    }
+    break;
+  case NB_NODE_CODE:
+    if (nb_node_get_literal_len(n) == 0)
+      nb_node_unlink(n);
+    break;
+  default:
+    if (nb_node_type_is_inline(t) && !nb_node_type_is_leaf(t) &&
+        !nb_node_first_child(n))
+      nb_node_unlink(n);
+    break;
+  }
+}
+
+static void S_pop(S_state *st) {
+  S_entry *e = &st->stack[st->nstack - 1];
+  if (e->frame >= 0 && (size_t)e->frame < st->mat_from)
+    st->mat_from = (size_t)e->frame;
+  st->nstack--;
+  S_finalize(st, e->node);
+}
+
+static void S_pop_to(S_state *st, size_t height) {
+  if (height < 1)
+    height = 1; /* the root stays */
+  while (st->nstack > height)
+    S_pop(st);
+}
+
+static void S_reset_line(S_state *st) {
+  st->pending_ws = 0;
+  st->last_cp = 0;
+  st->last_br = NULL;
+}
+
+/* Close paragraphs and inlines: a block boundary. */
+static void S_close_inline(S_state *st) {
+  while (st->nstack > 1 && S_is_inline_ctx(nb_node_get_type(S_top(st))))
+    S_pop(st);
+  S_reset_line(st);
+}
+
+/* The flow container (document, item, quote, cell) new blocks go into,
+ * creating the item / row / cell that stray content in a list or table
+ * needs. */
+static nb_node *S_ensure_flow(S_state *st) {
+  nb_node *top, *n;
+  nb_node_type t;
+  S_close_inline(st);
+  /* Implicit lists and rows hold only stray items and cells; anything else
+   * ends them. */
+  while (st->nstack > 1 && st->stack[st->nstack - 1].implicit) {
+    t = nb_node_get_type(S_top(st));
+    if (t != NB_NODE_LIST && t != NB_NODE_TABLE_ROW && t != NB_NODE_TABLE)
+      break;
+    S_pop(st);
+  }
+  for (;;) {
+    top = S_top(st);
+    t = nb_node_get_type(top);
+    if (t == NB_NODE_LIST)
+      n = S_new(st, NB_NODE_ITEM, NULL);
+    else if (t == NB_NODE_TABLE)
+      n = S_new(st, NB_NODE_TABLE_ROW, NULL);
+    else if (t == NB_NODE_TABLE_ROW)
+      n = S_new(st, NB_NODE_TABLE_CELL, NULL);
+    else
+      return top;
+    if (!n || !nb_node_append_child(top, n) || !S_push(st, n, 1, -1))
+      return NULL;
+  }
+}
+
+/* Append block @p n to the current flow container; push it when it will
+ * hold content. 1 or 0. */
+static int S_add_block(S_state *st, nb_node *n, int push) {
+  nb_node *flow = S_ensure_flow(st);
+  if (!flow || !n || !nb_node_append_child(flow, n))
+    return 0;
+  return push ? S_push(st, n, 0, -1) : 1;
+}
+
+/* Materialise the inline elements that are open in the DOM but have no
+ * node in the current paragraph; return the innermost inline container. */
+static nb_node *S_materialize(S_state *st) {
+  size_t i;
+  for (i = st->mat_from; i < st->nframes; i++) {
+    S_frame *f = &st->frames[i];
+    nb_node *n;
+    if (f->kind != NB_HTML_INLINE || f->suppressed)
+      continue;
+    if (f->node && f->model_idx < st->nstack &&
+        st->stack[f->model_idx].node == f->node)
+      continue;
+    if (!nb_node_can_contain(nb_node_get_type(S_top(st)), f->type)) {
+      /* <rt> outside <ruby>, markup inside <code>: transparent. */
+      f->suppressed = 1;
+      continue;
+    }
+    n = S_new(st, f->type, f->el);
+    if (!n)
+      return NULL;
+    if (f->type == NB_NODE_LINK) {
+      const char *href = nb_read__attr(f->el, "href");
+      const char *title = nb_read__attr(f->el, "title");
+      if (href)
+        nb_node_set_url(n, href);
+      if (title)
+        nb_node_set_title(n, title);
+    }
+    if (!nb_node_append_child(S_top(st), n)) {
+      f->suppressed = 1;
+      continue;
+    }
+    f->node = n;
+    f->model_idx = st->nstack;
+    if (!S_push(st, n, 0, (long)i))
+      return NULL;
+  }
+  st->mat_from = st->nframes;
+  return S_top(st);
+}
+
+/* Where inline content goes now: the innermost open inline container,
+ * opening an implicit paragraph when there is none. Pending white space is
+ * written before inline elements open, so that "a <b>b</b>" puts the space
+ * outside the bold; @p next is the character about to follow it (0 for
+ * none). */
+static void S_flush_space(S_state *st, nb_node *target, uint32_t next);
+
+static nb_node *S_ensure_inline(S_state *st, uint32_t next) {
+  if (!S_is_inline_ctx(nb_node_get_type(S_top(st)))) {
+    nb_node *p = S_new(st, NB_NODE_PARAGRAPH, NULL);
+    if (!S_add_block(st, p, 1))
+      return NULL;
+    st->stack[st->nstack - 1].implicit = 1;
+    S_reset_line(st);
+  }
+  if (next && st->pending_ws)
+    S_flush_space(st, S_top(st), next);
+  return S_materialize(st);
+}
+
+static void S_emit(S_state *st, nb_node *target, const char *s, size_t len) {
+  nb_node *last;
+  if (nb_node_get_type(target) == NB_NODE_CODE) {
+    if (!nb_node_append_literal(target, s, len))
+      st->oom = 1;
+    return;
+  }
+  last = nb_node_last_child(target);
+  if (!last || nb_node_get_type(last) != NB_NODE_TEXT) {
+    last = S_new(st, NB_NODE_TEXT, NULL);
+    if (!last || !nb_node_append_child(target, last)) {
+      st->oom = 1;
+      return;
+    }
+  }
+  if (!nb_node_append_literal(last, s, len))
+    st->oom = 1;
+}
+
+static int S_is_space(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+static uint32_t S_first_cp(const char *s, size_t len) {
+  uint32_t cp = 0;
+  nb_utf8_decode((const unsigned char *)s, len, &cp);
+  return cp;
+}
+
+static uint32_t S_last_cp(const char *s, size_t len) {
+  size_t i = len;
+  uint32_t cp = 0;
+  while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80 && len - i < 3)
+    i--;
+  if (i > 0)
+    i--;
+  nb_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+  return cp;
+}
+
+/* Flush the pending white space before content starting with @p next: one
+ * space, except at line start and where a line break falls between two CJK
+ * characters (CSS Text's segment break rule; a plain space the author
+ * typed between CJK characters is kept). */
+static void S_flush_space(S_state *st, nb_node *target, uint32_t next) {
+  if (st->pending_ws && st->last_cp &&
+      !(st->pending_ws == 2 && nb_is_cjk(st->last_cp) && nb_is_cjk(next)))
+    S_emit(st, target, " ", 1);
+  st->pending_ws = 0;
+}
+
+static void S_text(S_state *st, const char *s, size_t len) {
+  size_t i = 0;
+  if (st->pre) {
+    if (!nb_node_append_literal(st->pre, s, len))
+      st->oom = 1;
+    return;
+  }
+  while (i < len) {
+    size_t j = i;
+    if (S_is_space((unsigned char)s[i])) {
+      int nl = 0;
+      while (j < len && S_is_space((unsigned char)s[j])) {
+        if (s[j] == '\n' || s[j] == '\r')
+          nl = 1;
+        j++;
+      }
+      if (st->pending_ws < 1 + nl)
+        st->pending_ws = 1 + nl;
+    } else {
+      nb_node *target;
+      while (j < len && !S_is_space((unsigned char)s[j]))
+        j++;
+      target = S_ensure_inline(st, S_first_cp(s + i, j - i));
+      if (!target)
+        return;
+      S_emit(st, target, s + i, j - i);
+      st->last_cp = S_last_cp(s + i, j - i);
+      st->last_br = NULL;
+    }
+    i = j;
+  }
+}
+
+/* ## Images */
+
+static void S_image(S_state *st, const xmlNode *el) {
+  char *src;
+  const char *alt = nb_read__attr(el, "alt"),
+             *title = nb_read__attr(el, "title");
+  nb_node *img, *target;
+  if (st->pre)
+    return;
+  if (nb_read__tiny(nb_read__attr(el, "width")) ||
+      nb_read__tiny(nb_read__attr(el, "height")))
+    return;
+  src = nb_read__img_src(el);
+  if (!src) {
+    /* Nothing to show: keep the alt text as text. */
+    if (alt && *alt)
+      S_text(st, alt, strlen(alt));
+    return;
+  }
+  img = S_new(st, NB_NODE_IMAGE, el);
+  target = img ? S_ensure_inline(st, 0xFFFC) : NULL;
+  if (target && nb_node_get_type(target) == NB_NODE_CODE) {
+    S_pop(st); /* end the code span here; text after reopens it */
+    target = S_top(st);
+  }
+  if (target) {
+    nb_node_set_url(img, src);
+    if (alt)
+      nb_node_set_alt(img, alt);
+    if (title)
+      nb_node_set_title(img, title);
+    if (!nb_node_append_child(target, img))
+      st->oom = 1;
+    st->last_cp = 0xFFFC; /* an object: spaces around it are kept */
+    st->last_br = NULL;
+  }
+  free(src);
+}
+
+static void S_linebreak(S_state *st, const xmlNode *el) {
+  nb_node *target, *br;
+  if (st->pre) {
+    nb_node_append_literal(st->pre, "\n", 1);
+    return;
+  }
+  if (!S_is_inline_ctx(nb_node_get_type(S_top(st))))
+    return; /* a break before any text in a block breaks nothing */
+  {
+    size_t i = st->nstack - 1;
+    while (i > 1 && nb_node_type_is_inline(nb_node_get_type(st->stack[i].node)))
+      i--;
+    if (!nb_node_first_child(st->stack[i].node))
+      return; /* nor does one at the start of a paragraph */
+  }
+  if (st->last_br && st->stack[st->nstack - 1].implicit == 1 &&
+      nb_node_get_type(S_top(st)) == NB_NODE_PARAGRAPH) {
+    /* <br><br> in a run of bare text is how feeds separate paragraphs. */
+    nb_node_unlink(st->last_br);
+    st->last_br = NULL;
+    S_close_inline(st);
+    return;
+  }
+  target = S_ensure_inline(st, 0);
+  if (!target)
+    return;
+  if (nb_node_get_type(target) == NB_NODE_CODE) {
+    S_pop(st);
+    target = S_top(st);
+  }
+  br = S_new(st, NB_NODE_LINEBREAK, el);
+  if (!br || !nb_node_append_child(target, br))
+    return;
+  st->pending_ws = 0;
+  st->last_cp = 0;
+  st->last_br = br;
+}
+
+/* ## Block elements */
+
+/* 1 when the open inline context is a heading or caption: p and div inside
+ * them stay inside (as spaces), rather than splitting the heading. */
+static int S_in_heading(const S_state *st) {
+  size_t i = st->nstack;
+  while (i > 1) {
+    nb_node_type t = nb_node_get_type(st->stack[i - 1].node);
+    if (t == NB_NODE_HEADING || t == NB_NODE_CAPTION)
+      return 1;
+    if (!S_is_inline_ctx(t))
+      return 0;
+    i--;
+  }
+  return 0;
+}
+
+/* Pop implicit entries that cannot hold @p child (a stray item before an
+ * explicit one, an implicit cell before a real one). */
+static void S_pop_implicit_for(S_state *st, nb_node_type child) {
+  S_close_inline(st);
+  while (st->nstack > 1 && st->stack[st->nstack - 1].implicit &&
+         !nb_node_can_contain(nb_node_get_type(S_top(st)), child))
+    S_pop(st);
+}
+
+static S_frame *S_nearest_figure(S_state *st) {
+  size_t i = st->nframes;
+  while (i > 0) {
+    if (st->frames[i - 1].kind == NB_HTML_FIGURE)
+      return &st->frames[i - 1];
+    i--;
+  }
+  return NULL;
+}
+
+/* Enter element @p el. Returns 1 to descend into its children, 0 to skip
+ * them (the frame is pushed either way unless skipped). */
+static int S_enter(S_state *st, const xmlNode *el) {
+  S_frame f;
+  nb_node_type etype;
+  nb_html_kind kind = nb_read__html_kind(el, &etype);
+  nb_node *n;
+
+  if (kind == NB_HTML_SKIP)
+    return -1;
+  memset(&f, 0, sizeof f);
+  f.el = el;
+  f.type = etype;
+
+  if (st->pre) {
+    /* Inside <pre>, markup is syntax colouring: only text and breaks. */
+    if (kind == NB_HTML_INLINE && f.type == NB_NODE_CODE)
+      nb_read__code_lang(st->pre, el);
+    if (kind == NB_HTML_BR)
+      S_linebreak(st, el);
+    if (kind == NB_HTML_PRE)
+      st->pre_depth++;
+    f.kind = kind == NB_HTML_PRE ? NB_HTML_PRE : NB_HTML_TRANSPARENT;
+    goto push;
+  }
+  if (kind == NB_HTML_IMG) {
+    S_image(st, el);
+    kind = NB_HTML_TRANSPARENT;
+  } else if (kind == NB_HTML_BR) {
+    S_linebreak(st, el);
+    kind = NB_HTML_TRANSPARENT;
+  }
+  if ((int)st->nframes >= st->max_depth && kind != NB_HTML_TRANSPARENT) {
+    if (!st->depth_warned)
+      nb_diag_emit(st->diag, NB_SEV_WARNING, "limit", st->path,
+                   st->line0 > 0 ? st->line0 + (int)el->line - 1 : 0, NULL,
+                   "markup nested deeper than %d elements was flattened "
+                   "(its text is kept)",
+                   st->max_depth);
+    st->depth_warned = 1;
+    kind = NB_HTML_TRANSPARENT;
+  }
+  if ((kind == NB_HTML_SOFT || kind == NB_HTML_PARA || kind == NB_HTML_FIGURE ||
+       kind == NB_HTML_FIGCAPTION) &&
+      S_in_heading(st)) {
+    if (st->pending_ws < 1)
+      st->pending_ws = 1;
+    kind = NB_HTML_TRANSPARENT;
+    f.spaced = 1;
+  }
+  f.kind = kind;
+  switch (kind) {
+  case NB_HTML_SOFT:
+    S_close_inline(st);
+    f.height = st->nstack;
+    break;
+  case NB_HTML_PARA:
+  case NB_HTML_HEADING:
+  case NB_HTML_QUOTE:
+  case NB_HTML_LIST:
+  case NB_HTML_TABLE:
+  case NB_HTML_FIGCAPTION:
+    if (!S_ensure_flow(st))
+      return -1;
+    f.height = st->nstack;
+    if (kind == NB_HTML_PARA || kind == NB_HTML_FIGCAPTION)
+      n = S_new(st, NB_NODE_PARAGRAPH, el);
+    else if (kind == NB_HTML_HEADING) {
+      n = S_new(st, NB_NODE_HEADING, el);
+      if (n)
+        nb_node_set_heading_level(n, el->name[1] - '0');
+    } else if (kind == NB_HTML_QUOTE)
+      n = S_new(st, NB_NODE_BLOCKQUOTE, el);
+    else if (kind == NB_HTML_LIST) {
+      int ordered = strcasecmp((const char *)el->name, "ol") == 0;
+      n = S_new(st, NB_NODE_LIST, el);
+      if (n)
+        nb_node_set_list(n, ordered,
+                         ordered ? nb_read__int_attr(el, "start", 1,
+                                                     INT_MIN / 2, INT_MAX / 2)
+                                 : 1);
+    } else
+      n = S_new(st, NB_NODE_TABLE, el);
+    if (!S_add_block(st, n, 1))
+      return -1;
+    if (kind == NB_HTML_FIGCAPTION) {
+      S_frame *fig = S_nearest_figure(st);
+      if (fig && !fig->fig_caption)
+        fig->fig_caption = n;
+    }
+    break;
+  case NB_HTML_FIGURE:
+    if (!(f.fig_flow = S_ensure_flow(st)))
+      return -1;
+    f.fig_last = nb_node_last_child(f.fig_flow);
+    f.height = st->nstack;
+    break;
+  case NB_HTML_PRE:
+    n = S_new(st, NB_NODE_CODE_BLOCK, el);
+    if (!S_add_block(st, n, 0))
+      return -1;
+    nb_read__code_lang(n, el);
+    st->pre = n;
+    st->pre_depth = 1;
+    break;
+  case NB_HTML_HR:
+    if (!S_add_block(st, S_new(st, NB_NODE_RULE, el), 0))
+      return -1;
+    break;
+  case NB_HTML_ITEM:
+    S_pop_implicit_for(st, NB_NODE_ITEM);
+    if (nb_node_get_type(S_top(st)) != NB_NODE_LIST) {
+      n = S_new(st, NB_NODE_LIST, NULL);
+      if (!S_add_block(st, n, 1))
+        return -1;
+      st->stack[st->nstack - 1].implicit = 1;
+    }
+    f.height = st->nstack;
+    n = S_new(st, NB_NODE_ITEM, el);
+    if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 0, -1))
+      return -1;
+    break;
+  case NB_HTML_THEAD: st->thead_depth++; break;
+  case NB_HTML_ROW:
+    S_pop_implicit_for(st, NB_NODE_TABLE_ROW);
+    if (nb_node_get_type(S_top(st)) != NB_NODE_TABLE) {
+      f.kind = NB_HTML_SOFT; /* a row outside any table: just a block */
+      f.height = st->nstack;
+      break;
+    }
+    f.height = st->nstack;
+    n = S_new(st, NB_NODE_TABLE_ROW, el);
+    if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 0, -1))
+      return -1;
+    if (st->thead_depth)
+      nb_node_set_header(n, 1);
+    break;
+  case NB_HTML_CELL:
+    S_pop_implicit_for(st, NB_NODE_TABLE_CELL);
+    if (nb_node_get_type(S_top(st)) == NB_NODE_TABLE) {
+      n = S_new(st, NB_NODE_TABLE_ROW, NULL);
+      if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 1, -1))
+        return -1;
+    }
+    if (nb_node_get_type(S_top(st)) != NB_NODE_TABLE_ROW) {
+      f.kind = NB_HTML_SOFT;
+      f.height = st->nstack;
+      break;
+    }
+    f.height = st->nstack;
+    n = S_new(st, NB_NODE_TABLE_CELL, el);
+    if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 0, -1))
+      return -1;
+    nb_node_set_header(n, tolower(el->name[1]) == 'h');
+    nb_node_set_align(n, nb_read__align(el));
+    nb_node_set_colspan(n, nb_read__int_attr(el, "colspan", 1, 1, 1000));
+    break;
+  case NB_HTML_TCAPTION:
+    S_close_inline(st);
+    f.height = st->nstack;
+    if (nb_node_get_type(S_top(st)) == NB_NODE_TABLE) {
+      /* The model's tables hold only rows: the caption goes before. */
+      n = S_new(st, NB_NODE_PARAGRAPH, el);
+      if (!n || !nb_node_insert_before(S_top(st), n) || !S_push(st, n, 0, -1))
+        return -1;
+    }
+    f.kind = NB_HTML_SOFT;
+    break;
+  case NB_HTML_INLINE:
+    if (f.type == NB_NODE_LINK) {
+      const char *href = nb_read__attr(el, "href");
+      if (!href || strncasecmp(href, "javascript:", 11) == 0)
+        f.kind = NB_HTML_TRANSPARENT;
+    }
+    break;
+  default: break;
+  }
+push:
+  if (st->nframes == st->fcap) {
+    size_t ncap = st->fcap ? st->fcap * 2 : 64;
+    S_frame *nf = nb_reallocarray(st->frames, ncap, sizeof *nf);
+    if (!nf) {
+      st->oom = 1;
+      return -1;
+    }
+    st->frames = nf;
+    st->fcap = ncap;
+  }
+  st->frames[st->nframes++] = f;
+  return 1;
+}
+
+/* A <figure> ends: an image-only figure followed by its caption paragraph
+ * becomes one FIGURE with a CAPTION. */
+static void S_figure_exit(S_state *st, const S_frame *f) {
+  nb_node *c, *fig = NULL, *cap_para = f->fig_caption, *cap;
+  int figures = 0;
+  if (!cap_para || nb_node_parent(cap_para) != f->fig_flow)
+    return;
+  for (c = f->fig_last ? nb_node_next(f->fig_last)
+                       : nb_node_first_child(f->fig_flow);
+       c; c = nb_node_next(c))
+    if (nb_node_get_type(c) == NB_NODE_FIGURE) {
+      fig = c;
+      figures++;
+    }
+  if (figures != 1 || nb_node_last_child(fig) != nb_node_first_child(fig))
+    return;
+  cap = S_new(st, NB_NODE_CAPTION, NULL);
+  if (!cap || !nb_node_append_child(fig, cap))
+    return;
+  while ((c = nb_node_first_child(cap_para)) != NULL)
+    if (!nb_node_append_child(cap, c)) {
+      nb_node_unlink(c);
+    }
+  nb_node_unlink(cap_para);
+}
+
+static void S_exit(S_state *st) {
+  S_frame *f = &st->frames[st->nframes - 1];
+  switch (f->kind) {
+  case NB_HTML_INLINE:
+    if (f->node && f->model_idx < st->nstack &&
+        st->stack[f->model_idx].node == f->node)
+      S_pop_to(st, f->model_idx);
+    break;
+  case NB_HTML_SOFT:
+  case NB_HTML_FIGURE:
+    S_close_inline(st);
+    S_pop_to(st, f->height);
+    if (f->kind == NB_HTML_FIGURE)
+      S_figure_exit(st, f);
+    break;
+  case NB_HTML_PARA:
+  case NB_HTML_HEADING:
+  case NB_HTML_QUOTE:
+  case NB_HTML_LIST:
+  case NB_HTML_TABLE:
+  case NB_HTML_ITEM:
+  case NB_HTML_ROW:
+  case NB_HTML_CELL:
+  case NB_HTML_FIGCAPTION:
+    S_pop_to(st, f->height);
+    S_reset_line(st);
+    break;
+  case NB_HTML_PRE:
+    if (--st->pre_depth == 0 && st->pre) {
+      /* HTML drops the newline right after <pre>; we drop the last one. */
+      const char *lit = nb_node_get_literal(st->pre);
+      size_t len = nb_node_get_literal_len(st->pre);
+      size_t a = 0;
+      if (len && lit[0] == '\n')
+        a = 1;
+      while (len > a && (lit[len - 1] == '\n' || lit[len - 1] == '\r'))
+        len--;
+      if (a || len != nb_node_get_literal_len(st->pre)) {
+        char *tmp = nb_strndup(lit + a, len - a);
+        if (tmp) {
+          nb_node_set_literal(st->pre, tmp, len - a);
+          free(tmp);
+        }
+      }
+      st->pre = NULL;
+      S_reset_line(st);
+    }
+    break;
+  case NB_HTML_THEAD: st->thead_depth--; break;
+  default:
+    if (f->spaced && st->pending_ws < 1)
+      st->pending_ws = 1;
+    break;
+  }
+  st->nframes--;
+  if (st->mat_from > st->nframes)
+    st->mat_from = st->nframes;
+}
+
+/* Walk the DOM below @p root in document order without recursion. */
+static void S_walk(S_state *st, xmlNode *root) {
+  xmlNode *n = root->children;
+  while (n && !st->oom) {
+    int descend = 0;
+    if (n->type == XML_ELEMENT_NODE) {
+      descend = S_enter(st, n);
+      if (descend > 0 && !n->children) {
+        S_exit(st);
+        descend = 0;
+      }
+    } else if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+      if (n->content)
+        S_text(st, (const char *)n->content, strlen((const char *)n->content));
+    }
+    if (descend > 0) {
+      n = n->children;
+      continue;
+    }
+    while (n && !n->next) {
+      n = n->parent;
+      if (!n || n == root)
+        return;
+      if (n->type == XML_ELEMENT_NODE)
+        S_exit(st);
+    }
+    if (n)
+      n = n->next;
+  }
+}
+
+int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
+                       size_t len, int line0, int take_title,
+                       const nb_read_options *opts, const nb_diag *diag,
+                       nb_error *err) {
+  nb_read_options o = nb_read__options(opts);
+  htmlParserCtxtPtr ctxt;
+  htmlDocPtr dom;
+  xmlNode *root;
+  S_state st;
+  int rc = 0;
+
+  if (len > (size_t)INT_MAX)
+    return nb_error_set(err, NB_ERR_LIMIT, path, 0, "HTML body too large");
+  ctxt = htmlNewParserCtxt();
+  if (!ctxt)
+    return nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory");
+  /* XML_PARSE_HUGE lifts libxml2's nesting limit of 256, past which it
+   * would silently drop the rest of the document; our own walk caps depth
+   * and keeps the text. No network, no entity loading: HTML has no DTD
+   * entities to expand beyond the built-in ones. */
+  dom = htmlCtxtReadMemory(ctxt, len ? html : "", (int)len, path, "UTF-8",
+                           HTML_PARSE_RECOVER | HTML_PARSE_NONET |
+                               HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                               XML_PARSE_HUGE);
+  htmlFreeParserCtxt(ctxt);
+  if (!dom)
+    return 0; /* nothing parsable: an empty body (libxml2 returns NULL for
+                 empty or all-blank input) */
+  root = xmlDocGetRootElement(dom);
+  memset(&st, 0, sizeof st);
+  st.doc = doc;
+  st.diag = diag;
+  st.path = path;
+  st.line0 = line0 > 0 ? line0 : 0; /* 0: lines do not map to input */
+  st.max_depth = o.max_depth;
+  if (root) {
+    if (take_title && !nb_doc_get_meta(doc, "title")) {
+      char *title = nb_read__head_title(root);
+      if (title)
+        nb_doc_set_meta(doc, "title", title);
+      free(title);
+    }
+    if (S_push(&st, nb_doc_root(doc), 0, -1)) {
+      /* Walk from a virtual parent: the document node holds <html>. */
+      S_walk(&st, (xmlNode *)dom);
+      S_pop_to(&st, 1);
+    }
+  }
+  if (st.oom)
+    rc =
+        nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory reading HTML");
+  free(st.frames);
+  free(st.stack);
+  xmlFreeDoc(dom);
+  return rc;
+}

@@ -1,0 +1,55 @@
+/* The HTML reader's vocabulary: what each element means, and which URL an
+ * <img> stands for. Private to src/read/. */
+#ifndef NB_READ_HTML_H
+#define NB_READ_HTML_H
+
+#include <libxml/tree.h>
+
+#include "newsbook/doc.h"
+
+typedef enum nb_html_kind {
+  NB_HTML_TRANSPARENT = 0, /* span, font, unknown: only their content counts */
+  NB_HTML_SKIP,            /* chrome: dropped with everything inside */
+  NB_HTML_SOFT,            /* div & co: a block boundary, no node of its own */
+  NB_HTML_PARA,
+  NB_HTML_HEADING,
+  NB_HTML_QUOTE,
+  NB_HTML_LIST,
+  NB_HTML_ITEM,
+  NB_HTML_PRE,
+  NB_HTML_TABLE,
+  NB_HTML_THEAD,
+  NB_HTML_ROW,
+  NB_HTML_CELL,
+  NB_HTML_TCAPTION,
+  NB_HTML_FIGURE,
+  NB_HTML_FIGCAPTION,
+  NB_HTML_HR,
+  NB_HTML_BR,
+  NB_HTML_IMG,
+  NB_HTML_INLINE
+} nb_html_kind;
+
+/** What element @p el does and, for NB_HTML_INLINE, the node kind it makes.
+ * Unknown elements are NB_HTML_TRANSPARENT. */
+nb_html_kind nb_read__html_kind(const xmlNode *el, nb_node_type *type);
+
+/** Attribute @p name of @p el (case-insensitive), borrowed, or NULL. */
+const char *nb_read__attr(const xmlNode *el, const char *name);
+/** An integer attribute clamped to [lo, hi], or @p def. */
+int nb_read__int_attr(const xmlNode *el, const char *name, int def, int lo,
+                      int hi);
+/** Cell alignment from align= or style="text-align:". */
+nb_align nb_read__align(const xmlNode *el);
+/** Set @p cb's info from class="language-x" / "lang-x" unless set. */
+void nb_read__code_lang(nb_node *cb, const xmlNode *el);
+/** 1 for a width or height of 0 or 1: a tracking pixel. */
+int nb_read__tiny(const char *v);
+/** The URL an <img> shows: src, lazy-loading attributes, srcset, an
+ * enclosing <picture>. malloc'd, or NULL for none. */
+char *nb_read__img_src(const xmlNode *el);
+/** The text of <head><title> below @p html, white space collapsed;
+ * malloc'd or NULL. */
+char *nb_read__head_title(const xmlNode *html);
+
+#endif

@@ -1,0 +1,337 @@
+/* What HTML elements mean to the HTML reader (a sorted table, looked up
+ * by name) and the attribute helpers it needs: which URL an <img> really
+ * stands for (lazy loaders, srcset, <picture>), alignment, code language.
+ * No state: the walk that uses them is html.c. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "read/html.h"
+#include "util/util.h"
+
+/* ## Element classes */
+
+typedef struct S_elem {
+  const char *name;
+  nb_html_kind kind;
+  nb_node_type type; /* for NB_HTML_INLINE */
+} S_elem;
+
+/* Sorted by name for bsearch. */
+static const S_elem S_elems[] = {
+    {"a", NB_HTML_INLINE, NB_NODE_LINK},
+    {"address", NB_HTML_SOFT, NB_NODE_NONE},
+    {"applet", NB_HTML_SKIP, NB_NODE_NONE},
+    {"article", NB_HTML_SOFT, NB_NODE_NONE},
+    {"aside", NB_HTML_SOFT, NB_NODE_NONE},
+    {"b", NB_HTML_INLINE, NB_NODE_STRONG},
+    {"base", NB_HTML_SKIP, NB_NODE_NONE},
+    {"blockquote", NB_HTML_QUOTE, NB_NODE_NONE},
+    {"body", NB_HTML_SOFT, NB_NODE_NONE},
+    {"br", NB_HTML_BR, NB_NODE_NONE},
+    {"button", NB_HTML_SKIP, NB_NODE_NONE},
+    {"caption", NB_HTML_TCAPTION, NB_NODE_NONE},
+    {"center", NB_HTML_SOFT, NB_NODE_NONE},
+    {"cite", NB_HTML_INLINE, NB_NODE_EMPH},
+    {"code", NB_HTML_INLINE, NB_NODE_CODE},
+    {"datalist", NB_HTML_SKIP, NB_NODE_NONE},
+    {"dd", NB_HTML_SOFT, NB_NODE_NONE},
+    {"del", NB_HTML_INLINE, NB_NODE_STRIKE},
+    {"details", NB_HTML_SOFT, NB_NODE_NONE},
+    {"dfn", NB_HTML_INLINE, NB_NODE_EMPH},
+    {"dir", NB_HTML_LIST, NB_NODE_NONE},
+    {"div", NB_HTML_SOFT, NB_NODE_NONE},
+    {"dl", NB_HTML_SOFT, NB_NODE_NONE},
+    {"dt", NB_HTML_SOFT, NB_NODE_NONE},
+    {"em", NB_HTML_INLINE, NB_NODE_EMPH},
+    {"embed", NB_HTML_SKIP, NB_NODE_NONE},
+    {"fieldset", NB_HTML_SOFT, NB_NODE_NONE},
+    {"figcaption", NB_HTML_FIGCAPTION, NB_NODE_NONE},
+    {"figure", NB_HTML_FIGURE, NB_NODE_NONE},
+    {"footer", NB_HTML_SOFT, NB_NODE_NONE},
+    {"form", NB_HTML_SOFT, NB_NODE_NONE}, /* ASP.NET wraps whole pages */
+    {"frame", NB_HTML_SKIP, NB_NODE_NONE},
+    {"frameset", NB_HTML_SKIP, NB_NODE_NONE},
+    {"h1", NB_HTML_HEADING, NB_NODE_NONE},
+    {"h2", NB_HTML_HEADING, NB_NODE_NONE},
+    {"h3", NB_HTML_HEADING, NB_NODE_NONE},
+    {"h4", NB_HTML_HEADING, NB_NODE_NONE},
+    {"h5", NB_HTML_HEADING, NB_NODE_NONE},
+    {"h6", NB_HTML_HEADING, NB_NODE_NONE},
+    {"head", NB_HTML_SKIP, NB_NODE_NONE},
+    {"header", NB_HTML_SOFT, NB_NODE_NONE},
+    {"hgroup", NB_HTML_SOFT, NB_NODE_NONE},
+    {"hr", NB_HTML_HR, NB_NODE_NONE},
+    {"html", NB_HTML_SOFT, NB_NODE_NONE},
+    {"i", NB_HTML_INLINE, NB_NODE_EMPH},
+    {"iframe", NB_HTML_SKIP, NB_NODE_NONE},
+    {"img", NB_HTML_IMG, NB_NODE_NONE},
+    {"input", NB_HTML_SKIP, NB_NODE_NONE},
+    {"ins", NB_HTML_INLINE, NB_NODE_UNDERLINE},
+    {"kbd", NB_HTML_INLINE, NB_NODE_CODE},
+    {"legend", NB_HTML_SOFT, NB_NODE_NONE},
+    {"li", NB_HTML_ITEM, NB_NODE_NONE},
+    {"link", NB_HTML_SKIP, NB_NODE_NONE},
+    {"listing", NB_HTML_PRE, NB_NODE_NONE},
+    {"main", NB_HTML_SOFT, NB_NODE_NONE},
+    {"menu", NB_HTML_LIST, NB_NODE_NONE},
+    {"meta", NB_HTML_SKIP, NB_NODE_NONE},
+    {"nav", NB_HTML_SOFT, NB_NODE_NONE},
+    {"noscript", NB_HTML_SKIP, NB_NODE_NONE},
+    {"object", NB_HTML_SKIP, NB_NODE_NONE},
+    {"ol", NB_HTML_LIST, NB_NODE_NONE},
+    {"option", NB_HTML_SKIP, NB_NODE_NONE},
+    {"p", NB_HTML_PARA, NB_NODE_NONE},
+    {"param", NB_HTML_SKIP, NB_NODE_NONE},
+    {"plaintext", NB_HTML_PRE, NB_NODE_NONE},
+    {"pre", NB_HTML_PRE, NB_NODE_NONE},
+    {"rp", NB_HTML_SKIP, NB_NODE_NONE},
+    {"rt", NB_HTML_INLINE, NB_NODE_RUBY_TEXT},
+    {"ruby", NB_HTML_INLINE, NB_NODE_RUBY},
+    {"s", NB_HTML_INLINE, NB_NODE_STRIKE},
+    {"samp", NB_HTML_INLINE, NB_NODE_CODE},
+    {"script", NB_HTML_SKIP, NB_NODE_NONE},
+    {"section", NB_HTML_SOFT, NB_NODE_NONE},
+    {"select", NB_HTML_SKIP, NB_NODE_NONE},
+    {"strike", NB_HTML_INLINE, NB_NODE_STRIKE},
+    {"strong", NB_HTML_INLINE, NB_NODE_STRONG},
+    {"style", NB_HTML_SKIP, NB_NODE_NONE},
+    {"sub", NB_HTML_INLINE, NB_NODE_SUB},
+    {"summary", NB_HTML_SOFT, NB_NODE_NONE},
+    {"sup", NB_HTML_INLINE, NB_NODE_SUP},
+    {"table", NB_HTML_TABLE, NB_NODE_NONE},
+    {"td", NB_HTML_CELL, NB_NODE_NONE},
+    {"template", NB_HTML_SKIP, NB_NODE_NONE},
+    {"textarea", NB_HTML_SKIP, NB_NODE_NONE},
+    {"th", NB_HTML_CELL, NB_NODE_NONE},
+    {"thead", NB_HTML_THEAD, NB_NODE_NONE},
+    {"title", NB_HTML_SKIP, NB_NODE_NONE},
+    {"tr", NB_HTML_ROW, NB_NODE_NONE},
+    {"tt", NB_HTML_INLINE, NB_NODE_CODE},
+    {"u", NB_HTML_INLINE, NB_NODE_UNDERLINE},
+    {"ul", NB_HTML_LIST, NB_NODE_NONE},
+    {"xmp", NB_HTML_PRE, NB_NODE_NONE},
+};
+
+static int S_elem_cmp(const void *key, const void *elem) {
+  return strcasecmp((const char *)key, ((const S_elem *)elem)->name);
+}
+
+nb_html_kind nb_read__html_kind(const xmlNode *el, nb_node_type *type) {
+  const S_elem *e = NULL;
+  if (el->name)
+    e = bsearch(el->name, S_elems, sizeof S_elems / sizeof *S_elems,
+                sizeof *S_elems, S_elem_cmp);
+  *type = e ? e->type : NB_NODE_NONE;
+  return e ? e->kind : NB_HTML_TRANSPARENT;
+}
+
+const char *nb_read__attr(const xmlNode *el, const char *name) {
+  const xmlAttr *a;
+  for (a = el->properties; a; a = a->next)
+    if (a->name && strcasecmp((const char *)a->name, name) == 0 &&
+        a->children && a->children->type == XML_TEXT_NODE)
+      return (const char *)a->children->content;
+  return NULL;
+}
+
+/* A width or height attribute of 0 or 1: a tracking pixel. */
+int nb_read__tiny(const char *v) {
+  char *end;
+  long n;
+  if (!v)
+    return 0;
+  n = strtol(v, &end, 10);
+  return end != v && n <= 1 && (*end == '\0' || strcmp(end, "px") == 0);
+}
+
+/* The best candidate of a srcset: the widest (w) or densest (x). Returns a
+ * malloc'd URL or NULL. */
+static char *S_srcset_best(const char *set) {
+  const char *p = set;
+  char *best = NULL;
+  double best_v = -1;
+  while (p && *p) {
+    const char *u, *ue;
+    double v = 1;
+    while (*p && (isspace((unsigned char)*p) || *p == ','))
+      p++;
+    if (!*p)
+      break;
+    u = p;
+    while (*p && !isspace((unsigned char)*p) && *p != ',')
+      p++;
+    ue = p;
+    /* A comma may belong to the URL (data: URIs); a descriptor follows
+     * white space. */
+    while (*p && isspace((unsigned char)*p))
+      p++;
+    if (*p && *p != ',') {
+      char *end;
+      v = strtod(p, &end);
+      if (end == p)
+        v = 1;
+      while (*p && *p != ',')
+        p++;
+    }
+    if (v > best_v) {
+      free(best);
+      best = nb_strndup(u, (size_t)(ue - u));
+      best_v = v;
+    }
+  }
+  return best;
+}
+
+char *nb_read__img_src(const xmlNode *el) {
+  static const char *const lazy[] = {"data-src", "data-original",
+                                     "data-actualsrc", "data-lazy-src"};
+  const char *src = nb_read__attr(el, "src");
+  const char *set;
+  size_t i;
+  if (src)
+    while (isspace((unsigned char)*src))
+      src++;
+  /* Lazy loaders keep the real URL in a data- attribute and put a
+   * placeholder (a data: GIF, "loading.gif") in src: the data- one wins. */
+  for (i = 0; i < sizeof lazy / sizeof *lazy; i++) {
+    const char *v = nb_read__attr(el, lazy[i]);
+    if (v && *v && strncasecmp(v, "data:", 5) != 0)
+      return nb_strdup(v);
+  }
+  if (src && *src && strncasecmp(src, "data:", 5) != 0)
+    return nb_strdup(src);
+  set = nb_read__attr(el, "srcset");
+  if (!set)
+    set = nb_read__attr(el, "data-srcset");
+  if (set && *set)
+    return S_srcset_best(set);
+  /* <picture><source srcset><img></picture>: libxml2 does not know
+   * <source> is void, so the <img> may even end up inside it. */
+  {
+    const xmlNode *a = el->parent;
+    int up;
+    for (up = 0; a && up < 2; up++, a = a->parent) {
+      const xmlNode *s;
+      if (a->type != XML_ELEMENT_NODE || !a->name)
+        break;
+      if (strcasecmp((const char *)a->name, "source") == 0 &&
+          (set = nb_read__attr(a, "srcset")) != NULL && *set)
+        return S_srcset_best(set);
+      if (strcasecmp((const char *)a->name, "picture") != 0)
+        continue;
+      for (s = a->children; s; s = s->next)
+        if (s->type == XML_ELEMENT_NODE && s->name &&
+            strcasecmp((const char *)s->name, "source") == 0 &&
+            (set = nb_read__attr(s, "srcset")) != NULL && *set)
+          return S_srcset_best(set);
+    }
+  }
+  if (src && *src)
+    return nb_strdup(src);
+  return NULL;
+}
+
+nb_align nb_read__align(const xmlNode *el) {
+  const char *a = nb_read__attr(el, "align");
+  const char *style = nb_read__attr(el, "style");
+  char buf[16];
+  const char *p;
+  size_t n = 0;
+  if (!a && style && (p = strstr(style, "text-align")) != NULL) {
+    p += 10;
+    while (*p == ' ' || *p == ':')
+      p++;
+    while (n < sizeof buf - 1 && isalpha((unsigned char)p[n])) {
+      buf[n] = p[n];
+      n++;
+    }
+    buf[n] = '\0';
+    a = buf;
+  }
+  if (!a)
+    return NB_ALIGN_NONE;
+  if (strcasecmp(a, "left") == 0)
+    return NB_ALIGN_LEFT;
+  if (strcasecmp(a, "center") == 0 || strcasecmp(a, "middle") == 0)
+    return NB_ALIGN_CENTER;
+  if (strcasecmp(a, "right") == 0)
+    return NB_ALIGN_RIGHT;
+  return NB_ALIGN_NONE;
+}
+
+int nb_read__int_attr(const xmlNode *el, const char *name, int def, int lo,
+                      int hi) {
+  const char *v = nb_read__attr(el, name);
+  char *end;
+  long n;
+  if (!v)
+    return def;
+  n = strtol(v, &end, 10);
+  if (end == v)
+    return def;
+  return n < lo ? lo : n > hi ? hi : (int)n;
+}
+
+/* The language of a <pre>/<code>: class="language-x" or "lang-x". */
+void nb_read__code_lang(nb_node *cb, const xmlNode *el) {
+  const char *cls = nb_read__attr(el, "class");
+  const char *p;
+  if (!cls || nb_node_get_info(cb))
+    return;
+  for (p = cls; *p;) {
+    const char *w = p, *e;
+    while (*p && !isspace((unsigned char)*p))
+      p++;
+    e = p;
+    while (*p && isspace((unsigned char)*p))
+      p++;
+    if (e - w > 9 && strncmp(w, "language-", 9) == 0)
+      w += 9;
+    else if (e - w > 5 && strncmp(w, "lang-", 5) == 0)
+      w += 5;
+    else
+      continue;
+    {
+      char lang[64];
+      size_t n =
+          (size_t)(e - w) < sizeof lang - 1 ? (size_t)(e - w) : sizeof lang - 1;
+      memcpy(lang, w, n);
+      lang[n] = '\0';
+      nb_node_set_info(cb, lang);
+    }
+    return;
+  }
+}
+
+char *nb_read__head_title(const xmlNode *html) {
+  const xmlNode *h, *t;
+  for (h = html ? html->children : NULL; h; h = h->next)
+    if (h->type == XML_ELEMENT_NODE &&
+        strcasecmp((const char *)h->name, "head") == 0)
+      for (t = h->children; t; t = t->next)
+        if (t->type == XML_ELEMENT_NODE &&
+            strcasecmp((const char *)t->name, "title") == 0) {
+          /* HTML has no entity references left to expand here. */
+          xmlChar *s = xmlNodeGetContent(t);
+          nb_buf b = NB_BUF_INIT;
+          const char *p;
+          int sp = 0;
+          if (!s)
+            return NULL;
+          for (p = (const char *)s; *p; p++) {
+            if (isspace((unsigned char)*p)) {
+              sp = b.len > 0;
+              continue;
+            }
+            if (sp)
+              nb_buf_putc(&b, ' ');
+            sp = 0;
+            nb_buf_putc(&b, *p);
+          }
+          xmlFree(s);
+          return b.len ? nb_buf_detach(&b) : (nb_buf_free(&b), NULL);
+        }
+  return NULL;
+}

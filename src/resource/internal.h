@@ -1,0 +1,125 @@
+/* Private to src/resource/: the pieces the resolver (resources.c) puts
+ * together — decoders per format, the safe fetcher, the on-disk cache and
+ * the reference classifiers. Not public API. */
+#ifndef NB_RESOURCE_INTERNAL_H
+#define NB_RESOURCE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "newsbook/resource.h"
+#include "util/util.h"
+
+#define NB_DEFAULT_MAX_PIXELS ((int64_t)50000000)
+#define NB_DEFAULT_MAX_BYTES ((size_t)20 * 1024 * 1024)
+
+/* ## Pixmaps */
+
+/** Allocate @p pm (w x h, zeroed = transparent). NB_ERR_LIMIT over
+ * @p max_pixels, NB_ERR_SYSTEM when out of memory. */
+int nb__pixmap_alloc(nb_pixmap *pm, int w, int h, int64_t max_pixels,
+                     nb_error *err);
+/** Area-average @p src down to @p w x @p h into @p dst (premultiplied, so
+ * edges of transparent areas do not darken). 0 or a negative nb_code. */
+int nb__pixmap_scale(const nb_pixmap *src, int w, int h, nb_pixmap *dst,
+                     nb_error *err);
+
+/* ## Decoders. Each returns 0 (err->message set, code NB_OK, when the image
+ * was damaged and only partly decoded) or a negative nb_code. @p denom
+ * (JPEG only) decodes at 1/denom scale: 8 is enough to validate a file
+ * quickly. */
+int nb__jpeg_decode(const unsigned char *data, size_t size,
+                    int64_t max_pixels, int denom, nb_pixmap *out,
+                    nb_error *err);
+/** Components of a JPEG's frame (1, 3, 4), or 0 when unreadable. */
+int nb__jpeg_components(const unsigned char *data, size_t size);
+int nb__png_decode(const unsigned char *data, size_t size, int64_t max_pixels,
+                   nb_pixmap *out, nb_error *err);
+int nb__gif_decode(const unsigned char *data, size_t size, int64_t max_pixels,
+                   nb_pixmap *out, nb_error *err);
+int nb__webp_decode(const unsigned char *data, size_t size,
+                    int64_t max_pixels, nb_pixmap *out, nb_error *err);
+/** 1 when the WebP has an alpha channel (header only). */
+int nb__webp_has_alpha(const unsigned char *data, size_t size);
+
+/* ## SVG */
+
+/** NULL when the SVG is safe to embed as-is (no script, no event handler,
+ * no external reference, no DTD); else a static reason. */
+const char *nb__svg_unsafe(const unsigned char *data, size_t size);
+
+/* ## References */
+
+typedef enum nb_ref_kind {
+  NB_REF_DATA,
+  NB_REF_LOCAL,
+  NB_REF_REMOTE,
+  NB_REF_REFUSED /* file:, javascript:, ... */
+} nb_ref_kind;
+
+/** Classify @p ref. For NB_REF_REMOTE, *url gets a malloc'd absolute
+ * http(s) URL (protocol-relative made https, fragment dropped). */
+nb_ref_kind nb__ref_classify(const char *ref, char **url);
+
+/** Decode a data: URI into malloc'd bytes. 0 or a negative nb_code. */
+int nb__data_uri_decode(const char *uri, unsigned char **data, size_t *size,
+                        nb_error *err);
+
+/** Percent-decode @p s (len bytes) into a malloc'd string; NULL on out of
+ * memory or when the result would contain a NUL. */
+char *nb__percent_decode(const char *s, size_t len);
+
+/** Read a local reference relative to @p base_path, confined to
+ * @p root_dir (NULL: the article's directory). 0 with malloc'd bytes, or
+ * NB_ERR_ARGUMENT (refused: escape, absolute outside), NB_ERR_SYSTEM
+ * (missing), NB_ERR_LIMIT (over max_bytes); err says why. */
+int nb__local_read(const char *ref, const char *base_path,
+                   const char *root_dir, size_t max_bytes,
+                   unsigned char **data, size_t *size, nb_error *err);
+
+/** Look @p url up in a wget --mirror tree. 1 with malloc'd bytes, 0 when
+ * absent, negative on a read failure or over max_bytes. */
+int nb__mirror_read(const char *mirror_dir, const char *url, size_t max_bytes,
+                    unsigned char **data, size_t *size, nb_error *err);
+
+/* ## Cache: content-addressed objects plus a URL index. */
+
+/** The cache directory for @p opt (malloc'd), or NULL when disabled. */
+char *nb__cache_dir(const char *opt);
+/** 1 with malloc'd bytes when @p url is cached, else 0. */
+int nb__cache_get(const char *dir, const char *url, size_t max_bytes,
+                  unsigned char **data, size_t *size);
+/** Store; failures are ignored (a cache is an optimisation). */
+void nb__cache_put(const char *dir, const char *url,
+                   const unsigned char *data, size_t size);
+
+/* ## Fetching */
+
+typedef struct nb_fetch {
+  /* in */
+  const char *url;
+  const char *referer; /* or NULL */
+  /* out */
+  unsigned char *data; /* malloc'd body on success */
+  size_t size;
+  nb_res_status status; /* OK, MISSING, REFUSED, TOO_LARGE */
+  char reason[256];
+} nb_fetch;
+
+typedef struct nb_fetch_options {
+  int allow_private;
+  size_t max_bytes;
+  int connect_timeout_s, timeout_s, max_parallel;
+} nb_fetch_options;
+
+/** Download every item, at most max_parallel at a time. Per-item outcomes
+ * go into the items; returns 0, or a negative nb_code when curl itself
+ * could not be set up. */
+int nb__fetch_all(nb_fetch *items, size_t n, const nb_fetch_options *opt,
+                  nb_error *err);
+
+/** 1 when the address must be refused without allow_private (loopback,
+ * private, link-local, unique-local, multicast, unspecified...). */
+int nb__addr_is_private(const void *sockaddr);
+
+#endif

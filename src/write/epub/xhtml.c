@@ -1,0 +1,963 @@
+/* EPUB content documents: one document of the model as XHTML, written with
+ * libxml2's xmlTextWriter so that escaping and well-formedness are the
+ * writer's job, never string pasting. The tree is walked once with nb_iter
+ * through one switch (S_render_node), with no recursion, so nesting depth is
+ * bounded by memory only. What reading systems or EPUBCheck would reject is
+ * turned into something they accept here: unusable images become visible
+ * placeholders, links they cannot follow become plain text, control
+ * characters are dropped. This file knows nothing of the package or zip. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/xmlwriter.h>
+
+#include "newsbook/doc.h"
+#include "newsbook/resource.h"
+#include "write/epub/epub.h"
+
+#define XC(s) ((const xmlChar *)(s))
+
+/* ## Images referenced by the book */
+
+/* The id names a file and a manifest item: it must be a plain XML name. */
+static int S_plain_id(const char *id, size_t max) {
+  size_t i;
+  if (!((id[0] >= 'a' && id[0] <= 'z') || (id[0] >= 'A' && id[0] <= 'Z')))
+    return 0;
+  for (i = 1; i < max && id[i]; i++)
+    if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= 'A' && id[i] <= 'Z') ||
+          (id[i] >= '0' && id[i] <= '9') || id[i] == '-' || id[i] == '_'))
+      return 0;
+  return i < max;
+}
+
+int nb_epub_image_usable(const nb_resource *res) {
+  return res && res->status == NB_RES_OK && res->data && res->size > 0 &&
+         S_plain_id(res->id, sizeof res->id) && nb_epub_image_ext(res) != NULL;
+}
+
+const char *nb_epub_image_ext(const nb_resource *res) {
+  const char *mt = res ? res->media_type : NULL;
+  if (!mt)
+    return NULL;
+  /* Core media types of EPUB 3 that need no fallback. WebP is core only in
+   * 3.3 (EPUBCheck 4.2 wants a fallback); SVG is validated as a document of
+   * its own and may carry script: both are left to the resolver to convert. */
+  if (strcmp(mt, "image/jpeg") == 0)
+    return "jpg";
+  if (strcmp(mt, "image/png") == 0)
+    return "png";
+  if (strcmp(mt, "image/gif") == 0)
+    return "gif";
+  return NULL;
+}
+
+static size_t S_str_hash(const char *s) {
+  size_t h = 5381;
+  while (*s)
+    h = h * 33 + (unsigned char)*s++;
+  return h;
+}
+
+static int S_images_grow(nb_epub_images *set) {
+  size_t i, n = set->nslots ? set->nslots * 2 : 64;
+  size_t *slots = nb_calloc(n, sizeof *slots);
+  if (!slots)
+    return 0;
+  for (i = 0; i < set->count; i++) {
+    size_t j = S_str_hash(set->items[i]->id) & (n - 1);
+    while (slots[j])
+      j = (j + 1) & (n - 1);
+    slots[j] = i + 1;
+  }
+  free(set->slots);
+  set->slots = slots;
+  set->nslots = n;
+  return 1;
+}
+
+int nb_epub_images_add(nb_epub_images *set, const nb_resource *res) {
+  size_t j;
+  if ((set->count + 1) * 2 > set->nslots && !S_images_grow(set))
+    return 0;
+  j = S_str_hash(res->id) & (set->nslots - 1);
+  while (set->slots[j]) {
+    if (strcmp(set->items[set->slots[j] - 1]->id, res->id) == 0)
+      return 1;
+    j = (j + 1) & (set->nslots - 1);
+  }
+  if (set->count == set->cap) {
+    size_t cap = set->cap ? set->cap * 2 : 16;
+    const nb_resource **items =
+        nb_reallocarray((void *)set->items, cap, sizeof *items);
+    if (!items)
+      return 0;
+    set->items = items;
+    set->cap = cap;
+  }
+  set->items[set->count++] = res;
+  set->slots[j] = set->count;
+  return 1;
+}
+
+void nb_epub_images_free(nb_epub_images *set) {
+  free((void *)set->items);
+  free(set->slots);
+  memset(set, 0, sizeof *set);
+}
+
+/* ## Text cleaning */
+
+/* Append @p s to @p b keeping only what XML 1.0 allows and readers show:
+ * invalid UTF-8 becomes U+FFFD, C0/C1 controls (but tab and newline), DEL
+ * and the non-characters U+FFFE/U+FFFF are dropped. With @p collapse, runs of
+ * white space become one space and the ends are trimmed. */
+static void S_clean(nb_buf *b, const char *s, size_t len, int collapse) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  int pending = 0, started = 0;
+  while (i < len) {
+    uint32_t cp;
+    char enc[4];
+    size_t n = nb_utf8_decode(p + i, len - i, &cp);
+    i += n;
+    if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') {
+      if (collapse)
+        pending = started;
+      else if (cp != '\r')
+        nb_buf_putc(b, (char)cp);
+      continue;
+    }
+    if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0xfffe ||
+        cp == 0xffff)
+      continue;
+    if (pending) {
+      nb_buf_putc(b, ' ');
+      pending = 0;
+    }
+    started = 1;
+    if (cp < 0x80)
+      nb_buf_putc(b, (char)cp);
+    else
+      nb_buf_append(b, enc, nb_utf8_encode(cp, enc));
+  }
+}
+
+int nb_epub_text(xmlTextWriterPtr w, const char *s, size_t len) {
+  nb_buf b = NB_BUF_INIT;
+  int rc;
+  if (!s || !len)
+    return 0;
+  S_clean(&b, s, len, 0);
+  if (b.failed)
+    return -1;
+  rc = b.len ? xmlTextWriterWriteString(w, XC(b.data)) : 0;
+  nb_buf_free(&b);
+  return rc < 0 ? -1 : 0;
+}
+
+int nb_epub_attr(xmlTextWriterPtr w, const char *name, const char *value) {
+  nb_buf b = NB_BUF_INIT;
+  int rc;
+  S_clean(&b, value ? value : "", value ? strlen(value) : 0, 0);
+  nb_buf_putc(&b, '\0'); /* make data non-NULL even when empty */
+  if (b.failed)
+    return -1;
+  rc = xmlTextWriterWriteAttribute(w, XC(name), XC(b.data));
+  nb_buf_free(&b);
+  return rc < 0 ? -1 : 0;
+}
+
+int nb_epub_element(xmlTextWriterPtr w, const char *name,
+                    const char *class_name, const char *text) {
+  if (xmlTextWriterStartElement(w, XC(name)) < 0)
+    return -1;
+  if (class_name && nb_epub_attr(w, "class", class_name) < 0)
+    return -1;
+  if (text && nb_epub_text(w, text, strlen(text)) < 0)
+    return -1;
+  return xmlTextWriterFullEndElement(w) < 0 ? -1 : 0;
+}
+
+char *nb_epub_clean_label(const char *s) {
+  nb_buf b = NB_BUF_INIT;
+  S_clean(&b, s ? s : "", s ? strlen(s) : 0, 1);
+  nb_buf_putc(&b, '\0');
+  if (b.failed) {
+    nb_buf_free(&b);
+    return NULL;
+  }
+  return nb_buf_detach(&b);
+}
+
+/* 1 when @p s looks like a BCP 47 tag: a primary subtag of 2..8 letters,
+ * then subtags of 1..8 letters or digits; copied into @p buf with '_' as
+ * '-'. */
+static int S_lang_ok(const char *s, char *buf, size_t size) {
+  size_t i, n, sub = 0, nsub = 0;
+  if (!s || (n = strlen(s)) == 0 || n >= size || n > 35)
+    return 0;
+  for (i = 0; i <= n; i++) {
+    char c = s[i];
+    if (c == '-' || c == '_' || c == '\0') {
+      if (sub == 0 || sub > 8 || (nsub == 0 && sub < 2))
+        return 0;
+      nsub++;
+      sub = 0;
+      buf[i] = c ? '-' : '\0';
+      continue;
+    }
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (nsub > 0 && c >= '0' && c <= '9')))
+      return 0;
+    buf[i] = c;
+    sub++;
+  }
+  return 1;
+}
+
+const char *nb_epub_lang(const char *lang, const char *fallback, char *buf,
+                         size_t size) {
+  if (S_lang_ok(lang, buf, size) || S_lang_ok(fallback, buf, size))
+    return buf;
+  snprintf(buf, size, "en");
+  return buf;
+}
+
+/* ## URLs */
+
+static int S_hexdigit(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+         (c >= 'A' && c <= 'F');
+}
+
+/* Percent-encode what RFC 3986 does not allow in a path, query or fragment;
+ * keep valid escapes; a second '#' is data, not a delimiter. */
+static void S_encode_rest(nb_buf *b, const char *s) {
+  static const char hex[] = "0123456789ABCDEF";
+  int seen_hash = 0;
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    int enc = c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}[]", c) != NULL;
+    if (c == '%' && !(S_hexdigit(s[1]) && S_hexdigit(s[2])))
+      enc = 1;
+    if (c == '#') {
+      enc = seen_hash;
+      seen_hash = 1;
+    }
+    if (enc) {
+      nb_buf_putc(b, '%');
+      nb_buf_putc(b, hex[c >> 4]);
+      nb_buf_putc(b, hex[c & 15]);
+    } else {
+      nb_buf_putc(b, (char)c);
+    }
+  }
+}
+
+char *nb_epub_safe_href(const char *url) {
+  nb_buf b = NB_BUF_INIT;
+  const char *p, *host, *end;
+  size_t i, hlen;
+  int port = 0, alnum = 0;
+  if (!url)
+    return NULL;
+  while (*url == ' ' || *url == '\t' || *url == '\n' || *url == '\r')
+    url++;
+  if (strncasecmp(url, "mailto:", 7) == 0) {
+    for (p = url + 7; *p; p++)
+      if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+          strchr("\"<>\\^`{|}[]%#", *p))
+        return NULL;
+    if (!strchr(url + 7, '@') || url[7] == '@')
+      return NULL;
+    nb_buf_puts(&b, "mailto:");
+    nb_buf_puts(&b, url + 7);
+    return b.failed ? (nb_buf_free(&b), NULL) : nb_buf_detach(&b);
+  }
+  if (strncasecmp(url, "http://", 7) == 0)
+    host = url + 7, nb_buf_puts(&b, "http://");
+  else if (strncasecmp(url, "https://", 8) == 0)
+    host = url + 8, nb_buf_puts(&b, "https://");
+  else
+    return NULL;
+  end = host + strcspn(host, "/?#");
+  hlen = (size_t)(end - host);
+  if (hlen == 0 || hlen > 253) {
+    nb_buf_free(&b);
+    return NULL;
+  }
+  /* A plain host name or IPv4 address, with an optional numeric port. No
+   * user info, no IDN (it would need punycode), no IPv6 literal. */
+  for (i = 0; i < hlen; i++) {
+    char c = host[i];
+    if (port) {
+      if (c < '0' || c > '9')
+        goto bad;
+    } else if (c == ':') {
+      port = 1;
+      if (i + 1 == hlen)
+        goto bad;
+    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               (c >= '0' && c <= '9')) {
+      alnum = 1;
+      nb_buf_putc(&b, (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+      continue;
+    } else if (c != '.' && c != '-' && c != '_') {
+      goto bad;
+    }
+    nb_buf_putc(&b, c);
+  }
+  if (!alnum || host[0] == '.' || host[0] == '-')
+    goto bad;
+  S_encode_rest(&b, end);
+  if (b.failed)
+    goto bad;
+  return nb_buf_detach(&b);
+bad:
+  nb_buf_free(&b);
+  return NULL;
+}
+
+/* ## Page frame */
+
+xmlTextWriterPtr nb_epub_xhtml_begin(xmlBufferPtr xbuf, const char *lang,
+                                     const char *title, const char *css_href,
+                                     const char *body_class) {
+  xmlTextWriterPtr w = xmlNewTextWriterMemory(xbuf, 0);
+  char lbuf[40];
+  const char *l = nb_epub_lang(lang, NULL, lbuf, sizeof lbuf);
+  if (!w)
+    return NULL;
+  if (xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0 ||
+      xmlTextWriterWriteDTD(w, XC("html"), NULL, NULL, NULL) < 0 ||
+      xmlTextWriterStartElement(w, XC("html")) < 0 ||
+      nb_epub_attr(w, "xmlns", "http://www.w3.org/1999/xhtml") < 0 ||
+      nb_epub_attr(w, "xmlns:epub", "http://www.idpf.org/2007/ops") < 0 ||
+      nb_epub_attr(w, "lang", l) < 0 || nb_epub_attr(w, "xml:lang", l) < 0 ||
+      xmlTextWriterWriteString(w, XC("\n")) < 0 ||
+      xmlTextWriterStartElement(w, XC("head")) < 0 ||
+      xmlTextWriterStartElement(w, XC("meta")) < 0 ||
+      nb_epub_attr(w, "charset", "utf-8") < 0 ||
+      xmlTextWriterEndElement(w) < 0 ||
+      nb_epub_element(w, "title", NULL,
+                      title && *title ? title : "Untitled") < 0)
+    goto fail;
+  if (css_href &&
+      (xmlTextWriterStartElement(w, XC("link")) < 0 ||
+       nb_epub_attr(w, "rel", "stylesheet") < 0 ||
+       nb_epub_attr(w, "type", "text/css") < 0 ||
+       nb_epub_attr(w, "href", css_href) < 0 ||
+       xmlTextWriterEndElement(w) < 0))
+    goto fail;
+  if (xmlTextWriterFullEndElement(w) < 0 ||
+      xmlTextWriterWriteString(w, XC("\n")) < 0 ||
+      xmlTextWriterStartElement(w, XC("body")) < 0 ||
+      (body_class && nb_epub_attr(w, "class", body_class) < 0) ||
+      xmlTextWriterWriteString(w, XC("\n")) < 0)
+    goto fail;
+  return w;
+fail:
+  xmlFreeTextWriter(w);
+  return NULL;
+}
+
+int nb_epub_xhtml_end(xmlTextWriterPtr w, xmlBufferPtr xbuf, nb_buf *out,
+                      nb_error *err) {
+  int rc = 0;
+  /* body, then html: full end tags, never <body/> */
+  if (xmlTextWriterFullEndElement(w) < 0 ||
+      xmlTextWriterWriteString(w, XC("\n")) < 0 ||
+      xmlTextWriterFullEndElement(w) < 0 || xmlTextWriterEndDocument(w) < 0)
+    rc = -1;
+  xmlFreeTextWriter(w);
+  if (rc == 0)
+    nb_buf_append(out, xmlBufferContent(xbuf), (size_t)xmlBufferLength(xbuf));
+  if (rc < 0 || out->failed)
+    return nb_error_set(err, NB_ERR_LIBRARY, NULL, 0,
+                        "cannot write XHTML (out of memory?)");
+  return 0;
+}
+
+/* ## Chapters */
+
+/* An id a node carries into the XHTML, decided before rendering so that
+ * fragment links can be checked against the ids that will exist. */
+typedef struct S_anchor {
+  const nb_node *node;
+  char *id;
+} S_anchor;
+
+typedef struct S_state {
+  const nb_epub_chapter *ch;
+  xmlTextWriterPtr w;
+  const char *file; /* the document's input path, for diagnostics */
+  S_anchor *anchors;
+  size_t nanchors, capanchors, next_anchor;
+  unsigned char *tables; /* per open table: 0 none, 1 thead, 2 tbody open */
+  size_t ntables, captables;
+  unsigned char *links; /* per open LINK: 1 when an <a> was written */
+  size_t nlinks, caplinks;
+  size_t open_a;
+} S_state;
+
+static int S_push(unsigned char **stack, size_t *n, size_t *cap,
+                  unsigned char v) {
+  if (*n == *cap) {
+    size_t c = *cap ? *cap * 2 : 16;
+    unsigned char *s = realloc(*stack, c);
+    if (!s)
+      return 0;
+    *stack = s;
+    *cap = c;
+  }
+  (*stack)[(*n)++] = v;
+  return 1;
+}
+
+static int S_valid_id(const char *id) {
+  size_t i;
+  if (!id || !((id[0] >= 'a' && id[0] <= 'z') || (id[0] >= 'A' && id[0] <= 'Z')))
+    return 0;
+  for (i = 1; id[i]; i++) {
+    char c = id[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+      return 0;
+    if (i > 64)
+      return 0;
+  }
+  return strncmp(id, "nb-", 3) != 0; /* our own namespace */
+}
+
+static const char *S_find_anchor(const S_state *st, const char *id) {
+  size_t i;
+  for (i = 0; i < st->nanchors; i++)
+    if (strcmp(st->anchors[i].id, id) == 0)
+      return st->anchors[i].id;
+  return NULL;
+}
+
+/* Kinds that become an element able to carry an id attribute. */
+static int S_anchorable(nb_node_type t) {
+  switch (t) {
+  case NB_NODE_HEADING:
+  case NB_NODE_PARAGRAPH:
+  case NB_NODE_LIST:
+  case NB_NODE_ITEM:
+  case NB_NODE_BLOCKQUOTE:
+  case NB_NODE_CODE_BLOCK:
+  case NB_NODE_TABLE:
+  case NB_NODE_FIGURE:
+  case NB_NODE_SUP:
+  case NB_NODE_SUB:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* First pass: every heading gets an id (the reader's when it is a valid,
+ * unique name, else "nb-hN"); other nodes keep valid unique reader ids. */
+static int S_collect_anchors(S_state *st, nb_node *root) {
+  nb_iter *it = nb_iter_new(root);
+  nb_event ev;
+  size_t headings = 0;
+  int ok = 1;
+  if (!it)
+    return 0;
+  while (ok && (ev = nb_iter_next(it)) != NB_EVENT_DONE) {
+    nb_node *n = nb_iter_node(it);
+    nb_node_type t = nb_node_get_type(n);
+    const char *rid;
+    char gen[32];
+    const char *id = NULL;
+    if (ev != NB_EVENT_ENTER || !S_anchorable(t))
+      continue;
+    rid = nb_node_get_id(n);
+    /* Linear lookups: documents carry few ids; headings dominate and are
+     * generated, so only reader ids are compared. */
+    if (S_valid_id(rid) && !S_find_anchor(st, rid))
+      id = rid;
+    if (t == NB_NODE_HEADING) {
+      headings++;
+      if (!id) {
+        snprintf(gen, sizeof gen, "nb-h%zu", headings);
+        id = gen;
+      }
+    }
+    if (!id)
+      continue;
+    if (st->nanchors == st->capanchors) {
+      size_t c = st->capanchors ? st->capanchors * 2 : 16;
+      S_anchor *a = nb_reallocarray(st->anchors, c, sizeof *a);
+      if (!a) {
+        ok = 0;
+        break;
+      }
+      st->anchors = a;
+      st->capanchors = c;
+    }
+    st->anchors[st->nanchors].node = n;
+    st->anchors[st->nanchors].id = nb_strdup(id);
+    if (!st->anchors[st->nanchors].id)
+      ok = 0;
+    else
+      st->nanchors++;
+  }
+  nb_iter_free(it);
+  return ok;
+}
+
+/* The id decided for @p node in the first pass, if any. Both passes visit
+ * nodes in the same order, so a cursor suffices. */
+static const char *S_anchor_for(S_state *st, const nb_node *node) {
+  if (st->next_anchor < st->nanchors &&
+      st->anchors[st->next_anchor].node == node)
+    return st->anchors[st->next_anchor++].id;
+  return NULL;
+}
+
+static int S_start(S_state *st, const char *name, const nb_node *node) {
+  const char *id = node ? S_anchor_for(st, node) : NULL;
+  if (xmlTextWriterStartElement(st->w, XC(name)) < 0)
+    return -1;
+  if (id && nb_epub_attr(st->w, "id", id) < 0)
+    return -1;
+  return 0;
+}
+
+static int S_end_block(S_state *st) {
+  if (xmlTextWriterFullEndElement(st->w) < 0)
+    return -1;
+  return xmlTextWriterWriteString(st->w, XC("\n")) < 0 ? -1 : 0;
+}
+
+static int S_end(S_state *st) {
+  return xmlTextWriterFullEndElement(st->w) < 0 ? -1 : 0;
+}
+
+static int S_render_image(S_state *st, nb_node *node) {
+  const nb_resource *res = nb_node_get_resource(node);
+  const char *alt = nb_node_get_alt(node);
+  const char *title = nb_node_get_title(node);
+  const char *url = nb_node_get_url(node);
+  nb_node *parent = nb_node_parent(node);
+  int block = parent && nb_node_get_type(parent) == NB_NODE_FIGURE;
+  char *label;
+  int rc;
+
+  if (nb_epub_image_usable(res)) {
+    char src[80];
+    if (!nb_epub_images_add(st->ch->images, res))
+      return -1;
+    if (!alt || !*alt)
+      st->ch->images->without_alt++;
+    snprintf(src, sizeof src, "images/%s.%s", res->id,
+             nb_epub_image_ext(res));
+    if (xmlTextWriterStartElement(st->w, XC("img")) < 0 ||
+        nb_epub_attr(st->w, "src", src) < 0 ||
+        nb_epub_attr(st->w, "alt", alt ? alt : "") < 0 ||
+        (title && *title && nb_epub_attr(st->w, "title", title) < 0) ||
+        xmlTextWriterEndElement(st->w) < 0)
+      return -1;
+    return 0;
+  }
+  if (!res)
+    nb_diag_emit(st->ch->diag, NB_SEV_WARNING, "image", st->file,
+                 nb_node_get_line(node), url,
+                 "image %s was not resolved: a placeholder stands in for it",
+                 url ? url : "(no URL)");
+  else if (res->status == NB_RES_OK)
+    nb_diag_emit(st->ch->diag, NB_SEV_WARNING, "image", st->file,
+                 nb_node_get_line(node), url,
+                 "image %s is %s, which EPUB readers cannot all show: a "
+                 "placeholder stands in for it",
+                 url ? url : "(no URL)",
+                 res->media_type ? res->media_type : "of unknown type");
+  label = nb_epub_clean_label(alt);
+  if (!label)
+    return -1;
+  rc = xmlTextWriterStartElement(st->w, XC(block ? "div" : "span")) < 0 ||
+               nb_epub_attr(st->w, "class", "placeholder") < 0 ||
+               (url && *url && nb_epub_attr(st->w, "title", url) < 0) ||
+               nb_epub_text(st->w, *label ? label : "image unavailable",
+                            strlen(*label ? label : "image unavailable")) < 0 ||
+               xmlTextWriterFullEndElement(st->w) < 0
+           ? -1
+           : 0;
+  free(label);
+  return rc;
+}
+
+static int S_enter_link(S_state *st, nb_node *node) {
+  const char *url = nb_node_get_url(node);
+  const char *title = nb_node_get_title(node);
+  char *href = NULL;
+  int open = 0;
+  if (st->open_a == 0 && url) {
+    if (url[0] == '#') {
+      if (url[1] && S_find_anchor(st, url + 1))
+        href = nb_strdup(url);
+    } else {
+      href = nb_epub_safe_href(url);
+    }
+  }
+  if (href) {
+    if (xmlTextWriterStartElement(st->w, XC("a")) < 0 ||
+        nb_epub_attr(st->w, "href", href) < 0 ||
+        (title && *title && nb_epub_attr(st->w, "title", title) < 0)) {
+      free(href);
+      return -1;
+    }
+    free(href);
+    open = 1;
+    st->open_a++;
+  }
+  return S_push(&st->links, &st->nlinks, &st->caplinks,
+                (unsigned char)open)
+             ? 0
+             : -1;
+}
+
+static int S_exit_link(S_state *st) {
+  if (st->nlinks == 0)
+    return 0;
+  if (st->links[--st->nlinks]) {
+    st->open_a--;
+    return S_end(st);
+  }
+  return 0;
+}
+
+static int S_enter_row(S_state *st, nb_node *row) {
+  unsigned char *sec;
+  int header = nb_node_get_header(row);
+  if (st->ntables == 0)
+    return 0;
+  sec = &st->tables[st->ntables - 1];
+  if (header && *sec == 0) {
+    if (xmlTextWriterStartElement(st->w, XC("thead")) < 0)
+      return -1;
+    *sec = 1;
+  } else if (!header && *sec != 2) {
+    if (*sec == 1 && S_end_block(st) < 0)
+      return -1;
+    if (xmlTextWriterStartElement(st->w, XC("tbody")) < 0)
+      return -1;
+    *sec = 2;
+  }
+  return S_start(st, "tr", row);
+}
+
+static int S_enter_cell(S_state *st, nb_node *cell) {
+  nb_node *row = nb_node_parent(cell);
+  int header = nb_node_get_header(cell) || (row && nb_node_get_header(row));
+  int span = nb_node_get_colspan(cell);
+  nb_align al = nb_node_get_align(cell);
+  if (S_start(st, header ? "th" : "td", cell) < 0)
+    return -1;
+  if (span > 1) {
+    char b[16];
+    snprintf(b, sizeof b, "%d", span > 1000 ? 1000 : span);
+    if (nb_epub_attr(st->w, "colspan", b) < 0)
+      return -1;
+  }
+  if (al != NB_ALIGN_NONE &&
+      nb_epub_attr(st->w, "style",
+                   al == NB_ALIGN_LEFT     ? "text-align: left"
+                   : al == NB_ALIGN_CENTER ? "text-align: center"
+                                           : "text-align: right") < 0)
+    return -1;
+  return 0;
+}
+
+static int S_code_block(S_state *st, nb_node *node) {
+  const char *info = nb_node_get_info(node);
+  if (S_start(st, "pre", node) < 0 ||
+      xmlTextWriterStartElement(st->w, XC("code")) < 0)
+    return -1;
+  if (info && *info) {
+    /* the first word of the info string, as a class token */
+    char cls[64];
+    size_t i, n = 0;
+    memcpy(cls, "language-", 9);
+    n = 9;
+    for (i = 0; info[i] && n + 1 < sizeof cls; i++) {
+      char c = info[i];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')
+        break;
+      if ((unsigned char)c < 0x21 || (unsigned char)c >= 0x7f)
+        continue;
+      cls[n++] = c;
+    }
+    cls[n] = '\0';
+    if (n > 9 && nb_epub_attr(st->w, "class", cls) < 0)
+      return -1;
+  }
+  if (nb_epub_text(st->w, nb_node_get_literal(node),
+                   nb_node_get_literal_len(node)) < 0)
+    return -1;
+  if (S_end(st) < 0)
+    return -1;
+  return S_end_block(st);
+}
+
+static const char *S_inline_tag(nb_node_type t) {
+  switch (t) {
+  case NB_NODE_EMPH:
+    return "em";
+  case NB_NODE_STRONG:
+    return "strong";
+  case NB_NODE_UNDERLINE:
+    return "u";
+  case NB_NODE_STRIKE:
+    return "s";
+  case NB_NODE_SUP:
+    return "sup";
+  case NB_NODE_SUB:
+    return "sub";
+  case NB_NODE_RUBY:
+    return "ruby";
+  case NB_NODE_RUBY_TEXT:
+    return "rt";
+  default:
+    return NULL;
+  }
+}
+
+/* The one switch: what each node kind becomes on ENTER and on EXIT. */
+static int S_render_node(nb_node *node, nb_event ev, S_state *st) {
+  nb_node_type t = nb_node_get_type(node);
+  int enter = ev == NB_EVENT_ENTER;
+  char tag[4];
+
+  switch (t) {
+  case NB_NODE_DOCUMENT:
+    return 0;
+  case NB_NODE_HEADING: {
+    /* the chapter's title is the h1; the article's own levels go below */
+    int level = nb_node_get_heading_level(node) + 1;
+    if (level > 6)
+      level = 6;
+    if (level < 2)
+      level = 2;
+    snprintf(tag, sizeof tag, "h%d", level);
+    return enter ? S_start(st, tag, node) : S_end_block(st);
+  }
+  case NB_NODE_PARAGRAPH:
+    return enter ? S_start(st, "p", node) : S_end_block(st);
+  case NB_NODE_LIST:
+    if (!enter)
+      return S_end_block(st);
+    if (S_start(st, nb_node_get_list_ordered(node) ? "ol" : "ul", node) < 0)
+      return -1;
+    if (nb_node_get_list_ordered(node) && nb_node_get_list_start(node) != 1) {
+      char b[24];
+      snprintf(b, sizeof b, "%d", nb_node_get_list_start(node));
+      if (nb_epub_attr(st->w, "start", b) < 0)
+        return -1;
+    }
+    return xmlTextWriterWriteString(st->w, XC("\n")) < 0 ? -1 : 0;
+  case NB_NODE_ITEM:
+    return enter ? S_start(st, "li", node) : S_end_block(st);
+  case NB_NODE_BLOCKQUOTE:
+    if (!enter)
+      return S_end_block(st);
+    if (S_start(st, "blockquote", node) < 0)
+      return -1;
+    return xmlTextWriterWriteString(st->w, XC("\n")) < 0 ? -1 : 0;
+  case NB_NODE_CODE_BLOCK:
+    return S_code_block(st, node);
+  case NB_NODE_TABLE:
+    if (enter) {
+      if (!S_push(&st->tables, &st->ntables, &st->captables, 0))
+        return -1;
+      if (S_start(st, "table", node) < 0)
+        return -1;
+      return xmlTextWriterWriteString(st->w, XC("\n")) < 0 ? -1 : 0;
+    }
+    if (st->ntables && st->tables[--st->ntables] != 0 && S_end_block(st) < 0)
+      return -1;
+    return S_end_block(st);
+  case NB_NODE_TABLE_ROW:
+    return enter ? S_enter_row(st, node) : S_end_block(st);
+  case NB_NODE_TABLE_CELL:
+    return enter ? S_enter_cell(st, node) : S_end(st);
+  case NB_NODE_FIGURE:
+    return enter ? S_start(st, "figure", node) : S_end_block(st);
+  case NB_NODE_CAPTION:
+    return enter ? S_start(st, "figcaption", node) : S_end(st);
+  case NB_NODE_RULE:
+    if (xmlTextWriterStartElement(st->w, XC("hr")) < 0 ||
+        xmlTextWriterEndElement(st->w) < 0)
+      return -1;
+    return xmlTextWriterWriteString(st->w, XC("\n")) < 0 ? -1 : 0;
+  case NB_NODE_TEXT:
+    return nb_epub_text(st->w, nb_node_get_literal(node),
+                        nb_node_get_literal_len(node));
+  case NB_NODE_CODE:
+    if (xmlTextWriterStartElement(st->w, XC("code")) < 0 ||
+        nb_epub_text(st->w, nb_node_get_literal(node),
+                     nb_node_get_literal_len(node)) < 0)
+      return -1;
+    return S_end(st);
+  case NB_NODE_LINK:
+    return enter ? S_enter_link(st, node) : S_exit_link(st);
+  case NB_NODE_IMAGE:
+    return S_render_image(st, node);
+  case NB_NODE_LINEBREAK:
+    if (xmlTextWriterStartElement(st->w, XC("br")) < 0 ||
+        xmlTextWriterEndElement(st->w) < 0)
+      return -1;
+    return 0;
+  case NB_NODE_EMPH:
+  case NB_NODE_STRONG:
+  case NB_NODE_UNDERLINE:
+  case NB_NODE_STRIKE:
+  case NB_NODE_SUP:
+  case NB_NODE_SUB:
+  case NB_NODE_RUBY:
+  case NB_NODE_RUBY_TEXT:
+    return enter ? S_start(st, S_inline_tag(t), node) : S_end(st);
+  case NB_NODE_NONE:
+  default:
+    return 0;
+  }
+}
+
+/* A display form of the date in its own zone: "2022-08-10 20:38". */
+static void S_display_date(nb_date d, char *buf, size_t size) {
+  char iso[64];
+  nb_date_format_iso(d, iso, sizeof iso);
+  if (d.has_time && strlen(iso) >= 16)
+    snprintf(buf, size, "%.10s %.5s", iso, iso + 11);
+  else
+    snprintf(buf, size, "%.10s", iso);
+}
+
+/* Title, byline, date and source above the article's text. */
+static int S_title_block(S_state *st, const char *title) {
+  const nb_doc *doc = st->ch->doc;
+  xmlTextWriterPtr w = st->w;
+  size_t i, na = nb_doc_author_count(doc);
+  nb_date d = nb_doc_get_date(doc);
+  const char *source = nb_doc_get_meta(doc, "source");
+
+  if (xmlTextWriterStartElement(w, XC("header")) < 0 ||
+      nb_epub_attr(w, "class", "article-head") < 0 ||
+      xmlTextWriterWriteString(w, XC("\n")) < 0 ||
+      nb_epub_element(w, "h1", "article-title", title) < 0 ||
+      xmlTextWriterWriteString(w, XC("\n")) < 0)
+    return -1;
+  if (na > 0) {
+    nb_buf names = NB_BUF_INIT;
+    int rc;
+    for (i = 0; i < na; i++) {
+      if (i)
+        nb_buf_puts(&names, ", ");
+      nb_buf_puts(&names, nb_doc_author(doc, i));
+    }
+    if (names.failed)
+      return -1;
+    rc = nb_epub_element(w, "p", "byline", names.data);
+    nb_buf_free(&names);
+    if (rc < 0 || xmlTextWriterWriteString(w, XC("\n")) < 0)
+      return -1;
+  }
+  if (d.valid) {
+    char iso[64], shown[64];
+    nb_date_format_iso(d, iso, sizeof iso);
+    S_display_date(d, shown, sizeof shown);
+    if (xmlTextWriterStartElement(w, XC("p")) < 0 ||
+        nb_epub_attr(w, "class", "dateline") < 0 ||
+        xmlTextWriterStartElement(w, XC("time")) < 0 ||
+        nb_epub_attr(w, "datetime", iso) < 0 ||
+        nb_epub_text(w, shown, strlen(shown)) < 0 ||
+        S_end(st) < 0 || S_end_block(st) < 0)
+      return -1;
+  }
+  if (source && *source) {
+    char *href = nb_epub_safe_href(source);
+    int rc = xmlTextWriterStartElement(w, XC("p")) < 0 ||
+             nb_epub_attr(w, "class", "source") < 0;
+    if (!rc && href)
+      rc = xmlTextWriterStartElement(w, XC("a")) < 0 ||
+           nb_epub_attr(w, "href", href) < 0;
+    if (!rc)
+      rc = nb_epub_text(w, source, strlen(source)) < 0;
+    if (!rc && href)
+      rc = S_end(st) < 0;
+    free(href);
+    if (rc || S_end_block(st) < 0)
+      return -1;
+  }
+  return S_end_block(st);
+}
+
+int nb_epub_write_chapter(const nb_epub_chapter *ch, nb_buf *out,
+                          nb_error *err) {
+  S_state st;
+  xmlBufferPtr xbuf = NULL;
+  nb_iter *it = NULL;
+  nb_node *root = nb_doc_root(ch->doc);
+  char *title = NULL;
+  char lbuf[40];
+  const char *lang;
+  nb_event ev;
+  int rc = 0;
+  size_t i;
+
+  memset(&st, 0, sizeof st);
+  st.ch = ch;
+  st.file = nb_doc_get_meta(ch->doc, "path");
+  title = nb_epub_clean_label(nb_doc_get_meta(ch->doc, "title"));
+  if (!title || !S_collect_anchors(&st, root) || !(xbuf = xmlBufferCreate()) ||
+      !(it = nb_iter_new(root))) {
+    rc = nb_error_set(err, NB_ERR_SYSTEM, st.file, 0, "out of memory");
+    goto cleanup;
+  }
+  if (!*title) {
+    free(title);
+    title = nb_strdup("Untitled");
+    if (!title) {
+      rc = nb_error_set(err, NB_ERR_SYSTEM, st.file, 0, "out of memory");
+      goto cleanup;
+    }
+  }
+  lang = nb_epub_lang(nb_doc_get_meta(ch->doc, "lang"), ch->book_lang, lbuf,
+                      sizeof lbuf);
+  st.w = nb_epub_xhtml_begin(xbuf, lang, title, ch->css_href, "article");
+  if (!st.w) {
+    rc = nb_error_set(err, NB_ERR_LIBRARY, st.file, 0,
+                      "cannot start an XHTML writer");
+    goto cleanup;
+  }
+  if (S_title_block(&st, title) < 0)
+    rc = -1;
+  while (rc == 0 && (ev = nb_iter_next(it)) != NB_EVENT_DONE)
+    if (S_render_node(nb_iter_node(it), ev, &st) < 0)
+      rc = -1;
+  if (rc < 0) {
+    xmlFreeTextWriter(st.w);
+    rc = nb_error_set(err, NB_ERR_LIBRARY, st.file, 0,
+                      "cannot write the chapter's XHTML (out of memory?)");
+    goto cleanup;
+  }
+  rc = nb_epub_xhtml_end(st.w, xbuf, out, err);
+
+cleanup:
+  nb_iter_free(it);
+  if (xbuf)
+    xmlBufferFree(xbuf);
+  for (i = 0; i < st.nanchors; i++)
+    free(st.anchors[i].id);
+  free(st.anchors);
+  free(st.tables);
+  free(st.links);
+  free(title);
+  return rc;
+}

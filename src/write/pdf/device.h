@@ -1,0 +1,118 @@
+/* The PDF writer's output device (MuPDF's fz_device, in small): layout
+ * computes boxes once and draws them through this table of function
+ * pointers. Implementations: Cairo's PDF surface (device_cairo.c) and a
+ * trace device that records what was drawn as text for the unit tests
+ * (device_trace.c). Any slot may be NULL; callers go through the nb_dev_*
+ * wrappers, which skip empty slots.
+ *
+ * Coordinates are PDF points with the origin at the page's top-left corner
+ * and y growing downwards (Cairo's user space). `close` flushes and may
+ * fail; `free` never fails and does not close. Internal to the library. */
+#ifndef NB_PDF_DEVICE_H
+#define NB_PDF_DEVICE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <pango/pango.h>
+
+#include "newsbook/error.h"
+#include "newsbook/resource.h"
+
+typedef struct nb_dev nb_dev;
+
+/** Document metadata the device records (strings borrowed for the call). */
+typedef struct nb_dev_meta {
+  const char *title, *author, *subject, *keywords, *creator;
+  const char *date; /**< "YYYY-MM-DDTHH:MM:SS" (UTC) or NULL */
+} nb_dev_meta;
+
+struct nb_dev {
+  void (*begin_page)(nb_dev *dev, double width, double height);
+  void (*end_page)(nb_dev *dev);
+  /** Draw one laid-out line with its left end at @p x and baseline at @p y,
+   * in @p rgb unless the text's attributes say otherwise. The glyph
+   * widths in @p line already include any justification. */
+  void (*draw_line)(nb_dev *dev, PangoLayoutLine *line, double x, double y,
+                    uint32_t rgb);
+  /** Draw a line of page furniture (running header, folio) as outlines:
+   * seen, but not extracted as text, as an Artifact should be. */
+  void (*draw_artifact)(nb_dev *dev, PangoLayoutLine *line, double x,
+                        double y, uint32_t rgb);
+  /** Draw @p res scaled into the box; @p max_dpi caps the embedded
+   * resolution of images that are decoded (JPEG passes through). Returns
+   * 0, or -1 when the image cannot be drawn (the caller then draws a
+   * placeholder). */
+  int (*draw_image)(nb_dev *dev, const nb_resource *res, double x, double y,
+                    double w, double h, int max_dpi);
+  void (*fill_rect)(nb_dev *dev, double x, double y, double w, double h,
+                    uint32_t rgb);
+  /** A stroked line; @p dash 0 solid, 1 dashed, 2 dotted. */
+  void (*stroke_line)(nb_dev *dev, double x0, double y0, double x1,
+                      double y1, double width, uint32_t rgb, int dash);
+  /** A link over the rectangle: either @p uri (external) or @p dest (a name
+   * given to add_dest). */
+  void (*link)(nb_dev *dev, const char *uri, const char *dest, double x,
+               double y, double w, double h);
+  /** A named destination at (x, y) of the current page. */
+  void (*add_dest)(nb_dev *dev, const char *name, double x, double y);
+  /** Structure tags (Tagged PDF): "Document", "H1", "P", "L", "LI",
+   * "Table", "TR", "TH", "TD", "Figure"... They nest. */
+  void (*begin_tag)(nb_dev *dev, const char *tag, const char *alt);
+  void (*end_tag)(nb_dev *dev, const char *tag);
+  /** An outline entry under @p parent (0: the root) pointing at @p page
+   * (1-based) and @p y. Returns its id for children, or 0. */
+  int (*add_outline)(nb_dev *dev, int parent, const char *title, int page,
+                     double y, int open);
+  /** The label of the current page ("iii", "12"). */
+  void (*page_label)(nb_dev *dev, const char *label);
+  void (*set_meta)(nb_dev *dev, const nb_dev_meta *meta);
+  int (*close)(nb_dev *dev, nb_error *err);
+  void (*free)(nb_dev *dev);
+};
+
+/* ## Wrappers: NULL slots and a NULL device are no-ops */
+
+void nb_dev_begin_page(nb_dev *dev, double width, double height);
+void nb_dev_end_page(nb_dev *dev);
+void nb_dev_draw_line(nb_dev *dev, PangoLayoutLine *line, double x, double y,
+                      uint32_t rgb);
+void nb_dev_draw_artifact(nb_dev *dev, PangoLayoutLine *line, double x,
+                          double y, uint32_t rgb);
+int nb_dev_draw_image(nb_dev *dev, const nb_resource *res, double x, double y,
+                      double w, double h, int max_dpi);
+void nb_dev_fill_rect(nb_dev *dev, double x, double y, double w, double h,
+                      uint32_t rgb);
+void nb_dev_stroke_line(nb_dev *dev, double x0, double y0, double x1,
+                        double y1, double width, uint32_t rgb, int dash);
+void nb_dev_link(nb_dev *dev, const char *uri, const char *dest, double x,
+                 double y, double w, double h);
+void nb_dev_add_dest(nb_dev *dev, const char *name, double x, double y);
+void nb_dev_begin_tag(nb_dev *dev, const char *tag, const char *alt);
+void nb_dev_end_tag(nb_dev *dev, const char *tag);
+int nb_dev_add_outline(nb_dev *dev, int parent, const char *title, int page,
+                       double y, int open);
+void nb_dev_page_label(nb_dev *dev, const char *label);
+void nb_dev_set_meta(nb_dev *dev, const nb_dev_meta *meta);
+/** Close (flush) the device: 0 or a negative nb_code. */
+int nb_dev_close(nb_dev *dev, nb_error *err);
+void nb_dev_free(nb_dev *dev);
+
+/* ## Implementations */
+
+/** A device writing a PDF to @p fp (borrowed; the caller closes it after
+ * nb_dev_close). @p width/@p height is the first page's size. NULL on
+ * failure. */
+nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height);
+
+/** A device that records every call as one text line ("line x=.. y=..
+ * right=.. text=..."), for tests. */
+nb_dev *nb_dev_trace_new(void);
+/** The trace so far (borrowed, NUL-terminated). */
+const char *nb_dev_trace_text(nb_dev *dev);
+
+/** The right edge of @p line's last visible (non-space) glyph relative to
+ * the line's left end, in points, from its glyph widths. */
+double nb_line_ink_right(PangoLayoutLine *line);
+
+#endif

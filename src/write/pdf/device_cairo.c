@@ -1,0 +1,393 @@
+/* The Cairo PDF device: draws the writer's boxes on a cairo PDF surface
+ * streaming into a FILE*. Text goes through pango_cairo, so fonts are
+ * embedded as CFF/TrueType subsets with ToUnicode maps; JPEG images are
+ * passed through untouched (cairo's JPEG mime data), others are decoded
+ * with nb_image_decode and downsampled to the requested resolution.
+ *
+ * It does not decide anything about layout: positions come from the
+ * caller. */
+#include "write/pdf/device.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include "util/util.h"
+
+typedef struct img_cache {
+  const nb_resource *res;
+  cairo_surface_t *surface; /* NULL: cannot be drawn */
+} img_cache;
+
+typedef struct cairo_dev {
+  nb_dev base;
+  FILE *fp;
+  int write_failed;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  img_cache *imgs;
+  size_t nimgs, capimgs;
+} cairo_dev;
+
+static void S_rgb(cairo_t *cr, uint32_t rgb) {
+  cairo_set_source_rgb(cr, ((rgb >> 16) & 255) / 255.0,
+                       ((rgb >> 8) & 255) / 255.0, (rgb & 255) / 255.0);
+}
+
+static cairo_status_t S_write(void *closure, const unsigned char *data,
+                              unsigned int length) {
+  cairo_dev *d = closure;
+  if (length && fwrite(data, 1, length, d->fp) != length) {
+    d->write_failed = 1;
+    return CAIRO_STATUS_WRITE_ERROR;
+  }
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static void C_begin_page(nb_dev *dev, double w, double h) {
+  cairo_dev *d = (cairo_dev *)dev;
+  cairo_pdf_surface_set_size(d->surface, w, h);
+}
+
+static void C_end_page(nb_dev *dev) {
+  cairo_dev *d = (cairo_dev *)dev;
+  cairo_show_page(d->cr);
+}
+
+static void C_draw_line(nb_dev *dev, PangoLayoutLine *line, double x,
+                        double y, uint32_t rgb) {
+  cairo_dev *d = (cairo_dev *)dev;
+  S_rgb(d->cr, rgb);
+  cairo_move_to(d->cr, x, y);
+  pango_cairo_show_layout_line(d->cr, line);
+}
+
+static void C_draw_artifact(nb_dev *dev, PangoLayoutLine *line, double x,
+                            double y, uint32_t rgb) {
+  cairo_dev *d = (cairo_dev *)dev;
+  cairo_save(d->cr);
+  S_rgb(d->cr, rgb);
+  cairo_new_path(d->cr);
+  cairo_move_to(d->cr, x, y);
+  pango_cairo_layout_line_path(d->cr, line);
+  cairo_fill(d->cr);
+  cairo_restore(d->cr);
+}
+
+/* A cairo surface for @p res, at most @p max_px pixels wide. JPEG (grey or
+ * RGB) becomes a blank RGB24 surface of the right size carrying the JPEG
+ * bytes as mime data: cairo's PDF backend then embeds the bytes as they
+ * are and never reads the (untouched, lazily zeroed) pixels. */
+static cairo_surface_t *S_make_surface(const nb_resource *res, int max_px) {
+  cairo_surface_t *s;
+  nb_pixmap pm;
+  nb_error err;
+  if (res->media_type && strcmp(res->media_type, "image/jpeg") == 0 &&
+      (res->jpeg_components == 1 || res->jpeg_components == 3) &&
+      res->width > 0 && res->height > 0 && res->width <= 32767 &&
+      res->height <= 32767) {
+    s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, res->width,
+                                   res->height);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+      cairo_surface_destroy(s);
+      return NULL;
+    }
+    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, res->data, res->size,
+                                NULL, NULL);
+    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID,
+                                (const unsigned char *)res->id,
+                                strlen(res->id), NULL, NULL);
+    return s;
+  }
+  memset(&pm, 0, sizeof pm);
+  if (!res->data || nb_image_decode(res->data, res->size, 0, &pm, &err) != 0 ||
+      !pm.pixels || pm.width <= 0 || pm.height <= 0)
+    return NULL;
+  s = cairo_image_surface_create(pm.has_alpha ? CAIRO_FORMAT_ARGB32
+                                              : CAIRO_FORMAT_RGB24,
+                                 pm.width, pm.height);
+  if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) {
+    unsigned char *dst = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s), row;
+    cairo_surface_flush(s);
+    for (row = 0; row < pm.height; row++)
+      memcpy(dst + (size_t)row * (size_t)stride,
+             pm.pixels + (size_t)row * (size_t)pm.stride, (size_t)pm.width * 4);
+    cairo_surface_mark_dirty(s);
+  } else {
+    cairo_surface_destroy(s);
+    s = NULL;
+  }
+  nb_pixmap_free(&pm);
+  if (s && max_px > 0 && max_px < cairo_image_surface_get_width(s)) {
+    /* downsample to the resolution the page can show */
+    int w0 = cairo_image_surface_get_width(s),
+        h0 = cairo_image_surface_get_height(s);
+    int w1 = max_px, h1 = (int)((double)h0 * w1 / w0 + 0.5);
+    cairo_surface_t *small;
+    cairo_t *cr;
+    if (h1 < 1)
+      h1 = 1;
+    small = cairo_image_surface_create(cairo_image_surface_get_format(s), w1,
+                                       h1);
+    cr = cairo_create(small);
+    cairo_scale(cr, (double)w1 / w0, (double)h1 / h0);
+    cairo_set_source_surface(cr, s, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+    cairo_paint(cr);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    s = small;
+  }
+  if (s)
+    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID,
+                                (const unsigned char *)res->id,
+                                strlen(res->id), NULL, NULL);
+  return s;
+}
+
+static int C_draw_image(nb_dev *dev, const nb_resource *res, double x,
+                        double y, double w, double h, int max_dpi) {
+  cairo_dev *d = (cairo_dev *)dev;
+  cairo_surface_t *s = NULL;
+  size_t i;
+  int pw, ph;
+  if (!res || res->status != NB_RES_OK)
+    return -1;
+  for (i = 0; i < d->nimgs; i++)
+    if (d->imgs[i].res == res) {
+      s = d->imgs[i].surface;
+      break;
+    }
+  if (i == d->nimgs) {
+    int max_px = max_dpi > 0 ? (int)ceil(w / 72.0 * max_dpi) : 0;
+    if (d->nimgs == d->capimgs) {
+      size_t cap = d->capimgs ? d->capimgs * 2 : 16;
+      img_cache *n = nb_reallocarray(d->imgs, cap, sizeof *n);
+      if (!n)
+        return -1;
+      d->imgs = n;
+      d->capimgs = cap;
+    }
+    s = S_make_surface(res, max_px);
+    d->imgs[d->nimgs].res = res;
+    d->imgs[d->nimgs].surface = s;
+    d->nimgs++;
+  }
+  if (!s)
+    return -1;
+  pw = cairo_image_surface_get_width(s);
+  ph = cairo_image_surface_get_height(s);
+  if (pw <= 0 || ph <= 0)
+    return -1;
+  cairo_save(d->cr);
+  cairo_rectangle(d->cr, x, y, w, h);
+  cairo_clip(d->cr);
+  cairo_translate(d->cr, x, y);
+  cairo_scale(d->cr, w / pw, h / ph);
+  cairo_set_source_surface(d->cr, s, 0, 0);
+  cairo_pattern_set_filter(cairo_get_source(d->cr), CAIRO_FILTER_GOOD);
+  cairo_paint(d->cr);
+  cairo_restore(d->cr);
+  return 0;
+}
+
+static void C_fill_rect(nb_dev *dev, double x, double y, double w, double h,
+                        uint32_t rgb) {
+  cairo_dev *d = (cairo_dev *)dev;
+  S_rgb(d->cr, rgb);
+  cairo_rectangle(d->cr, x, y, w, h);
+  cairo_fill(d->cr);
+}
+
+static void C_stroke_line(nb_dev *dev, double x0, double y0, double x1,
+                          double y1, double width, uint32_t rgb, int dash) {
+  cairo_dev *d = (cairo_dev *)dev;
+  double dashes[2];
+  cairo_save(d->cr);
+  S_rgb(d->cr, rgb);
+  cairo_set_line_width(d->cr, width);
+  if (dash) {
+    dashes[0] = dash == 1 ? 3 * width + 1 : width;
+    dashes[1] = dash == 1 ? 2 * width + 1 : width * 1.5;
+    cairo_set_dash(d->cr, dashes, 2, 0);
+  }
+  cairo_move_to(d->cr, x0, y0);
+  cairo_line_to(d->cr, x1, y1);
+  cairo_stroke(d->cr);
+  cairo_restore(d->cr);
+}
+
+/* Cairo tag attributes quote strings with '...' and backslash escapes. */
+static void S_quote(nb_buf *b, const char *s) {
+  nb_buf_putc(b, '\'');
+  for (; *s; s++) {
+    if (*s == '\'' || *s == '\\')
+      nb_buf_putc(b, '\\');
+    if ((unsigned char)*s >= 0x20)
+      nb_buf_putc(b, *s);
+  }
+  nb_buf_putc(b, '\'');
+}
+
+static void C_link(nb_dev *dev, const char *uri, const char *dest, double x,
+                   double y, double w, double h) {
+  cairo_dev *d = (cairo_dev *)dev;
+  nb_buf b = NB_BUF_INIT;
+  if (uri) {
+    nb_buf_puts(&b, "uri=");
+    S_quote(&b, uri);
+  } else {
+    nb_buf_puts(&b, "dest=");
+    S_quote(&b, dest);
+  }
+  nb_buf_printf(&b, " rect=[%.2f %.2f %.2f %.2f]", x, y, w, h);
+  if (!b.failed) {
+    cairo_tag_begin(d->cr, CAIRO_TAG_LINK, b.data);
+    cairo_tag_end(d->cr, CAIRO_TAG_LINK);
+  }
+  nb_buf_free(&b);
+}
+
+static void C_add_dest(nb_dev *dev, const char *name, double x, double y) {
+  cairo_dev *d = (cairo_dev *)dev;
+  nb_buf b = NB_BUF_INIT;
+  nb_buf_puts(&b, "name=");
+  S_quote(&b, name);
+  nb_buf_printf(&b, " x=%.2f y=%.2f", x, y);
+  if (!b.failed) {
+    cairo_tag_begin(d->cr, CAIRO_TAG_DEST, b.data);
+    cairo_tag_end(d->cr, CAIRO_TAG_DEST);
+  }
+  nb_buf_free(&b);
+}
+
+static void C_begin_tag(nb_dev *dev, const char *tag, const char *alt) {
+  cairo_dev *d = (cairo_dev *)dev;
+  (void)alt; /* cairo 1.16 structure tags take no attributes */
+  cairo_tag_begin(d->cr, tag, NULL);
+}
+
+static void C_end_tag(nb_dev *dev, const char *tag) {
+  cairo_dev *d = (cairo_dev *)dev;
+  cairo_tag_end(d->cr, tag);
+}
+
+static int C_add_outline(nb_dev *dev, int parent, const char *title, int page,
+                         double y, int open) {
+  cairo_dev *d = (cairo_dev *)dev;
+  char link[96];
+  snprintf(link, sizeof link, "page=%d pos=[0 %.2f]", page, y);
+  return cairo_pdf_surface_add_outline(
+      d->surface, parent, title, link,
+      open ? CAIRO_PDF_OUTLINE_FLAG_OPEN : (cairo_pdf_outline_flags_t)0);
+}
+
+static void C_page_label(nb_dev *dev, const char *label) {
+  cairo_dev *d = (cairo_dev *)dev;
+  cairo_pdf_surface_set_page_label(d->surface, label);
+}
+
+static void C_set_meta(nb_dev *dev, const nb_dev_meta *m) {
+  cairo_dev *d = (cairo_dev *)dev;
+  if (m->title)
+    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_TITLE,
+                                   m->title);
+  if (m->author)
+    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_AUTHOR,
+                                   m->author);
+  if (m->subject)
+    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_SUBJECT,
+                                   m->subject);
+  if (m->keywords)
+    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_KEYWORDS,
+                                   m->keywords);
+  if (m->creator)
+    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATOR,
+                                   m->creator);
+  if (m->date) {
+    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATE_DATE,
+                                   m->date);
+    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_MOD_DATE,
+                                   m->date);
+  }
+}
+
+static void S_release(cairo_dev *d) {
+  size_t i;
+  for (i = 0; i < d->nimgs; i++)
+    if (d->imgs[i].surface)
+      cairo_surface_destroy(d->imgs[i].surface);
+  free(d->imgs);
+  d->imgs = NULL;
+  d->nimgs = d->capimgs = 0;
+  if (d->cr)
+    cairo_destroy(d->cr);
+  d->cr = NULL;
+  if (d->surface)
+    cairo_surface_destroy(d->surface);
+  d->surface = NULL;
+}
+
+static int C_close(nb_dev *dev, nb_error *err) {
+  cairo_dev *d = (cairo_dev *)dev;
+  cairo_status_t st;
+  if (!d->surface)
+    return 0;
+  st = cairo_status(d->cr);
+  cairo_surface_finish(d->surface);
+  if (st == CAIRO_STATUS_SUCCESS)
+    st = cairo_surface_status(d->surface);
+  S_release(d);
+  if (d->write_failed)
+    return nb_error_set(err, NB_ERR_SYSTEM, NULL, 0,
+                        "writing the PDF failed (disk full?)");
+  if (st != CAIRO_STATUS_SUCCESS)
+    return nb_error_set(err, NB_ERR_LIBRARY, NULL, 0, "cairo: %s",
+                        cairo_status_to_string(st));
+  return 0;
+}
+
+static void C_free(nb_dev *dev) {
+  cairo_dev *d = (cairo_dev *)dev;
+  if (!d)
+    return;
+  S_release(d);
+  free(d);
+}
+
+nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height) {
+  cairo_dev *d = nb_calloc(1, sizeof *d);
+  if (!d)
+    return NULL;
+  d->fp = fp;
+  d->surface = cairo_pdf_surface_create_for_stream(S_write, d, width, height);
+  if (cairo_surface_status(d->surface) != CAIRO_STATUS_SUCCESS) {
+    cairo_surface_destroy(d->surface);
+    free(d);
+    return NULL;
+  }
+  cairo_pdf_surface_restrict_to_version(d->surface, CAIRO_PDF_VERSION_1_5);
+  d->cr = cairo_create(d->surface);
+  d->base.begin_page = C_begin_page;
+  d->base.end_page = C_end_page;
+  d->base.draw_line = C_draw_line;
+  d->base.draw_artifact = C_draw_artifact;
+  d->base.draw_image = C_draw_image;
+  d->base.fill_rect = C_fill_rect;
+  d->base.stroke_line = C_stroke_line;
+  d->base.link = C_link;
+  d->base.add_dest = C_add_dest;
+  d->base.begin_tag = C_begin_tag;
+  d->base.end_tag = C_end_tag;
+  d->base.add_outline = C_add_outline;
+  d->base.page_label = C_page_label;
+  d->base.set_meta = C_set_meta;
+  d->base.close = C_close;
+  d->base.free = C_free;
+  return &d->base;
+}

@@ -1,0 +1,1196 @@
+/* Layout of a document's blocks into flow items (see layout.h).
+ *
+ * The tree is walked with nb_iter, never recursively: containers (lists,
+ * items, quotes) push a frame with their computed style and indentation on
+ * an explicit, capped stack; text blocks gather their inlines into one
+ * Pango layout with attributes; images split a paragraph. What the model
+ * allows but print cannot show (a cell inside a cell...) is flattened, not
+ * dropped: every character of the text reaches the page. */
+#include "write/pdf/layout.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "write/pdf/justify.h"
+
+#define MAX_FRAMES 48
+
+/* ## Flow basics */
+
+void nb_flow_init(nb_flow *f, nb_pdf *pdf) {
+  memset(f, 0, sizeof *f);
+  f->pdf = pdf;
+}
+
+static void S_para_free(nb_para *p) {
+  size_t i;
+  if (!p)
+    return;
+  if (p->layout)
+    g_object_unref(p->layout);
+  for (i = 0; i < p->nlinks; i++)
+    free(p->links[i].uri);
+  free(p->links);
+  free(p);
+}
+
+void nb_flow_free(nb_flow *f) {
+  size_t i;
+  for (i = 0; i < f->n; i++)
+    free(f->items[i].text);
+  free(f->items);
+  for (i = 0; i < f->np; i++)
+    S_para_free(f->paras[i]);
+  free(f->paras);
+  for (i = 0; i < f->nr; i++) {
+    free(f->rows[i]->cells);
+    free(f->rows[i]);
+  }
+  free(f->rows);
+  memset(f, 0, sizeof *f);
+}
+
+nb_item *nb_flow_add(nb_flow *f, const nb_item *it) {
+  if (f->n == f->cap) {
+    size_t cap = f->cap ? f->cap * 2 : 256;
+    nb_item *n = nb_reallocarray(f->items, cap, sizeof *n);
+    if (!n) {
+      f->failed = 1;
+      return NULL;
+    }
+    f->items = n;
+    f->cap = cap;
+  }
+  f->items[f->n] = *it;
+  return &f->items[f->n++];
+}
+
+static int S_keep_para(nb_flow *f, nb_para *p) {
+  if (f->np == f->capp) {
+    size_t cap = f->capp ? f->capp * 2 : 64;
+    nb_para **n = nb_reallocarray(f->paras, cap, sizeof *n);
+    if (!n) {
+      f->failed = 1;
+      return 0;
+    }
+    f->paras = n;
+    f->capp = cap;
+  }
+  f->paras[f->np++] = p;
+  return 1;
+}
+
+void nb_flow_space(nb_flow *f, double top) {
+  double s = f->pending_space > top ? f->pending_space : top;
+  f->pending_space = 0;
+  if (s > 0.01) {
+    nb_item it;
+    memset(&it, 0, sizeof it);
+    it.kind = IT_SPACE;
+    it.h = s;
+    it.break_ok = 1;
+    nb_flow_add(f, &it);
+  }
+}
+
+void nb_flow_tag(nb_flow *f, const char *tag, const char *alt, int end) {
+  nb_item it;
+  memset(&it, 0, sizeof it);
+  it.kind = end ? IT_ENDTAG : IT_TAG;
+  it.tag = tag;
+  it.text = alt ? nb_strdup(alt) : NULL;
+  nb_flow_add(f, &it);
+}
+
+static void S_marker_item(nb_flow *f, nb_item *it) {
+  if (f->marker) {
+    it->marker = f->marker;
+    it->marker_x = f->marker_x;
+    f->marker = NULL;
+  }
+}
+
+PangoFontDescription *nb_pdf_font(const nb_style *st) {
+  PangoFontDescription *fd = pango_font_description_new();
+  pango_font_description_set_family(fd, st->font_family[0] ? st->font_family
+                                                           : "serif");
+  pango_font_description_set_absolute_size(fd, st->font_size * PANGO_SCALE);
+  pango_font_description_set_weight(fd, st->bold ? PANGO_WEIGHT_BOLD
+                                                 : PANGO_WEIGHT_NORMAL);
+  pango_font_description_set_style(fd, st->italic ? PANGO_STYLE_ITALIC
+                                                  : PANGO_STYLE_NORMAL);
+  return fd;
+}
+
+void nb_pdf_style(nb_pdf *pdf, const nb_css_node *chain, size_t n,
+                  const nb_style *parent, nb_style *out) {
+  nb_css_compute(pdf->css, chain, n, parent ? parent : &pdf->body, out);
+}
+
+/* ## Text blocks */
+
+static void S_note_missing(nb_pdf *pdf, PangoLayout *layout) {
+  GSList *l;
+  if (pango_layout_get_unknown_glyphs_count(layout) == 0)
+    return;
+  for (l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
+    PangoLayoutLine *line = l->data;
+    GSList *r;
+    for (r = line->runs; r; r = r->next) {
+      PangoGlyphItem *run = r->data;
+      int i;
+      for (i = 0; i < run->glyphs->num_glyphs; i++) {
+        PangoGlyph g = run->glyphs->glyphs[i].glyph;
+        char enc[8];
+        size_t n;
+        uint32_t cp;
+        if (!(g & PANGO_GLYPH_UNKNOWN_FLAG))
+          continue;
+        cp = g & ~PANGO_GLYPH_UNKNOWN_FLAG;
+        if (cp < 0x20 || cp == 0x2028 || cp == 0x2029 || cp == 0x2060 ||
+            cp == 0x200b || cp == 0xad || cp == 0xfeff)
+          continue; /* invisible by design, not a missing glyph */
+        n = nb_utf8_encode(cp, enc);
+        enc[n] = '\0';
+        if (pdf->missing.data && strstr(pdf->missing.data, enc))
+          continue;
+        if (pdf->nmissing < 40) {
+          nb_buf_printf(&pdf->missing, "%s%s (U+%04X)",
+                        pdf->nmissing ? ", " : "", enc, (unsigned)cp);
+        }
+        pdf->nmissing++;
+      }
+    }
+  }
+}
+
+void nb_pdf_report_missing(nb_pdf *pdf) {
+  if (pdf->nmissing)
+    nb_diag_emit(pdf->diag, NB_SEV_WARNING, "font", pdf->article, 0, NULL,
+                 "%zu character%s no installed font has, drawn as boxes: %s%s",
+                 pdf->nmissing, pdf->nmissing == 1 ? "" : "s",
+                 pdf->missing.data ? pdf->missing.data : "",
+                 pdf->nmissing > 40 ? ", ..." : "");
+  nb_buf_free(&pdf->missing);
+  pdf->nmissing = 0;
+}
+
+static int S_has_cjk(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    uint32_t cp;
+    i += nb_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+    if (nb_is_cjk(cp))
+      return 1;
+  }
+  return 0;
+}
+
+nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
+                      PangoAttrList *attrs, nb_link *links, size_t nlinks,
+                      double width, int justify_ok) {
+  nb_pdf *pdf = f->pdf;
+  nb_para *p = nb_calloc(1, sizeof *p);
+  PangoFontDescription *fd;
+  GSList *l;
+  int i, nlines, tries;
+  if (!p || !S_keep_para(f, p)) {
+    size_t k;
+    for (k = 0; k < nlinks; k++)
+      free(links[k].uri);
+    free(links);
+    free(p);
+    if (attrs)
+      pango_attr_list_unref(attrs);
+    return NULL;
+  }
+  p->links = links;
+  p->nlinks = nlinks;
+  p->color = st->color;
+  if (!attrs)
+    attrs = pango_attr_list_new();
+  p->layout = pango_layout_new(pdf->ctx);
+  fd = nb_pdf_font(st);
+  pango_layout_set_font_description(p->layout, fd);
+  pango_font_description_free(fd);
+  if (width < 10)
+    width = 10;
+  pango_layout_set_width(p->layout, (int)(width * PANGO_SCALE));
+  pango_layout_set_wrap(p->layout, PANGO_WRAP_WORD_CHAR);
+  if (!st->pre && st->text_indent > 0 && st->text_indent < width / 2)
+    pango_layout_set_indent(p->layout, (int)(st->text_indent * PANGO_SCALE));
+  if (st->text_align == NB_TA_CENTER)
+    pango_layout_set_alignment(p->layout, PANGO_ALIGN_CENTER);
+  else if (st->text_align == NB_TA_RIGHT)
+    pango_layout_set_alignment(p->layout, PANGO_ALIGN_RIGHT);
+  pango_layout_set_text(p->layout, text->data ? text->data : "",
+                        (int)text->len);
+  pango_layout_set_attributes(p->layout, attrs);
+  /* Kinsoku: where Pango broke before a closing mark or after an opening
+   * one, glue the two with a WORD JOINER and lay out again. */
+  for (tries = 0; tries < 24 && !st->pre; tries++) {
+    int at = nb_kinsoku_find_violation(p->layout);
+    size_t k;
+    char *s;
+    if (at < 0)
+      break;
+    s = text->data;
+    if (!nb_buf_reserve(text, 3))
+      break;
+    s = text->data;
+    memmove(s + at + 3, s + at, text->len - (size_t)at + 1);
+    memcpy(s + at, "\xe2\x81\xa0", 3);
+    text->len += 3;
+    pango_attr_list_update(attrs, at, 0, 3);
+    for (k = 0; k < nlinks; k++) {
+      if (links[k].start >= at)
+        links[k].start += 3;
+      if (links[k].end > at)
+        links[k].end += 3;
+    }
+    pango_layout_set_text(p->layout, text->data, (int)text->len);
+    pango_layout_set_attributes(p->layout, attrs);
+  }
+  pango_attr_list_unref(attrs);
+  S_note_missing(pdf, p->layout);
+  nlines = pango_layout_get_line_count(p->layout);
+  for (i = 0, l = pango_layout_get_lines_readonly(p->layout); l;
+       l = l->next, i++) {
+    PangoLayoutLine *line = l->data;
+    double avail = width;
+    int justify, cjk, last;
+    if (st->pre)
+      continue;
+    last = nb_line_is_last(p->layout, i, nlines);
+    cjk = S_has_cjk(text->data + line->start_index, (size_t)line->length);
+    justify = st->text_align == NB_TA_JUSTIFY ||
+              (justify_ok && st->text_align == NB_TA_LEFT && cjk);
+    if (!justify)
+      continue;
+    if ((i == 0 || line->is_paragraph_start) &&
+        pango_layout_get_indent(p->layout) > 0)
+      avail -= pango_layout_get_indent(p->layout) / (double)PANGO_SCALE;
+    /* A paragraph's last line stays ragged, unless it falls short of the
+     * measure by so little that it reads as a full line set loose: CJK
+     * typesetting sets such a line flush. */
+    if (last && !(cjk && line->length > 24 &&
+                  avail - nb_line_ink_right(line) < 1.5 * st->font_size))
+      continue;
+    nb_justify_line(line, avail, 0.4);
+  }
+  return p;
+}
+
+void nb_flow_lines(nb_flow *f, nb_para *p, const nb_style *st, double x,
+                   double width, const nb_deco *decos, int ndecos,
+                   int keep_next) {
+  int i, n;
+  GSList *l;
+  double indent;
+  if (!p)
+    return;
+  n = pango_layout_get_line_count(p->layout);
+  indent = pango_layout_get_indent(p->layout) / (double)PANGO_SCALE;
+  f->para_seq++;
+  for (i = 0, l = pango_layout_get_lines_readonly(p->layout); l;
+       l = l->next, i++) {
+    PangoLayoutLine *line = l->data;
+    PangoRectangle log;
+    nb_item it;
+    double asc, desc, lh, box;
+    memset(&it, 0, sizeof it);
+    pango_layout_line_get_extents(line, NULL, &log);
+    asc = -log.y / (double)PANGO_SCALE;
+    desc = (log.height + log.y) / (double)PANGO_SCALE;
+    if (asc + desc <= 0) {
+      asc = st->font_size * 0.88;
+      desc = st->font_size * 0.12;
+    }
+    lh = st->line_height * st->font_size;
+    box = lh > asc + desc ? lh : asc + desc;
+    it.kind = IT_LINE;
+    it.h = box;
+    it.base = (box - (asc + desc)) / 2 + asc;
+    it.para = p;
+    it.line_no = i;
+    it.nlines = n;
+    it.widows = st->widows;
+    it.orphans = st->orphans;
+    it.keep_next = keep_next;
+    it.w = width;
+    if (st->text_align == NB_TA_CENTER || st->text_align == NB_TA_RIGHT) {
+      double ink = nb_line_ink_right(line);
+      it.x = x + (st->text_align == NB_TA_CENTER ? (width - ink) / 2
+                                                 : width - ink);
+    } else {
+      it.x = x + ((i == 0 || line->is_paragraph_start) && indent > 0 ? indent
+                                                                     : 0);
+    }
+    if (ndecos > 0) {
+      memcpy(it.decos, decos, sizeof(nb_deco) * (size_t)ndecos);
+      it.ndecos = ndecos;
+    }
+    if (i == 0)
+      S_marker_item(f, &it);
+    nb_flow_add(f, &it);
+  }
+}
+
+/* ## Inlines */
+
+typedef struct open_span {
+  nb_node *node;
+  size_t start;
+} open_span;
+
+typedef struct inl {
+  nb_buf text;
+  PangoAttrList *attrs;
+  nb_link *links;
+  size_t nlinks, caplinks;
+  open_span *stack;
+  size_t depth, cap;
+  int pre;
+} inl;
+
+static void S_inl_reset(inl *in) {
+  nb_buf_free(&in->text);
+  nb_buf_puts(&in->text, "");
+  in->attrs = pango_attr_list_new();
+  in->links = NULL;
+  in->nlinks = in->caplinks = 0;
+}
+
+static void S_attr(inl *in, PangoAttribute *a, size_t start, size_t end) {
+  if (!a)
+    return;
+  if (end <= start) {
+    pango_attribute_destroy(a);
+    return;
+  }
+  a->start_index = (guint)start;
+  a->end_index = (guint)end;
+  pango_attr_list_insert(in->attrs, a);
+}
+
+static int S_only_ideo_space(const char *s, size_t n) {
+  size_t i;
+  for (i = 0; i + 2 < n + 2 && i < n; i += 3)
+    if (i + 3 > n || memcmp(s + i, "\xe3\x80\x80", 3) != 0)
+      return 0;
+  return 1;
+}
+
+/* Append text, folding white space as HTML does (outside pre) and dropping
+ * control characters Pango would draw as boxes. */
+static void S_inl_text(inl *in, const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    uint32_t cp;
+    size_t k = nb_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+    if (cp == '\n' || cp == '\t' || cp == '\r' || cp == ' ') {
+      if (in->pre) {
+        nb_buf_putc(&in->text, cp == '\r' ? '\n' : (char)cp);
+      } else if (in->text.len > 0 &&
+                 in->text.data[in->text.len - 1] != ' ' &&
+                 memcmp(in->text.data + in->text.len -
+                            (in->text.len >= 3 ? 3 : 0),
+                        "\xe2\x80\xa8", in->text.len >= 3 ? 3 : 0) != 0) {
+        nb_buf_putc(&in->text, ' ');
+      }
+    } else if (cp == 0x3000 && !in->pre &&
+               (in->text.len == 0 ||
+                (in->text.len >= 3 &&
+                 memcmp(in->text.data + in->text.len - 3, "\xe3\x80\x80",
+                        3) == 0 &&
+                 S_only_ideo_space(in->text.data, in->text.len)))) {
+      /* paragraph-opening ideographic spaces: the CSS indent does that */
+    } else if (cp < 0x20 || cp == 0x7f || cp == 0xfeff ||
+               (cp >= 0x80 && cp < 0xa0)) {
+      /* control: drop */
+    } else {
+      nb_buf_append(&in->text, s + i, k);
+    }
+    i += k;
+  }
+}
+
+static void S_close_span(nb_pdf *pdf, inl *in, nb_node *node, size_t start) {
+  size_t end = in->text.len;
+  switch (nb_node_get_type(node)) {
+  case NB_NODE_EMPH:
+    S_attr(in, pango_attr_style_new(PANGO_STYLE_ITALIC), start, end);
+    break;
+  case NB_NODE_STRONG:
+    S_attr(in, pango_attr_weight_new(PANGO_WEIGHT_BOLD), start, end);
+    break;
+  case NB_NODE_UNDERLINE:
+    S_attr(in, pango_attr_underline_new(PANGO_UNDERLINE_SINGLE), start, end);
+    break;
+  case NB_NODE_STRIKE:
+    S_attr(in, pango_attr_strikethrough_new(TRUE), start, end);
+    break;
+  case NB_NODE_SUP:
+  case NB_NODE_SUB:
+    S_attr(in, pango_attr_scale_new(0.72), start, end);
+    S_attr(in,
+           pango_attr_rise_new((int)((nb_node_get_type(node) == NB_NODE_SUP
+                                          ? 0.38
+                                          : -0.15) *
+                                     pdf->body.font_size * PANGO_SCALE)),
+           start, end);
+    break;
+  case NB_NODE_RUBY_TEXT:
+    S_attr(in, pango_attr_scale_new(0.6), start, end);
+    break;
+  case NB_NODE_LINK: {
+    const char *url = nb_node_get_url(node);
+    uint32_t c = pdf->link_color;
+    S_attr(in,
+           pango_attr_foreground_new((guint16)(((c >> 16) & 255) * 257),
+                                     (guint16)(((c >> 8) & 255) * 257),
+                                     (guint16)((c & 255) * 257)),
+           start, end);
+    if (url && *url && end > start &&
+        (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0 ||
+         strncmp(url, "mailto:", 7) == 0)) {
+      if (in->nlinks == in->caplinks) {
+        size_t cap = in->caplinks ? in->caplinks * 2 : 8;
+        nb_link *nl = nb_reallocarray(in->links, cap, sizeof *nl);
+        if (!nl)
+          break;
+        in->links = nl;
+        in->caplinks = cap;
+      }
+      in->links[in->nlinks].start = (int)start;
+      in->links[in->nlinks].end = (int)end;
+      in->links[in->nlinks].uri = nb_strdup(url);
+      if (in->links[in->nlinks].uri)
+        in->nlinks++;
+    }
+    break;
+  }
+  default:
+    break;
+  }
+}
+
+static void S_code_span(nb_pdf *pdf, inl *in, const char *s, size_t n) {
+  size_t start = in->text.len;
+  double scale = pdf->code_inline.font_size / pdf->body.font_size;
+  int pre = in->pre;
+  in->pre = 0;
+  S_inl_text(in, s, n);
+  in->pre = pre;
+  S_attr(in, pango_attr_family_new(pdf->code_inline.font_family), start,
+         in->text.len);
+  if (scale > 0.3 && scale < 3 && fabs(scale - 1) > 0.01)
+    S_attr(in, pango_attr_scale_new(scale), start, in->text.len);
+}
+
+/* ## Blocks */
+
+typedef struct frame {
+  nb_node_type type;
+  nb_css_node css;
+  nb_style style;
+  double left, right; /* indentation of the text block */
+  int ordered, counter, list_depth;
+  int ndecos;
+  nb_deco decos[NB_MAX_DECOS];
+} frame;
+
+typedef struct walker {
+  nb_flow *f;
+  nb_doc *doc;
+  frame *frames;
+  size_t nframes;
+  size_t ignored; /* containers past MAX_FRAMES, not pushed */
+  nb_css_node chain[MAX_FRAMES + 4];
+} walker;
+
+static frame *S_top(walker *w) { return &w->frames[w->nframes - 1]; }
+
+static size_t S_chain(walker *w, const char *name, const char *cls) {
+  size_t i, n = 0;
+  for (i = 0; i < w->nframes && n < MAX_FRAMES + 2; i++)
+    w->chain[n++] = w->frames[i].css;
+  w->chain[n].name = name;
+  w->chain[n].cls = cls;
+  return n + 1;
+}
+
+static void S_block_style(walker *w, const char *name, const char *cls,
+                          nb_style *out) {
+  size_t n = S_chain(w, name, cls);
+  nb_pdf_style(w->f->pdf, w->chain, n, &S_top(w)->style, out);
+}
+
+static double S_block_width(walker *w) {
+  frame *t = S_top(w);
+  double width = w->f->pdf->text_w - t->left - t->right;
+  return width < 40 ? 40 : width;
+}
+
+static void S_add_image(nb_flow *f, const nb_resource *res, const char *alt,
+                        double x, double width, const nb_deco *decos,
+                        int ndecos, int keep_next);
+
+/* Lay out the inlines of @p node (a PARAGRAPH, HEADING, CAPTION, or any
+ * block whose inlines we gather) as one or more text blocks: an inline
+ * image ends one and starts the next. */
+static void S_text_block(walker *w, nb_node *node, const nb_style *st,
+                         int keep_next, int heading) {
+  nb_flow *f = w->f;
+  nb_pdf *pdf = f->pdf;
+  frame *t = S_top(w);
+  double x = t->left, width = S_block_width(w);
+  nb_iter *it = nb_iter_new(node);
+  inl in;
+  nb_event ev;
+  int indent_done = 0;
+  nb_style cont = *st;
+  memset(&in, 0, sizeof in);
+  if (!it)
+    return;
+  in.pre = st->pre;
+  S_inl_reset(&in);
+  while ((ev = nb_iter_next(it)) != NB_EVENT_DONE) {
+    nb_node *n = nb_iter_node(it);
+    nb_node_type ty = nb_node_get_type(n);
+    if (n == node && !nb_node_type_is_inline(ty))
+      continue;
+    if (ev == NB_EVENT_ENTER) {
+      switch (ty) {
+      case NB_NODE_TEXT:
+        S_inl_text(&in, nb_node_get_literal(n), nb_node_get_literal_len(n));
+        break;
+      case NB_NODE_CODE:
+        S_code_span(pdf, &in, nb_node_get_literal(n),
+                    nb_node_get_literal_len(n));
+        break;
+      case NB_NODE_CODE_BLOCK:
+        S_inl_text(&in, nb_node_get_literal(n), nb_node_get_literal_len(n));
+        break;
+      case NB_NODE_LINEBREAK:
+        nb_buf_puts(&in.text, "\xe2\x80\xa8");
+        break;
+      case NB_NODE_IMAGE: {
+        size_t k;
+        /* close the spans at the image, reopen them after it */
+        for (k = 0; k < in.depth; k++)
+          S_close_span(pdf, &in, in.stack[k].node, in.stack[k].start);
+        while (in.text.len && in.text.data[in.text.len - 1] == ' ')
+          in.text.data[--in.text.len] = '\0';
+        if (in.text.len > 0) {
+          nb_para *p = nb_flow_text(f, indent_done ? &cont : st, &in.text,
+                                    in.attrs, in.links, in.nlinks, width, 1);
+          nb_flow_lines(f, p, indent_done ? &cont : st, x, width, t->decos,
+                        t->ndecos, 0);
+          indent_done = 1;
+        } else {
+          pango_attr_list_unref(in.attrs);
+          for (k = 0; k < in.nlinks; k++)
+            free(in.links[k].uri);
+          free(in.links);
+        }
+        S_inl_reset(&in);
+        for (k = 0; k < in.depth; k++)
+          in.stack[k].start = 0;
+        cont.text_indent = 0;
+        S_add_image(f, nb_node_get_resource(n), nb_node_get_alt(n), x, width,
+                    t->decos, t->ndecos, 0);
+        break;
+      }
+      default:
+        if (!nb_node_type_is_leaf(ty) && nb_node_type_is_inline(ty)) {
+          if (in.depth == in.cap) {
+            size_t cap = in.cap ? in.cap * 2 : 16;
+            open_span *ns = nb_reallocarray(in.stack, cap, sizeof *ns);
+            if (!ns)
+              break;
+            in.stack = ns;
+            in.cap = cap;
+          }
+          in.stack[in.depth].node = n;
+          in.stack[in.depth].start = in.text.len;
+          in.depth++;
+        } else if (nb_node_type_is_block(ty) && in.text.len > 0 &&
+                   in.text.data[in.text.len - 1] != '\n') {
+          /* blocks flattened into this one (a cell's paragraphs) */
+          nb_buf_puts(&in.text, "\xe2\x80\xa8");
+        }
+        break;
+      }
+    } else if (ev == NB_EVENT_EXIT && nb_node_type_is_inline(ty) &&
+               in.depth > 0 && in.stack[in.depth - 1].node == n) {
+      in.depth--;
+      S_close_span(pdf, &in, n, in.stack[in.depth].start);
+    }
+  }
+  nb_iter_free(it);
+  while (in.depth > 0) {
+    in.depth--;
+    S_close_span(pdf, &in, in.stack[in.depth].node, in.stack[in.depth].start);
+  }
+  free(in.stack);
+  if (heading) {
+    /* an ideographic space inside a heading is a separator; a full em of
+     * blank makes text extractors see two columns */
+    size_t k;
+    for (k = 0; k + 2 < in.text.len; k++)
+      if (memcmp(in.text.data + k, "\xe3\x80\x80", 3) == 0) {
+        memcpy(in.text.data + k, "\xc2\xa0 ", 3);
+      }
+  }
+  while (in.text.len &&
+         (in.text.data[in.text.len - 1] == ' ' ||
+          (in.text.len >= 3 && memcmp(in.text.data + in.text.len - 3,
+                                      "\xe2\x80\xa8", 3) == 0))) {
+    in.text.len -= in.text.data[in.text.len - 1] == ' ' ? 1 : 3;
+    in.text.data[in.text.len] = '\0';
+  }
+  if (in.text.len > 0) {
+    nb_para *p = nb_flow_text(f, indent_done ? &cont : st, &in.text, in.attrs,
+                              in.links, in.nlinks, width, 1);
+    nb_flow_lines(f, p, indent_done ? &cont : st, x, width, t->decos,
+                  t->ndecos, keep_next);
+  } else {
+    size_t k;
+    pango_attr_list_unref(in.attrs);
+    for (k = 0; k < in.nlinks; k++)
+      free(in.links[k].uri);
+    free(in.links);
+  }
+  nb_buf_free(&in.text);
+}
+
+static void S_add_image(nb_flow *f, const nb_resource *res, const char *alt,
+                        double x, double width, const nb_deco *decos,
+                        int ndecos, int keep_next) {
+  nb_pdf *pdf = f->pdf;
+  nb_item it;
+  int pw = 0, ph = 0;
+  double w, h;
+  memset(&it, 0, sizeof it);
+  it.kind = IT_IMAGE;
+  it.keep_next = keep_next;
+  if (res && res->status == NB_RES_OK) {
+    pw = res->width;
+    ph = res->height;
+    if ((pw <= 0 || ph <= 0) && res->data)
+      nb_image_size(res->data, res->size, &pw, &ph);
+  }
+  if (res && res->status == NB_RES_OK && pw > 0 && ph > 0 &&
+      res->media_type && strcmp(res->media_type, "image/svg+xml") != 0) {
+    it.res = res;
+    w = pw * 0.75; /* CSS pixels */
+    if (w > width)
+      w = width;
+    h = w * ph / pw;
+    if (h > pdf->text_h * 0.85) {
+      h = pdf->text_h * 0.85;
+      w = h * pw / ph;
+    }
+    if (w < 1)
+      w = 1;
+    if (h < 1)
+      h = 1;
+  } else {
+    w = width;
+    h = pdf->body.font_size * 3;
+  }
+  {
+    /* the placeholder text, also used when a present image fails to draw */
+    nb_style st = pdf->body;
+    nb_buf t = NB_BUF_INIT;
+    st.font_size *= 0.85;
+    st.text_indent = 0;
+    st.text_align = NB_TA_CENTER;
+    st.color = 0x666666;
+    nb_buf_puts(&t, alt && *alt ? alt : "image unavailable");
+    if (!it.res && res && res->url && (!alt || !*alt)) {
+      nb_buf_puts(&t, ": ");
+      nb_buf_puts(&t, res->url);
+    }
+    it.alt = nb_flow_text(f, &st, &t, NULL, NULL, 0,
+                          (it.res ? w : width) - 12, 0);
+    nb_buf_free(&t);
+    if (!it.res && it.alt) {
+      PangoRectangle log;
+      pango_layout_get_extents(it.alt->layout, NULL, &log);
+      h = log.height / (double)PANGO_SCALE + 16;
+    }
+  }
+  it.x = x + (width - w) / 2;
+  it.w = w;
+  it.h = h;
+  it.text = alt ? nb_strdup(alt) : NULL;
+  if (ndecos > 0) {
+    memcpy(it.decos, decos, sizeof(nb_deco) * (size_t)ndecos);
+    it.ndecos = ndecos;
+  }
+  S_marker_item(f, &it);
+  nb_flow_space(f, pdf->body.font_size * 0.4);
+  nb_flow_tag(f, "Figure", alt, 0);
+  nb_flow_add(f, &it);
+  nb_flow_tag(f, "Figure", NULL, 1);
+  f->pending_space = pdf->body.font_size * 0.4;
+}
+
+static void S_code_block(walker *w, nb_node *node) {
+  nb_flow *f = w->f;
+  frame *t = S_top(w);
+  nb_style st;
+  nb_deco decos[NB_MAX_DECOS];
+  int nd = t->ndecos;
+  double x = t->left, width = S_block_width(w);
+  double pl, pr;
+  const char *lit = nb_node_get_literal(node);
+  size_t len = nb_node_get_literal_len(node);
+  nb_buf text = NB_BUF_INIT;
+  inl in;
+  nb_item sp;
+  nb_para *p;
+  S_block_style(w, "pre", NULL, &st);
+  st.pre = 1;
+  st.text_indent = 0;
+  if (st.text_align == NB_TA_JUSTIFY)
+    st.text_align = NB_TA_LEFT;
+  pl = st.padding[NB_LEFT];
+  pr = st.padding[NB_RIGHT];
+  memcpy(decos, t->decos, sizeof decos);
+  if (st.has_background && nd < NB_MAX_DECOS) {
+    decos[nd].x = x;
+    decos[nd].w = width;
+    decos[nd].rgb = st.background;
+    decos[nd].bar = 0;
+    nd++;
+  }
+  memset(&in, 0, sizeof in);
+  in.pre = 1;
+  S_inl_reset(&in);
+  while (len > 0 && (lit[len - 1] == '\n' || lit[len - 1] == '\r'))
+    len--;
+  S_inl_text(&in, lit, len);
+  text = in.text;
+  if (text.len == 0)
+    nb_buf_puts(&text, " ");
+  nb_flow_space(f, st.margin[NB_TOP]);
+  nb_flow_tag(f, "Code", NULL, 0);
+  memset(&sp, 0, sizeof sp);
+  sp.kind = IT_SPACE;
+  sp.keep_at_top = 1;
+  sp.h = st.padding[NB_TOP];
+  sp.keep_next = 1;
+  memcpy(sp.decos, decos, sizeof decos);
+  sp.ndecos = nd;
+  if (sp.h > 0)
+    nb_flow_add(f, &sp);
+  p = nb_flow_text(f, &st, &text, in.attrs, NULL, 0, width - pl - pr, 0);
+  nb_flow_lines(f, p, &st, x + pl, width - pl - pr, decos, nd, 0);
+  sp.h = st.padding[NB_BOTTOM];
+  sp.keep_next = 0;
+  if (sp.h > 0) {
+    if (f->n > 0 && f->items[f->n - 1].kind == IT_LINE)
+      f->items[f->n - 1].keep_next = 1;
+    nb_flow_add(f, &sp);
+  }
+  nb_flow_tag(f, "Code", NULL, 1);
+  f->pending_space = st.margin[NB_BOTTOM];
+  nb_buf_free(&text);
+}
+
+static void S_rule(walker *w) {
+  nb_flow *f = w->f;
+  frame *t = S_top(w);
+  nb_style st;
+  nb_item it;
+  double width = S_block_width(w);
+  double ml, mr;
+  S_block_style(w, "hr", NULL, &st);
+  ml = st.margin_pct[NB_LEFT] > 0 ? st.margin_pct[NB_LEFT] * width
+                                  : st.margin[NB_LEFT];
+  mr = st.margin_pct[NB_RIGHT] > 0 ? st.margin_pct[NB_RIGHT] * width
+                                   : st.margin[NB_RIGHT];
+  nb_flow_space(f, st.margin[NB_TOP]);
+  memset(&it, 0, sizeof it);
+  it.kind = IT_RULE;
+  it.x = t->left + ml;
+  it.w = width - ml - mr;
+  if (it.w < 10)
+    it.w = width;
+  it.rule_w = st.border_width[NB_TOP] > 0 ? st.border_width[NB_TOP] : 0.75;
+  it.rgb = st.border_style[NB_TOP] ? st.border_color[NB_TOP] : 0xbbbbbb;
+  it.h = it.rule_w + 2;
+  nb_flow_add(f, &it);
+  f->pending_space = st.margin[NB_BOTTOM];
+}
+
+static void S_figure(walker *w, nb_node *fig) {
+  nb_flow *f = w->f;
+  frame *t = S_top(w);
+  nb_node *c;
+  nb_style st, cap;
+  double width = S_block_width(w);
+  S_block_style(w, "figure", NULL, &st);
+  nb_flow_space(f, st.margin[NB_TOP]);
+  for (c = nb_node_first_child(fig); c; c = nb_node_next(c)) {
+    nb_node_type ty = nb_node_get_type(c);
+    if (ty == NB_NODE_IMAGE) {
+      S_add_image(f, nb_node_get_resource(c), nb_node_get_alt(c), t->left,
+                  width, t->decos, t->ndecos, nb_node_next(c) != NULL);
+    } else if (ty == NB_NODE_CAPTION) {
+      size_t n = S_chain(w, "figure", NULL);
+      w->chain[n].name = "figcaption";
+      w->chain[n].cls = NULL;
+      nb_pdf_style(f->pdf, w->chain, n + 1, &st, &cap);
+      f->pending_space = 0;
+      nb_flow_space(f, cap.margin[NB_TOP] + 2);
+      nb_flow_tag(f, "Caption", NULL, 0);
+      S_text_block(w, c, &cap, 0, 0);
+      nb_flow_tag(f, "Caption", NULL, 1);
+    } else {
+      S_text_block(w, c, &st, 0, 0);
+    }
+  }
+  if (f->pending_space < st.margin[NB_BOTTOM])
+    f->pending_space = st.margin[NB_BOTTOM];
+}
+
+static const char *S_heading_tag(int level) {
+  static const char *const tags[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
+  if (level < 1)
+    level = 1;
+  if (level > 6)
+    level = 6;
+  return tags[level - 1];
+}
+
+static void S_paragraph(walker *w, nb_node *node) {
+  nb_flow *f = w->f;
+  nb_node_type ty = nb_node_get_type(node);
+  nb_style st;
+  char name[4] = "p";
+  int level = 0;
+  char *plain = NULL;
+  if (ty == NB_NODE_HEADING) {
+    level = nb_node_get_heading_level(node);
+    if (level < 1 || level > 6)
+      level = 2;
+    snprintf(name, sizeof name, "h%d", level);
+  }
+  S_block_style(w, ty == NB_NODE_CAPTION ? "figcaption" : name, NULL, &st);
+  if (ty == NB_NODE_HEADING && st.text_align == NB_TA_JUSTIFY)
+    st.text_align = NB_TA_LEFT;
+  /* a block holding nothing printable takes no room */
+  plain = nb_node_text(node);
+  if (plain) {
+    const char *s = plain;
+    int any = 0;
+    while (*s && !any)
+      any = !(*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r'), s++;
+    if (!any) {
+      nb_iter *it = nb_iter_new(node);
+      nb_event ev;
+      while (it && (ev = nb_iter_next(it)) != NB_EVENT_DONE)
+        if (ev == NB_EVENT_ENTER &&
+            nb_node_get_type(nb_iter_node(it)) == NB_NODE_IMAGE) {
+          any = 1;
+          break;
+        }
+      nb_iter_free(it);
+    }
+    if (!any) {
+      free(plain);
+      return;
+    }
+  }
+  if (st.break_before == NB_BREAK_ALWAYS) {
+    nb_item br;
+    memset(&br, 0, sizeof br);
+    br.kind = IT_BREAK;
+    nb_flow_add(f, &br);
+  }
+  nb_flow_space(f, st.margin[NB_TOP]);
+  if (ty == NB_NODE_HEADING) {
+    nb_item o;
+    memset(&o, 0, sizeof o);
+    o.kind = IT_OUTLINE;
+    o.level = level;
+    o.text = plain;
+    plain = NULL;
+    if (o.text) {
+      char *p;
+      for (p = o.text; *p; p++)
+        if (*p == '\n' || *p == '\t' || *p == '\r')
+          *p = ' ';
+    }
+    nb_flow_add(f, &o);
+  }
+  free(plain);
+  nb_flow_tag(f, ty == NB_NODE_HEADING ? S_heading_tag(level) : "P", NULL, 0);
+  S_text_block(w, node, &st,
+               ty == NB_NODE_HEADING || st.break_after == NB_BREAK_AVOID,
+               ty == NB_NODE_HEADING);
+  nb_flow_tag(f, ty == NB_NODE_HEADING ? S_heading_tag(level) : "P", NULL, 1);
+  f->pending_space = st.margin[NB_BOTTOM];
+}
+
+static void S_push(walker *w, nb_node *node) {
+  nb_flow *f = w->f;
+  frame *parent = S_top(w), *fr;
+  nb_node_type ty = nb_node_get_type(node);
+  const char *name = ty == NB_NODE_LIST
+                         ? (nb_node_get_list_ordered(node) ? "ol" : "ul")
+                     : ty == NB_NODE_ITEM ? "li"
+                                          : "blockquote";
+  double width = S_block_width(w);
+  if (w->nframes >= MAX_FRAMES) {
+    w->ignored++;
+    return;
+  }
+  fr = &w->frames[w->nframes];
+  *fr = *parent;
+  fr->type = ty;
+  fr->css.name = name;
+  fr->css.cls = NULL;
+  S_block_style(w, name, NULL, &fr->style);
+  w->nframes++;
+  nb_flow_space(f, fr->style.margin[NB_TOP]);
+  if (ty == NB_NODE_LIST) {
+    double ind = fr->style.margin[NB_LEFT] + fr->style.padding[NB_LEFT];
+    if (ind > width * 0.3)
+      ind = width * 0.3;
+    fr->left += ind;
+    fr->ordered = nb_node_get_list_ordered(node);
+    fr->counter = nb_node_get_list_start(node);
+    fr->list_depth = parent->list_depth + 1;
+    nb_flow_tag(f, "L", NULL, 0);
+  } else if (ty == NB_NODE_ITEM) {
+    char mk[32];
+    nb_style ms = fr->style;
+    nb_buf t = NB_BUF_INIT;
+    PangoRectangle log;
+    if (parent->type == NB_NODE_LIST && parent->ordered) {
+      snprintf(mk, sizeof mk, "%d.", parent->counter);
+      parent->counter++;
+    } else {
+      static const char *const bullets[] = {"\xe2\x80\xa2", "\xe2\x97\xa6",
+                                            "\xe2\x96\xaa"};
+      int d = parent->list_depth > 0 ? parent->list_depth - 1 : 0;
+      snprintf(mk, sizeof mk, "%s", bullets[d % 3]);
+    }
+    ms.text_indent = 0;
+    ms.text_align = NB_TA_LEFT;
+    ms.bold = 0;
+    ms.italic = 0;
+    nb_buf_puts(&t, mk);
+    f->marker = nb_flow_text(f, &ms, &t, NULL, NULL, 0, 200, 0);
+    nb_buf_free(&t);
+    if (f->marker) {
+      pango_layout_get_extents(f->marker->layout, NULL, &log);
+      f->marker_x = fr->left - log.width / (double)PANGO_SCALE -
+                    fr->style.font_size * 0.5;
+      if (f->marker_x < 0)
+        f->marker_x = 0;
+    }
+    nb_flow_tag(f, "LI", NULL, 0);
+  } else {
+    double ml = fr->style.margin[NB_LEFT], mr = fr->style.margin[NB_RIGHT];
+    double bw = fr->style.border_width[NB_LEFT];
+    if (ml + bw + fr->style.padding[NB_LEFT] > width * 0.3)
+      ml = bw = 0;
+    if (fr->style.border_style[NB_LEFT] && bw > 0 &&
+        fr->ndecos < NB_MAX_DECOS) {
+      fr->decos[fr->ndecos].x = fr->left + ml;
+      fr->decos[fr->ndecos].w = bw;
+      fr->decos[fr->ndecos].rgb = fr->style.border_color[NB_LEFT];
+      fr->decos[fr->ndecos].bar = 1;
+      fr->ndecos++;
+    }
+    fr->left += ml + bw + fr->style.padding[NB_LEFT];
+    if (mr + fr->style.padding[NB_RIGHT] < width * 0.2)
+      fr->right += mr + fr->style.padding[NB_RIGHT];
+    nb_flow_tag(f, "BlockQuote", NULL, 0);
+  }
+}
+
+static void S_pop(walker *w, nb_node *node) {
+  nb_flow *f = w->f;
+  frame *fr;
+  nb_node_type ty = nb_node_get_type(node);
+  if (w->ignored > 0) {
+    w->ignored--;
+    return;
+  }
+  if (w->nframes <= 1)
+    return;
+  fr = S_top(w);
+  if (ty == NB_NODE_ITEM && f->marker) {
+    /* an item with nothing in it still shows its marker */
+    nb_item it;
+    memset(&it, 0, sizeof it);
+    it.kind = IT_LINE;
+    it.para = f->marker;
+    it.h = fr->style.font_size * fr->style.line_height;
+    it.base = it.h * 0.75;
+    it.x = f->marker_x;
+    it.nlines = 1;
+    f->marker = NULL;
+    nb_flow_add(f, &it);
+  }
+  nb_flow_tag(f,
+              ty == NB_NODE_LIST   ? "L"
+              : ty == NB_NODE_ITEM ? "LI"
+                                   : "BlockQuote",
+              NULL, 1);
+  if (f->pending_space < fr->style.margin[NB_BOTTOM])
+    f->pending_space = fr->style.margin[NB_BOTTOM];
+  w->nframes--;
+}
+
+void nb_layout_doc(nb_flow *f, nb_doc *doc) {
+  walker w;
+  nb_iter *it;
+  nb_event ev;
+  memset(&w, 0, sizeof w);
+  w.f = f;
+  w.doc = doc;
+  w.frames = nb_calloc(MAX_FRAMES + 1, sizeof *w.frames);
+  it = nb_iter_new(nb_doc_root(doc));
+  if (!w.frames || !it) {
+    free(w.frames);
+    nb_iter_free(it);
+    f->failed = 1;
+    return;
+  }
+  w.frames[0].type = NB_NODE_DOCUMENT;
+  w.frames[0].css.name = "body";
+  w.frames[0].style = f->pdf->body;
+  w.nframes = 1;
+  while ((ev = nb_iter_next(it)) != NB_EVENT_DONE && !f->failed) {
+    nb_node *n = nb_iter_node(it);
+    nb_node_type ty = nb_node_get_type(n);
+    if (ev == NB_EVENT_ENTER) {
+      switch (ty) {
+      case NB_NODE_DOCUMENT:
+        break;
+      case NB_NODE_PARAGRAPH:
+      case NB_NODE_HEADING:
+      case NB_NODE_CAPTION:
+        S_paragraph(&w, n);
+        nb_iter_reset(it, n, NB_EVENT_EXIT);
+        break;
+      case NB_NODE_LIST:
+      case NB_NODE_ITEM:
+      case NB_NODE_BLOCKQUOTE:
+        S_push(&w, n);
+        break;
+      case NB_NODE_CODE_BLOCK:
+        S_code_block(&w, n);
+        break;
+      case NB_NODE_RULE:
+        S_rule(&w);
+        break;
+      case NB_NODE_FIGURE:
+        S_figure(&w, n);
+        nb_iter_reset(it, n, NB_EVENT_EXIT);
+        break;
+      case NB_NODE_TABLE: {
+        frame *t = S_top(&w);
+        nb_layout_table(f, n, t->left, S_block_width(&w), &t->style, t->decos,
+                        t->ndecos);
+        nb_iter_reset(it, n, NB_EVENT_EXIT);
+        break;
+      }
+      case NB_NODE_IMAGE: {
+        frame *t = S_top(&w);
+        S_add_image(f, nb_node_get_resource(n), nb_node_get_alt(n), t->left,
+                    S_block_width(&w), t->decos, t->ndecos, 0);
+        break;
+      }
+      default:
+        if (nb_node_type_is_inline(ty) || ty == NB_NODE_TABLE_ROW ||
+            ty == NB_NODE_TABLE_CELL) {
+          /* stray content where blocks belong: print it as a paragraph */
+          S_paragraph(&w, n);
+          if (!nb_node_type_is_leaf(ty))
+            nb_iter_reset(it, n, NB_EVENT_EXIT);
+        }
+        break;
+      }
+    } else if (ev == NB_EVENT_EXIT &&
+               (ty == NB_NODE_LIST || ty == NB_NODE_ITEM ||
+                ty == NB_NODE_BLOCKQUOTE)) {
+      S_pop(&w, n);
+    }
+  }
+  nb_iter_free(it);
+  free(w.frames);
+}
+
+/* ## Gathering a subtree's text (table cells) */
+
+void nb_flow_gather(nb_flow *f, nb_node *node, nb_buf *text,
+                    PangoAttrList **attrs) {
+  nb_pdf *pdf = f->pdf;
+  nb_iter *it = nb_iter_new(node);
+  nb_event ev;
+  inl in;
+  memset(&in, 0, sizeof in);
+  S_inl_reset(&in);
+  while (it && (ev = nb_iter_next(it)) != NB_EVENT_DONE) {
+    nb_node *n = nb_iter_node(it);
+    nb_node_type ty = nb_node_get_type(n);
+    if (ev == NB_EVENT_ENTER) {
+      if (ty == NB_NODE_TEXT || ty == NB_NODE_CODE_BLOCK) {
+        S_inl_text(&in, nb_node_get_literal(n), nb_node_get_literal_len(n));
+      } else if (ty == NB_NODE_CODE) {
+        S_code_span(pdf, &in, nb_node_get_literal(n),
+                    nb_node_get_literal_len(n));
+      } else if (ty == NB_NODE_LINEBREAK) {
+        nb_buf_puts(&in.text, "\xe2\x80\xa8");
+      } else if (ty == NB_NODE_IMAGE) {
+        const char *alt = nb_node_get_alt(n);
+        if (alt && *alt) {
+          nb_buf_puts(&in.text, "[");
+          S_inl_text(&in, alt, strlen(alt));
+          nb_buf_puts(&in.text, "]");
+        }
+      } else if (nb_node_type_is_block(ty) && n != node && in.text.len > 0) {
+        nb_buf_puts(&in.text, "\xe2\x80\xa8");
+      } else if (!nb_node_type_is_leaf(ty) && nb_node_type_is_inline(ty)) {
+        if (in.depth == in.cap) {
+          size_t cap = in.cap ? in.cap * 2 : 16;
+          open_span *ns = nb_reallocarray(in.stack, cap, sizeof *ns);
+          if (!ns)
+            continue;
+          in.stack = ns;
+          in.cap = cap;
+        }
+        in.stack[in.depth].node = n;
+        in.stack[in.depth].start = in.text.len;
+        in.depth++;
+      }
+    } else if (ev == NB_EVENT_EXIT && in.depth > 0 &&
+               in.stack[in.depth - 1].node == n) {
+      in.depth--;
+      if (nb_node_get_type(n) != NB_NODE_LINK)
+        S_close_span(pdf, &in, n, in.stack[in.depth].start);
+    }
+  }
+  nb_iter_free(it);
+  free(in.stack);
+  while (in.text.len >= 3 &&
+         memcmp(in.text.data + in.text.len - 3, "\xe2\x80\xa8", 3) == 0) {
+    in.text.len -= 3;
+    in.text.data[in.text.len] = '\0';
+  }
+  while (in.text.len && in.text.data[in.text.len - 1] == ' ')
+    in.text.data[--in.text.len] = '\0';
+  *text = in.text;
+  *attrs = in.attrs;
+}

@@ -1,0 +1,204 @@
+/* The PDF writer's layout: a document becomes a flat list of items (lines,
+ * spaces, images, rules, table rows, structure tags, destinations), each
+ * with its height and horizontal position inside the text block. The
+ * paginator (paginate.c) then assigns items to pages, honouring keeps,
+ * widows and orphans, and draws them through a device. Internal. */
+#ifndef NB_PDF_LAYOUT_H
+#define NB_PDF_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pango/pango.h>
+
+#include "newsbook/doc.h"
+#include "newsbook/error.h"
+#include "newsbook/resource.h"
+#include "style/css.h"
+#include "util/util.h"
+#include "write/pdf/device.h"
+
+typedef enum item_kind {
+  IT_SPACE = 0, /* vertical space, dropped at a page top */
+  IT_LINE,      /* one line of a text block */
+  IT_IMAGE,     /* an image (or its placeholder when res is NULL/not OK) */
+  IT_RULE,      /* a horizontal rule at the item's middle */
+  IT_ROW,       /* a table row, unsplittable */
+  IT_BREAK,     /* a forced page break */
+  IT_TAG,       /* begin a structure tag */
+  IT_ENDTAG,    /* end it */
+  IT_DEST,      /* a named destination */
+  IT_OUTLINE    /* an outline entry */
+} item_kind;
+
+/* A decoration of an enclosing block, repeated on every item inside it so
+ * that a block split across pages is decorated on both. */
+typedef struct nb_deco {
+  double x, w; /* relative to the text block's left edge */
+  uint32_t rgb;
+  int bar; /* 1: a left bar of width w; 0: a background fill */
+} nb_deco;
+
+#define NB_MAX_DECOS 4
+
+typedef struct nb_link {
+  int start, end; /* byte range in the layout's text */
+  char *uri;      /* malloc'd; "#dest" links are internal */
+} nb_link;
+
+/* A text block laid out by Pango; items of kind IT_LINE point into it. */
+typedef struct nb_para {
+  PangoLayout *layout;
+  nb_link *links;
+  size_t nlinks;
+  uint32_t color;
+} nb_para;
+
+typedef struct nb_cell {
+  nb_para *para;
+  double x, w;       /* the cell box, relative to the table's left */
+  double pad[4];
+  int header;
+  nb_text_align align;
+} nb_cell;
+
+typedef struct nb_row {
+  nb_cell *cells;
+  size_t ncells;
+  int header;
+  uint32_t border, header_bg;
+  int has_header_bg;
+  double border_w;
+} nb_row;
+
+typedef struct nb_item {
+  item_kind kind;
+  double h;    /* vertical advance */
+  double x, w; /* horizontal box, relative to the text block's left */
+  int keep_next;   /* never break between this item and the next */
+  int keep_at_top; /* a space that stays at a page top (padding) */
+  int break_ok;    /* IT_SPACE: a good place for a page break */
+  /* IT_LINE */
+  nb_para *para;
+  int line_no, nlines, widows, orphans;
+  double base; /* baseline, from the item's top */
+  nb_para *marker;
+  double marker_x;
+  /* IT_IMAGE */
+  const nb_resource *res;
+  nb_para *alt; /* placeholder text */
+  /* IT_RULE */
+  uint32_t rgb;
+  double rule_w;
+  int dash;
+  /* IT_ROW */
+  nb_row *row;
+  long header_item; /* the table's header row to repeat, or -1 */
+  /* IT_TAG / IT_ENDTAG / IT_DEST / IT_OUTLINE */
+  const char *tag;
+  char *text;
+  int level;
+  nb_deco decos[NB_MAX_DECOS];
+  int ndecos;
+} nb_item;
+
+/* Everything shared while laying out one output file. */
+typedef struct nb_pdf {
+  const nb_diag *diag;
+  nb_css *css;
+  PangoFontMap *fm;
+  PangoContext *ctx;
+  double page_w, page_h;
+  double margin[4];
+  int duplex;
+  int image_dpi;
+  double text_w, text_h; /* the text block */
+  nb_style body;         /* body's computed style */
+  nb_style code_inline;  /* code inside a paragraph */
+  uint32_t link_color;
+  /* missing glyphs of the current article */
+  const char *article; /* its path or title, for messages */
+  nb_buf missing;
+  size_t nmissing;
+} nb_pdf;
+
+/* One article's (or front page's) items. */
+typedef struct nb_flow {
+  nb_pdf *pdf;
+  nb_item *items;
+  size_t n, cap;
+  nb_para **paras;
+  size_t np, capp;
+  nb_row **rows;
+  size_t nr, capr;
+  double pending_space;
+  nb_para *marker; /* a list marker waiting for its item's first line */
+  double marker_x;
+  int heading_seq;
+  int para_seq;
+  int failed; /* out of memory */
+} nb_flow;
+
+void nb_flow_init(nb_flow *f, nb_pdf *pdf);
+void nb_flow_free(nb_flow *f);
+/** Append an item (copied); returns it or NULL on out of memory. */
+nb_item *nb_flow_add(nb_flow *f, const nb_item *it);
+/** Vertical space with CSS margin collapsing. */
+void nb_flow_space(nb_flow *f, double top);
+void nb_flow_tag(nb_flow *f, const char *tag, const char *alt, int end);
+
+/** Style of an element chain (root first) with the body as parent. */
+void nb_pdf_style(nb_pdf *pdf, const nb_css_node *chain, size_t n,
+                  const nb_style *parent, nb_style *out);
+
+/** Lay out @p text (with @p attrs, may be NULL; consumed) in @p st at
+ * @p width, justified as the style asks, with kinsoku fixed. @p links
+ * (may be NULL) is taken over. Returns a paragraph owned by @p f. */
+nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
+                      PangoAttrList *attrs, nb_link *links, size_t nlinks,
+                      double width, int justify_ok);
+
+/** Add a paragraph's lines as items at horizontal offset @p x. */
+void nb_flow_lines(nb_flow *f, nb_para *p, const nb_style *st, double x,
+                   double width, const nb_deco *decos, int ndecos,
+                   int keep_next);
+
+/** Lay out a whole document's body (the title block is separate). */
+void nb_layout_doc(nb_flow *f, nb_doc *doc);
+/** The article title block: title, author, date, source. */
+void nb_layout_title_block(nb_flow *f, nb_doc *doc, const char *dest);
+
+/** The text of @p node's subtree as one string with attributes (blocks
+ * separated by line separators, images by their alt text), for table
+ * cells. @p text and @p attrs become the caller's. */
+void nb_flow_gather(nb_flow *f, nb_node *node, nb_buf *text,
+                    PangoAttrList **attrs);
+
+/** Lay out a TABLE node into row items at @p x / @p width. */
+void nb_layout_table(nb_flow *f, nb_node *table, double x, double width,
+                     const nb_style *parent, const nb_deco *decos,
+                     int ndecos);
+
+/** Font description for a style (caller frees). */
+PangoFontDescription *nb_pdf_font(const nb_style *st);
+
+/* ## Pagination and drawing (paginate.c) */
+
+typedef struct nb_page_ctx {
+  nb_dev *dev;          /* NULL: count pages only */
+  int first_page;       /* 1-based number of the flow's first page */
+  const char *header;   /* running header text, or NULL */
+  int number_offset;    /* printed number = page - number_offset */
+  int roman;            /* print roman numbers (front matter) */
+  int no_header_first;  /* no running header on the flow's first page */
+  int outline_parent;   /* outline id the flow's entries go under */
+  int no_furniture;     /* no running header or page number (cover) */
+} nb_page_ctx;
+
+/** Paginate and (with a device) draw @p f. Returns the number of pages. */
+int nb_flow_render(nb_flow *f, nb_page_ctx *pc);
+
+/** Report characters no font had, collected while laying out. */
+void nb_pdf_report_missing(nb_pdf *pdf);
+
+#endif

@@ -1,0 +1,20 @@
+/* The PDF writer's entry below nb_write_pdf: render a book through any
+ * device (the Cairo one for files, the trace one for tests). Internal. */
+#ifndef NB_PDF_PDF_H
+#define NB_PDF_PDF_H
+
+#include "newsbook/writer.h"
+#include "write/pdf/device.h"
+
+/** Lay out and draw @p book on @p dev (borrowed; not closed). @p opts may
+ * be NULL. 0 or a negative nb_code with @p err filled. */
+int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
+                  nb_dev *dev, const nb_diag *diag, nb_error *err);
+
+/** Page size and margins the writer will use for @p opts (and the theme
+ * @p css, may be NULL), in points. 0 or NB_ERR_ARGUMENT. */
+struct nb_css;
+int nb_pdf_page_setup(const nb_write_options *opts, const struct nb_css *css,
+                      double *w, double *h, double margin[4], nb_error *err);
+
+#endif

@@ -1,0 +1,565 @@
+#!/usr/bin/env python3
+"""Generate the hostile inputs named in cases.tsv into a work directory.
+
+Usage: gen.py OUTDIR [SHARED_DIR]
+
+Everything big (10 MB paragraphs, 100,000-deep nesting, 10,000-file
+directories, decompression bombs) is made here at test time so that the
+repository stays small; small inputs are made here too so that one file shows
+every input next to the bytes that make it hostile. Output is deterministic
+(fixed seeds), so a failing case can be regenerated and replayed by hand.
+"""
+import os
+import random
+import struct
+import sys
+import zlib
+
+OUT = sys.argv[1]
+SHARED = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'shared')
+MIRROR = os.path.join(SHARED, 'corpus', 'mirror')
+
+FM = ("---\ntitle: '{title}'\ncategories:\n - 测试\n - 恶意输入\n"
+      "author: hostile\ndate: Wed, 10 Aug 2022 12:38:31 GMT\n---\n\n")
+
+
+def put(name, data):
+    path = os.path.join(OUT, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode('utf-8')
+    with open(path, 'wb') as f:
+        f.write(data)
+    return path
+
+
+def article(title, body):
+    return FM.format(title=title) + body + '\n'
+
+
+# ## PNG / JPEG / GIF / WebP builders (headers that lie, bombs) ##########
+
+def png_chunk(kind, data):
+    return (struct.pack('>I', len(data)) + kind + data +
+            struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
+
+
+def png(width, height, idat, color=0, depth=8):
+    ihdr = struct.pack('>IIBBBBB', width, height, depth, color, 0, 0, 0)
+    return (b'\x89PNG\r\n\x1a\n' + png_chunk(b'IHDR', ihdr) +
+            png_chunk(b'IDAT', idat) + png_chunk(b'IEND', b''))
+
+
+def zeros_deflated(total, chunk=1 << 20):
+    """zlib stream of @total zero bytes without holding them in memory."""
+    c = zlib.compressobj(9)
+    out = []
+    block = bytes(chunk)
+    left = total
+    while left > 0:
+        n = min(chunk, left)
+        out.append(c.compress(block[:n]))
+        left -= n
+    out.append(c.flush())
+    return b''.join(out)
+
+
+def png_small_ok():
+    # 2x2 grey, valid.
+    raw = b'\x00\x10\x20' + b'\x00\x30\x40'
+    return png(2, 2, zlib.compress(raw))
+
+
+def jpeg_sof(width, height):
+    # SOI, a DQT, SOF0 claiming width x height, DHT-less SOS, then EOI: the
+    # header alone is what a size sniffer reads.
+    dqt = b'\xff\xdb\x00\x43\x00' + bytes([1] * 64)
+    sof = b'\xff\xc0\x00\x11\x08' + struct.pack('>HH', height, width) + \
+        b'\x03\x01\x11\x00\x02\x11\x00\x03\x11\x00'
+    sos = b'\xff\xda\x00\x0c\x03\x01\x00\x02\x11\x03\x11\x00\x3f\x00'
+    return b'\xff\xd8' + dqt + sof + sos + bytes(64) + b'\xff\xd9'
+
+
+def gif_claim(width, height):
+    hdr = b'GIF89a' + struct.pack('<HH', width, height) + b'\x80\x00\x00'
+    pal = b'\x00\x00\x00\xff\xff\xff'
+    desc = b'\x2c' + struct.pack('<HHHH', 0, 0, width, height) + b'\x00'
+    # LZW min code size 2, one sub-block: clear, a few codes, end.
+    data = b'\x02\x02\x4c\x01\x00'
+    return hdr + pal + desc + data + b'\x3b'
+
+
+def webp_vp8l(width, height):
+    bits = (width - 1) | ((height - 1) << 14) | (1 << 28)
+    payload = b'\x2f' + struct.pack('<I', bits) + bytes(32)
+    chunk = b'VP8L' + struct.pack('<I', len(payload)) + payload
+    return b'RIFF' + struct.pack('<I', 4 + len(chunk)) + b'WEBP' + chunk
+
+
+def webp_vp8x(width, height):
+    w, h = width - 1, height - 1
+    payload = b'\x00\x00\x00\x00' + w.to_bytes(3, 'little') + \
+        h.to_bytes(3, 'little')
+    chunk = b'VP8X' + struct.pack('<I', len(payload)) + payload
+    return b'RIFF' + struct.pack('<I', 4 + len(chunk)) + b'WEBP' + chunk
+
+
+def mirror_file(rel):
+    p = os.path.join(MIRROR, rel)
+    with open(p, 'rb') as f:
+        return f.read()
+
+
+def first_mirror_of(kind):
+    with open(os.path.join(MIRROR, 'INDEX.tsv'), encoding='utf-8') as f:
+        for line in f:
+            cols = line.rstrip('\n').split('\t')
+            if len(cols) == 3 and cols[2] == kind and \
+                    os.path.exists(os.path.join(MIRROR, cols[1])):
+                return mirror_file(cols[1])
+    return None
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    rnd = random.Random(6)
+    passwd_probe = 'root:x:0:0'  # what a leak of /etc/passwd would show
+
+    # ## Encodings ######################################################
+    put('utf8-invalid.md',
+        FM.format(title='坏的UTF8').encode() +
+        b'<p>before \xff\xfe overlong \xc0\xaf surrogate \xed\xa0\x80 '
+        b'cut \xe4\xb8 VALID_AFTER_BAD_BYTES \xe4\xb8\xad\xe6\x96\x87</p>\n'
+        b'<p>ends mid sequence \xe4')
+    put('utf8-invalid-title.md',
+        b'---\ntitle: "bad \xff\xfe title"\nauthor: "\xc3"\n---\n\n'
+        b'BODY_OF_BAD_TITLE\n')
+    put('nul-bytes.md',
+        FM.format(title='NUL').encode() +
+        b'<p>before\x00NUL_MIDDLE\x00after</p>\n<p>AFTER_NUL_PARA</p>\n')
+    put('nul-in-frontmatter.md',
+        b'---\ntitle: "nul\x00title"\n---\n\nBODY_AFTER_NUL_FM\n')
+    put('bom-utf8.md', b'\xef\xbb\xbf' +
+        article('BOM标题', '<p>BOM_BODY_TEXT</p>').encode())
+    put('bom-utf16le.md', b'\xff\xfe' +
+        article('UTF16标题', 'UTF16_BODY_TEXT').encode('utf-16-le'))
+    put('bom-utf16be.md', b'\xfe\xff' +
+        article('UTF16标题', 'UTF16_BODY_TEXT').encode('utf-16-be'))
+    put('bom-only.md', b'\xef\xbb\xbf')
+    put('gbk-body.md', article('中文标题', '<p>这是一段中文GBK_BODY正文。</p>')
+        .encode('gbk'))
+    put('gb18030-body.md', article('中文标题', '<p>扩展字𠀀GB18030_BODY正文。</p>')
+        .encode('gb18030'))
+    put('gbk-meta.html',
+        ('<html><head><meta charset="gbk"><title>网页标题</title></head>'
+         '<body><p>带meta的GBK_META_BODY正文。</p></body></html>').encode('gbk'))
+    put('gb2312-http-equiv.html',
+        ('<html><head><meta http-equiv="Content-Type" '
+         'content="text/html; charset=gb2312"><title>标题</title></head>'
+         '<body><p>GB2312_BODY 中文</p></body></html>').encode('gb2312'))
+    put('crlf.md', article('CRLF标题', '<p>CRLF_BODY</p>')
+        .replace('\n', '\r\n'))
+    put('cr-only.md', article('CR标题', 'CR_BODY').replace('\n', '\r'))
+    put('control-chars.md', article('控制字符', '<p>ctl \x01\x02\x07\x0b\x0c'
+                                    '\x1b\x7f \ufffe \uffff CTRL_BODY</p>'
+                                    '\n\n&#0; &#1; &#xD800; &#x110000; '
+                                    '&#99999999999; &#xFFFE; NUMREF_BODY'))
+
+    # ## Front matter ###################################################
+    put('fm-missing.md', '<p>NO_FRONT_MATTER_BODY</p>\n')
+    put('fm-unterminated.md',
+        "---\ntitle: 'never closed'\nauthor: x\n\nUNTERMINATED_BODY text\n"
+        "<p>UNTERMINATED_PARA</p>\n")
+    put('fm-huge.md', "---\ntitle: 'huge front matter'\nnotes: |\n" +
+        ''.join('  line %d of a very long front matter block\n' % i
+                for i in range(150000)) + "---\n\nHUGE_FM_BODY\n")
+    bomb = ["a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\","
+            "\"lol\",\"lol\"]"]
+    prev = 'a'
+    for n in 'bcdefghijklmn':
+        bomb.append('%s: &%s [%s]' % (n, n, ','.join(['*' + prev] * 9)))
+        prev = n
+    put('fm-alias-bomb.md', "---\ntitle: 'alias bomb'\n" + '\n'.join(bomb) +
+        "\ncategories: *n\nauthor: *n\n---\n\nALIAS_BOMB_BODY\n")
+    put('fm-deep-flow.md', "---\ntitle: 'deep'\ncategories: " +
+        '[' * 100000 + ']' * 100000 + "\n---\n\nDEEP_FLOW_BODY\n")
+    put('fm-deep-block.md', "---\ntitle: 'deep block'\n" +
+        ''.join(' ' * i + 'k%d:\n' % i for i in range(1500)) +
+        "---\n\nDEEP_BLOCK_BODY\n")
+    put('fm-bad-yaml.md',
+        "---\ntitle: 'unclosed quote\n\tauthor: tab\n: : :\n- [\n"
+        "date: {{{\n---\n\nBAD_YAML_BODY\n")
+    put('fm-wrong-types.md',
+        "---\ntitle: [a, b, {c: d}]\ncategories: {x: y}\nauthor: 12345\n"
+        "date: 2022-13-45T99:99:99Z\nheadimg: [1, 2]\ntags: !!binary aGVsbG8=\n"
+        "---\n\nWRONG_TYPES_BODY\n")
+    put('fm-huge-title.md', "---\ntitle: '" + '长' * 300000 +
+        "TITLE_END'\n---\n\nHUGE_TITLE_BODY\n")
+    put('fm-yaml-tags.md',
+        "---\ntitle: !!python/object/apply:os.system ['echo pwned']\n"
+        "author: !<tag:yaml.org,2002:str> x\n---\n\nYAML_TAGS_BODY\n")
+    put('fm-multi-doc.md', "---\ntitle: first\n---\n---\ntitle: second\n---\n"
+        "\nMULTI_DOC_BODY\n")
+    put('fm-only.md', "---\ntitle: 'only front matter'\n---\n")
+    put('fm-dashes-only.md', "---\n---\n")
+    put('fm-date-overflow.md',
+        "---\ntitle: dates\ndate: 99999999999-01-01\n---\n\nDATE_BODY\n")
+    put('fm-headimg-passwd.md',
+        "---\ntitle: headimg\nheadimg: 'file:///etc/passwd'\n"
+        "thumbnail: '../../../../../../etc/passwd'\n---\n\nHEADIMG_BODY\n")
+
+    # ## HTML #############################################################
+    put('html-tag-soup.md', article('tag soup',
+        '<div><p>SOUP_ONE <b>bold <i>both</b> italic</i></p></div></div>'
+        '</span><table><p>SOUP_IN_TABLE</p><tr><td>SOUP_CELL<td>x</table>'
+        '<ul><p>SOUP_IN_UL</p><li>a<li>b</ul><h1><h2>SOUP_HEAD</h1></h2>'
+        '<a href="x"><a href="y">SOUP_LINK</a></a><p <p>> <<>>'
+        '<br/><br></br><img><img src><p>SOUP_END'))
+    for kind, op, cl in (('div', '<div>', '</div>'),
+                         ('inline', '<b><i>', '</i></b>'),
+                         ('list', '<ul><li>', '</li></ul>'),
+                         ('quote', '<blockquote>', '</blockquote>')):
+        n = 100000 if kind != 'inline' else 50000
+        put('html-deep-%s.md' % kind, article('deep ' + kind,
+            '<p>DEEP_START</p>' + op * n + 'DEEP_%s_MARKER' % kind.upper() +
+            cl * n + '<p>DEEP_AFTER</p>'))
+    put('html-deep-unclosed.md', article('deep unclosed',
+        '<span>' * 100000 + 'UNCLOSED_MARKER'))
+    put('html-deep-table.md', article('deep table',
+        '<table><tr><td>' * 3000 + 'TABLE_MARKER' +
+        '</td></tr></table>' * 3000))
+    para = ''.join(rnd.choice('中文段落测试内容很长的一段没有结束的文字，。')
+                   for _ in range(3300000))
+    put('html-10mb-paragraph.md', article('10MB段落',
+        '<p>BIG_PARA_START' + para + 'BIG_PARA_END</p>'))
+    put('md-10mb-paragraph.md', article('10MB段落md',
+        'MD_BIG_START' + para + 'MD_BIG_END'))
+    put('html-1mb-token.md', article('1MB token',
+        '<p>TOKEN_START ' + 'a' * (1 << 20) + ' TOKEN_END</p>'))
+    put('html-1mb-cjk-token.md', article('1MB CJK',
+        '<p>CJK_START' + '字' * 350000 + 'CJK_END</p>'))
+    put('html-1mb-url.md', article('long url',
+        '<p><a href="https://x.example/' + 'u' * (1 << 20) +
+        '">LONG_URL_LINK</a></p>'))
+    put('html-entity-bomb.html',
+        '<?xml version="1.0"?>\n<!DOCTYPE html [\n'
+        '<!ENTITY a "lollollollollollollollollollol">\n' +
+        ''.join('<!ENTITY %s "%s">\n' % (c, ('&%s;' % p) * 10)
+                for p, c in zip('abcdefghi', 'bcdefghij')) +
+        ']>\n<html><head><title>bomb</title></head><body>'
+        '<p>&j;</p><p>ENTITY_BOMB_AFTER</p></body></html>\n')
+    put('html-xxe.html',
+        '<?xml version="1.0"?>\n<!DOCTYPE html [\n'
+        '<!ENTITY xxe SYSTEM "file:///etc/passwd">\n'
+        '<!ENTITY % pe SYSTEM "file:///etc/passwd">\n%pe;\n]>\n'
+        '<html><body><p>&xxe;</p><p>XXE_AFTER</p></body></html>\n')
+    put('html-xxe.md', article('xxe in md',
+        '<!DOCTYPE p [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        '<p>&xxe;</p><p>XXE_MD_AFTER</p>'))
+    put('html-xinclude.html',
+        '<html xmlns:xi="http://www.w3.org/2001/XInclude"><body>'
+        '<xi:include href="/etc/passwd" parse="text"/>'
+        '<p>XINCLUDE_AFTER</p></body></html>\n')
+    put('html-chrome.md', article('chrome',
+        '<script>EVIL_SCRIPT_TEXT()</script><style>EVIL_STYLE{}</style>'
+        '<p onclick="EVIL_HANDLER()">CHROME_TEXT '
+        '<a href="javascript:EVIL_JS()">js link</a> '
+        '<a href="vbscript:EVIL_VB">vb</a></p>'
+        '<iframe src="https://evil.example/">EVIL_IFRAME</iframe>'
+        '<form action="https://evil.example/"><input value="EVIL_FORM">'
+        '</form><object data="x.swf"></object><embed src="x.swf">'
+        '<svg><script>EVIL_SVG_SCRIPT()</script></svg>'
+        '<math><mi xlink:href="javascript:EVIL_MATH">m</mi></math>'
+        '<p style="background:url(javascript:EVIL_CSS)">CHROME_END</p>'))
+    put('html-unterminated-comment.md', article('comment',
+        '<p>BEFORE_COMMENT</p><!-- never closed <p>INSIDE_COMMENT</p>'))
+    put('html-cdata.md', article('cdata',
+        '<p>CDATA_BEFORE <![CDATA[ ]]> <![CDATA[ never closed'))
+    put('html-huge-attr.md', article('huge attr',
+        '<p class="' + 'c' * (1 << 20) + '" title="' + '"' * 10 +
+        '">HUGE_ATTR_TEXT</p>'))
+    put('html-many-attrs.md', article('many attrs',
+        '<p ' + ' '.join('a%d="v"' % i for i in range(100000)) +
+        '>MANY_ATTRS_TEXT</p>'))
+    put('html-table-spans.md', article('spans',
+        '<table><tr><td colspan="1000000" rowspan="1000000">SPAN_A</td>'
+        '<td colspan="-5" rowspan="0">SPAN_B</td>'
+        '<td colspan="99999999999999999999">SPAN_C</td></tr>'
+        '<tr><td rowspan="65535">SPAN_D</td></tr></table>'))
+    put('html-table-wide.md', article('wide table',
+        '<table>' + ('<tr>' + '<td>c</td>' * 2000 + '</tr>') * 3 +
+        '</table><p>WIDE_TABLE_AFTER</p>'))
+    put('html-table-long.md', article('long table',
+        '<table>' + ''.join('<tr><td>%d</td><td>行%d</td><td>x</td></tr>' %
+                            (i, i) for i in range(20000)) +
+        '</table><p>LONG_TABLE_AFTER</p>'))
+    put('html-img-dims.md', article('img dims',
+        '<p>IMG_DIMS_TEXT<img width="99999999999" height="-1" '
+        'src="data:image/png;base64,' +
+        __import__('base64').b64encode(png_small_ok()).decode() + '"></p>'))
+    put('html-many-headings.md', article('many headings',
+        ''.join('<h%d>H%d_%d</h%d><p>t</p>' % (i % 6 + 1, i, i, i % 6 + 1)
+                for i in range(20000)) + '<p>HEADINGS_END</p>'))
+    put('html-ruby-soup.md', article('ruby',
+        '<ruby>漢<rt>kan<ruby>字<rt>ji</rt></ruby></rt><rp>(</ruby>'
+        '<rt>orphan</rt><p>RUBY_END</p>'))
+    put('html-bidi-zw.md', article('bidi',
+        '<p>\u202eRLO_TEXT\u202c \u200b\u200b\u200b\u2066x\u2069 '
+        '\ufeff BIDI_END</p>'))
+    put('html-pre-huge-line.md', article('pre',
+        '<pre><code>' + 'x' * 500000 + '\tPRE_END</code></pre>'))
+    put('html-only-tags.html', '<html><body>' + '<br>' * 50000 +
+        '</body></html>')
+    put('empty.html', '')
+
+    # ## Markdown #########################################################
+    md_fm = FM.format(title='markdown')
+    put('md-deep-quote.md', md_fm + '>' * 100000 + ' MD_QUOTE_MARKER\n')
+    put('md-deep-list.md', md_fm + '- ' * 100000 + 'MD_LIST_MARKER\n')
+    put('md-emph-pathological.md', md_fm + '*a **a ' * 50000 + 'EMPH_END\n')
+    put('md-brackets.md', md_fm + '[' * 100000 + '![' * 30000 + ']' * 1000 +
+        '(' * 10000 + ' BRACKETS_END\n')
+    put('md-backticks.md', md_fm +
+        ''.join('`' * (i % 50 + 1) + 'x' for i in range(50000)) +
+        ' TICKS_END\n')
+    put('md-table-cols.md', md_fm + '|' + 'h|' * 10000 + '\n|' +
+        '-|' * 10000 + '\n|' + 'c|' * 10000 + '\n\nMD_TABLE_END\n')
+    put('md-link-refs.md', md_fm +
+        ''.join('[r%d]: https://x.example/%d\n' % (i, i)
+                for i in range(50000)) + '[r1] MD_REFS_END\n')
+    put('md-images-passwd.md', md_fm +
+        '![a](../../../../../../../etc/passwd) ![b](/etc/passwd) '
+        '![c](file:///etc/passwd) ![d](file://localhost/etc/passwd) '
+        '![e](%2e%2e/%2e%2e/%2e%2e/etc/passwd) '
+        '![f](..%2f..%2f..%2f..%2fetc%2fpasswd) MD_PASSWD_END\n')
+    put('md-html-mix.md', md_fm + '<div>\n\n# HEAD_IN_DIV\n\n</div>\n\n'
+        '<p>unclosed *emph* <b>bold\n\n> quote </b>\n\nMD_MIX_END\n')
+
+    # ## Images #############################################################
+    mirror = os.path.join('mirror', 'evil.example')
+    put(os.path.join(mirror, 'png-100k.png'), png(100000, 100000, b''))
+    put(os.path.join(mirror, 'png-max.png'), png(0x7fffffff, 0x7fffffff, b''))
+    put(os.path.join(mirror, 'png-zero.png'), png(0, 0, b''))
+    # 20000 x 20000 grey = 400 MP of zeros in ~400 KB: a decompression bomb.
+    put(os.path.join(mirror, 'png-bomb.png'),
+        png(20000, 20000, zeros_deflated(20000 * 20001)))
+    # Small header, endless IDAT: a decoder must stop at the rows it needs.
+    put(os.path.join(mirror, 'png-idat-flood.png'),
+        png(100, 100, zeros_deflated(64 << 20)))
+    put(os.path.join(mirror, 'jpeg-65500.jpg'), jpeg_sof(65500, 65500))
+    put(os.path.join(mirror, 'jpeg-zero.jpg'), jpeg_sof(0, 0))
+    put(os.path.join(mirror, 'gif-65535.gif'), gif_claim(65535, 65535))
+    put(os.path.join(mirror, 'gif-zero.gif'), gif_claim(0, 0))
+    put(os.path.join(mirror, 'webp-vp8l-16k.webp'), webp_vp8l(16384, 16384))
+    put(os.path.join(mirror, 'webp-vp8x-16m.webp'), webp_vp8x(1 << 24,
+                                                               1 << 24))
+    put(os.path.join(mirror, 'not-image.png'), '<html>not an image</html>')
+    put(os.path.join(mirror, 'empty.png'), b'')
+    put(os.path.join(mirror, 'svg-xxe.svg'),
+        '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM '
+        '"file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg" '
+        'width="10" height="10"><text>&x;</text>'
+        '<script>alert(1)</script></svg>')
+    put(os.path.join(mirror, 'svg-bomb.svg'),
+        '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "lollollollol">' +
+        ''.join('<!ENTITY %s "%s">' % (c, ('&%s;' % p) * 10)
+                for p, c in zip('abcdefghi', 'bcdefghij')) +
+        ']><svg xmlns="http://www.w3.org/2000/svg" width="99999999" '
+        'height="99999999"><text>&j;</text></svg>')
+    truncs = {'png': 'png', 'jpg': 'jpeg', 'gif': 'gif', 'webp': 'webp'}
+    for ext, kind in sorted(truncs.items()):
+        data = first_mirror_of(kind)
+        if data is None:
+            continue
+        put(os.path.join(mirror, 'trunc-half.' + ext), data[:len(data) // 2])
+        put(os.path.join(mirror, 'trunc-header.' + ext), data[:20])
+        flipped = bytearray(data)
+        r = random.Random(len(data))
+        for _ in range(max(1, len(data) // 200)):
+            i = r.randrange(16, len(flipped))
+            flipped[i] ^= 1 << r.randrange(8)
+        put(os.path.join(mirror, 'bitflip.' + ext), bytes(flipped))
+
+    def img_article(name, srcs, extra=''):
+        body = ''.join('<p>%s<img src="%s" alt="ALT_%s"></p>' %
+                       (name.upper(), s, s.rsplit('/', 1)[-1].replace('.', '_'))
+                       for s in srcs)
+        put(name + '.md', article(name, body + extra +
+                                  '<p>%s_END</p>' % name.upper()))
+
+    ev = 'https://evil.example/'
+    img_article('img-huge-claims', [ev + n for n in (
+        'png-100k.png', 'png-max.png', 'png-zero.png', 'jpeg-65500.jpg',
+        'jpeg-zero.jpg', 'gif-65535.gif', 'gif-zero.gif',
+        'webp-vp8l-16k.webp', 'webp-vp8x-16m.webp')])
+    img_article('img-bombs', [ev + 'png-bomb.png', ev + 'png-idat-flood.png'])
+    img_article('img-truncated', [ev + n for n in (
+        'trunc-half.png', 'trunc-half.jpg', 'trunc-half.gif',
+        'trunc-half.webp', 'trunc-header.png', 'trunc-header.jpg',
+        'trunc-header.gif', 'trunc-header.webp')])
+    img_article('img-bitflip', [ev + n for n in (
+        'bitflip.png', 'bitflip.jpg', 'bitflip.gif', 'bitflip.webp')])
+    img_article('img-not-image', [ev + 'not-image.png', ev + 'empty.png'])
+    img_article('img-svg', [ev + 'svg-xxe.svg', ev + 'svg-bomb.svg'])
+    img_article('img-passwd', [
+        '../../../../../../../../etc/passwd', '/etc/passwd',
+        'file:///etc/passwd', 'file://localhost/etc/passwd',
+        'FILE:///etc/passwd', '%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+        'https://evil.example/../../../../../etc/passwd',
+        'https://evil.example/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+        'https://evil.example/..%2f..%2f..%2f..%2f..%2fetc%2fpasswd',
+        'http://127.0.0.1/x.png', 'http://[::1]/x.png',
+        'http://169.254.169.254/latest/meta-data/', 'gopher://x/',
+        'ftp://evil.example/x.png', 'javascript:alert(1)'])
+    img_article('img-data-uris', [
+        'data:image/png;base64,' + __import__('base64').b64encode(
+            png(100000, 100000, b'')).decode(),
+        'data:image/png;base64,!!!not base64!!!',
+        'data:text/html,<script>alert(1)</script>',
+        'data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg">'
+        '<script>alert(1)</script></svg>',
+        'data:,', 'data:image/png;base64,' + 'A' * 200000])
+    img_article('img-many-missing', [ev + 'missing-%d.png' % i
+                                     for i in range(3000)])
+    put('img-srcset.md', article('srcset',
+        '<p>SRCSET_TEXT<img srcset="' + ', '.join('x%d.png %dw' % (i, i)
+                                                   for i in range(5000)) +
+        ' ,,,, , 9999999999999999999x" src=""></p>'
+        '<p><img srcset="file:///etc/passwd 1x"></p><p>SRCSET_END</p>'))
+    put('img-headimg-bomb.md',
+        "---\ntitle: headimg bomb\nheadimg: '%spng-bomb.png'\n---\n\n"
+        "<p>HEADIMG_BOMB_END</p>\n" % ev)
+
+    # Symlinks out of the input root.
+    os.makedirs(os.path.join(OUT, 'outside'), exist_ok=True)
+    put(os.path.join('outside', 'secret.png'), png_small_ok())
+    sym = os.path.join(OUT, 'symroot')
+    os.makedirs(sym, exist_ok=True)
+    for name, target in (('passwd.png', '/etc/passwd'),
+                         ('secret.png', os.path.join(OUT, 'outside',
+                                                     'secret.png')),
+                         ('etc', '/etc'), ('loop.png', 'loop.png')):
+        p = os.path.join(sym, name)
+        if os.path.lexists(p):
+            os.remove(p)
+        os.symlink(target, p)
+    put(os.path.join('symroot', 'article.md'), article('symlinks',
+        '<p>SYMLINK_TEXT<img src="passwd.png"><img src="secret.png">'
+        '<img src="etc/passwd"><img src="loop.png">'
+        '<img src="../outside/secret.png"></p><p>SYMLINK_END</p>'))
+
+    # ## Feeds ##############################################################
+    put('feed-xxe.xml',
+        '<?xml version="1.0"?>\n<!DOCTYPE rss [\n'
+        '<!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n'
+        '<rss version="2.0"><channel><title>xxe</title>'
+        '<item><title>item &xxe;</title><description>&xxe; FEED_XXE_BODY'
+        '</description></item></channel></rss>\n')
+    put('feed-entity-bomb.xml',
+        '<?xml version="1.0"?>\n<!DOCTYPE rss [\n'
+        '<!ENTITY a "lollollollollollollollollollol">\n' +
+        ''.join('<!ENTITY %s "%s">\n' % (c, ('&%s;' % p) * 10)
+                for p, c in zip('abcdefghi', 'bcdefghij')) +
+        ']>\n<rss version="2.0"><channel><title>bomb</title>'
+        '<item><title>t</title><description>&j; FEED_BOMB_BODY'
+        '</description></item></channel></rss>\n')
+    put('feed-external-dtd.xml',
+        '<?xml version="1.0"?>\n<!DOCTYPE rss SYSTEM "%s">\n'
+        '<rss version="2.0"><channel><title>dtd</title><item><title>t'
+        '</title><description>&leak; FEED_DTD_BODY</description></item>'
+        '</channel></rss>\n' % os.path.join(OUT, 'evil.dtd'))
+    put('evil.dtd', '<!ENTITY leak SYSTEM "file:///etc/passwd">\n')
+    put('feed-xinclude.xml',
+        '<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom" '
+        'xmlns:xi="http://www.w3.org/2001/XInclude"><title>x</title>'
+        '<entry><title>e</title><content type="html">FEED_XI_BODY'
+        '</content><xi:include href="/etc/passwd" parse="text"/></entry>'
+        '</feed>\n')
+    put('feed-deep.xml',
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>d</title>'
+        '<item><title>deep</title><description>FEED_DEEP_BODY</description>'
+        '<x>' + '<y>' * 100000 + '</y>' * 100000 + '</x></item>'
+        '</channel></rss>\n')
+    put('feed-html-deep.xml',
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>d</title>'
+        '<item><title>deep html</title><description><![CDATA[' +
+        '<div>' * 100000 + 'FEED_HTML_DEEP' + ']]></description></item>'
+        '</channel></rss>\n')
+    put('feed-truncated.xml',
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title>'
+        '<item><title>one</title><description>FEED_TRUNC_ONE</description>'
+        '</item><item><title>two</title><descrip')
+    put('feed-many-items.xml',
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>m</title>'
+        + ''.join('<item><title>条目%d</title><guid>g%d</guid>'
+                  '<description>&lt;p&gt;ITEM_%d&lt;/p&gt;</description>'
+                  '</item>' % (i, i, i) for i in range(2000)) +
+        '</channel></rss>\n')
+    put('feed-empty-items.xml',
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>e</title>'
+        '<item/><item><title/></item><item><description/></item>'
+        '</channel></rss>\n')
+
+    # ## Files, directories, paths ##########################################
+    put('empty.md', b'')
+    put('whitespace.md', ' \n\t\n  \r\n')
+    put('garbage.md', bytes(rnd.randrange(256) for _ in range(65536)))
+    put('long-line-nobreak.md', article('long', 'x' * (4 << 20)))
+    os.makedirs(os.path.join(OUT, 'empty-dir'), exist_ok=True)
+    d = os.path.join(OUT, 'dir-10000')
+    if not os.path.isdir(d) or len(os.listdir(d)) < 10000:
+        os.makedirs(d, exist_ok=True)
+        for i in range(10000):
+            with open(os.path.join(d, 'a%05d.md' % i), 'w',
+                      encoding='utf-8') as f:
+                f.write("---\ntitle: '文章 %d'\ncategories:\n - 测试\n"
+                        "date: 2022-08-%02d\n---\n\n<p>正文 DIR10K_%05d</p>\n"
+                        % (i, i % 28 + 1, i))
+    d = os.path.join(OUT, 'dir-loop')
+    os.makedirs(os.path.join(d, 'sub'), exist_ok=True)
+    put(os.path.join('dir-loop', 'sub', 'a.md'), article('loop', 'LOOP_BODY'))
+    for name, target in (('self', '.'), (os.path.join('sub', 'up'), '..'),
+                         ('etc', '/etc'), ('dangling.md', 'nowhere.md')):
+        p = os.path.join(d, name)
+        if os.path.lexists(p):
+            os.remove(p)
+        os.symlink(target, p)
+    deep = os.path.join(OUT, 'dir-deep')
+    p = deep
+    for i in range(150):
+        p = os.path.join(p, 'd')
+    os.makedirs(p, exist_ok=True)
+    with open(os.path.join(p, 'deep.md'), 'w', encoding='utf-8') as f:
+        f.write(article('deep dir', 'DEEP_DIR_BODY'))
+    weird = os.path.join(OUT, 'weird-names')
+    os.makedirs(weird, exist_ok=True)
+    for n in (b'a<b>&c"d\'.md', b'new\nline.md', b'bad\xff\xfeutf8.md',
+              b'-rf.md', b' space .md', (b'L' * 250) + b'.md',
+              b'\xe4\xb8\xad\xe6\x96\x87\xe2\x80\xae.md'):
+        with open(os.path.join(weird.encode(), n), 'wb') as f:
+            f.write(b'WEIRD_NAME_BODY ' + n.replace(b'\n', b' ') + b'\n')
+    fifo_dir = os.path.join(OUT, 'fifo-dir')
+    os.makedirs(fifo_dir, exist_ok=True)
+    fifo = os.path.join(fifo_dir, 'pipe.md')
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo)
+    put(os.path.join('fifo-dir', 'real.md'), article('fifo', 'FIFO_REAL'))
+    put('victim.md', article('victim', 'VICTIM_BODY'))
+    put('victim2.md', article('victim2', 'VICTIM2_BODY'))
+    os.makedirs(os.path.join(OUT, 'a-directory.epub'), exist_ok=True)
+    os.makedirs(os.path.join(OUT, 'mixed-dir'), exist_ok=True)
+    put(os.path.join('mixed-dir', 'good.md'), article('good', 'MIXED_GOOD'))
+    put(os.path.join('mixed-dir', 'bad.md'), bytes(rnd.randrange(256)
+                                                    for _ in range(4096)))
+    put(os.path.join('mixed-dir', 'huge.md'), article('huge',
+                                                     'h' * (2 << 20)))
+    # The probe string must be real for the "no leak" checks to mean much.
+    with open('/etc/passwd', encoding='utf-8', errors='replace') as f:
+        if passwd_probe not in f.read():
+            sys.stderr.write('gen.py: /etc/passwd lacks %r; leak checks weak\n'
+                             % passwd_probe)
+
+
+if __name__ == '__main__':
+    main()

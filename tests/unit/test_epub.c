@@ -1,0 +1,663 @@
+/* EPUB writer tests: a book built in C through the model API (Chinese
+ * text, headings, lists, tables, code, figures, placeholders, links of every
+ * kind, sections, a cover), written and read back: the zip layout, the
+ * package metadata, the XHTML, and byte-identical output on a second run.
+ * With NB_EPUB_SAMPLE=PATH set, the sample book is also written to PATH (the
+ * e2e script runs the EPUB checkers on it). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include <zip.h>
+
+#include "newsbook/book.h"
+#include "newsbook/doc.h"
+#include "newsbook/resource.h"
+#include "newsbook/writer.h"
+#include "util/util.h"
+
+static const unsigned char S_png[] = {
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d,
+  0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x02,
+  0x01, 0x03, 0x00, 0x00, 0x00, 0x48, 0x78, 0x9f, 0x67, 0x00, 0x00, 0x00,
+  0x03, 0x50, 0x4c, 0x54, 0x45, 0xff, 0x00, 0x00, 0x19, 0xe2, 0x09, 0x37,
+  0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x08, 0xd7, 0x63, 0x60,
+  0x60, 0x60, 0x00, 0x00, 0x00, 0x04, 0x00, 0x01, 0x27, 0x34, 0x27, 0x0a,
+  0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82
+};
+static const unsigned char S_jpg[] = {
+  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01,
+  0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xff, 0xdb, 0x00, 0x43,
+  0x00, 0x10, 0x0b, 0x0c, 0x0e, 0x0c, 0x0a, 0x10, 0x0e, 0x0d, 0x0e, 0x12,
+  0x11, 0x10, 0x13, 0x18, 0x28, 0x1a, 0x18, 0x16, 0x16, 0x18, 0x31, 0x23,
+  0x25, 0x1d, 0x28, 0x3a, 0x33, 0x3d, 0x3c, 0x39, 0x33, 0x38, 0x37, 0x40,
+  0x48, 0x5c, 0x4e, 0x40, 0x44, 0x57, 0x45, 0x37, 0x38, 0x50, 0x6d, 0x51,
+  0x57, 0x5f, 0x62, 0x67, 0x68, 0x67, 0x3e, 0x4d, 0x71, 0x79, 0x70, 0x64,
+  0x78, 0x5c, 0x65, 0x67, 0x63, 0xff, 0xdb, 0x00, 0x43, 0x01, 0x11, 0x12,
+  0x12, 0x18, 0x15, 0x18, 0x2f, 0x1a, 0x1a, 0x2f, 0x63, 0x42, 0x38, 0x42,
+  0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63,
+  0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63,
+  0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63,
+  0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63,
+  0x63, 0x63, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x08, 0x00, 0x08, 0x03,
+  0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xff, 0xc4, 0x00,
+  0x15, 0x00, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06, 0xff, 0xc4, 0x00, 0x14,
+  0x10, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xc4, 0x00, 0x15, 0x01, 0x01,
+  0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+  0x00, 0x00, 0x00, 0x04, 0x06, 0xff, 0xc4, 0x00, 0x14, 0x11, 0x01, 0x00,
+  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+  0x00, 0x00, 0x00, 0xff, 0xda, 0x00, 0x0c, 0x03, 0x01, 0x00, 0x02, 0x11,
+  0x03, 0x11, 0x00, 0x3f, 0x00, 0x8d, 0x01, 0x78, 0x2b, 0xff, 0xd9
+};
+
+#include "write/epub/epub.h"
+
+static nb_resource S_res_png, S_res_jpg, S_res_missing, S_res_webp;
+static int S_warnings;
+
+static void S_init_resources(void) {
+  memset(&S_res_png, 0, sizeof S_res_png);
+  S_res_png.url = "https://img.example.com/a.png";
+  S_res_png.status = NB_RES_OK;
+  S_res_png.origin = "mirror";
+  S_res_png.data = S_png;
+  S_res_png.size = sizeof S_png;
+  S_res_png.media_type = "image/png";
+  S_res_png.ext = "png";
+  S_res_png.width = S_res_png.height = 2;
+  snprintf(S_res_png.id, sizeof S_res_png.id, "img-0123456789abcdef");
+  S_res_jpg = S_res_png;
+  S_res_jpg.url = "https://img.example.com/cover.png"; /* really a JPEG */
+  S_res_jpg.data = S_jpg;
+  S_res_jpg.size = sizeof S_jpg;
+  S_res_jpg.media_type = "image/jpeg";
+  S_res_jpg.ext = "jpg";
+  snprintf(S_res_jpg.id, sizeof S_res_jpg.id, "img-fedcba9876543210");
+  memset(&S_res_missing, 0, sizeof S_res_missing);
+  S_res_missing.url = "https://img.example.com/gone.jpg";
+  S_res_missing.status = NB_RES_MISSING;
+  S_res_missing.reason = "not in the mirror";
+  S_res_webp = S_res_png;
+  S_res_webp.url = "https://img.example.com/w.webp";
+  S_res_webp.media_type = "image/webp";
+  S_res_webp.ext = "webp";
+  snprintf(S_res_webp.id, sizeof S_res_webp.id, "img-webp0000");
+}
+
+static void S_report(void *ud, const nb_diagnostic *d) {
+  (void)ud;
+  if (d->severity >= NB_SEV_WARNING)
+    S_warnings++;
+}
+
+static const nb_diag S_diag = {NB_DIAG_ABI_VERSION, S_report, NULL};
+
+static nb_node *S_add(nb_node *parent, nb_node_type type) {
+  nb_node *n = nb_node_new(nb_node_get_doc(parent), type);
+  assert_non_null(n);
+  assert_int_equal(nb_node_append_child(parent, n), 1);
+  return n;
+}
+
+static nb_node *S_text(nb_node *parent, const char *s) {
+  nb_node *n = S_add(parent, NB_NODE_TEXT);
+  assert_int_equal(nb_node_set_literal(n, s, strlen(s)), 1);
+  return n;
+}
+
+static nb_node *S_para(nb_node *parent, const char *s) {
+  nb_node *p = S_add(parent, NB_NODE_PARAGRAPH);
+  S_text(p, s);
+  return p;
+}
+
+static nb_node *S_image(nb_node *parent, const char *url, const char *alt,
+                        const nb_resource *res) {
+  nb_node *i = S_add(parent, NB_NODE_IMAGE);
+  nb_node_set_url(i, url);
+  if (alt)
+    nb_node_set_alt(i, alt);
+  nb_node_set_resource(i, res);
+  return i;
+}
+
+static void S_meta(nb_doc *d, const char *title, const char *date,
+                   const char *cat) {
+  nb_doc_set_meta(d, "title", title);
+  nb_doc_set_meta(d, "lang", "zh-CN");
+  nb_doc_set_meta(d, "date", date);
+  nb_doc_set_date(d, nb_date_parse(date));
+  nb_doc_add_author(d, "财联社");
+  nb_doc_add_category(d, "金融");
+  nb_doc_add_category(d, cat);
+}
+
+/* The rich article: one of every construct the writer knows. */
+static nb_doc *S_doc_full(void) {
+  nb_doc *d = nb_doc_new();
+  nb_node *root, *h, *p, *l, *it, *t, *r, *c, *f, *cap, *a, *q, *cb, *e;
+  assert_non_null(d);
+  root = nb_doc_root(d);
+  S_meta(d, "英伟达GPU：算力竞赛 <新> & \"旧\"", "Wed, 10 Aug 2022 12:38:31 GMT",
+         "财联社");
+  nb_doc_set_meta(d, "source", "https://www.cls.cn/detail/1095123");
+  nb_doc_set_meta(d, "description", "一篇测试文章");
+  S_para(root, "财联社8月10日讯，\x01控制字符\x7f之后的文字。");
+  h = S_add(root, NB_NODE_HEADING);
+  nb_node_set_heading_level(h, 2);
+  S_text(h, "第一部分");
+  p = S_add(root, NB_NODE_PARAGRAPH);
+  S_text(p, "正文有");
+  e = S_add(p, NB_NODE_STRONG);
+  S_text(e, "加粗");
+  e = S_add(p, NB_NODE_EMPH);
+  S_text(e, "强调");
+  e = S_add(p, NB_NODE_CODE);
+  nb_node_set_literal(e, "x < y", 5);
+  a = S_add(p, NB_NODE_LINK);
+  nb_node_set_url(a, "https://example.com/路径 空格?q=1#frag#more");
+  S_text(a, "外部链接");
+  a = S_add(p, NB_NODE_LINK);
+  nb_node_set_url(a, "javascript:alert(1)");
+  S_text(a, "脚本链接");
+  a = S_add(p, NB_NODE_LINK);
+  nb_node_set_url(a, "#nb-h1");
+  S_text(a, "跳到第一部分");
+  a = S_add(p, NB_NODE_LINK);
+  nb_node_set_url(a, "#nowhere");
+  S_text(a, "断开的锚点");
+  a = S_add(p, NB_NODE_LINK);
+  nb_node_set_url(a, "/relative/page.html");
+  S_text(a, "相对链接");
+  S_add(p, NB_NODE_LINEBREAK);
+  e = S_add(p, NB_NODE_SUP);
+  S_text(e, "1");
+  S_image(p, "https://img.example.com/gone.jpg", "丢失的图", &S_res_missing);
+  S_image(p, "https://img.example.com/never.jpg", NULL, NULL);
+  S_image(p, "https://img.example.com/w.webp", "", &S_res_webp);
+  S_image(p, "https://img.example.com/a.png", "内联图", &S_res_png);
+
+  l = S_add(root, NB_NODE_LIST);
+  nb_node_set_list(l, 1, 3);
+  it = S_add(l, NB_NODE_ITEM);
+  S_para(it, "第三项");
+  it = S_add(l, NB_NODE_ITEM);
+  S_para(it, "第四项");
+  l = S_add(it, NB_NODE_LIST);
+  nb_node_set_list(l, 0, 1);
+  it = S_add(l, NB_NODE_ITEM);
+  S_para(it, "嵌套项目");
+
+  t = S_add(root, NB_NODE_TABLE);
+  r = S_add(t, NB_NODE_TABLE_ROW);
+  nb_node_set_header(r, 1);
+  c = S_add(r, NB_NODE_TABLE_CELL);
+  nb_node_set_header(c, 1);
+  S_para(c, "公司");
+  c = S_add(r, NB_NODE_TABLE_CELL);
+  nb_node_set_header(c, 1);
+  nb_node_set_align(c, NB_ALIGN_RIGHT);
+  S_para(c, "市值");
+  r = S_add(t, NB_NODE_TABLE_ROW);
+  c = S_add(r, NB_NODE_TABLE_CELL);
+  S_para(c, "英伟达");
+  c = S_add(r, NB_NODE_TABLE_CELL);
+  nb_node_set_align(c, NB_ALIGN_RIGHT);
+  S_para(c, "4000亿");
+  r = S_add(t, NB_NODE_TABLE_ROW);
+  c = S_add(r, NB_NODE_TABLE_CELL);
+  nb_node_set_colspan(c, 2);
+  S_para(c, "合计");
+
+  cb = S_add(root, NB_NODE_CODE_BLOCK);
+  nb_node_set_info(cb, "c extra");
+  nb_node_set_literal(cb, "int main(void) {\n  return 0 < 1;\n}\n", 34);
+
+  f = S_add(root, NB_NODE_FIGURE);
+  S_image(f, "https://img.example.com/a.png", "图一", &S_res_png);
+  cap = S_add(f, NB_NODE_CAPTION);
+  S_text(cap, "图一：芯片");
+  f = S_add(root, NB_NODE_FIGURE);
+  S_image(f, "https://img.example.com/gone.jpg", NULL, &S_res_missing);
+
+  q = S_add(root, NB_NODE_BLOCKQUOTE);
+  S_para(q, "引用的话。");
+  S_add(root, NB_NODE_RULE);
+  h = S_add(root, NB_NODE_HEADING);
+  nb_node_set_heading_level(h, 1);
+  S_text(h, "结语");
+  p = S_add(root, NB_NODE_PARAGRAPH);
+  e = S_add(p, NB_NODE_RUBY);
+  S_text(e, "漢");
+  e = S_add(e, NB_NODE_RUBY_TEXT);
+  S_text(e, "han");
+  return d;
+}
+
+static nb_doc *S_doc_simple(const char *title, const char *date,
+                            const char *cat) {
+  nb_doc *d = nb_doc_new();
+  assert_non_null(d);
+  S_meta(d, title, date, cat);
+  S_para(nb_doc_root(d), "这是一篇短文章的正文，用来测试目录。");
+  return d;
+}
+
+static char *S_tmp(const char *name) {
+  static char buf[4][512];
+  static int k;
+  char *b = buf[k++ % 4];
+  const char *dir = getenv("TMPDIR");
+  snprintf(b, 512, "%s/nb-test-epub-%ld-%s", dir && *dir ? dir : "/tmp",
+           (long)getpid(), name);
+  return b;
+}
+
+static unsigned char *S_zip_read(zip_t *za, const char *name, size_t *len) {
+  zip_stat_t st;
+  zip_file_t *zf;
+  unsigned char *buf;
+  if (zip_stat(za, name, 0, &st) < 0)
+    return NULL;
+  buf = malloc((size_t)st.size + 1);
+  assert_non_null(buf);
+  zf = zip_fopen(za, name, 0);
+  assert_non_null(zf);
+  assert_int_equal(zip_fread(zf, buf, st.size), (zip_int64_t)st.size);
+  zip_fclose(zf);
+  buf[st.size] = 0;
+  if (len)
+    *len = (size_t)st.size;
+  return buf;
+}
+
+static nb_book *S_single_book(void) {
+  nb_book *b = nb_book_new();
+  assert_non_null(b);
+  assert_int_equal(nb_book_add_doc(b, S_doc_full()), 1);
+  nb_book_set_cover(b, &S_res_jpg);
+  nb_book_finish(b);
+  return b;
+}
+
+static nb_book *S_sections_book(void) {
+  nb_book *b = nb_book_new();
+  assert_non_null(b);
+  nb_book_set_meta(b, "title", "财联社周刊");
+  nb_book_set_meta(b, "lang", "zh-CN");
+  nb_book_add_section(b, "半导体");
+  nb_book_add_doc(b, S_doc_full());
+  nb_book_add_doc(b, S_doc_simple("第二篇：存储", "2022-08-11 09:00:00",
+                                  "半导体"));
+  nb_book_add_section(b, "外汇");
+  nb_book_add_doc(b, S_doc_simple("第三篇：里拉", "2022-08-12T10:00:00+08:00",
+                                  "外汇"));
+  nb_book_add_section(b, "空的栏目");
+  nb_book_finish(b);
+  return b;
+}
+
+static int S_write(const nb_book *b, const char *cover_mode,
+                   const char *path) {
+  nb_write_options o;
+  nb_error err;
+  int rc;
+  memset(&o, 0, sizeof o);
+  o.abi_version = NB_WRITE_ABI_VERSION;
+  o.cover_mode = cover_mode;
+  rc = nb_write_epub(b, &o, path, &S_diag, &err);
+  if (rc != 0)
+    print_error("nb_write_epub: %s\n", err.message);
+  return rc;
+}
+
+static char *S_xpath(xmlDocPtr x, const char *expr) {
+  xmlXPathContextPtr ctx = xmlXPathNewContext(x);
+  xmlXPathObjectPtr o;
+  char *s;
+  xmlXPathRegisterNs(ctx, BAD_CAST "opf", BAD_CAST "http://www.idpf.org/2007/opf");
+  xmlXPathRegisterNs(ctx, BAD_CAST "dc",
+                     BAD_CAST "http://purl.org/dc/elements/1.1/");
+  xmlXPathRegisterNs(ctx, BAD_CAST "h", BAD_CAST "http://www.w3.org/1999/xhtml");
+  xmlXPathRegisterNs(ctx, BAD_CAST "ncx",
+                     BAD_CAST "http://www.daisy.org/z3986/2005/ncx/");
+  xmlXPathRegisterNs(ctx, BAD_CAST "epub", BAD_CAST "http://www.idpf.org/2007/ops");
+  o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+  assert_non_null(o);
+  s = (char *)xmlXPathCastToString(o);
+  xmlXPathFreeObject(o);
+  xmlXPathFreeContext(ctx);
+  return s;
+}
+
+static void S_expect(xmlDocPtr x, const char *expr, const char *want) {
+  char *got = S_xpath(x, expr);
+  if (strcmp(got, want) != 0)
+    print_error("%s: got \"%s\", want \"%s\"\n", expr, got, want);
+  assert_string_equal(got, want);
+  xmlFree(got);
+}
+
+static xmlDocPtr S_parse(zip_t *za, const char *name) {
+  size_t len;
+  unsigned char *data = S_zip_read(za, name, &len);
+  xmlDocPtr x;
+  assert_non_null(data);
+  x = xmlReadMemory((const char *)data, (int)len, name, NULL, XML_PARSE_NONET);
+  if (!x)
+    print_error("%s is not well-formed XML\n", name);
+  assert_non_null(x);
+  free(data);
+  return x;
+}
+
+/* mimetype first and stored, no extra fields anywhere, fixed times. */
+static void S_check_zip_layout(zip_t *za) {
+  zip_stat_t st;
+  zip_int64_t i, n = zip_get_num_entries(za, 0);
+  size_t len;
+  unsigned char *mt;
+  assert_true(n > 5);
+  assert_int_equal(zip_stat_index(za, 0, 0, &st), 0);
+  assert_string_equal(st.name, "mimetype");
+  assert_int_equal(st.comp_method, ZIP_CM_STORE);
+  mt = S_zip_read(za, "mimetype", &len);
+  assert_int_equal(len, 20);
+  assert_memory_equal(mt, "application/epub+zip", 20);
+  free(mt);
+  for (i = 0; i < n; i++) {
+    assert_int_equal(zip_file_extra_fields_count(za, (zip_uint64_t)i,
+                                                 ZIP_FL_LOCAL),
+                     0);
+    assert_int_equal(zip_file_extra_fields_count(za, (zip_uint64_t)i,
+                                                 ZIP_FL_CENTRAL),
+                     0);
+  }
+}
+
+static void test_single_article(void **state) {
+  nb_book *b;
+  const char *path = S_tmp("single.epub");
+  zip_t *za;
+  int zerr;
+  xmlDocPtr opf, ch, nav;
+  size_t len;
+  char *xhtml;
+  (void)state;
+  S_warnings = 0;
+  b = S_single_book();
+  assert_int_equal(S_write(b, NULL, path), 0);
+  /* the unresolved image and the WebP one are reported by the writer */
+  assert_int_equal(S_warnings, 2);
+  za = zip_open(path, ZIP_RDONLY, &zerr);
+  assert_non_null(za);
+  S_check_zip_layout(za);
+
+  opf = S_parse(za, "OEBPS/content.opf");
+  S_expect(opf, "string(/opf:package/@version)", "3.0");
+  S_expect(opf, "string(//dc:title)", "英伟达GPU：算力竞赛 <新> & \"旧\"");
+  S_expect(opf, "string(//dc:language)", "zh-CN");
+  S_expect(opf, "string(//dc:creator)", "财联社");
+  S_expect(opf, "string(//dc:date)", "2022-08-10T12:38:31Z");
+  S_expect(opf, "string(count(//dc:subject))", "2");
+  S_expect(opf, "string(//dc:subject[2])", "财联社");
+  S_expect(opf, "string(//dc:source)", "https://www.cls.cn/detail/1095123");
+  S_expect(opf, "string(//opf:meta[@property='dcterms:modified'])",
+           "2022-08-10T12:38:31Z");
+  S_expect(opf, "string(starts-with(//dc:identifier[@id='bookid'], 'urn:'))",
+           "true");
+  S_expect(opf,
+           "string(count(//opf:meta[@property='schema:accessibilityHazard']))",
+           "1");
+  S_expect(opf, "string(count(//opf:meta[@property='schema:accessMode']))",
+           "2");
+  /* the cover, and the PNG used twice stored once; nothing for the missing,
+   * unresolved or WebP images */
+  S_expect(opf, "string(count(//opf:item[starts-with(@href,'images/')]))",
+           "2");
+  S_expect(opf, "string(//opf:item[@properties='cover-image']/@href)",
+           "images/img-fedcba9876543210.jpg");
+  S_expect(opf, "string(//opf:item[@properties='cover-image']/@media-type)",
+           "image/jpeg");
+  S_expect(opf, "string(//opf:meta[@name='cover']/@content)",
+           "img-fedcba9876543210");
+  S_expect(opf, "string(//opf:item[@href='images/img-0123456789abcdef.png']/@media-type)",
+           "image/png");
+  S_expect(opf, "string(//opf:item[@properties='nav']/@href)", "nav.xhtml");
+  S_expect(opf, "string(//opf:spine/@toc)", "ncx");
+  S_expect(opf, "string(//opf:spine/opf:itemref[1]/@idref)", "cover");
+  S_expect(opf, "string(//opf:spine/opf:itemref[2]/@idref)", "ch0001");
+  S_expect(opf, "string(//opf:spine/opf:itemref[3]/@linear)", "no");
+  xmlFreeDoc(opf);
+
+  ch = S_parse(za, "OEBPS/chapter-0001.xhtml");
+  S_expect(ch, "string(/h:html/@xml:lang)", "zh-CN");
+  S_expect(ch, "string(/h:html/@lang)", "zh-CN");
+  S_expect(ch, "string(//h:h1)", "英伟达GPU：算力竞赛 <新> & \"旧\"");
+  S_expect(ch, "string(//h:p[@class='byline'])", "财联社");
+  S_expect(ch, "string(//h:time/@datetime)", "2022-08-10T12:38:31Z");
+  S_expect(ch, "string(//h:p[@class='source']/h:a/@href)",
+           "https://www.cls.cn/detail/1095123");
+  S_expect(ch, "string(//h:h3[1]/@id)", "nb-h1");
+  S_expect(ch, "string(//h:h2[1])", "结语");
+  S_expect(ch, "string(//h:a[.='跳到第一部分']/@href)", "#nb-h1");
+  S_expect(ch, "string(count(//h:a[.='脚本链接']))", "0");
+  S_expect(ch, "string(count(//h:a[.='断开的锚点']))", "0");
+  S_expect(ch, "string(count(//h:a[.='相对链接']))", "0");
+  S_expect(ch, "string(//h:a[.='外部链接']/@href)",
+           "https://example.com/%E8%B7%AF%E5%BE%84%20%E7%A9%BA%E6%A0%BC?q=1#frag%23more");
+  S_expect(ch, "string(count(//h:*[@class='placeholder']))", "4");
+  S_expect(ch, "string(//h:span[@class='placeholder'][1])", "丢失的图");
+  S_expect(ch, "string(//h:span[@class='placeholder'][2])",
+           "image unavailable");
+  S_expect(ch, "string(//h:figure[2]/h:div[@class='placeholder']/@title)",
+           "https://img.example.com/gone.jpg");
+  S_expect(ch, "string(count(//h:img))", "2");
+  S_expect(ch, "string(//h:figure[1]/h:img/@src)",
+           "images/img-0123456789abcdef.png");
+  S_expect(ch, "string(//h:figure[1]/h:figcaption)", "图一：芯片");
+  S_expect(ch, "string(//h:ol/@start)", "3");
+  S_expect(ch, "string(count(//h:ol/h:li[2]/h:ul/h:li))", "1");
+  S_expect(ch, "string(count(//h:table/h:thead/h:tr/h:th))", "2");
+  S_expect(ch, "string(count(//h:table/h:tbody/h:tr))", "2");
+  S_expect(ch, "string(//h:td/@colspan)", "2");
+  S_expect(ch, "string(//h:pre/h:code/@class)", "language-c");
+  S_expect(ch, "string(//h:ruby/h:rt)", "han");
+  S_expect(ch, "string(count(//h:blockquote/h:p))", "1");
+  xmlFreeDoc(ch);
+  xhtml = (char *)S_zip_read(za, "OEBPS/chapter-0001.xhtml", &len);
+  assert_null(strchr(xhtml, '\x01'));
+  assert_null(strchr(xhtml, '\x7f'));
+  assert_non_null(strstr(xhtml, "控制字符之后的文字"));
+  assert_null(strstr(xhtml, "javascript"));
+  assert_null(strstr(xhtml, "<p/>"));
+  free(xhtml);
+
+  nav = S_parse(za, "OEBPS/nav.xhtml");
+  S_expect(nav, "string(count(//h:nav[@epub:type='toc']//h:a))", "1");
+  S_expect(nav, "string(//h:nav[@epub:type='toc']//h:a/@href)",
+           "chapter-0001.xhtml");
+  S_expect(nav, "string(//h:nav[@epub:type='landmarks']//h:a[@epub:type='cover']/@href)",
+           "cover.xhtml");
+  xmlFreeDoc(nav);
+  zip_close(za);
+  unlink(path);
+  nb_book_free(b);
+}
+
+static void test_sections_nav_ncx(void **state) {
+  nb_book *b = S_sections_book();
+  const char *path = S_tmp("sections.epub");
+  zip_t *za;
+  int zerr;
+  xmlDocPtr x;
+  (void)state;
+  assert_int_equal(S_write(b, "none", path), 0);
+  za = zip_open(path, ZIP_RDONLY, &zerr);
+  assert_non_null(za);
+  S_check_zip_layout(za);
+  x = S_parse(za, "OEBPS/content.opf");
+  S_expect(x, "string(//opf:spine/opf:itemref[1]/@idref)", "titlepage");
+  S_expect(x, "string(//opf:spine/opf:itemref[2]/@idref)", "nav");
+  S_expect(x, "string(//opf:spine/opf:itemref[3]/@idref)", "sec0001");
+  S_expect(x, "string(count(//opf:spine/opf:itemref))", "8");
+  S_expect(x, "string(count(//opf:item[@properties='cover-image']))", "0");
+  S_expect(x, "string(count(//dc:subject))", "4");
+  S_expect(x, "string(//dc:title)", "财联社周刊");
+  xmlFreeDoc(x);
+  x = S_parse(za, "OEBPS/nav.xhtml");
+  S_expect(x, "string(count(//h:nav[@epub:type='toc']/h:ol/h:li))", "3");
+  S_expect(x, "string(count(//h:nav[@epub:type='toc']/h:ol/h:li[1]/h:ol/h:li))",
+           "2");
+  S_expect(x, "string(//h:nav[@epub:type='toc']/h:ol/h:li[2]/h:ol/h:li/h:a)",
+           "第三篇：里拉");
+  S_expect(x, "string(//h:nav[@epub:type='toc']/h:ol/h:li[3]/h:a/@href)",
+           "section-0003.xhtml");
+  xmlFreeDoc(x);
+  x = S_parse(za, "OEBPS/toc.ncx");
+  S_expect(x, "string(count(//ncx:navPoint))", "6");
+  S_expect(x, "string(count(/ncx:ncx/ncx:navMap/ncx:navPoint))", "3");
+  S_expect(x, "string(/ncx:ncx/ncx:navMap/ncx:navPoint[1]/ncx:navPoint[2]/@playOrder)",
+           "3");
+  S_expect(x, "string(//ncx:meta[@name='dtb:depth']/@content)", "2");
+  xmlFreeDoc(x);
+  x = S_parse(za, "OEBPS/titlepage.xhtml");
+  S_expect(x, "string(//h:h1[@class='book-title'])", "财联社周刊");
+  S_expect(x, "string(//h:p[@class='book-dates'])", "2022-08-10 – 2022-08-12");
+  xmlFreeDoc(x);
+  x = S_parse(za, "OEBPS/section-0002.xhtml");
+  S_expect(x, "string(//h:h1)", "外汇");
+  xmlFreeDoc(x);
+  zip_close(za);
+  unlink(path);
+  nb_book_free(b);
+}
+
+static void test_deterministic(void **state) {
+  nb_book *b = S_sections_book();
+  const char *p1 = S_tmp("det1.epub"), *p2 = S_tmp("det2.epub");
+  char *d1, *d2;
+  size_t l1, l2;
+  (void)state;
+  nb_book_set_cover(b, &S_res_jpg);
+  assert_int_equal(S_write(b, NULL, p1), 0);
+  assert_int_equal(S_write(b, NULL, p2), 0);
+  assert_int_equal(nb_read_file(p1, 0, &d1, &l1, NULL), 0);
+  assert_int_equal(nb_read_file(p2, 0, &d2, &l2, NULL), 0);
+  assert_int_equal(l1, l2);
+  assert_memory_equal(d1, d2, l1);
+  free(d1);
+  free(d2);
+  unlink(p1);
+  unlink(p2);
+  nb_book_free(b);
+}
+
+static void test_failure_leaves_nothing(void **state) {
+  nb_book *b = S_single_book();
+  nb_error err;
+  (void)state;
+  assert_true(nb_write_epub(b, NULL, "/nonexistent-dir/x.epub", NULL, &err) <
+              0);
+  assert_int_equal(access("/nonexistent-dir/x.epub", F_OK), -1);
+  nb_book_free(b);
+  b = nb_book_new();
+  assert_true(nb_write_epub(b, NULL, S_tmp("empty.epub"), NULL, &err) < 0);
+  assert_int_equal(access(S_tmp("empty.epub"), F_OK), -1);
+  nb_book_free(b);
+}
+
+static void test_deep_nesting(void **state) {
+  nb_book *b = nb_book_new();
+  nb_doc *d = nb_doc_new();
+  nb_node *n;
+  const char *path = S_tmp("deep.epub");
+  int i;
+  (void)state;
+  n = nb_doc_root(d);
+  nb_doc_set_meta(d, "title", "deep");
+  for (i = 0; i < 20000; i++)
+    n = S_add(n, NB_NODE_BLOCKQUOTE);
+  S_para(n, "bottom");
+  nb_book_add_doc(b, d);
+  nb_book_finish(b);
+  assert_int_equal(S_write(b, NULL, path), 0);
+  unlink(path);
+  nb_book_free(b);
+}
+
+static void test_helpers(void **state) {
+  char buf[40], *s;
+  (void)state;
+  assert_string_equal(nb_epub_lang("zh_CN", NULL, buf, sizeof buf), "zh-CN");
+  assert_string_equal(nb_epub_lang("en", NULL, buf, sizeof buf), "en");
+  assert_string_equal(nb_epub_lang("zh-Hans-CN", NULL, buf, sizeof buf),
+                      "zh-Hans-CN");
+  assert_string_equal(nb_epub_lang("中文", "ja", buf, sizeof buf), "ja");
+  assert_string_equal(nb_epub_lang("1x", "-", buf, sizeof buf), "en");
+  assert_string_equal(nb_epub_lang("", NULL, buf, sizeof buf), "en");
+  assert_null(nb_epub_safe_href("javascript:alert(1)"));
+  assert_null(nb_epub_safe_href("file:///etc/passwd"));
+  assert_null(nb_epub_safe_href("//cdn.example.com/x"));
+  assert_null(nb_epub_safe_href("http://"));
+  assert_null(nb_epub_safe_href("http://exa mple.com/"));
+  assert_null(nb_epub_safe_href("http://例子.com/"));
+  assert_null(nb_epub_safe_href("http://a.com:x/"));
+  s = nb_epub_safe_href("HTTPS://Example.COM:8080/a b?x=<1>");
+  assert_string_equal(s, "https://example.com:8080/a%20b?x=%3C1%3E");
+  free(s);
+  s = nb_epub_safe_href("http://a.com/100%/%41");
+  assert_string_equal(s, "http://a.com/100%25/%41");
+  free(s);
+  s = nb_epub_safe_href("mailto:a@b.com");
+  assert_string_equal(s, "mailto:a@b.com");
+  free(s);
+  s = nb_epub_clean_label("  a \n\t b\x02 ");
+  assert_string_equal(s, "a b");
+  free(s);
+}
+
+/* Not a test: writes the sample books for the e2e checker script. */
+static void S_write_samples(const char *dir) {
+  char p[1024];
+  nb_book *b = S_single_book();
+  snprintf(p, sizeof p, "%s/unit-single.epub", dir);
+  if (S_write(b, NULL, p) != 0)
+    exit(1);
+  nb_book_free(b);
+  b = S_sections_book();
+  nb_book_set_cover(b, &S_res_jpg);
+  snprintf(p, sizeof p, "%s/unit-sections.epub", dir);
+  if (S_write(b, NULL, p) != 0)
+    exit(1);
+  nb_book_free(b);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_helpers),
+      cmocka_unit_test(test_single_article),
+      cmocka_unit_test(test_sections_nav_ncx),
+      cmocka_unit_test(test_deterministic),
+      cmocka_unit_test(test_failure_leaves_nothing),
+      cmocka_unit_test(test_deep_nesting),
+  };
+  const char *sample = getenv("NB_EPUB_SAMPLE_DIR");
+  S_init_resources();
+  if (sample && *sample) {
+    S_write_samples(sample);
+    return 0;
+  }
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

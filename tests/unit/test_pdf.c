@@ -1,0 +1,207 @@
+/* The PDF writer end to end through the library: a file that is a PDF,
+ * identical bytes for identical input (no clock), a book with sections and
+ * a contents page, every block kind, a missing image drawn as a
+ * placeholder, bad options refused. The external checks (pdffonts, qpdf,
+ * pdfinfo) are in tests/e2e/pdf_check.sh. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "newsbook/book.h"
+#include "newsbook/doc.h"
+#include "newsbook/writer.h"
+#include "util/util.h"
+#include "write/pdf/device.h"
+#include "write/pdf/pdf.h"
+
+static nb_node *S_add(nb_node *parent, nb_node_type t) {
+  nb_node *n = nb_node_new(nb_node_get_doc(parent), t);
+  assert_non_null(n);
+  assert_true(nb_node_append_child(parent, n));
+  return n;
+}
+
+static void S_text(nb_node *parent, const char *s) {
+  nb_node *t = S_add(parent, NB_NODE_TEXT);
+  assert_true(nb_node_set_literal(t, s, strlen(s)));
+}
+
+static nb_doc *S_doc(const char *title, int rich) {
+  nb_doc *doc = nb_doc_new();
+  nb_node *root = nb_doc_root(doc), *n, *m, *row;
+  int i;
+  nb_doc_set_meta(doc, "title", title);
+  nb_doc_add_author(doc, "财联社");
+  nb_doc_add_category(doc, "金融");
+  nb_doc_set_meta(doc, "lang", "zh-CN");
+  n = S_add(root, NB_NODE_PARAGRAPH);
+  S_text(n, "过去几年的国内GPU赛道，可谓热得发烫，巨额融资不断刷新行业纪录。");
+  m = S_add(n, NB_NODE_STRONG);
+  S_text(m, "据内部人士透露，");
+  m = S_add(n, NB_NODE_LINK);
+  nb_node_set_url(m, "https://example.com/a?b=c&d='e'");
+  S_text(m, "原文链接");
+  if (!rich)
+    return doc;
+  n = S_add(root, NB_NODE_HEADING);
+  nb_node_set_heading_level(n, 2);
+  S_text(n, "通用计算GPGPU成角逐焦点");
+  n = S_add(root, NB_NODE_LIST);
+  nb_node_set_list(n, 1, 3);
+  for (i = 0; i < 3; i++) {
+    m = S_add(S_add(n, NB_NODE_ITEM), NB_NODE_PARAGRAPH);
+    S_text(m, "列表项目，带一些文字。");
+  }
+  n = S_add(S_add(root, NB_NODE_BLOCKQUOTE), NB_NODE_PARAGRAPH);
+  S_text(n, "引用的段落：没有产品却获巨额融资，曾是这批GPU初创公司饱受争议的地方。");
+  n = S_add(root, NB_NODE_CODE_BLOCK);
+  nb_node_set_literal(n, "int main(void) {\n  return 0; // 注释\n}\n", 38);
+  n = S_add(root, NB_NODE_TABLE);
+  for (i = 0; i < 40; i++) {
+    row = S_add(n, NB_NODE_TABLE_ROW);
+    nb_node_set_header(row, i == 0);
+    m = S_add(row, NB_NODE_TABLE_CELL);
+    S_text(S_add(m, NB_NODE_PARAGRAPH), i == 0 ? "名称" : "壁仞科技 BR100");
+    m = S_add(row, NB_NODE_TABLE_CELL);
+    S_text(S_add(m, NB_NODE_PARAGRAPH),
+           i == 0 ? "说明" : "单芯片峰值算力达到PFLOPS级别，峰值算力达到国际厂商"
+                             "在售旗舰产品3倍以上。");
+  }
+  S_add(root, NB_NODE_RULE);
+  n = S_add(root, NB_NODE_FIGURE);
+  m = S_add(n, NB_NODE_IMAGE);
+  nb_node_set_url(m, "https://img.example/missing.png");
+  nb_node_set_alt(m, "一张找不到的图");
+  S_text(S_add(n, NB_NODE_CAPTION), "图：说明文字");
+  return doc;
+}
+
+static const void *S_find(const unsigned char *h, size_t n, const char *needle,
+                          size_t m) {
+  size_t i;
+  for (i = 0; i + m <= n; i++)
+    if (memcmp(h + i, needle, m) == 0)
+      return h + i;
+  return NULL;
+}
+
+static char *S_tmpdir(void) {
+  char tmpl[] = "/tmp/nbpdfXXXXXX";
+  char *d = mkdtemp(tmpl);
+  assert_non_null(d);
+  return nb_strdup(d);
+}
+
+static unsigned char *S_slurp(const char *path, size_t *len) {
+  char *data = NULL;
+  assert_int_equal(nb_read_file(path, 0, &data, len, NULL), 0);
+  return (unsigned char *)data;
+}
+
+static void test_single_deterministic(void **state) {
+  char *dir = S_tmpdir(), a[512], b[512];
+  nb_book *book = nb_book_new();
+  nb_write_options opts;
+  nb_error err;
+  unsigned char *x, *y;
+  size_t nx, ny;
+  (void)state;
+  memset(&opts, 0, sizeof opts);
+  opts.abi_version = NB_WRITE_ABI_VERSION;
+  unsetenv("SOURCE_DATE_EPOCH");
+  assert_true(nb_book_add_doc(book, S_doc("国内GPU芯片群雄逐鹿", 1)));
+  nb_book_finish(book);
+  snprintf(a, sizeof a, "%s/a.pdf", dir);
+  snprintf(b, sizeof b, "%s/b.pdf", dir);
+  assert_int_equal(nb_write_pdf(book, &opts, a, NULL, &err), 0);
+  sleep(1); /* a clock in the output would now differ */
+  assert_int_equal(nb_write_pdf(book, &opts, b, NULL, &err), 0);
+  x = S_slurp(a, &nx);
+  y = S_slurp(b, &ny);
+  assert_true(nx > 1000);
+  assert_memory_equal(x, "%PDF-1.5", 8);
+  assert_int_equal(nx, ny);
+  assert_memory_equal(x, y, nx);
+  assert_non_null(S_find(x, nx, "/StructTreeRoot", 15));
+  assert_non_null(S_find(x, nx, "/Outlines", 9));
+  assert_non_null(S_find(x, nx, "/URI", 4));
+  free(x);
+  free(y);
+  unlink(a);
+  unlink(b);
+  rmdir(dir);
+  free(dir);
+  nb_book_free(book);
+}
+
+static void test_book_with_contents(void **state) {
+  nb_book *book = nb_book_new();
+  nb_write_options opts;
+  nb_error err;
+  nb_dev *dev = nb_dev_trace_new();
+  const char *t;
+  (void)state;
+  memset(&opts, 0, sizeof opts);
+  opts.abi_version = NB_WRITE_ABI_VERSION;
+  opts.page_size = "B5";
+  nb_book_set_meta(book, "title", "财联社 · 本周");
+  assert_true(nb_book_add_section(book, "深度"));
+  assert_true(nb_book_add_doc(book, S_doc("第一篇", 1)));
+  assert_true(nb_book_add_doc(book, S_doc("第二篇", 0)));
+  assert_true(nb_book_add_section(book, "快讯"));
+  assert_true(nb_book_add_doc(book, S_doc("第三篇", 0)));
+  nb_book_finish(book);
+  assert_int_equal(nb_pdf_render(book, &opts, dev, NULL, &err), 0);
+  t = nb_dev_trace_text(dev);
+  /* the contents lists every article, the outline nests them */
+  assert_non_null(strstr(t, "text=目录"));
+  assert_non_null(strstr(t, "link dest=art-0"));
+  assert_non_null(strstr(t, "link dest=art-2"));
+  assert_non_null(strstr(t, "outline parent=0 page="));
+  assert_non_null(strstr(t, " 深度\n"));
+  assert_non_null(strstr(t, "第三篇\n"));
+  assert_non_null(strstr(t, "tag TH"));
+  assert_non_null(strstr(t, "text=一张找不到的图"));
+  assert_non_null(strstr(t, "page 1 498.90 708.66"));
+  nb_dev_free(dev);
+  nb_book_free(book);
+}
+
+static void test_bad_options(void **state) {
+  nb_book *book = nb_book_new();
+  nb_write_options opts;
+  nb_error err;
+  (void)state;
+  memset(&opts, 0, sizeof opts);
+  opts.abi_version = NB_WRITE_ABI_VERSION;
+  opts.page_size = "A99";
+  assert_true(nb_book_add_doc(book, S_doc("x", 0)));
+  nb_book_finish(book);
+  assert_int_equal(nb_write_pdf(book, &opts, "/tmp/nb-never.pdf", NULL, &err),
+                   NB_ERR_ARGUMENT);
+  assert_int_equal(access("/tmp/nb-never.pdf", F_OK), -1);
+  opts.page_size = NULL;
+  opts.margin = "300mm";
+  assert_int_equal(nb_write_pdf(book, &opts, "/tmp/nb-never.pdf", NULL, &err),
+                   NB_ERR_ARGUMENT);
+  opts.margin = NULL;
+  opts.style_path = "/nonexistent/theme.css";
+  assert_true(nb_write_pdf(book, &opts, "/tmp/nb-never.pdf", NULL, &err) < 0);
+  nb_book_free(book);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_single_deterministic),
+      cmocka_unit_test(test_book_with_contents),
+      cmocka_unit_test(test_bad_options),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

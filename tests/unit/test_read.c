@@ -1,0 +1,610 @@
+/* Readers: front matter oddities from the corpus, dates, chrome dropping,
+ * tag soup, pathological nesting, CJK white space, Markdown, feeds. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "newsbook/book.h"
+#include "newsbook/reader.h"
+#include "newsbook/writer.h"
+#include "util/util.h"
+
+/* ## Helpers */
+
+typedef struct diags {
+  int count;
+  char last_kind[64];
+  char last[512];
+} diags;
+
+static void S_report(void *ud, const nb_diagnostic *d) {
+  diags *g = ud;
+  g->count++;
+  snprintf(g->last_kind, sizeof g->last_kind, "%s", d->kind);
+  snprintf(g->last, sizeof g->last, "%s", d->message);
+}
+
+static nb_doc *S_read(const char *path, const char *src, diags *g) {
+  nb_diag dg = {NB_DIAG_ABI_VERSION, S_report, g};
+  nb_error err;
+  nb_doc *doc;
+  memset(&err, 0, sizeof err);
+  doc = nb_read_article(path, src, strlen(src), NULL, &dg, &err);
+  if (!doc)
+    fprintf(stderr, "read failed: %s\n", err.message);
+  assert_non_null(doc);
+  return doc;
+}
+
+static nb_doc *S_read_file(const char *name, diags *g) {
+  char path[1024];
+  char *data;
+  size_t len;
+  nb_error err;
+  nb_diag dg = {NB_DIAG_ABI_VERSION, S_report, g};
+  nb_doc *doc;
+  snprintf(path, sizeof path, "%s/corpus/%s", NB_SHARED, name);
+  assert_int_equal(nb_read_file(path, 0, &data, &len, &err), 0);
+  doc = nb_read_article(path, data, len, NULL, &dg, &err);
+  free(data);
+  assert_non_null(doc);
+  return doc;
+}
+
+/* The document's text (caller frees). */
+static char *S_text(nb_doc *doc) {
+  char *t = nb_node_text(nb_doc_root(doc));
+  assert_non_null(t);
+  return t;
+}
+
+static void S_assert_contains(const char *hay, const char *needle) {
+  if (!strstr(hay, needle)) {
+    fprintf(stderr, "expected \"%s\" in \"%.300s\"\n", needle, hay);
+    fail();
+  }
+}
+
+static void S_assert_lacks(const char *hay, const char *needle) {
+  if (strstr(hay, needle)) {
+    fprintf(stderr, "did not expect \"%s\" in \"%.300s\"\n", needle, hay);
+    fail();
+  }
+}
+
+/* Count nodes of @p type. */
+static int S_count(nb_doc *doc, nb_node_type type) {
+  nb_iter *it = nb_iter_new(nb_doc_root(doc));
+  nb_event ev;
+  int n = 0;
+  while ((ev = nb_iter_next(it)) != NB_EVENT_DONE)
+    if (ev == NB_EVENT_ENTER && nb_node_get_type(nb_iter_node(it)) == type)
+      n++;
+  nb_iter_free(it);
+  return n;
+}
+
+static nb_node *S_first(nb_doc *doc, nb_node_type type) {
+  nb_iter *it = nb_iter_new(nb_doc_root(doc));
+  nb_event ev;
+  nb_node *found = NULL;
+  while ((ev = nb_iter_next(it)) != NB_EVENT_DONE)
+    if (ev == NB_EVENT_ENTER && nb_node_get_type(nb_iter_node(it)) == type) {
+      found = nb_iter_node(it);
+      break;
+    }
+  nb_iter_free(it);
+  return found;
+}
+
+/* ## Front matter from the corpus */
+
+static void test_corpus_titles(void **state) {
+  static const struct {
+    const char *file, *title;
+  } cases[] = {
+      {"dev/035-cnbeta-nft-quotes.md",
+       "NFT艺术品拍出6900万美元 作者本人惊叹泡沫之大"},
+      {"dev/037-199it-title-only.md", "普华永道：5G对全球经济的影响"},
+      {"dev/038-bishijie-multiline-title.md",
+       "00_00 币世界晚行情：BTC回升至57000 USDT上方"},
+      {"dev/039-hinatazaka-jp-title.md", "( ¨̮ )_≡①⓪⑥フルサイズ"},
+      {"dev/045-xueqiu-at-title.md", "@大道无形我有型 关注了股票 英特尔"},
+      {"dev/047-weex-quotes-short.md", "米国财爸，有点急"},
+      {"dev/027-bostoncom-not-the-virus.md",
+       "We are not the virus'_ Hundreds rally against anti-Asian racism in "
+       "Atlanta"},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    diags g = {0};
+    nb_doc *doc = S_read_file(cases[i].file, &g);
+    assert_string_equal(nb_doc_get_meta(doc, "title"), cases[i].title);
+    assert_int_equal(nb_doc_category_count(doc), 2);
+    assert_non_null(nb_doc_get_meta(doc, "path"));
+    nb_doc_free(doc);
+  }
+}
+
+static void test_corpus_empty_title(void **state) {
+  diags g = {0};
+  nb_doc *doc = S_read_file("dev/021-golangcn-empty-title.md", &g);
+  (void)state;
+  assert_string_equal(nb_doc_get_meta(doc, "title"),
+                      "021-golangcn-empty-title");
+  assert_true(g.count >= 1);
+  assert_string_equal(nb_doc_category(doc, 1), "Go 语言中文网 - 周刊");
+  assert_string_equal(nb_doc_author(doc, 0), "Go 语言中文网 - 周刊");
+  assert_true(nb_doc_get_date(doc).valid);
+  assert_null(nb_doc_get_meta(doc, "thumbnail"));
+  nb_doc_free(doc);
+}
+
+static void test_corpus_metadata(void **state) {
+  diags g = {0};
+  nb_doc *doc = S_read_file("dev/035-cnbeta-nft-quotes.md", &g);
+  nb_date d = nb_doc_get_date(doc);
+  (void)state;
+  assert_string_equal(nb_doc_get_meta(doc, "date"),
+                      "Mon, 22 Mar 2021 02:59:29 GMT");
+  assert_true(d.valid);
+  assert_int_equal(d.utc, 1616381969);
+  assert_string_equal(nb_doc_get_meta(doc, "thumbnail"),
+                      "https://static.cnbetacdn.com/article/2021/0322/"
+                      "440646d9b441ec9.jpg");
+  assert_string_equal(nb_doc_get_meta(doc, "lang"), "zh-CN");
+  assert_string_equal(nb_doc_category(doc, 0), "新媒体");
+  /* libyaml refused it: one warning, and the line-wise reading. */
+  assert_int_equal(g.count, 1);
+  assert_string_equal(g.last_kind, "syntax");
+  nb_doc_free(doc);
+}
+
+/* ## Front matter, inline cases */
+
+static void test_front_matter_cases(void **state) {
+  static const struct {
+    const char *src, *title;
+    int warnings;
+  } cases[] = {
+      {"---\ntitle: plain\n---\nbody", "plain", 0},
+      {"---\ntitle: \"\"\"\"'stacked'\"\"\"\"\n---\nbody", "stacked", 1},
+      {"---\ntitle: @handle said\n---\nbody", "@handle said", 1},
+      {"---\ntitle: 'We are'_ here\n---\nbody", "We are'_ here", 1},
+      {"---\ntitle: first\n   second line\n---\nbody", "first second line", 0},
+      {"---\ntitle: \n---\nbody", "note", 1},
+      {"---\ntitle: ''\n---\nbody", "note", 1},
+      {"\xEF\xBB\xBF---\r\ntitle: crlf\r\n---\r\nbody", "crlf", 0},
+      {"\n\n---\ntitle: blank lines first\n---\nbody", "blank lines first", 0},
+      {"no front matter at all", "note", 1},
+      {"---\ntitle: never closed\nbody", "note", 2},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    diags g = {0};
+    nb_doc *doc = S_read("/some/dir/note.md", cases[i].src, &g);
+    assert_string_equal(nb_doc_get_meta(doc, "title"), cases[i].title);
+    if (g.count != cases[i].warnings)
+      fprintf(stderr, "case %zu: %d warnings (%s)\n", i, g.count, g.last);
+    assert_int_equal(g.count, cases[i].warnings);
+    nb_doc_free(doc);
+  }
+}
+
+static void test_front_matter_fields(void **state) {
+  diags g = {0};
+  nb_doc *doc =
+      S_read("a.md",
+             "---\ntitle: T\ncategories: 单个分类\nauthor:\n  - 甲\n  - 乙\n"
+             "date: 2022-08-10T12:38:31+08:00\nlink: https://example.com/a\n"
+             "description: 摘要\nheadimg: https://example.com/h.jpg\n---\n正文",
+             &g);
+  nb_date d = nb_doc_get_date(doc);
+  (void)state;
+  assert_int_equal(nb_doc_category_count(doc), 1);
+  assert_string_equal(nb_doc_category(doc, 0), "单个分类");
+  assert_int_equal(nb_doc_author_count(doc), 2);
+  assert_string_equal(nb_doc_get_meta(doc, "author"), "甲");
+  assert_true(d.valid && d.has_tz);
+  assert_int_equal(d.tz_minutes, 480);
+  assert_int_equal(d.utc, 1660106311);
+  assert_string_equal(nb_doc_get_meta(doc, "source"), "https://example.com/a");
+  assert_string_equal(nb_doc_get_meta(doc, "description"), "摘要");
+  assert_string_equal(nb_doc_get_meta(doc, "headimg"),
+                      "https://example.com/h.jpg");
+  assert_int_equal(g.count, 0);
+  nb_doc_free(doc);
+}
+
+static void test_dates(void **state) {
+  static const struct {
+    const char *date;
+    int valid;
+    int64_t utc;
+  } cases[] = {
+      {"Wed, 10 Aug 2022 12:38:31 GMT", 1, 1660135111},
+      {"2021-03-21 16:40:55", 1, 1616344855},
+      {"2022-08-10", 1, 1660089600},
+      {"Invalid Date", 0, 0},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    diags g = {0};
+    char src[256];
+    nb_doc *doc;
+    snprintf(src, sizeof src, "---\ntitle: t\ndate: %s\n---\nx", cases[i].date);
+    doc = S_read("d.md", src, &g);
+    assert_int_equal(nb_doc_get_date(doc).valid, cases[i].valid);
+    if (cases[i].valid)
+      assert_int_equal(nb_doc_get_date(doc).utc, cases[i].utc);
+    else
+      assert_int_equal(g.count, 1); /* "not a date" */
+    assert_string_equal(nb_doc_get_meta(doc, "date"), cases[i].date);
+    nb_doc_free(doc);
+  }
+}
+
+/* ## Input cleaning and limits */
+
+static void test_invalid_utf8(void **state) {
+  static const char src[] = "---\ntitle: bad\xff\n---\n<p>a\0b\xc3(</p>";
+  nb_diag dg;
+  diags g = {0};
+  nb_error err;
+  nb_doc *doc;
+  char *t;
+  (void)state;
+  dg.abi_version = NB_DIAG_ABI_VERSION;
+  dg.report = S_report;
+  dg.userdata = &g;
+  doc = nb_read_article("u.md", src, sizeof src - 1, NULL, &dg, &err);
+  assert_non_null(doc);
+  assert_string_equal(nb_doc_get_meta(doc, "title"), "bad\xEF\xBF\xBD");
+  t = S_text(doc);
+  assert_string_equal(t, "ab\xEF\xBF\xBD(");
+  assert_int_equal(g.count, 1);
+  assert_string_equal(g.last_kind, "encoding");
+  free(t);
+  nb_doc_free(doc);
+}
+
+static void test_input_limit(void **state) {
+  nb_read_options o = {NB_READ_ABI_VERSION, 16, 0};
+  nb_error err;
+  (void)state;
+  memset(&err, 0, sizeof err);
+  assert_null(
+      nb_read_article("big.md", "0123456789abcdefXYZ", 19, &o, NULL, &err));
+  assert_int_equal(err.code, NB_ERR_LIMIT);
+  assert_string_equal(err.file, "big.md");
+}
+
+/* ## HTML bodies */
+
+static void test_chrome_dropped(void **state) {
+  diags g = {0};
+  nb_doc *doc = S_read(
+      "c.html",
+      "<script>alert(1)</script><style>p{}</style><p onclick=\"x()\">kept"
+      "<iframe src=\"https://ads\">frame</iframe><img src=\"pixel.gif\" "
+      "width=\"1\" height=\"1\"><img src=\"real.png\" alt=\"r\"></p>"
+      "<form><input value=\"v\"><button>Go</button><select><option>o"
+      "</option></select></form><noscript>ns</noscript><template>tpl"
+      "</template><object><embed src=\"x.swf\"></object>",
+      &g);
+  char *t = S_text(doc);
+  (void)state;
+  S_assert_contains(t, "kept");
+  S_assert_lacks(t, "alert");
+  S_assert_lacks(t, "p{}");
+  S_assert_lacks(t, "frame");
+  S_assert_lacks(t, "Go");
+  S_assert_lacks(t, "ns");
+  S_assert_lacks(t, "tpl");
+  assert_int_equal(S_count(doc, NB_NODE_IMAGE), 1);
+  assert_string_equal(nb_node_get_url(S_first(doc, NB_NODE_IMAGE)), "real.png");
+  free(t);
+  nb_doc_free(doc);
+}
+
+static void test_tag_soup(void **state) {
+  diags g = {0};
+  nb_doc *doc = S_read(
+      "s.html",
+      "<foo>unknown <bar>tags</bar></foo> <a href=\"u\"><div>block in "
+      "link</div></a><span><p>para in span</p></span><p>a<b>b<div>c</div>"
+      "d</b>e<p>unclosed <b>bold <i>both</p> after</b></i> <li>stray "
+      "item<td>stray cell</td><table>in table<tr>row text</tr></table>"
+      "</ul></p></div>&amp; &lt;tag&gt; &nbsp;end",
+      &g);
+  char *t = S_text(doc);
+  (void)state;
+  S_assert_contains(t, "unknown tags");
+  S_assert_contains(t, "block in link");
+  S_assert_contains(t, "para in span");
+  S_assert_contains(t, "abcde");
+  S_assert_contains(t, "unclosed bold both");
+  S_assert_contains(t, "after");
+  S_assert_contains(t, "stray item");
+  S_assert_contains(t, "stray cell");
+  S_assert_contains(t, "in table");
+  S_assert_contains(t, "row text");
+  S_assert_contains(t, "& <tag>");
+  S_assert_contains(t, "end");
+  assert_string_equal(nb_node_get_url(S_first(doc, NB_NODE_LINK)), "u");
+  free(t);
+  nb_doc_free(doc);
+}
+
+static void test_structure(void **state) {
+  diags g = {0};
+  nb_doc *doc = S_read(
+      "t.html",
+      "<h2>Title</h2><ol start=\"3\"><li>x</li></ol><table><thead><tr>"
+      "<th>A</th><th align=\"right\">B</th></tr></thead><tr><td colspan=2>"
+      "c</td></tr></table><figure><img data-src=\"real.jpg\" "
+      "src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\"><figcaption>Cap"
+      "</figcaption></figure><p><img src=\"alone.png\"></p><pre "
+      "class=\"language-c\">int  x;\n<b>y</b></pre><p>a<br>b</p>"
+      "<ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp></ruby><hr>",
+      &g);
+  nb_node *n;
+  (void)state;
+  n = S_first(doc, NB_NODE_HEADING);
+  assert_int_equal(nb_node_get_heading_level(n), 2);
+  n = S_first(doc, NB_NODE_LIST);
+  assert_int_equal(nb_node_get_list_ordered(n), 1);
+  assert_int_equal(nb_node_get_list_start(n), 3);
+  n = S_first(doc, NB_NODE_TABLE_ROW);
+  assert_int_equal(nb_node_get_header(n), 1);
+  n = nb_node_last_child(n);
+  assert_int_equal(nb_node_get_align(n), NB_ALIGN_RIGHT);
+  n = S_first(doc, NB_NODE_TABLE_CELL);
+  n = nb_node_first_child(
+      nb_node_last_child(nb_node_parent(nb_node_parent(n))));
+  assert_int_equal(nb_node_get_colspan(n), 2);
+  assert_int_equal(S_count(doc, NB_NODE_FIGURE), 2);
+  assert_int_equal(S_count(doc, NB_NODE_CAPTION), 1);
+  n = S_first(doc, NB_NODE_IMAGE);
+  assert_string_equal(nb_node_get_url(n), "real.jpg");
+  n = S_first(doc, NB_NODE_CODE_BLOCK);
+  assert_string_equal(nb_node_get_literal(n), "int  x;\ny");
+  assert_string_equal(nb_node_get_info(n), "c");
+  assert_int_equal(S_count(doc, NB_NODE_LINEBREAK), 1);
+  assert_int_equal(S_count(doc, NB_NODE_RUBY_TEXT), 1);
+  assert_int_equal(S_count(doc, NB_NODE_RULE), 1);
+  nb_doc_free(doc);
+}
+
+static void test_cjk_whitespace_html(void **state) {
+  diags g = {0};
+  nb_doc *doc =
+      S_read("w.html", "<p>  中文\n  中文 English\nword  中文 中文 </p>", &g);
+  char *t = S_text(doc);
+  (void)state;
+  /* A line break between CJK characters vanishes; a typed space stays. */
+  assert_string_equal(t, "中文中文 English word 中文 中文");
+  free(t);
+  nb_doc_free(doc);
+}
+
+/* Deep nesting: no crash, no stack growth, text kept, one warning. */
+static void test_deep_nesting(void **state) {
+  static const char *const open[] = {"<div>", "<b>", "<ul><li>",
+                                     "<table><tr><td>", "<blockquote>"};
+  size_t k;
+  (void)state;
+  for (k = 0; k < sizeof open / sizeof *open; k++) {
+    nb_buf b = NB_BUF_INIT;
+    diags g = {0};
+    nb_diag dg = {NB_DIAG_ABI_VERSION, S_report, &g};
+    nb_error err;
+    nb_doc *doc;
+    char *t;
+    int i;
+    clock_t t0 = clock();
+    for (i = 0; i < 100000; i++) {
+      nb_buf_puts(&b, open[k]);
+      if (i % 1000 == 0)
+        nb_buf_puts(&b, "x");
+    }
+    nb_buf_puts(&b, "deep text");
+    doc = nb_read_html("deep.html", b.data, b.len, NULL, &dg, &err);
+    assert_non_null(doc);
+    t = S_text(doc);
+    S_assert_contains(t, "deep text");
+    assert_int_equal((int)(strlen(t) - strlen("deep text")), 100);
+    assert_int_equal(g.count, 2); /* flattened; no title */
+    fprintf(stderr, "  %s x 100000: %.2f s\n", open[k],
+            (double)(clock() - t0) / CLOCKS_PER_SEC);
+    free(t);
+    nb_doc_free(doc);
+    nb_buf_free(&b);
+  }
+}
+
+/* ## Markdown bodies */
+
+static void test_markdown(void **state) {
+  diags g = {0};
+  nb_doc *doc = S_read(
+      "m.md",
+      "---\ntitle: md\n---\n# 标题\n\n中文第一行\n中文第二行\nand English\n\n"
+      "| a | b |\n|:--|--:|\n| 1 | ~~2~~ |\n\n```go\nfmt.Println()\n```\n\n"
+      "- *em* and **strong**\n- <span>raw <b>html</b></span>\n\n"
+      "<div>block html</div>\n\n![alt](img.png \"t\")\n",
+      &g);
+  char *t = S_text(doc);
+  nb_node *n;
+  (void)state;
+  S_assert_contains(t, "中文第一行中文第二行 and English");
+  S_assert_contains(t, "raw html");
+  S_assert_contains(t, "block html");
+  assert_int_equal(S_count(doc, NB_NODE_TABLE), 1);
+  assert_int_equal(S_count(doc, NB_NODE_TABLE_CELL), 4);
+  assert_int_equal(S_count(doc, NB_NODE_STRIKE), 1);
+  n = S_first(doc, NB_NODE_CODE_BLOCK);
+  assert_string_equal(nb_node_get_info(n), "go");
+  assert_string_equal(nb_node_get_literal(n), "fmt.Println()");
+  assert_int_equal(S_count(doc, NB_NODE_FIGURE), 1);
+  n = S_first(doc, NB_NODE_IMAGE);
+  assert_string_equal(nb_node_get_alt(n), "alt");
+  assert_string_equal(nb_node_get_title(n), "t");
+  assert_int_equal(S_count(doc, NB_NODE_HEADING), 1);
+  free(t);
+  nb_doc_free(doc);
+}
+
+/* ## Feeds */
+
+typedef struct items {
+  int n;
+  char first_title[256];
+  int dated;
+} items;
+
+static int S_item(void *ud, nb_doc *doc) {
+  items *it = ud;
+  if (it->n++ == 0)
+    snprintf(it->first_title, sizeof it->first_title, "%s",
+             nb_doc_get_meta(doc, "title"));
+  if (nb_doc_get_date(doc).valid)
+    it->dated++;
+  nb_doc_free(doc);
+  return 0;
+}
+
+static int S_feed_file(const char *name, items *it) {
+  char path[1024];
+  char *data;
+  size_t len;
+  nb_error err;
+  int rc;
+  snprintf(path, sizeof path, "%s/corpus/feeds/%s", NB_SHARED, name);
+  assert_int_equal(nb_read_file(path, 0, &data, &len, &err), 0);
+  assert_true(nb_is_feed(data, len));
+  rc = nb_read_feed(path, data, len, NULL, NULL, S_item, it, &err);
+  free(data);
+  return rc;
+}
+
+static void test_feeds(void **state) {
+  items it;
+  nb_error err;
+  (void)state;
+  memset(&it, 0, sizeof it);
+  assert_int_equal(S_feed_file("001-rsshub-rss2-bilibili-user-video.xml", &it),
+                   10);
+  assert_int_equal(it.n, 10);
+  assert_int_equal(it.dated, 10);
+  S_assert_contains(it.first_title, "BLEACH");
+  memset(&it, 0, sizeof it);
+  assert_int_equal(S_feed_file("002-jekyll-atom-empty-feed.xml", &it), 0);
+  assert_false(nb_is_feed("---\ntitle: x\n---\n", 18));
+  assert_false(nb_is_feed("<html><body>", 12));
+  {
+    const char *f = "<?xml version=\"1.0\"?>\n<!-- c -->\n<feed>";
+    assert_true(nb_is_feed(f, strlen(f)));
+  }
+  assert_true(
+      nb_read_feed("x.xml", "<html/>", 7, NULL, NULL, S_item, &it, &err) < 0);
+}
+
+static int S_keep(void *ud, nb_doc *doc) {
+  nb_doc **slot = ud;
+  if (*slot)
+    nb_doc_free(*slot);
+  *slot = doc;
+  return 0;
+}
+
+/* An Atom entry: fields, HTML content, and an internal entity that must
+ * not be expanded. */
+static void test_atom_entry(void **state) {
+  static const char atom[] =
+      "<?xml version=\"1.0\"?><!DOCTYPE feed [<!ENTITY x \"EXPANDED\">]>"
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>E1</title>"
+      "<link rel=\"alternate\" href=\"https://e/1\"/><published>"
+      "2022-08-10T12:38:31+08:00</published><author><name>Ann</name>"
+      "</author><category term=\"tech\"/><content type=\"html\">&lt;p&gt;"
+      "Hello &x;&lt;/p&gt;</content></entry></feed>";
+  nb_doc *doc = NULL;
+  nb_error err;
+  char *t;
+  (void)state;
+  assert_int_equal(nb_read_feed("a.xml", atom, sizeof atom - 1, NULL, NULL,
+                                S_keep, &doc, &err),
+                   1);
+  assert_non_null(doc);
+  assert_string_equal(nb_doc_get_meta(doc, "title"), "E1");
+  assert_string_equal(nb_doc_get_meta(doc, "source"), "https://e/1");
+  assert_int_equal(nb_doc_get_date(doc).utc, 1660106311);
+  assert_string_equal(nb_doc_author(doc, 0), "Ann");
+  assert_string_equal(nb_doc_category(doc, 0), "tech");
+  assert_int_equal(S_count(doc, NB_NODE_PARAGRAPH), 1);
+  t = S_text(doc);
+  S_assert_contains(t, "Hello");
+  S_assert_lacks(t, "EXPANDED");
+  free(t);
+  nb_doc_free(doc);
+}
+
+/* ## The tree writer */
+
+static void test_tree_writer(void **state) {
+  diags g = {0};
+  nb_doc *doc =
+      S_read("t.md", "---\ntitle: \"q\\\"t\"\n---\n<p>a\tb<br>c</p>", &g);
+  nb_book *book = nb_book_new();
+  nb_error err;
+  char path[] = "/tmp/nb-tree-XXXXXX";
+  char *data;
+  size_t len;
+  int fd = mkstemp(path);
+  (void)state;
+  assert_true(fd >= 0);
+  close(fd);
+  assert_true(nb_book_add_doc(book, doc));
+  assert_int_equal(nb_write_tree(book, NULL, path, NULL, &err), 0);
+  assert_int_equal(nb_read_file(path, 0, &data, &len, &err), 0);
+  assert_string_equal(data, "meta title \"q\\\"t\"\nmeta lang \"en\"\n"
+                            "document\n  paragraph\n    text \"a b\"\n"
+                            "    linebreak\n    text \"c\"\n");
+  free(data);
+  unlink(path);
+  nb_book_free(book);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_corpus_titles),
+      cmocka_unit_test(test_corpus_empty_title),
+      cmocka_unit_test(test_corpus_metadata),
+      cmocka_unit_test(test_front_matter_cases),
+      cmocka_unit_test(test_front_matter_fields),
+      cmocka_unit_test(test_dates),
+      cmocka_unit_test(test_invalid_utf8),
+      cmocka_unit_test(test_input_limit),
+      cmocka_unit_test(test_chrome_dropped),
+      cmocka_unit_test(test_tag_soup),
+      cmocka_unit_test(test_structure),
+      cmocka_unit_test(test_cjk_whitespace_html),
+      cmocka_unit_test(test_deep_nesting),
+      cmocka_unit_test(test_markdown),
+      cmocka_unit_test(test_feeds),
+      cmocka_unit_test(test_atom_entry),
+      cmocka_unit_test(test_tree_writer),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
