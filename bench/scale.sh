@@ -72,7 +72,8 @@ EOF2
 echo "newsbook scale benchmark"
 echo "  binary:   $nb ($("$nb" --version 2>/dev/null))"
 echo "  archive:  $archive ($(find "$archive" -name '*.md' | wc -l) articles; category $category: $n_files)"
-echo "  machine:  $(nproc) cores, $(uname -sr); $runs alternating rounds (pandoc in the first $pandoc_runs)"
+echo "  machine:  $(nproc) cores, $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "  method:   $runs alternating rounds (pandoc in the first $pandoc_runs), hyperfine + /usr/bin/time"
 echo
 
 mapfile -d '' epub_args < <(nb_args epub)
@@ -134,6 +135,7 @@ if d:
           "(EPUB, no images: it cannot reach the network or a mirror)"
           + ("; stopped at the time limit, so a lower bound" if capped else ""))
 print()
+print("load average after the runs:", open("/proc/loadavg").read().split()[:3])
 def target(name, ok, detail):
     print(f"  {name:<28} {detail:<34} {'met' if ok else 'NOT met'}")
 print("Targets (issue 5):")

@@ -515,8 +515,8 @@ int nb_book_generate_cover(nb_book *book, nb_error *err) {
   if (rc != 0)
     return rc;
   r = nb_resources_add_bytes(
-      set, strcmp(type, "image/jpeg") == 0 ? "cover.jpg" : "cover.png", data,
-      size);
+      set, type && strcmp(type, "image/jpeg") == 0 ? "cover.jpg" : "cover.png",
+      data, size);
   free(data);
   if (!r || r->status != NB_RES_OK)
     return nb_error_set(err, NB_ERR_SYSTEM, NULL, 0,

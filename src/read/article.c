@@ -80,7 +80,8 @@ static const char *S_clean_input(const char *path, const char *data, size_t len,
  * the body's first line. Returns 1 when there is front matter, 0 when none,
  * -1 when it is never closed. */
 static int S_split(const char *s, size_t len, const char **fm, size_t *fm_len,
-                   const char **body, size_t *body_len, int *body_line) {
+                   const char **body, size_t *body_len, int *body_line,
+                   int *fm_line) {
   size_t i = 0, line_start;
   int line = 1;
   while (i < len && isspace((unsigned char)s[i])) {
@@ -101,6 +102,7 @@ static int S_split(const char *s, size_t len, const char **fm, size_t *fm_len,
   i++;
   line++;
   *fm = s + i;
+  *fm_line = line;
   for (line_start = i; line_start < len;) {
     const char *eol = memchr(s + line_start, '\n', len - line_start);
     size_t end = eol ? (size_t)(eol - s) : len, e = end;
@@ -207,7 +209,7 @@ static nb_doc *S_read(const char *path, const char *data, size_t len,
   char *owned = NULL;
   const char *s, *fm = NULL, *body;
   size_t slen = 0, fm_len = 0, body_len;
-  int body_line = 1, split, html;
+  int body_line = 1, fm_line = 2, split, html;
   nb_doc *doc;
 
   s = S_clean_input(path, data, len, &o, diag, &slen, &owned, err);
@@ -221,8 +223,9 @@ static nb_doc *S_read(const char *path, const char *data, size_t len,
   }
   body = s;
   body_len = slen;
-  split =
-      want ? 0 : S_split(s, slen, &fm, &fm_len, &body, &body_len, &body_line);
+  split = want ? 0
+               : S_split(s, slen, &fm, &fm_len, &body, &body_len, &body_line,
+                         &fm_line);
   if (split < 0) {
     nb_diag_emit(diag, NB_SEV_WARNING, "syntax", path, 1, NULL,
                  "front matter is never closed by a \"---\" line; the whole "
@@ -231,7 +234,7 @@ static nb_doc *S_read(const char *path, const char *data, size_t len,
     body_len = slen;
     body_line = 1;
   } else if (split > 0) {
-    nb_read_front_matter(doc, path, fm, fm_len, diag);
+    nb_read__front_matter(doc, path, fm, fm_len, fm_line, diag);
   }
   if (want)
     html = want == 1;

@@ -302,7 +302,7 @@ static int S_key_is(const S_field *f, const char *const *names) {
 }
 
 static void S_apply(nb_doc *doc, const char *path, const S_fields *fs,
-                    int from_yaml, const nb_diag *diag) {
+                    int from_yaml, int line0, const nb_diag *diag) {
   static const char *const title_k[] = {"title", NULL};
   static const char *const author_k[] = {"author", "authors", "creator", NULL};
   static const char *const cat_k[] = {"categories", "category", NULL};
@@ -358,7 +358,8 @@ static void S_apply(nb_doc *doc, const char *path, const S_fields *fs,
         nb_doc_set_meta(doc, "date", v);
         nb_doc_set_date(doc, d);
         if (!d.valid)
-          nb_diag_emit(diag, NB_SEV_WARNING, "metadata", path, f->line, NULL,
+          nb_diag_emit(diag, NB_SEV_WARNING, "metadata", path,
+                       line0 + f->line - 1, NULL,
                        "date \"%s\" is not a date; the article is "
                        "treated as undated",
                        v);
@@ -378,8 +379,8 @@ static void S_apply(nb_doc *doc, const char *path, const S_fields *fs,
   }
 }
 
-int nb_read_front_matter(nb_doc *doc, const char *path, const char *yaml,
-                         size_t len, const nb_diag *diag) {
+int nb_read__front_matter(nb_doc *doc, const char *path, const char *yaml,
+                          size_t len, int line0, const nb_diag *diag) {
   S_fields fs;
   char why[256];
   int line = 0, from_yaml = 1;
@@ -390,12 +391,18 @@ int nb_read_front_matter(nb_doc *doc, const char *path, const char *yaml,
       0) {
     S_free_fields(&fs);
     memset(&fs, 0, sizeof fs);
-    nb_diag_emit(diag, NB_SEV_WARNING, "syntax", path, line + 1, NULL,
+    nb_diag_emit(diag, NB_SEV_WARNING, "syntax", path, line0 + line - 1, NULL,
                  "front matter is not valid YAML (%s); read line by line", why);
     S_linewise(&fs, yaml ? yaml : "", yaml ? len : 0);
     from_yaml = 0;
   }
-  S_apply(doc, path, &fs, from_yaml, diag);
+  S_apply(doc, path, &fs, from_yaml, line0, diag);
   S_free_fields(&fs);
   return fs.oom ? 0 : 1;
+}
+
+int nb_read_front_matter(nb_doc *doc, const char *path, const char *yaml,
+                         size_t len, const nb_diag *diag) {
+  /* Without the file around it, assume the usual "---" on line 1. */
+  return nb_read__front_matter(doc, path, yaml, len, 2, diag);
 }

@@ -574,7 +574,7 @@ static int S_enter(S_state *st, const xmlNode *el) {
   case NB_HTML_TABLE:
   case NB_HTML_FIGCAPTION:
     if (!S_ensure_flow(st))
-      return -1;
+      goto degrade;
     f.height = st->nstack;
     if (kind == NB_HTML_PARA || kind == NB_HTML_FIGCAPTION)
       n = S_new(st, NB_NODE_PARAGRAPH, el);
@@ -595,7 +595,7 @@ static int S_enter(S_state *st, const xmlNode *el) {
     } else
       n = S_new(st, NB_NODE_TABLE, el);
     if (!S_add_block(st, n, 1))
-      return -1;
+      goto degrade;
     if (kind == NB_HTML_FIGCAPTION) {
       S_frame *fig = S_nearest_figure(st);
       if (fig && !fig->fig_caption)
@@ -604,34 +604,34 @@ static int S_enter(S_state *st, const xmlNode *el) {
     break;
   case NB_HTML_FIGURE:
     if (!(f.fig_flow = S_ensure_flow(st)))
-      return -1;
+      goto degrade;
     f.fig_last = nb_node_last_child(f.fig_flow);
     f.height = st->nstack;
     break;
   case NB_HTML_PRE:
     n = S_new(st, NB_NODE_CODE_BLOCK, el);
     if (!S_add_block(st, n, 0))
-      return -1;
+      goto degrade;
     nb_read__code_lang(n, el);
     st->pre = n;
     st->pre_depth = 1;
     break;
   case NB_HTML_HR:
     if (!S_add_block(st, S_new(st, NB_NODE_RULE, el), 0))
-      return -1;
+      goto degrade;
     break;
   case NB_HTML_ITEM:
     S_pop_implicit_for(st, NB_NODE_ITEM);
     if (nb_node_get_type(S_top(st)) != NB_NODE_LIST) {
       n = S_new(st, NB_NODE_LIST, NULL);
       if (!S_add_block(st, n, 1))
-        return -1;
+        goto degrade;
       st->stack[st->nstack - 1].implicit = 1;
     }
     f.height = st->nstack;
     n = S_new(st, NB_NODE_ITEM, el);
     if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 0, -1))
-      return -1;
+      goto degrade;
     break;
   case NB_HTML_THEAD: st->thead_depth++; break;
   case NB_HTML_ROW:
@@ -644,7 +644,7 @@ static int S_enter(S_state *st, const xmlNode *el) {
     f.height = st->nstack;
     n = S_new(st, NB_NODE_TABLE_ROW, el);
     if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 0, -1))
-      return -1;
+      goto degrade;
     if (st->thead_depth)
       nb_node_set_header(n, 1);
     break;
@@ -653,7 +653,7 @@ static int S_enter(S_state *st, const xmlNode *el) {
     if (nb_node_get_type(S_top(st)) == NB_NODE_TABLE) {
       n = S_new(st, NB_NODE_TABLE_ROW, NULL);
       if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 1, -1))
-        return -1;
+        goto degrade;
     }
     if (nb_node_get_type(S_top(st)) != NB_NODE_TABLE_ROW) {
       f.kind = NB_HTML_SOFT;
@@ -663,7 +663,7 @@ static int S_enter(S_state *st, const xmlNode *el) {
     f.height = st->nstack;
     n = S_new(st, NB_NODE_TABLE_CELL, el);
     if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 0, -1))
-      return -1;
+      goto degrade;
     nb_node_set_header(n, tolower(el->name[1]) == 'h');
     nb_node_set_align(n, nb_read__align(el));
     nb_node_set_colspan(n, nb_read__int_attr(el, "colspan", 1, 1, 1000));
@@ -675,7 +675,7 @@ static int S_enter(S_state *st, const xmlNode *el) {
       /* The model's tables hold only rows: the caption goes before. */
       n = S_new(st, NB_NODE_PARAGRAPH, el);
       if (!n || !nb_node_insert_before(S_top(st), n) || !S_push(st, n, 0, -1))
-        return -1;
+        goto degrade;
     }
     f.kind = NB_HTML_SOFT;
     break;
@@ -688,6 +688,13 @@ static int S_enter(S_state *st, const xmlNode *el) {
     break;
   default: break;
   }
+  goto push;
+degrade:
+  /* A node could not be made (out of memory, or a containment the model
+   * refuses): keep the content as if the element were not there. */
+  if (st->oom)
+    return -1;
+  f.kind = NB_HTML_TRANSPARENT;
 push:
   if (st->nframes == st->fcap) {
     size_t ncap = st->fcap ? st->fcap * 2 : 64;

@@ -30,6 +30,11 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
 int nb_read__markdown_to_html(const char *md, size_t len, char **out,
                               size_t *out_len);
 
+/** nb_read_front_matter() for a block whose first line is line @p line0 of
+ * the input, so that messages point at the right line. */
+int nb_read__front_matter(nb_doc *doc, const char *path, const char *yaml,
+                          size_t len, int line0, const nb_diag *diag);
+
 /** Set "lang" from the title and body text when it is not set yet. */
 void nb_read__guess_lang(nb_doc *doc);
 

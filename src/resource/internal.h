@@ -48,6 +48,23 @@ int nb__webp_has_alpha(const unsigned char *data, size_t size);
  * no external reference, no DTD); else a static reason. */
 const char *nb__svg_unsafe(const unsigned char *data, size_t size);
 
+/* ## Conversion (convert.c) */
+
+typedef struct nb_converted {
+  nb_res_status status;
+  char reason[512];
+  char note[512]; /* kept, but worth a warning (damaged) */
+  unsigned char *data; /* malloc'd bytes to store when OK */
+  size_t size;
+  const char *mt, *ext; /* static */
+  int w, h, comp;
+} nb_converted;
+
+/** Check @p raw (@p n bytes, consumed: kept in @p o or freed) and convert
+ * it to what is stored, per @p opt. Never fails: the outcome is o->status. */
+void nb__convert(const nb_resolve_options *opt, unsigned char *raw, size_t n,
+                 nb_converted *o);
+
 /* ## References */
 
 typedef enum nb_ref_kind {

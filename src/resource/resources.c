@@ -6,7 +6,8 @@
  * readers need it, converted: CMYK JPEG and WebP to RGB JPEG or PNG, wide
  * images downscaled, damaged images re-encoded from what decoded, unsafe SVG
  * refused. Identical resulting bytes share one nb_resource (id "img-HASH").
- * Each failing reference warns exactly once.
+ * Each failing reference warns exactly once (diagnostics are emitted with
+ * the set's lock held: a diag callback must not call back into the set).
  *
  * Deliberately not here: how images are drawn or packed (the writers'
  * business), and placeholders (writers draw them for non-OK resources). */
@@ -198,174 +199,6 @@ static int S_grow(void **v, size_t *cap, size_t n, size_t elt) {
   return 1;
 }
 
-/* ## Checking and converting bytes */
-
-typedef struct S_out {
-  nb_res_status status;
-  char reason[512];
-  char note[512]; /* kept, but worth a warning (damaged) */
-  unsigned char *data;
-  size_t size;
-  const char *mt, *ext;
-  int w, h, comp;
-} S_out;
-
-static const char *S_ext(const char *mt) {
-  if (strcmp(mt, "image/jpeg") == 0)
-    return "jpg";
-  if (strcmp(mt, "image/png") == 0)
-    return "png";
-  if (strcmp(mt, "image/gif") == 0)
-    return "gif";
-  if (strcmp(mt, "image/webp") == 0)
-    return "webp";
-  if (strcmp(mt, "image/svg+xml") == 0)
-    return "svg";
-  return "bin";
-}
-
-/* What a non-image body most likely was, for a useful reason. */
-static const char *S_what(const unsigned char *p, size_t n) {
-  size_t i = 0;
-  while (i < n && i < 512 && (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' ||
-                              p[i] == '\t'))
-    i++;
-  if (n - i >= 5 && (strncasecmp((const char *)p + i, "<!doc", 5) == 0 ||
-                     strncasecmp((const char *)p + i, "<html", 5) == 0))
-    return "an HTML page";
-  if (n - i >= 1 && (p[i] == '{' || p[i] == '['))
-    return "JSON";
-  return "no known image format";
-}
-
-/* Fill @p o from raw bytes @p raw (consumed: kept or freed). */
-static void S_process(const nb_resources *set, unsigned char *raw, size_t n,
-                      S_out *o) {
-  const nb_resolve_options *opt = &set->opt;
-  const char *mt = nb_image_sniff(raw, n);
-  nb_pixmap pm, scaled;
-  nb_error err;
-  int rc, reencode = 0, to_png = 0, maxw = opt->max_image_width;
-
-  memset(o, 0, sizeof *o);
-  memset(&pm, 0, sizeof pm);
-  memset(&scaled, 0, sizeof scaled);
-  o->status = NB_RES_BROKEN;
-  if (!mt) {
-    snprintf(o->reason, sizeof o->reason, "not an image: the bytes are %s",
-             S_what(raw, n));
-    free(raw);
-    return;
-  }
-  if (strcmp(mt, "image/svg+xml") == 0) {
-    const char *why = nb__svg_unsafe(raw, n);
-    if (why) {
-      o->status = NB_RES_REFUSED;
-      snprintf(o->reason, sizeof o->reason, "refused: %s", why);
-      free(raw);
-      return;
-    }
-    o->status = NB_RES_OK;
-    o->data = raw;
-    o->size = n;
-    o->mt = mt;
-    o->ext = "svg";
-    return;
-  }
-  if (strcmp(mt, "image/jpeg") != 0 && strcmp(mt, "image/png") != 0 &&
-      strcmp(mt, "image/gif") != 0 && strcmp(mt, "image/webp") != 0) {
-    snprintf(o->reason, sizeof o->reason, "unsupported image format %s", mt);
-    free(raw);
-    return;
-  }
-  if (nb_image_size(raw, n, &o->w, &o->h) &&
-      (int64_t)o->w * o->h > opt->max_pixels) {
-    o->status = NB_RES_TOO_LARGE;
-    snprintf(o->reason, sizeof o->reason,
-             "%dx%d pixels is over the cap of %lld pixels (--max-image-pixels)",
-             o->w, o->h, (long long)opt->max_pixels);
-    free(raw);
-    return;
-  }
-  if (strcmp(mt, "image/jpeg") == 0) {
-    o->comp = nb__jpeg_components(raw, n);
-    reencode = o->comp == 4 || (maxw > 0 && o->w > maxw);
-    if (!reencode) {
-      /* validating at 1/8 scale finds truncation and corruption as well,
-       * at a fraction of the cost of a 24-megapixel decode */
-      nb_error_clear(&err);
-      rc = nb__jpeg_decode(raw, n, opt->max_pixels, 8, &pm, &err);
-      if (rc == 0 && err.message[0])
-        reencode = 1;
-      nb_pixmap_free(&pm);
-      if (rc != 0)
-        goto fail;
-    }
-    if (reencode) {
-      nb_error_clear(&err);
-      rc = nb__jpeg_decode(raw, n, opt->max_pixels, 1, &pm, &err);
-    }
-  } else {
-    rc = nb_image_decode(raw, n, opt->max_pixels, &pm, &err);
-  }
-  if (rc != 0)
-    goto fail;
-  if (!reencode && pm.pixels && err.message[0])
-    reencode = 1; /* damaged PNG/GIF: keep what decoded */
-  if (err.message[0])
-    snprintf(o->note, sizeof o->note, "%.500s", err.message);
-  if (pm.pixels) {
-    o->w = pm.width;
-    o->h = pm.height;
-  }
-  if (strcmp(mt, "image/webp") == 0 && !opt->webp_keep) {
-    reencode = 1;
-    to_png = pm.has_alpha;
-  } else if (strcmp(mt, "image/png") == 0 || strcmp(mt, "image/gif") == 0 ||
-             strcmp(mt, "image/webp") == 0) {
-    to_png = 1;
-  }
-  if (maxw > 0 && pm.pixels && pm.width > maxw) {
-    int nh = (int)((int64_t)pm.height * maxw / pm.width);
-    if (nh < 1)
-      nh = 1;
-    if (nb__pixmap_scale(&pm, maxw, nh, &scaled, &err) == 0) {
-      nb_pixmap_free(&pm);
-      pm = scaled;
-      reencode = 1;
-    }
-  }
-  if (reencode) {
-    unsigned char *enc = NULL;
-    size_t elen = 0;
-    rc = to_png ? nb_image_encode_png(&pm, &enc, &elen, &err)
-                : nb_image_encode_jpeg(&pm, 90, &enc, &elen, &err);
-    if (rc != 0)
-      goto fail;
-    free(raw);
-    raw = enc;
-    n = elen;
-    mt = to_png ? "image/png" : "image/jpeg";
-    o->comp = to_png ? 0 : 3;
-    o->w = pm.width;
-    o->h = pm.height;
-  }
-  nb_pixmap_free(&pm);
-  o->status = NB_RES_OK;
-  o->data = raw;
-  o->size = n;
-  o->mt = mt;
-  o->ext = S_ext(mt);
-  if (strcmp(mt, "image/jpeg") != 0)
-    o->comp = 0;
-  return;
-fail:
-  nb_pixmap_free(&pm);
-  free(raw);
-  o->status = err.code == NB_ERR_LIMIT ? NB_RES_TOO_LARGE : NB_RES_BROKEN;
-  snprintf(o->reason, sizeof o->reason, "%.500s", err.message);
-}
-
 /* ## Interning */
 
 static S_res *S_new_res(nb_resources *set, const char *url) {
@@ -386,7 +219,7 @@ static S_res *S_new_res(nb_resources *set, const char *url) {
 }
 
 /* Make the resource for @p ref from @p o (whose bytes it takes). */
-static S_res *S_intern(nb_resources *set, S_ref *ref, S_out *o) {
+static S_res *S_intern(nb_resources *set, S_ref *ref, nb_converted *o) {
   S_res *r;
   if (o->status == NB_RES_OK) {
     nb_hash h;
@@ -420,10 +253,9 @@ static S_res *S_intern(nb_resources *set, S_ref *ref, S_out *o) {
     r->pub.height = o->h;
     r->pub.jpeg_components = o->comp;
     memcpy(r->pub.id, id, strlen(id) + 1);
-    if (!S_tab_add(set, &set->id_tab, &set->id_tab_cap, set->nres - 1,
-                   S_res_key, set->nres - 1)) {
-      /* still usable; it just will not be shared */
-    }
+    /* out of memory here leaves the resource usable, just not shared */
+    (void)S_tab_add(set, &set->id_tab, &set->id_tab_cap, set->nres - 1,
+                    S_res_key, set->nres - 1);
     return r;
   }
   r = S_new_res(set, ref->written);
@@ -450,10 +282,10 @@ static void S_short(const char *url, char *buf, size_t size) {
 static void S_settle(nb_resources *set, S_ref *ref, nb_res_status status,
                      const char *reason, unsigned char *raw, size_t n,
                      const char *file, int line) {
-  S_out o;
+  nb_converted o;
   char shortu[320];
   if (status == NB_RES_OK) {
-    S_process(set, raw, n, &o);
+    nb__convert(&set->opt, raw, n, &o);
   } else {
     memset(&o, 0, sizeof o);
     o.status = status;
@@ -464,14 +296,14 @@ static void S_settle(nb_resources *set, S_ref *ref, nb_res_status status,
   free(o.data);
   S_short(ref->written, shortu, sizeof shortu);
   if (!ref->res) {
-    nb_diag_emit(set->diag, NB_SEV_WARNING, "image", file, line, ref->written,
+    nb_diag_emit(set->diag, NB_SEV_WARNING, "image", file, line, shortu,
                  "image %s: out of memory — shown as a placeholder", shortu);
   } else if (ref->res->pub.status != NB_RES_OK) {
-    nb_diag_emit(set->diag, NB_SEV_WARNING, "image", file, line, ref->written,
+    nb_diag_emit(set->diag, NB_SEV_WARNING, "image", file, line, shortu,
                  "image %s: %s — shown as a placeholder", shortu,
                  ref->res->pub.reason ? ref->res->pub.reason : "unavailable");
   } else if (o.note[0]) {
-    nb_diag_emit(set->diag, NB_SEV_WARNING, "image", file, line, ref->written,
+    nb_diag_emit(set->diag, NB_SEV_WARNING, "image", file, line, shortu,
                  "image %s: %s", shortu, o.note);
   }
 }

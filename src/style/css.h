@@ -99,6 +99,13 @@ void nb_css_compute(const nb_css *css, const nb_css_node *chain,
 /** Fill @p out from the @p css's @page rules (zeros when absent). */
 void nb_css_get_page(const nb_css *css, nb_css_page *out);
 
+/** Apply one declaration (@p prop lower-case, @p value as written) to
+ * @p s. @p parent_size is what em means for font-size; every other em is
+ * @p s's own font size, so apply font-size first. Unknown properties and
+ * values are ignored. */
+void nb_css_apply(nb_style *s, const char *prop, const char *value,
+                  double parent_size);
+
 /** Parse a CSS length such as "12pt", "1.5em", "20mm", "0". @p em is the
  * font size in points that em refers to. 1 on success, 0 when @p s is not
  * a length (percentages are not lengths here). */

@@ -272,6 +272,10 @@ def main():
         '<svg><script>EVIL_SVG_SCRIPT()</script></svg>'
         '<math><mi xlink:href="javascript:EVIL_MATH">m</mi></math>'
         '<p style="background:url(javascript:EVIL_CSS)">CHROME_END</p>'))
+    # HTML5 void elements that libxml2's HTML 4 parser thinks have content:
+    # what follows them ends up inside.
+    put('html-embed.md', article('embed',
+        '<p>x<embed src="v.swf">EMBED_AFTER</p><p>EMBED_NEXT</p>'))
     put('html-unterminated-comment.md', article('comment',
         '<p>BEFORE_COMMENT</p><!-- never closed <p>INSIDE_COMMENT</p>'))
     put('html-cdata.md', article('cdata',

@@ -26,40 +26,38 @@
 #include "util/util.h"
 
 static const unsigned char S_png[] = {
-  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d,
-  0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x02,
-  0x01, 0x03, 0x00, 0x00, 0x00, 0x48, 0x78, 0x9f, 0x67, 0x00, 0x00, 0x00,
-  0x03, 0x50, 0x4c, 0x54, 0x45, 0xff, 0x00, 0x00, 0x19, 0xe2, 0x09, 0x37,
-  0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x08, 0xd7, 0x63, 0x60,
-  0x60, 0x60, 0x00, 0x00, 0x00, 0x04, 0x00, 0x01, 0x27, 0x34, 0x27, 0x0a,
-  0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82
-};
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d,
+    0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x02,
+    0x01, 0x03, 0x00, 0x00, 0x00, 0x48, 0x78, 0x9f, 0x67, 0x00, 0x00, 0x00,
+    0x03, 0x50, 0x4c, 0x54, 0x45, 0xff, 0x00, 0x00, 0x19, 0xe2, 0x09, 0x37,
+    0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x08, 0xd7, 0x63, 0x60,
+    0x60, 0x60, 0x00, 0x00, 0x00, 0x04, 0x00, 0x01, 0x27, 0x34, 0x27, 0x0a,
+    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
 static const unsigned char S_jpg[] = {
-  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01,
-  0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xff, 0xdb, 0x00, 0x43,
-  0x00, 0x10, 0x0b, 0x0c, 0x0e, 0x0c, 0x0a, 0x10, 0x0e, 0x0d, 0x0e, 0x12,
-  0x11, 0x10, 0x13, 0x18, 0x28, 0x1a, 0x18, 0x16, 0x16, 0x18, 0x31, 0x23,
-  0x25, 0x1d, 0x28, 0x3a, 0x33, 0x3d, 0x3c, 0x39, 0x33, 0x38, 0x37, 0x40,
-  0x48, 0x5c, 0x4e, 0x40, 0x44, 0x57, 0x45, 0x37, 0x38, 0x50, 0x6d, 0x51,
-  0x57, 0x5f, 0x62, 0x67, 0x68, 0x67, 0x3e, 0x4d, 0x71, 0x79, 0x70, 0x64,
-  0x78, 0x5c, 0x65, 0x67, 0x63, 0xff, 0xdb, 0x00, 0x43, 0x01, 0x11, 0x12,
-  0x12, 0x18, 0x15, 0x18, 0x2f, 0x1a, 0x1a, 0x2f, 0x63, 0x42, 0x38, 0x42,
-  0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63,
-  0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63,
-  0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63,
-  0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63,
-  0x63, 0x63, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x08, 0x00, 0x08, 0x03,
-  0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xff, 0xc4, 0x00,
-  0x15, 0x00, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06, 0xff, 0xc4, 0x00, 0x14,
-  0x10, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xc4, 0x00, 0x15, 0x01, 0x01,
-  0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-  0x00, 0x00, 0x00, 0x04, 0x06, 0xff, 0xc4, 0x00, 0x14, 0x11, 0x01, 0x00,
-  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-  0x00, 0x00, 0x00, 0xff, 0xda, 0x00, 0x0c, 0x03, 0x01, 0x00, 0x02, 0x11,
-  0x03, 0x11, 0x00, 0x3f, 0x00, 0x8d, 0x01, 0x78, 0x2b, 0xff, 0xd9
-};
+    0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01,
+    0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xff, 0xdb, 0x00, 0x43,
+    0x00, 0x10, 0x0b, 0x0c, 0x0e, 0x0c, 0x0a, 0x10, 0x0e, 0x0d, 0x0e, 0x12,
+    0x11, 0x10, 0x13, 0x18, 0x28, 0x1a, 0x18, 0x16, 0x16, 0x18, 0x31, 0x23,
+    0x25, 0x1d, 0x28, 0x3a, 0x33, 0x3d, 0x3c, 0x39, 0x33, 0x38, 0x37, 0x40,
+    0x48, 0x5c, 0x4e, 0x40, 0x44, 0x57, 0x45, 0x37, 0x38, 0x50, 0x6d, 0x51,
+    0x57, 0x5f, 0x62, 0x67, 0x68, 0x67, 0x3e, 0x4d, 0x71, 0x79, 0x70, 0x64,
+    0x78, 0x5c, 0x65, 0x67, 0x63, 0xff, 0xdb, 0x00, 0x43, 0x01, 0x11, 0x12,
+    0x12, 0x18, 0x15, 0x18, 0x2f, 0x1a, 0x1a, 0x2f, 0x63, 0x42, 0x38, 0x42,
+    0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63,
+    0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63,
+    0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63,
+    0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63,
+    0x63, 0x63, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x08, 0x00, 0x08, 0x03,
+    0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xff, 0xc4, 0x00,
+    0x15, 0x00, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06, 0xff, 0xc4, 0x00, 0x14,
+    0x10, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xc4, 0x00, 0x15, 0x01, 0x01,
+    0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x04, 0x06, 0xff, 0xc4, 0x00, 0x14, 0x11, 0x01, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0xff, 0xda, 0x00, 0x0c, 0x03, 0x01, 0x00, 0x02, 0x11,
+    0x03, 0x11, 0x00, 0x3f, 0x00, 0x8d, 0x01, 0x78, 0x2b, 0xff, 0xd9};
 
 #include "write/epub/epub.h"
 
@@ -149,8 +147,8 @@ static nb_doc *S_doc_full(void) {
   nb_node *root, *h, *p, *l, *it, *t, *r, *c, *f, *cap, *a, *q, *cb, *e;
   assert_non_null(d);
   root = nb_doc_root(d);
-  S_meta(d, "英伟达GPU：算力竞赛 <新> & \"旧\"", "Wed, 10 Aug 2022 12:38:31 GMT",
-         "财联社");
+  S_meta(d, "英伟达GPU：算力竞赛 <新> & \"旧\"",
+         "Wed, 10 Aug 2022 12:38:31 GMT", "财联社");
   nb_doc_set_meta(d, "source", "https://www.cls.cn/detail/1095123");
   nb_doc_set_meta(d, "description", "一篇测试文章");
   S_para(root, "财联社8月10日讯，\x01控制字符\x7f之后的文字。");
@@ -242,6 +240,12 @@ static nb_doc *S_doc_full(void) {
   S_text(e, "漢");
   e = S_add(e, NB_NODE_RUBY_TEXT);
   S_text(e, "han");
+  e = S_add(p, NB_NODE_RUBY); /* no annotation: not a <ruby> */
+  S_text(e, "无注");
+  f = S_add(root, NB_NODE_FIGURE); /* caption first: not a <figcaption> */
+  cap = S_add(f, NB_NODE_CAPTION);
+  S_text(cap, "前置图注");
+  S_image(f, "https://img.example.com/a.png", "图二", &S_res_png);
   return d;
 }
 
@@ -298,18 +302,17 @@ static nb_book *S_sections_book(void) {
   nb_book_set_meta(b, "lang", "zh-CN");
   nb_book_add_section(b, "半导体");
   nb_book_add_doc(b, S_doc_full());
-  nb_book_add_doc(b, S_doc_simple("第二篇：存储", "2022-08-11 09:00:00",
-                                  "半导体"));
+  nb_book_add_doc(
+      b, S_doc_simple("第二篇：存储", "2022-08-11 09:00:00", "半导体"));
   nb_book_add_section(b, "外汇");
-  nb_book_add_doc(b, S_doc_simple("第三篇：里拉", "2022-08-12T10:00:00+08:00",
-                                  "外汇"));
+  nb_book_add_doc(
+      b, S_doc_simple("第三篇：里拉", "2022-08-12T10:00:00+08:00", "外汇"));
   nb_book_add_section(b, "空的栏目");
   nb_book_finish(b);
   return b;
 }
 
-static int S_write(const nb_book *b, const char *cover_mode,
-                   const char *path) {
+static int S_write(const nb_book *b, const char *cover_mode, const char *path) {
   nb_write_options o;
   nb_error err;
   int rc;
@@ -326,13 +329,16 @@ static char *S_xpath(xmlDocPtr x, const char *expr) {
   xmlXPathContextPtr ctx = xmlXPathNewContext(x);
   xmlXPathObjectPtr o;
   char *s;
-  xmlXPathRegisterNs(ctx, BAD_CAST "opf", BAD_CAST "http://www.idpf.org/2007/opf");
+  xmlXPathRegisterNs(ctx, BAD_CAST "opf",
+                     BAD_CAST "http://www.idpf.org/2007/opf");
   xmlXPathRegisterNs(ctx, BAD_CAST "dc",
                      BAD_CAST "http://purl.org/dc/elements/1.1/");
-  xmlXPathRegisterNs(ctx, BAD_CAST "h", BAD_CAST "http://www.w3.org/1999/xhtml");
+  xmlXPathRegisterNs(ctx, BAD_CAST "h",
+                     BAD_CAST "http://www.w3.org/1999/xhtml");
   xmlXPathRegisterNs(ctx, BAD_CAST "ncx",
                      BAD_CAST "http://www.daisy.org/z3986/2005/ncx/");
-  xmlXPathRegisterNs(ctx, BAD_CAST "epub", BAD_CAST "http://www.idpf.org/2007/ops");
+  xmlXPathRegisterNs(ctx, BAD_CAST "epub",
+                     BAD_CAST "http://www.idpf.org/2007/ops");
   o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
   assert_non_null(o);
   s = (char *)xmlXPathCastToString(o);
@@ -377,12 +383,10 @@ static void S_check_zip_layout(zip_t *za) {
   assert_memory_equal(mt, "application/epub+zip", 20);
   free(mt);
   for (i = 0; i < n; i++) {
-    assert_int_equal(zip_file_extra_fields_count(za, (zip_uint64_t)i,
-                                                 ZIP_FL_LOCAL),
-                     0);
-    assert_int_equal(zip_file_extra_fields_count(za, (zip_uint64_t)i,
-                                                 ZIP_FL_CENTRAL),
-                     0);
+    assert_int_equal(
+        zip_file_extra_fields_count(za, (zip_uint64_t)i, ZIP_FL_LOCAL), 0);
+    assert_int_equal(
+        zip_file_extra_fields_count(za, (zip_uint64_t)i, ZIP_FL_CENTRAL), 0);
   }
 }
 
@@ -424,16 +428,17 @@ static void test_single_article(void **state) {
            "2");
   /* the cover, and the PNG used twice stored once; nothing for the missing,
    * unresolved or WebP images */
-  S_expect(opf, "string(count(//opf:item[starts-with(@href,'images/')]))",
-           "2");
+  S_expect(opf, "string(count(//opf:item[starts-with(@href,'images/')]))", "2");
   S_expect(opf, "string(//opf:item[@properties='cover-image']/@href)",
            "images/img-fedcba9876543210.jpg");
   S_expect(opf, "string(//opf:item[@properties='cover-image']/@media-type)",
            "image/jpeg");
   S_expect(opf, "string(//opf:meta[@name='cover']/@content)",
            "img-fedcba9876543210");
-  S_expect(opf, "string(//opf:item[@href='images/img-0123456789abcdef.png']/@media-type)",
-           "image/png");
+  S_expect(
+      opf,
+      "string(//opf:item[@href='images/img-0123456789abcdef.png']/@media-type)",
+      "image/png");
   S_expect(opf, "string(//opf:item[@properties='nav']/@href)", "nav.xhtml");
   S_expect(opf, "string(//opf:spine/@toc)", "ncx");
   S_expect(opf, "string(//opf:spine/opf:itemref[1]/@idref)", "cover");
@@ -456,14 +461,15 @@ static void test_single_article(void **state) {
   S_expect(ch, "string(count(//h:a[.='断开的锚点']))", "0");
   S_expect(ch, "string(count(//h:a[.='相对链接']))", "0");
   S_expect(ch, "string(//h:a[.='外部链接']/@href)",
-           "https://example.com/%E8%B7%AF%E5%BE%84%20%E7%A9%BA%E6%A0%BC?q=1#frag%23more");
+           "https://example.com/"
+           "%E8%B7%AF%E5%BE%84%20%E7%A9%BA%E6%A0%BC?q=1#frag%23more");
   S_expect(ch, "string(count(//h:*[@class='placeholder']))", "4");
   S_expect(ch, "string(//h:span[@class='placeholder'][1])", "丢失的图");
   S_expect(ch, "string(//h:span[@class='placeholder'][2])",
            "image unavailable");
   S_expect(ch, "string(//h:figure[2]/h:div[@class='placeholder']/@title)",
            "https://img.example.com/gone.jpg");
-  S_expect(ch, "string(count(//h:img))", "2");
+  S_expect(ch, "string(count(//h:img))", "3");
   S_expect(ch, "string(//h:figure[1]/h:img/@src)",
            "images/img-0123456789abcdef.png");
   S_expect(ch, "string(//h:figure[1]/h:figcaption)", "图一：芯片");
@@ -474,6 +480,9 @@ static void test_single_article(void **state) {
   S_expect(ch, "string(//h:td/@colspan)", "2");
   S_expect(ch, "string(//h:pre/h:code/@class)", "language-c");
   S_expect(ch, "string(//h:ruby/h:rt)", "han");
+  S_expect(ch, "string(count(//h:ruby))", "1");
+  S_expect(ch, "string(//h:figure[3]/h:div[@class='caption'])", "前置图注");
+  S_expect(ch, "string(count(//h:figcaption))", "1");
   S_expect(ch, "string(count(//h:blockquote/h:p))", "1");
   xmlFreeDoc(ch);
   xhtml = (char *)S_zip_read(za, "OEBPS/chapter-0001.xhtml", &len);
@@ -488,8 +497,10 @@ static void test_single_article(void **state) {
   S_expect(nav, "string(count(//h:nav[@epub:type='toc']//h:a))", "1");
   S_expect(nav, "string(//h:nav[@epub:type='toc']//h:a/@href)",
            "chapter-0001.xhtml");
-  S_expect(nav, "string(//h:nav[@epub:type='landmarks']//h:a[@epub:type='cover']/@href)",
-           "cover.xhtml");
+  S_expect(
+      nav,
+      "string(//h:nav[@epub:type='landmarks']//h:a[@epub:type='cover']/@href)",
+      "cover.xhtml");
   xmlFreeDoc(nav);
   zip_close(za);
   unlink(path);
@@ -528,8 +539,10 @@ static void test_sections_nav_ncx(void **state) {
   x = S_parse(za, "OEBPS/toc.ncx");
   S_expect(x, "string(count(//ncx:navPoint))", "6");
   S_expect(x, "string(count(/ncx:ncx/ncx:navMap/ncx:navPoint))", "3");
-  S_expect(x, "string(/ncx:ncx/ncx:navMap/ncx:navPoint[1]/ncx:navPoint[2]/@playOrder)",
-           "3");
+  S_expect(
+      x,
+      "string(/ncx:ncx/ncx:navMap/ncx:navPoint[1]/ncx:navPoint[2]/@playOrder)",
+      "3");
   S_expect(x, "string(//ncx:meta[@name='dtb:depth']/@content)", "2");
   xmlFreeDoc(x);
   x = S_parse(za, "OEBPS/titlepage.xhtml");
@@ -628,6 +641,66 @@ static void test_helpers(void **state) {
   free(s);
 }
 
+/* Golden files: the unzipped text of two books, compared byte for byte
+ * with tests/golden/epub/NAME/ (NB_UPDATE_GOLDEN=1 rewrites them). The id
+ * and date are fixed so that only this writer's output is under test. */
+static void S_golden(nb_book *b, const char *name, const char *const *files) {
+  const char *path = S_tmp("golden.epub");
+  const char *update = getenv("NB_UPDATE_GOLDEN");
+  zip_t *za;
+  int zerr;
+  size_t i;
+  nb_book_set_meta(b, "id", "urn:uuid:00000000-0000-5000-8000-000000000000");
+  nb_book_set_meta(b, "date", "2022-08-12T02:00:00Z");
+  assert_int_equal(S_write(b, NULL, path), 0);
+  za = zip_open(path, ZIP_RDONLY, &zerr);
+  assert_non_null(za);
+  for (i = 0; files[i]; i++) {
+    char gpath[1024], zname[128], *want;
+    size_t glen, wlen;
+    unsigned char *got;
+    snprintf(gpath, sizeof gpath, "%s/tests/golden/epub/%s/%s", NB_SRCDIR, name,
+             files[i]);
+    snprintf(zname, sizeof zname, "OEBPS/%s", files[i]);
+    got = S_zip_read(za, zname, &glen);
+    assert_non_null(got);
+    if (update && *update) {
+      FILE *fp = fopen(gpath, "wb");
+      assert_non_null(fp);
+      assert_int_equal(fwrite(got, 1, glen, fp), glen);
+      fclose(fp);
+    } else {
+      if (nb_read_file(gpath, 0, &want, &wlen, NULL) != 0)
+        fail_msg("missing golden file %s (NB_UPDATE_GOLDEN=1 writes it)",
+                 gpath);
+      if (wlen != glen || memcmp(want, got, glen) != 0)
+        fail_msg("%s differs from %s (NB_UPDATE_GOLDEN=1 rewrites it)", zname,
+                 gpath);
+      free(want);
+    }
+    free(got);
+  }
+  zip_close(za);
+  unlink(path);
+}
+
+static void test_golden(void **state) {
+  static const char *const single[] = {"chapter-0001.xhtml", "content.opf",
+                                       "nav.xhtml",          "toc.ncx",
+                                       "cover.xhtml",        NULL};
+  static const char *const sections[] = {
+      "content.opf",        "nav.xhtml",          "toc.ncx", "titlepage.xhtml",
+      "section-0001.xhtml", "chapter-0002.xhtml", NULL};
+  nb_book *b;
+  (void)state;
+  b = S_single_book();
+  S_golden(b, "single", single);
+  nb_book_free(b);
+  b = S_sections_book();
+  S_golden(b, "sections", sections);
+  nb_book_free(b);
+}
+
 /* Not a test: writes the sample books for the e2e checker script. */
 static void S_write_samples(const char *dir) {
   char p[1024];
@@ -652,6 +725,7 @@ int main(void) {
       cmocka_unit_test(test_deterministic),
       cmocka_unit_test(test_failure_leaves_nothing),
       cmocka_unit_test(test_deep_nesting),
+      cmocka_unit_test(test_golden),
   };
   const char *sample = getenv("NB_EPUB_SAMPLE_DIR");
   S_init_resources();

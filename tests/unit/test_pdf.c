@@ -174,6 +174,44 @@ static void test_book_with_contents(void **state) {
   nb_book_free(book);
 }
 
+typedef struct seen {
+  int font_warnings;
+  char last[1024];
+} seen;
+
+static void S_report(void *ud, const nb_diagnostic *d) {
+  seen *s = ud;
+  if (strcmp(d->kind, "font") == 0 && strstr(d->message, "U+10FFFD")) {
+    s->font_warnings++;
+    snprintf(s->last, sizeof s->last, "%s: %s", d->file ? d->file : "-",
+             d->message);
+  }
+}
+
+static void test_missing_glyphs_reported(void **state) {
+  nb_book *book = nb_book_new();
+  nb_doc *doc = nb_doc_new();
+  nb_node *p = nb_node_new(doc, NB_NODE_PARAGRAPH);
+  nb_dev *dev = nb_dev_trace_new();
+  nb_error err;
+  seen s;
+  nb_diag diag = {NB_DIAG_ABI_VERSION, S_report, NULL};
+  (void)state;
+  memset(&s, 0, sizeof s);
+  diag.userdata = &s;
+  nb_doc_set_meta(doc, "title", "缺字");
+  nb_doc_set_meta(doc, "path", "articles/missing.md");
+  nb_node_append_child(nb_doc_root(doc), p);
+  S_text(p, "这里有一个没有字体的字：\xf4\x8f\xbf\xbd，还有一次\xf4\x8f\xbf\xbd。");
+  assert_true(nb_book_add_doc(book, doc));
+  nb_book_finish(book);
+  assert_int_equal(nb_pdf_render(book, NULL, dev, &diag, &err), 0);
+  assert_int_equal(s.font_warnings, 1); /* once per article, deduplicated */
+  assert_non_null(strstr(s.last, "articles/missing.md"));
+  nb_dev_free(dev);
+  nb_book_free(book);
+}
+
 static void test_bad_options(void **state) {
   nb_book *book = nb_book_new();
   nb_write_options opts;
@@ -201,6 +239,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_single_deterministic),
       cmocka_unit_test(test_book_with_contents),
+      cmocka_unit_test(test_missing_glyphs_reported),
       cmocka_unit_test(test_bad_options),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -104,7 +104,7 @@ static int S_file(const char *path, int print, int *total) {
     const char *eol = memchr(p, '\n', (size_t)(end - p));
     size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
     line++;
-    if (n > strlen(FENCE) + 8 && memcmp(p, FENCE " example", 40) == 0) {
+    if (n >= 40 && memcmp(p, FENCE " example", 40) == 0) {
       char reader[32] = "article";
       nb_buf in = NB_BUF_INIT, want = NB_BUF_INIT;
       nb_buf *cur = &in;

@@ -35,62 +35,16 @@ static const char S_builtin_css[] =
     "text-align: center; text-indent: 0; }\n"
     "section.cover, section.titlepage { text-align: center; }\n";
 
-/* One file of the package. */
-typedef struct S_item {
-  char href[64]; /* relative to OEBPS/ */
-  char id[48];
-  const char *media_type;
-  const char *properties; /* static, or NULL */
-  nb_buf data;            /* generated content (owned) ... */
-  const unsigned char *bytes; /* ... or borrowed bytes (images) */
-  size_t size;
-  int store; /* already compressed: no deflate */
-} S_item;
-
-typedef struct S_spine {
-  size_t item;
-  int linear;
-} S_spine;
-
-/* A navigation entry: a section (with children) or a document. */
-typedef struct S_entry {
-  char *label;
-  size_t item;   /* the page it points at */
-  int level;     /* 0 top, 1 inside a section */
-} S_entry;
-
-typedef struct S_epub {
-  const nb_book *book;
-  const nb_write_options *opts;
-  const nb_diag *diag;
-  nb_error *err;
-  char lang[40];
-  char *title;
-  const char *identifier;
-  const char *css_href;
-  int zh;
-  S_item *items;
-  size_t nitems, capitems;
-  S_spine *spine;
-  size_t nspine, capspine;
-  S_entry *entries;
-  size_t nentries, capentries;
-  nb_epub_images images;
-  const nb_resource *cover;
-  size_t nav_item;
-  int has_sections;
-} S_epub;
-
-static int S_oom(S_epub *ep) {
+int nb_epub_oom(nb_epub_book *ep) {
   return nb_error_set(ep->err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
 }
 
-static S_item *S_add_item(S_epub *ep, const char *href, const char *id,
-                          const char *media_type) {
-  S_item *it;
+nb_epub_item *nb_epub_add_item(nb_epub_book *ep, const char *href,
+                               const char *id, const char *media_type) {
+  nb_epub_item *it;
   if (ep->nitems == ep->capitems) {
     size_t c = ep->capitems ? ep->capitems * 2 : 64;
-    S_item *n = nb_reallocarray(ep->items, c, sizeof *n);
+    nb_epub_item *n = nb_reallocarray(ep->items, c, sizeof *n);
     if (!n)
       return NULL;
     ep->items = n;
@@ -104,10 +58,10 @@ static S_item *S_add_item(S_epub *ep, const char *href, const char *id,
   return it;
 }
 
-static int S_add_spine(S_epub *ep, size_t item, int linear) {
+static int S_add_spine(nb_epub_book *ep, size_t item, int linear) {
   if (ep->nspine == ep->capspine) {
     size_t c = ep->capspine ? ep->capspine * 2 : 64;
-    S_spine *n = nb_reallocarray(ep->spine, c, sizeof *n);
+    nb_epub_spine *n = nb_reallocarray(ep->spine, c, sizeof *n);
     if (!n)
       return 0;
     ep->spine = n;
@@ -119,7 +73,7 @@ static int S_add_spine(S_epub *ep, size_t item, int linear) {
   return 1;
 }
 
-static int S_add_entry(S_epub *ep, const char *label, size_t item,
+static int S_add_entry(nb_epub_book *ep, const char *label, size_t item,
                        int level) {
   char *l = nb_epub_clean_label(label);
   if (!l)
@@ -131,7 +85,7 @@ static int S_add_entry(S_epub *ep, const char *label, size_t item,
   }
   if (ep->nentries == ep->capentries) {
     size_t c = ep->capentries ? ep->capentries * 2 : 64;
-    S_entry *n = nb_reallocarray(ep->entries, c, sizeof *n);
+    nb_epub_entry *n = nb_reallocarray(ep->entries, c, sizeof *n);
     if (!n) {
       free(l);
       return 0;
@@ -150,7 +104,7 @@ static int S_add_entry(S_epub *ep, const char *label, size_t item,
 
 /* The book's date as UTC seconds: its "date", else SOURCE_DATE_EPOCH, else
  * 1980-01-01 (the zip epoch). Never the wall clock. */
-static int64_t S_book_time(const nb_book *book) {
+int64_t nb_epub_book_time(const nb_book *book) {
   const char *sde = getenv("SOURCE_DATE_EPOCH");
   nb_date d = nb_date_parse(nb_book_get_meta(book, "date"));
   if (d.valid)
@@ -164,7 +118,7 @@ static int64_t S_book_time(const nb_book *book) {
   return 315532800; /* 1980-01-01T00:00:00Z */
 }
 
-static void S_utc_iso(int64_t t, char *buf, size_t size) {
+void nb_epub_utc_iso(int64_t t, char *buf, size_t size) {
   nb_date d;
   memset(&d, 0, sizeof d);
   d.valid = d.has_time = d.has_tz = 1;
@@ -183,30 +137,29 @@ static void S_dos_time(int64_t t, zip_uint16_t *dtime, zip_uint16_t *ddate) {
     t = 4354819199LL;
   tt = (time_t)t;
   gmtime_r(&tt, &tm);
-  *dtime = (zip_uint16_t)((tm.tm_hour << 11) | (tm.tm_min << 5) |
-                          (tm.tm_sec / 2));
+  *dtime =
+      (zip_uint16_t)((tm.tm_hour << 11) | (tm.tm_min << 5) | (tm.tm_sec / 2));
   *ddate = (zip_uint16_t)(((tm.tm_year - 80) << 9) | ((tm.tm_mon + 1) << 5) |
                           tm.tm_mday);
 }
 
 /* ## Generated pages */
 
-static int S_begin_page(S_epub *ep, xmlBufferPtr *xbuf, xmlTextWriterPtr *w,
-                        const char *title) {
+int nb_epub_begin_page(nb_epub_book *ep, xmlBufferPtr *xbuf,
+                       xmlTextWriterPtr *w, const char *title) {
   *xbuf = xmlBufferCreate();
-  *w = *xbuf ? nb_epub_xhtml_begin(*xbuf, ep->lang, title, ep->css_href,
-                                   NULL)
+  *w = *xbuf ? nb_epub_xhtml_begin(*xbuf, ep->lang, title, ep->css_href, NULL)
              : NULL;
   if (!*w) {
     if (*xbuf)
       xmlBufferFree(*xbuf);
-    return S_oom(ep);
+    return nb_epub_oom(ep);
   }
   return 0;
 }
 
-static int S_end_page(S_epub *ep, xmlBufferPtr xbuf, xmlTextWriterPtr w,
-                      int ok, S_item *it) {
+int nb_epub_end_page(nb_epub_book *ep, xmlBufferPtr xbuf, xmlTextWriterPtr w,
+                     int ok, nb_epub_item *it) {
   int rc;
   if (!ok) {
     xmlFreeTextWriter(w);
@@ -219,17 +172,17 @@ static int S_end_page(S_epub *ep, xmlBufferPtr xbuf, xmlTextWriterPtr w,
   return rc;
 }
 
-static int S_cover_page(S_epub *ep) {
+static int S_cover_page(nb_epub_book *ep) {
   xmlBufferPtr xbuf;
   xmlTextWriterPtr w;
-  S_item *it;
+  nb_epub_item *it;
   char src[80];
   int ok;
-  if (!(it = S_add_item(ep, "cover.xhtml", "cover",
-                        "application/xhtml+xml")) ||
+  if (!(it = nb_epub_add_item(ep, "cover.xhtml", "cover",
+                              "application/xhtml+xml")) ||
       !S_add_spine(ep, ep->nitems - 1, 1))
-    return S_oom(ep);
-  if (S_begin_page(ep, &xbuf, &w, ep->title) < 0)
+    return nb_epub_oom(ep);
+  if (nb_epub_begin_page(ep, &xbuf, &w, ep->title) < 0)
     return -1;
   snprintf(src, sizeof src, "images/%s.%s", ep->cover->id,
            nb_epub_image_ext(ep->cover));
@@ -238,9 +191,8 @@ static int S_cover_page(S_epub *ep) {
        xmlTextWriterStartElement(w, XC("img")) >= 0 &&
        nb_epub_attr(w, "src", src) >= 0 &&
        nb_epub_attr(w, "alt", ep->zh ? "封面" : "Cover") >= 0 &&
-       xmlTextWriterEndElement(w) >= 0 &&
-       xmlTextWriterFullEndElement(w) >= 0;
-  return S_end_page(ep, xbuf, w, ok, it);
+       xmlTextWriterEndElement(w) >= 0 && xmlTextWriterFullEndElement(w) >= 0;
+  return nb_epub_end_page(ep, xbuf, w, ok, it);
 }
 
 static void S_display_day(nb_date d, char *buf, size_t size) {
@@ -249,11 +201,11 @@ static void S_display_day(nb_date d, char *buf, size_t size) {
   snprintf(buf, size, "%.10s", iso);
 }
 
-static int S_title_page(S_epub *ep) {
+static int S_title_page(nb_epub_book *ep) {
   const nb_book *book = ep->book;
   xmlBufferPtr xbuf;
   xmlTextWriterPtr w;
-  S_item *it;
+  nb_epub_item *it;
   size_t k, n = nb_book_doc_count(book);
   nb_date lo, hi;
   const char *author = nb_book_get_meta(book, "author");
@@ -271,11 +223,11 @@ static int S_title_page(S_epub *ep) {
     if (!hi.valid || d.utc > hi.utc)
       hi = d;
   }
-  if (!(it = S_add_item(ep, "titlepage.xhtml", "titlepage",
-                        "application/xhtml+xml")) ||
+  if (!(it = nb_epub_add_item(ep, "titlepage.xhtml", "titlepage",
+                              "application/xhtml+xml")) ||
       !S_add_spine(ep, ep->nitems - 1, 1))
-    return S_oom(ep);
-  if (S_begin_page(ep, &xbuf, &w, ep->title) < 0)
+    return nb_epub_oom(ep);
+  if (nb_epub_begin_page(ep, &xbuf, &w, ep->title) < 0)
     return -1;
   ok = xmlTextWriterStartElement(w, XC("section")) >= 0 &&
        nb_epub_attr(w, "class", "titlepage") >= 0 &&
@@ -297,49 +249,49 @@ static int S_title_page(S_epub *ep) {
     ok = nb_epub_element(w, "p", "book-count", line) >= 0;
   }
   ok = ok && xmlTextWriterFullEndElement(w) >= 0;
-  return S_end_page(ep, xbuf, w, ok, it);
+  return nb_epub_end_page(ep, xbuf, w, ok, it);
 }
 
-static int S_section_page(S_epub *ep, size_t s, const char *title) {
+static int S_section_page(nb_epub_book *ep, size_t s, const char *title) {
   xmlBufferPtr xbuf;
   xmlTextWriterPtr w;
-  S_item *it;
+  nb_epub_item *it;
   char href[64], id[48];
   char *label = nb_epub_clean_label(title);
   int ok;
   if (!label)
-    return S_oom(ep);
+    return nb_epub_oom(ep);
   snprintf(href, sizeof href, "section-%04zu.xhtml", s + 1);
   snprintf(id, sizeof id, "sec%04zu", s + 1);
-  if (!(it = S_add_item(ep, href, id, "application/xhtml+xml")) ||
+  if (!(it = nb_epub_add_item(ep, href, id, "application/xhtml+xml")) ||
       !S_add_spine(ep, ep->nitems - 1, 1) ||
       !S_add_entry(ep, label, ep->nitems - 1, 0)) {
     free(label);
-    return S_oom(ep);
+    return nb_epub_oom(ep);
   }
-  if (S_begin_page(ep, &xbuf, &w, *label ? label : "Untitled") < 0) {
+  if (nb_epub_begin_page(ep, &xbuf, &w, *label ? label : "Untitled") < 0) {
     free(label);
     return -1;
   }
   ok = xmlTextWriterStartElement(w, XC("section")) >= 0 &&
        nb_epub_attr(w, "class", "section-page") >= 0 &&
-       nb_epub_element(w, "h1", "section-title",
-                       *label ? label : "Untitled") >= 0 &&
+       nb_epub_element(w, "h1", "section-title", *label ? label : "Untitled") >=
+           0 &&
        xmlTextWriterFullEndElement(w) >= 0;
   free(label);
-  return S_end_page(ep, xbuf, w, ok, it);
+  return nb_epub_end_page(ep, xbuf, w, ok, it);
 }
 
-static int S_chapter(S_epub *ep, size_t k, const nb_doc *doc, int level) {
+static int S_chapter(nb_epub_book *ep, size_t k, const nb_doc *doc, int level) {
   nb_epub_chapter ch;
-  S_item *it;
+  nb_epub_item *it;
   char href[64], id[48];
   snprintf(href, sizeof href, "chapter-%04zu.xhtml", k + 1);
   snprintf(id, sizeof id, "ch%04zu", k + 1);
-  if (!(it = S_add_item(ep, href, id, "application/xhtml+xml")) ||
+  if (!(it = nb_epub_add_item(ep, href, id, "application/xhtml+xml")) ||
       !S_add_spine(ep, ep->nitems - 1, 1) ||
       !S_add_entry(ep, nb_doc_get_meta(doc, "title"), ep->nitems - 1, level))
-    return S_oom(ep);
+    return nb_epub_oom(ep);
   memset(&ch, 0, sizeof ch);
   ch.doc = doc;
   ch.book_lang = ep->lang;
@@ -349,382 +301,16 @@ static int S_chapter(S_epub *ep, size_t k, const nb_doc *doc, int level) {
   return nb_epub_write_chapter(&ch, &it->data, ep->err);
 }
 
-/* ## Navigation */
-
-static int S_nav_list(S_epub *ep, xmlTextWriterPtr w) {
-  size_t i;
-  int open_inner = 0;
-  if (xmlTextWriterStartElement(w, XC("ol")) < 0 ||
-      xmlTextWriterWriteString(w, XC("\n")) < 0)
-    return -1;
-  for (i = 0; i < ep->nentries; i++) {
-    const S_entry *e = &ep->entries[i];
-    const S_entry *next = i + 1 < ep->nentries ? &ep->entries[i + 1] : NULL;
-    if (xmlTextWriterStartElement(w, XC("li")) < 0 ||
-        xmlTextWriterStartElement(w, XC("a")) < 0 ||
-        nb_epub_attr(w, "href", ep->items[e->item].href) < 0 ||
-        nb_epub_text(w, e->label, strlen(e->label)) < 0 ||
-        xmlTextWriterFullEndElement(w) < 0)
-      return -1;
-    if (e->level == 0 && next && next->level == 1 &&
-        strncmp(ep->items[e->item].href, "section-", 8) == 0) {
-      /* a section: its documents follow as a nested list */
-      if (xmlTextWriterWriteString(w, XC("\n")) < 0 ||
-          xmlTextWriterStartElement(w, XC("ol")) < 0 ||
-          xmlTextWriterWriteString(w, XC("\n")) < 0)
-        return -1;
-      open_inner = 1;
-      continue;
-    }
-    if (xmlTextWriterFullEndElement(w) < 0 ||
-        xmlTextWriterWriteString(w, XC("\n")) < 0)
-      return -1;
-    if (open_inner && (!next || next->level == 0)) {
-      /* close the nested ol and the section's li */
-      if (xmlTextWriterFullEndElement(w) < 0 ||
-          xmlTextWriterFullEndElement(w) < 0 ||
-          xmlTextWriterWriteString(w, XC("\n")) < 0)
-        return -1;
-      open_inner = 0;
-    }
-  }
-  return xmlTextWriterFullEndElement(w) < 0 ? -1 : 0;
-}
-
-static int S_landmark(xmlTextWriterPtr w, const char *type, const char *href,
-                      const char *label) {
-  return xmlTextWriterStartElement(w, XC("li")) < 0 ||
-                 xmlTextWriterStartElement(w, XC("a")) < 0 ||
-                 nb_epub_attr(w, "epub:type", type) < 0 ||
-                 nb_epub_attr(w, "href", href) < 0 ||
-                 nb_epub_text(w, label, strlen(label)) < 0 ||
-                 xmlTextWriterFullEndElement(w) < 0 ||
-                 xmlTextWriterFullEndElement(w) < 0 ||
-                 xmlTextWriterWriteString(w, XC("\n")) < 0
-             ? -1
-             : 0;
-}
-
-static int S_nav(S_epub *ep, size_t first_chapter) {
-  xmlBufferPtr xbuf;
-  xmlTextWriterPtr w;
-  S_item *it;
-  const char *toc = ep->zh ? "目录" : "Contents";
-  int ok;
-  if (!(it = S_add_item(ep, "nav.xhtml", "nav", "application/xhtml+xml")))
-    return S_oom(ep);
-  it->properties = "nav";
-  ep->nav_item = ep->nitems - 1;
-  if (S_begin_page(ep, &xbuf, &w, toc) < 0)
-    return -1;
-  ok = xmlTextWriterStartElement(w, XC("nav")) >= 0 &&
-       nb_epub_attr(w, "epub:type", "toc") >= 0 &&
-       nb_epub_attr(w, "id", "toc") >= 0 &&
-       xmlTextWriterWriteString(w, XC("\n")) >= 0 &&
-       nb_epub_element(w, "h1", NULL, toc) >= 0 &&
-       xmlTextWriterWriteString(w, XC("\n")) >= 0 && S_nav_list(ep, w) >= 0 &&
-       xmlTextWriterFullEndElement(w) >= 0 &&
-       xmlTextWriterWriteString(w, XC("\n")) >= 0;
-  ok = ok && xmlTextWriterStartElement(w, XC("nav")) >= 0 &&
-       nb_epub_attr(w, "epub:type", "landmarks") >= 0 &&
-       nb_epub_attr(w, "id", "landmarks") >= 0 &&
-       nb_epub_attr(w, "hidden", "hidden") >= 0 &&
-       nb_epub_element(w, "h2", NULL, ep->zh ? "导览" : "Landmarks") >= 0 &&
-       xmlTextWriterStartElement(w, XC("ol")) >= 0 &&
-       xmlTextWriterWriteString(w, XC("\n")) >= 0;
-  if (ok && ep->cover)
-    ok = S_landmark(w, "cover", "cover.xhtml", ep->zh ? "封面" : "Cover") >= 0;
-  if (ok)
-    ok = S_landmark(w, "toc", "nav.xhtml#toc", toc) >= 0;
-  if (ok && first_chapter < ep->nitems)
-    ok = S_landmark(w, "bodymatter", ep->items[first_chapter].href,
-                    ep->zh ? "正文" : "Start") >= 0;
-  ok = ok && xmlTextWriterFullEndElement(w) >= 0 &&
-       xmlTextWriterFullEndElement(w) >= 0;
-  return S_end_page(ep, xbuf, w, ok, it);
-}
-
-static int S_ncx(S_epub *ep) {
-  xmlBufferPtr xbuf = xmlBufferCreate();
-  xmlTextWriterPtr w = xbuf ? xmlNewTextWriterMemory(xbuf, 0) : NULL;
-  S_item *it;
-  size_t i, order = 0;
-  int ok, open_section = 0;
-  char num[32];
-  if (!w || !(it = S_add_item(ep, "toc.ncx", "ncx",
-                              "application/x-dtbncx+xml"))) {
-    if (w)
-      xmlFreeTextWriter(w);
-    if (xbuf)
-      xmlBufferFree(xbuf);
-    return S_oom(ep);
-  }
-  xmlTextWriterSetIndent(w, 1);
-  xmlTextWriterSetIndentString(w, XC("  "));
-  ok = xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) >= 0 &&
-       xmlTextWriterStartElement(w, XC("ncx")) >= 0 &&
-       nb_epub_attr(w, "xmlns", "http://www.daisy.org/z3986/2005/ncx/") >= 0 &&
-       nb_epub_attr(w, "version", "2005-1") >= 0 &&
-       nb_epub_attr(w, "xml:lang", ep->lang) >= 0 &&
-       xmlTextWriterStartElement(w, XC("head")) >= 0;
-  {
-    const char *names[4] = {"dtb:uid", "dtb:depth", "dtb:totalPageCount",
-                            "dtb:maxPageNumber"};
-    const char *vals[4];
-    vals[0] = ep->identifier;
-    vals[1] = ep->has_sections ? "2" : "1";
-    vals[2] = vals[3] = "0";
-    for (i = 0; ok && i < 4; i++)
-      ok = xmlTextWriterStartElement(w, XC("meta")) >= 0 &&
-           nb_epub_attr(w, "name", names[i]) >= 0 &&
-           nb_epub_attr(w, "content", vals[i]) >= 0 &&
-           xmlTextWriterEndElement(w) >= 0;
-  }
-  ok = ok && xmlTextWriterEndElement(w) >= 0 &&
-       xmlTextWriterStartElement(w, XC("docTitle")) >= 0 &&
-       nb_epub_element(w, "text", NULL, ep->title) >= 0 &&
-       xmlTextWriterEndElement(w) >= 0 &&
-       xmlTextWriterStartElement(w, XC("navMap")) >= 0;
-  for (i = 0; ok && i < ep->nentries; i++) {
-    const S_entry *e = &ep->entries[i];
-    if (open_section && e->level == 0) {
-      ok = xmlTextWriterEndElement(w) >= 0;
-      open_section = 0;
-    }
-    snprintf(num, sizeof num, "np%zu", ++order);
-    ok = ok && xmlTextWriterStartElement(w, XC("navPoint")) >= 0 &&
-         nb_epub_attr(w, "id", num) >= 0;
-    snprintf(num, sizeof num, "%zu", order);
-    ok = ok && nb_epub_attr(w, "playOrder", num) >= 0 &&
-         xmlTextWriterStartElement(w, XC("navLabel")) >= 0 &&
-         nb_epub_element(w, "text", NULL, e->label) >= 0 &&
-         xmlTextWriterEndElement(w) >= 0 &&
-         xmlTextWriterStartElement(w, XC("content")) >= 0 &&
-         nb_epub_attr(w, "src", ep->items[e->item].href) >= 0 &&
-         xmlTextWriterEndElement(w) >= 0;
-    if (ok && e->level == 0 &&
-        strncmp(ep->items[e->item].href, "section-", 8) == 0)
-      open_section = 1; /* children follow; closed at the next top entry */
-    else
-      ok = ok && xmlTextWriterEndElement(w) >= 0;
-  }
-  if (ok && open_section)
-    ok = xmlTextWriterEndElement(w) >= 0;
-  ok = ok && xmlTextWriterEndDocument(w) >= 0;
-  xmlFreeTextWriter(w);
-  if (ok)
-    nb_buf_append(&it->data, xmlBufferContent(xbuf),
-                  (size_t)xmlBufferLength(xbuf));
-  xmlBufferFree(xbuf);
-  if (!ok || it->data.failed)
-    return nb_error_set(ep->err, NB_ERR_LIBRARY, NULL, 0,
-                        "cannot write the NCX (out of memory?)");
-  return 0;
-}
-
-/* ## Package document */
-
-static int S_meta(xmlTextWriterPtr w, const char *prop, const char *value) {
-  return xmlTextWriterStartElement(w, XC("meta")) < 0 ||
-                 nb_epub_attr(w, "property", prop) < 0 ||
-                 nb_epub_text(w, value, strlen(value)) < 0 ||
-                 xmlTextWriterEndElement(w) < 0
-             ? -1
-             : 0;
-}
-
-static int S_dc(xmlTextWriterPtr w, const char *name, const char *id,
-                const char *value) {
-  char *v = nb_epub_clean_label(value);
-  int rc;
-  if (!v)
-    return -1;
-  if (!*v) {
-    free(v);
-    return 0;
-  }
-  rc = xmlTextWriterStartElement(w, XC(name)) < 0 ||
-               (id && nb_epub_attr(w, "id", id) < 0) ||
-               nb_epub_text(w, v, strlen(v)) < 0 ||
-               xmlTextWriterEndElement(w) < 0
-           ? -1
-           : 0;
-  free(v);
-  return rc;
-}
-
-/* Distinct strings, in first-seen order (linear: small sets). */
-typedef struct S_strs {
-  const char **v;
-  size_t n, cap;
-} S_strs;
-
-static int S_strs_add(S_strs *s, const char *str) {
-  size_t i;
-  if (!str || !*str)
-    return 1;
-  for (i = 0; i < s->n; i++)
-    if (strcmp(s->v[i], str) == 0)
-      return 1;
-  if (s->n == s->cap) {
-    size_t c = s->cap ? s->cap * 2 : 16;
-    const char **n = nb_reallocarray((void *)s->v, c, sizeof *n);
-    if (!n)
-      return 0;
-    s->v = n;
-    s->cap = c;
-  }
-  s->v[s->n++] = str;
-  return 1;
-}
-
-/* Creators listed in the package; readers show the first few. */
-#define S_MAX_CREATORS 32
-
-static int S_metadata(S_epub *ep, xmlTextWriterPtr w) {
-  const nb_book *book = ep->book;
-  size_t k, i, n = nb_book_doc_count(book);
-  S_strs authors = {NULL, 0, 0}, subjects = {NULL, 0, 0};
-  const char *s;
-  char iso[64], id[32];
-  int ok = 1;
-  nb_date bd = nb_date_parse(nb_book_get_meta(book, "date"));
-
-  ok = S_strs_add(&authors, nb_book_get_meta(book, "author"));
-  for (k = 0; ok && k < n; k++) {
-    const nb_doc *d = nb_book_doc(book, k);
-    for (i = 0; ok && i < nb_doc_author_count(d) && authors.n < S_MAX_CREATORS;
-         i++)
-      ok = S_strs_add(&authors, nb_doc_author(d, i));
-    for (i = 0; ok && i < nb_doc_category_count(d); i++)
-      ok = S_strs_add(&subjects, nb_doc_category(d, i));
-  }
-  if (ok)
-    ok = S_strs_add(&subjects, nb_book_get_meta(book, "subject"));
-  ok = ok && xmlTextWriterStartElement(w, XC("metadata")) >= 0 &&
-       nb_epub_attr(w, "xmlns:dc", "http://purl.org/dc/elements/1.1/") >= 0 &&
-       S_dc(w, "dc:identifier", "bookid", ep->identifier) >= 0 &&
-       S_dc(w, "dc:title", "title", ep->title) >= 0 &&
-       S_dc(w, "dc:language", NULL, ep->lang) >= 0;
-  for (i = 0; ok && i < authors.n; i++) {
-    snprintf(id, sizeof id, "creator%zu", i + 1);
-    ok = S_dc(w, "dc:creator", id, authors.v[i]) >= 0;
-  }
-  if (ok && bd.valid) {
-    S_utc_iso(bd.utc, iso, sizeof iso);
-    ok = S_dc(w, "dc:date", NULL, iso) >= 0;
-  }
-  for (i = 0; ok && i < subjects.n; i++)
-    ok = S_dc(w, "dc:subject", NULL, subjects.v[i]) >= 0;
-  s = nb_book_get_meta(book, "description");
-  if (!s && n == 1)
-    s = nb_doc_get_meta(nb_book_doc(book, 0), "description");
-  if (ok && s)
-    ok = S_dc(w, "dc:description", NULL, s) >= 0;
-  s = nb_book_get_meta(book, "publisher");
-  if (ok && s)
-    ok = S_dc(w, "dc:publisher", NULL, s) >= 0;
-  if (ok && n == 1 && (s = nb_doc_get_meta(nb_book_doc(book, 0), "source")))
-    ok = S_dc(w, "dc:source", NULL, s) >= 0;
-  S_utc_iso(S_book_time(book), iso, sizeof iso);
-  ok = ok && S_meta(w, "dcterms:modified", iso) >= 0;
-
-  /* Accessibility (EPUB Accessibility 1.1, schema.org vocabulary) */
-  ok = ok && S_meta(w, "schema:accessMode", "textual") >= 0;
-  if (ok && ep->images.count)
-    ok = S_meta(w, "schema:accessMode", "visual") >= 0;
-  ok = ok && S_meta(w, "schema:accessModeSufficient", "textual") >= 0;
-  if (ok && ep->images.count)
-    ok = S_meta(w, "schema:accessModeSufficient", "textual,visual") >= 0;
-  ok = ok && S_meta(w, "schema:accessibilityFeature",
-                    "structuralNavigation") >= 0 &&
-       S_meta(w, "schema:accessibilityFeature", "tableOfContents") >= 0 &&
-       S_meta(w, "schema:accessibilityFeature", "readingOrder") >= 0 &&
-       S_meta(w, "schema:accessibilityFeature", "displayTransformability") >= 0;
-  if (ok && ep->images.count && ep->images.without_alt == 0)
-    ok = S_meta(w, "schema:accessibilityFeature", "alternativeText") >= 0;
-  ok = ok && S_meta(w, "schema:accessibilityHazard", "none") >= 0 &&
-       S_meta(w, "schema:accessibilitySummary",
-              ep->images.count && ep->images.without_alt
-                  ? "Reflowable text with a navigable table of contents and "
-                    "headings. Some images have no text alternative; images "
-                    "that could not be embedded are shown as labelled "
-                    "placeholders."
-                  : "Reflowable text with a navigable table of contents and "
-                    "headings; images carry their text alternatives, and "
-                    "images that could not be embedded are shown as labelled "
-                    "placeholders.") >= 0;
-  if (ok && ep->cover) /* EPUB 2 reading systems find the cover by this */
-    ok = xmlTextWriterStartElement(w, XC("meta")) >= 0 &&
-         nb_epub_attr(w, "name", "cover") >= 0 &&
-         nb_epub_attr(w, "content", ep->cover->id) >= 0 &&
-         xmlTextWriterEndElement(w) >= 0;
-  ok = ok && xmlTextWriterEndElement(w) >= 0;
-  free((void *)authors.v);
-  free((void *)subjects.v);
-  return ok ? 0 : -1;
-}
-
-static int S_opf(S_epub *ep, nb_buf *out) {
-  xmlBufferPtr xbuf = xmlBufferCreate();
-  xmlTextWriterPtr w = xbuf ? xmlNewTextWriterMemory(xbuf, 0) : NULL;
-  size_t i;
-  int ok;
-  if (!w) {
-    if (xbuf)
-      xmlBufferFree(xbuf);
-    return S_oom(ep);
-  }
-  xmlTextWriterSetIndent(w, 1);
-  xmlTextWriterSetIndentString(w, XC("  "));
-  ok = xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) >= 0 &&
-       xmlTextWriterStartElement(w, XC("package")) >= 0 &&
-       nb_epub_attr(w, "xmlns", "http://www.idpf.org/2007/opf") >= 0 &&
-       nb_epub_attr(w, "version", "3.0") >= 0 &&
-       nb_epub_attr(w, "unique-identifier", "bookid") >= 0 &&
-       nb_epub_attr(w, "xml:lang", ep->lang) >= 0 && S_metadata(ep, w) >= 0 &&
-       xmlTextWriterStartElement(w, XC("manifest")) >= 0;
-  for (i = 0; ok && i < ep->nitems; i++) {
-    const S_item *it = &ep->items[i];
-    ok = xmlTextWriterStartElement(w, XC("item")) >= 0 &&
-         nb_epub_attr(w, "id", it->id) >= 0 &&
-         nb_epub_attr(w, "href", it->href) >= 0 &&
-         nb_epub_attr(w, "media-type", it->media_type) >= 0 &&
-         (!it->properties ||
-          nb_epub_attr(w, "properties", it->properties) >= 0) &&
-         xmlTextWriterEndElement(w) >= 0;
-  }
-  ok = ok && xmlTextWriterEndElement(w) >= 0 &&
-       xmlTextWriterStartElement(w, XC("spine")) >= 0 &&
-       nb_epub_attr(w, "toc", "ncx") >= 0;
-  for (i = 0; ok && i < ep->nspine; i++) {
-    ok = xmlTextWriterStartElement(w, XC("itemref")) >= 0 &&
-         nb_epub_attr(w, "idref", ep->items[ep->spine[i].item].id) >= 0 &&
-         (ep->spine[i].linear || nb_epub_attr(w, "linear", "no") >= 0) &&
-         xmlTextWriterEndElement(w) >= 0;
-  }
-  ok = ok && xmlTextWriterEndElement(w) >= 0 &&
-       xmlTextWriterEndDocument(w) >= 0;
-  xmlFreeTextWriter(w);
-  if (ok)
-    nb_buf_append(out, xmlBufferContent(xbuf), (size_t)xmlBufferLength(xbuf));
-  xmlBufferFree(xbuf);
-  if (!ok || out->failed)
-    return nb_error_set(ep->err, NB_ERR_LIBRARY, NULL, 0,
-                        "cannot write the package document (out of memory?)");
-  return 0;
-}
-
 /* ## Theme */
 
-static int S_css(S_epub *ep) {
+static int S_css(nb_epub_book *ep) {
   const char *given = ep->opts ? ep->opts->style_path : NULL;
   const char *cands[2];
   size_t c, nc = 0;
-  S_item *it = S_add_item(ep, "css/style.css", "css", "text/css");
+  nb_epub_item *it = nb_epub_add_item(ep, "css/style.css", "css", "text/css");
   nb_error rerr;
   if (!it)
-    return S_oom(ep);
+    return nb_epub_oom(ep);
   if (given) {
     cands[nc++] = given;
   } else {
@@ -742,7 +328,7 @@ static int S_css(S_epub *ep) {
       if (nb_utf8_valid(data, len)) {
         nb_buf_append(&it->data, data, len);
         free(data);
-        return it->data.failed ? S_oom(ep) : 0;
+        return it->data.failed ? nb_epub_oom(ep) : 0;
       }
       free(data);
       nb_diag_emit(ep->diag, NB_SEV_WARNING, "style", cands[c], 0, NULL,
@@ -761,14 +347,13 @@ static int S_css(S_epub *ep) {
                  "the default theme styles/default.css was not found: using "
                  "the built-in style");
   nb_buf_puts(&it->data, S_builtin_css);
-  return it->data.failed ? S_oom(ep) : 0;
+  return it->data.failed ? nb_epub_oom(ep) : 0;
 }
 
 /* ## Zip */
 
-static int S_zip_add(S_epub *ep, zip_t *za, const char *name,
-                     const void *data, size_t size, int store,
-                     int64_t mtime) {
+static int S_zip_add(nb_epub_book *ep, zip_t *za, const char *name,
+                     const void *data, size_t size, int store, int64_t mtime) {
   zip_source_t *src = zip_source_buffer(za, data, size, 0);
   zip_int64_t idx;
   zip_uint16_t dtime, ddate;
@@ -784,8 +369,8 @@ static int S_zip_add(S_epub *ep, zip_t *za, const char *name,
                                store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
                                store ? 0 : 9) < 0 ||
       zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate, 0) < 0 ||
-      zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
-                                       ZIP_OPSYS_UNIX, 0100644u << 16) < 0)
+      zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+                                       0100644u << 16) < 0)
     goto fail;
   return 0;
 fail:
@@ -793,7 +378,7 @@ fail:
                       zip_strerror(za));
 }
 
-static int S_write_zip(S_epub *ep, const nb_buf *opf, const char *path) {
+static int S_write_zip(nb_epub_book *ep, const nb_buf *opf, const char *path) {
   static const char mimetype[] = "application/epub+zip";
   static const char container[] =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -810,7 +395,7 @@ static int S_write_zip(S_epub *ep, const nb_buf *opf, const char *path) {
   zip_stat_t st;
   nb_atomic at;
   unsigned char *bytes = NULL;
-  int64_t mtime = S_book_time(ep->book);
+  int64_t mtime = nb_epub_book_time(ep->book);
   const char *sde = getenv("SOURCE_DATE_EPOCH");
   size_t i;
   int rc = 0;
@@ -821,7 +406,7 @@ static int S_write_zip(S_epub *ep, const nb_buf *opf, const char *path) {
   mem = zip_source_buffer_create(NULL, 0, 0, &ze);
   if (!mem) {
     zip_error_fini(&ze);
-    return S_oom(ep);
+    return nb_epub_oom(ep);
   }
   zip_source_keep(mem);
   za = zip_open_from_source(mem, ZIP_CREATE | ZIP_TRUNCATE, &ze);
@@ -838,16 +423,14 @@ static int S_write_zip(S_epub *ep, const nb_buf *opf, const char *path) {
     rc = S_zip_add(ep, za, "META-INF/container.xml", container,
                    sizeof container - 1, 0, mtime);
   if (rc == 0)
-    rc = S_zip_add(ep, za, "OEBPS/content.opf", opf->data, opf->len, 0,
-                   mtime);
+    rc = S_zip_add(ep, za, "OEBPS/content.opf", opf->data, opf->len, 0, mtime);
   for (i = 0; rc == 0 && i < ep->nitems; i++) {
-    const S_item *it = &ep->items[i];
+    const nb_epub_item *it = &ep->items[i];
     char name[96];
     snprintf(name, sizeof name, "OEBPS/%s", it->href);
-    rc = it->bytes ? S_zip_add(ep, za, name, it->bytes, it->size, it->store,
-                               mtime)
-                   : S_zip_add(ep, za, name, it->data.data, it->data.len, 0,
-                               mtime);
+    rc = it->bytes
+             ? S_zip_add(ep, za, name, it->bytes, it->size, it->store, mtime)
+             : S_zip_add(ep, za, name, it->data.data, it->data.len, 0, mtime);
   }
   if (rc < 0) {
     zip_discard(za);
@@ -876,7 +459,7 @@ static int S_write_zip(S_epub *ep, const nb_buf *opf, const char *path) {
     free(bytes);
     return bytes ? nb_error_set(ep->err, NB_ERR_LIBRARY, path, 0,
                                 "zip: cannot read the archive back")
-                 : S_oom(ep);
+                 : nb_epub_oom(ep);
   }
   zip_source_close(mem);
   zip_source_free(mem);
@@ -895,7 +478,7 @@ static int S_write_zip(S_epub *ep, const nb_buf *opf, const char *path) {
 
 /* ## The writer */
 
-static int S_build(S_epub *ep) {
+static int S_build(nb_epub_book *ep) {
   const nb_book *book = ep->book;
   size_t s, j, k = 0, ns = nb_book_section_count(book);
   size_t ndocs = nb_book_doc_count(book), first_chapter = (size_t)-1;
@@ -904,21 +487,22 @@ static int S_build(S_epub *ep) {
   const nb_resource *cover = nb_book_get_cover(book);
 
   if (!cover && !none && ndocs > 0)
-    cover = nb_resources_lead(nb_book_get_resources(book),
-                              nb_book_doc(book, 0));
+    cover =
+        nb_resources_lead(nb_book_get_resources(book), nb_book_doc(book, 0));
   if (cover && !nb_epub_image_usable(cover)) {
-    nb_diag_emit(ep->diag, NB_SEV_WARNING, "image", NULL, 0, cover->url,
-                 "the cover image %s cannot be used (%s): the book has no "
-                 "cover",
-                 cover->url ? cover->url : "",
-                 cover->status != NB_RES_OK
-                     ? nb_res_status_name(cover->status)
-                     : (cover->media_type ? cover->media_type : "unknown type"));
+    nb_diag_emit(
+        ep->diag, NB_SEV_WARNING, "image", NULL, 0, cover->url,
+        "the cover image %s cannot be used (%s): the book has no "
+        "cover",
+        cover->url ? cover->url : "",
+        cover->status != NB_RES_OK
+            ? nb_res_status_name(cover->status)
+            : (cover->media_type ? cover->media_type : "unknown type"));
     cover = NULL;
   }
   ep->cover = cover;
   if (cover && !nb_epub_images_add(&ep->images, cover))
-    return S_oom(ep);
+    return nb_epub_oom(ep);
   if (cover && S_cover_page(ep) < 0)
     return -1;
   if (ndocs > 1 && S_title_page(ep) < 0)
@@ -935,30 +519,21 @@ static int S_build(S_epub *ep) {
         return -1;
     }
   }
-  if (S_nav(ep, first_chapter) < 0)
+  if (nb_epub_write_nav(ep, first_chapter) < 0)
     return -1;
-  /* The contents page: read after the title page in a book, kept out of
-   * the reading order for a single article. */
-  if (ndocs > 1) {
-    size_t pos = (cover ? 1 : 0) + 1, i;
-    if (!S_add_spine(ep, ep->nav_item, 1))
-      return S_oom(ep);
-    for (i = ep->nspine - 1; i > pos; i--)
-      ep->spine[i] = ep->spine[i - 1];
-    ep->spine[pos].item = ep->nav_item;
-    ep->spine[pos].linear = 1;
-  } else if (!S_add_spine(ep, ep->nav_item, 0)) {
-    return S_oom(ep);
-  }
-  if (S_ncx(ep) < 0 || S_css(ep) < 0)
+  /* The navigation document stays out of the spine: reading systems show
+   * it as their contents, and in the reading order it would repeat every
+   * title once more between the title page and the first chapter (which
+   * also confuses text-order checks). */
+  if (nb_epub_write_ncx(ep) < 0 || S_css(ep) < 0)
     return -1;
   for (s = 0; s < ep->images.count; s++) {
     const nb_resource *r = ep->images.items[s];
     char href[64];
-    S_item *it;
+    nb_epub_item *it;
     snprintf(href, sizeof href, "images/%s.%s", r->id, nb_epub_image_ext(r));
-    if (!(it = S_add_item(ep, href, r->id, r->media_type)))
-      return S_oom(ep);
+    if (!(it = nb_epub_add_item(ep, href, r->id, r->media_type)))
+      return nb_epub_oom(ep);
     it->bytes = r->data;
     it->size = r->size;
     it->store = 1; /* JPEG, PNG and GIF are compressed already */
@@ -970,7 +545,7 @@ static int S_build(S_epub *ep) {
 
 int nb_write_epub(const nb_book *book, const nb_write_options *opts,
                   const char *path, const nb_diag *diag, nb_error *err) {
-  S_epub ep;
+  nb_epub_book ep;
   nb_buf opf = NB_BUF_INIT;
   size_t i, n;
   const char *lang, *id;
@@ -996,10 +571,10 @@ int nb_write_epub(const nb_book *book, const nb_write_options *opts,
     lang = nb_doc_get_meta(nb_book_doc(book, 0), "lang");
   nb_epub_lang(lang, NULL, ep.lang, sizeof ep.lang);
   ep.zh = strncmp(ep.lang, "zh", 2) == 0 || strncmp(ep.lang, "ja", 2) == 0;
-  ep.title = nb_epub_clean_label(nb_book_get_meta(book, "title")
-                                     ? nb_book_get_meta(book, "title")
-                                     : nb_doc_get_meta(nb_book_doc(book, 0),
-                                                       "title"));
+  ep.title =
+      nb_epub_clean_label(nb_book_get_meta(book, "title")
+                              ? nb_book_get_meta(book, "title")
+                              : nb_doc_get_meta(nb_book_doc(book, 0), "title"));
   if (ep.title && !*ep.title) {
     free(ep.title);
     ep.title = nb_strdup("Untitled");
@@ -1021,12 +596,12 @@ int nb_write_epub(const nb_book *book, const nb_write_options *opts,
   }
   ep.identifier = id;
   if (!ep.title) {
-    rc = S_oom(&ep);
+    rc = nb_epub_oom(&ep);
     goto cleanup;
   }
   rc = S_build(&ep);
   if (rc == 0)
-    rc = S_opf(&ep, &opf);
+    rc = nb_epub_write_opf(&ep, &opf);
   if (rc == 0)
     rc = S_write_zip(&ep, &opf, path);
 

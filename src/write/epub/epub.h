@@ -1,17 +1,20 @@
-/* Private interface of the EPUB writer, shared by its two halves:
- * xhtml.c turns one document (or a generated page) into an XHTML content
- * document with libxml2's xmlTextWriter; epub.c decides which pages exist and
- * writes the package (OPF), the navigation (nav, NCX), the CSS and the zip.
- * Not public API. */
+/* Private interface of the EPUB writer, shared by its files: xhtml.c turns
+ * one document into an XHTML chapter with libxml2's xmlTextWriter; epub.c
+ * decides which pages exist (cover, title page, sections, chapters) and
+ * writes the CSS and the zip; package.c writes the navigation (nav, NCX) and
+ * the package document (OPF); xmlutil.c holds what they share (clean text,
+ * URLs, languages, the image set, the XHTML page frame). Not public API. */
 #ifndef NB_WRITE_EPUB_H
 #define NB_WRITE_EPUB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <libxml/xmlwriter.h>
 
 #include "newsbook/book.h"
 #include "newsbook/error.h"
+#include "newsbook/writer.h"
 #include "util/util.h"
 
 /* Images a book references, each stored once (keyed by resource id), in the
@@ -86,5 +89,78 @@ const char *nb_epub_lang(const char *lang, const char *fallback, char *buf,
  * that URLs may not hold percent-encoded); NULL when it must not be a link
  * (other schemes, relative paths, malformed). malloc'd. */
 char *nb_epub_safe_href(const char *url);
+
+/* ## The book being packed (epub.c lays it out, package.c describes it) */
+
+/* One file of the package. */
+typedef struct nb_epub_item {
+  char href[64]; /* relative to OEBPS/ */
+  char id[48];
+  const char *media_type;
+  const char *properties;     /* static, or NULL */
+  nb_buf data;                /* generated content (owned) ... */
+  const unsigned char *bytes; /* ... or borrowed bytes (images) */
+  size_t size;
+  int store; /* already compressed: no deflate */
+} nb_epub_item;
+
+typedef struct nb_epub_spine {
+  size_t item;
+  int linear;
+} nb_epub_spine;
+
+/* A navigation entry: a section (with children) or a document. */
+typedef struct nb_epub_entry {
+  char *label;
+  size_t item; /* the page it points at */
+  int level;   /* 0 top, 1 inside a section */
+} nb_epub_entry;
+
+typedef struct nb_epub_book {
+  const nb_book *book;
+  const nb_write_options *opts;
+  const nb_diag *diag;
+  nb_error *err;
+  char lang[40];
+  char *title;
+  const char *identifier;
+  const char *css_href;
+  int zh;
+  nb_epub_item *items;
+  size_t nitems, capitems;
+  nb_epub_spine *spine;
+  size_t nspine, capspine;
+  nb_epub_entry *entries;
+  size_t nentries, capentries;
+  nb_epub_images images;
+  const nb_resource *cover;
+  size_t nav_item;
+  int has_sections;
+} nb_epub_book;
+
+/** Set the book's error to "out of memory"; returns NB_ERR_SYSTEM. */
+int nb_epub_oom(nb_epub_book *ep);
+/** Append a manifest item (zeroed, href and id copied). NULL on out of
+ * memory. The pointer is valid until the next call. */
+nb_epub_item *nb_epub_add_item(nb_epub_book *ep, const char *href,
+                               const char *id, const char *media_type);
+/** Start a generated XHTML page in the book's language, with its CSS. */
+int nb_epub_begin_page(nb_epub_book *ep, xmlBufferPtr *xbuf,
+                       xmlTextWriterPtr *w, const char *title);
+/** Finish a page begun with nb_epub_begin_page into @p it's data; @p ok 0
+ * means a write already failed (everything is freed, an error set). */
+int nb_epub_end_page(nb_epub_book *ep, xmlBufferPtr xbuf, xmlTextWriterPtr w,
+                     int ok, nb_epub_item *it);
+/** The book's time: its "date", else SOURCE_DATE_EPOCH, else 1980-01-01. */
+int64_t nb_epub_book_time(const nb_book *book);
+/** @p t as "YYYY-MM-DDThh:mm:ssZ". */
+void nb_epub_utc_iso(int64_t t, char *buf, size_t size);
+
+/** nav.xhtml: the toc (nested section -> article) and the landmarks. */
+int nb_epub_write_nav(nb_epub_book *ep, size_t first_chapter);
+/** toc.ncx for EPUB 2 reading systems, the same tree as the nav. */
+int nb_epub_write_ncx(nb_epub_book *ep);
+/** The package document into @p out. */
+int nb_epub_write_opf(nb_epub_book *ep, nb_buf *out);
 
 #endif

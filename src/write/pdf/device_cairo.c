@@ -20,7 +20,9 @@
 
 typedef struct img_cache {
   const nb_resource *res;
-  cairo_surface_t *surface; /* NULL: cannot be drawn */
+  cairo_surface_t *surface; /* NULL: cannot be drawn, or released */
+  int failed;               /* could not be decoded */
+  int on_page;              /* drawn on the current page */
 } img_cache;
 
 typedef struct cairo_dev {
@@ -31,6 +33,8 @@ typedef struct cairo_dev {
   cairo_t *cr;
   img_cache *imgs;
   size_t nimgs, capimgs;
+  int in_page, pages;
+  char *pending_tag; /* a tag begun before the first page */
 } cairo_dev;
 
 static void S_rgb(cairo_t *cr, uint32_t rgb) {
@@ -51,11 +55,34 @@ static cairo_status_t S_write(void *closure, const unsigned char *data,
 static void C_begin_page(nb_dev *dev, double w, double h) {
   cairo_dev *d = (cairo_dev *)dev;
   cairo_pdf_surface_set_size(d->surface, w, h);
+  d->in_page = 1;
+  d->pages++;
+  if (d->pending_tag) {
+    /* cairo 1.16 loses a tag begun before a page's set_size, and a tree
+     * whose root it did not see is not reported as Tagged PDF */
+    cairo_tag_begin(d->cr, d->pending_tag, NULL);
+    free(d->pending_tag);
+    d->pending_tag = NULL;
+  }
 }
 
 static void C_end_page(nb_dev *dev) {
   cairo_dev *d = (cairo_dev *)dev;
+  size_t i;
   cairo_show_page(d->cr);
+  d->in_page = 0;
+  /* Cairo has written this page's images now but holds them until the
+   * document ends; finishing them frees their pixels, so that a book's
+   * memory does not grow with its images. A later use of the same image
+   * makes a new surface with the same unique id, which cairo maps to the
+   * image already written. */
+  for (i = 0; i < d->nimgs; i++)
+    if (d->imgs[i].on_page && d->imgs[i].surface) {
+      cairo_surface_finish(d->imgs[i].surface);
+      cairo_surface_destroy(d->imgs[i].surface);
+      d->imgs[i].surface = NULL;
+      d->imgs[i].on_page = 0;
+    }
 }
 
 static void C_draw_line(nb_dev *dev, PangoLayoutLine *line, double x,
@@ -158,13 +185,14 @@ static int C_draw_image(nb_dev *dev, const nb_resource *res, double x,
   int pw, ph;
   if (!res || res->status != NB_RES_OK)
     return -1;
+  int max_px = max_dpi > 0 ? (int)ceil(w / 72.0 * max_dpi) : 0;
+  img_cache *e = NULL;
   for (i = 0; i < d->nimgs; i++)
     if (d->imgs[i].res == res) {
-      s = d->imgs[i].surface;
+      e = &d->imgs[i];
       break;
     }
-  if (i == d->nimgs) {
-    int max_px = max_dpi > 0 ? (int)ceil(w / 72.0 * max_dpi) : 0;
+  if (!e) {
     if (d->nimgs == d->capimgs) {
       size_t cap = d->capimgs ? d->capimgs * 2 : 16;
       img_cache *n = nb_reallocarray(d->imgs, cap, sizeof *n);
@@ -173,13 +201,21 @@ static int C_draw_image(nb_dev *dev, const nb_resource *res, double x,
       d->imgs = n;
       d->capimgs = cap;
     }
-    s = S_make_surface(res, max_px);
-    d->imgs[d->nimgs].res = res;
-    d->imgs[d->nimgs].surface = s;
-    d->nimgs++;
+    e = &d->imgs[d->nimgs++];
+    memset(e, 0, sizeof *e);
+    e->res = res;
   }
-  if (!s)
+  if (e->failed)
     return -1;
+  if (!e->surface) {
+    e->surface = S_make_surface(res, max_px);
+    if (!e->surface) {
+      e->failed = 1;
+      return -1;
+    }
+  }
+  e->on_page = 1;
+  s = e->surface;
   pw = cairo_image_surface_get_width(s);
   ph = cairo_image_surface_get_height(s);
   if (pw <= 0 || ph <= 0)
@@ -269,6 +305,11 @@ static void C_add_dest(nb_dev *dev, const char *name, double x, double y) {
 static void C_begin_tag(nb_dev *dev, const char *tag, const char *alt) {
   cairo_dev *d = (cairo_dev *)dev;
   (void)alt; /* cairo 1.16 structure tags take no attributes */
+  if (d->pages == 0 && !d->pending_tag &&
+      strcmp(tag, "Document") == 0) {
+    d->pending_tag = nb_strdup(tag);
+    return;
+  }
   cairo_tag_begin(d->cr, tag, NULL);
 }
 
@@ -356,6 +397,7 @@ static void C_free(nb_dev *dev) {
   cairo_dev *d = (cairo_dev *)dev;
   if (!d)
     return;
+  free(d->pending_tag);
   S_release(d);
   free(d);
 }

@@ -1,4 +1,5 @@
-/* Layout of a document's blocks into flow items (see layout.h).
+/* Layout of a document's blocks and inlines into flow items (layout.h);
+ * the flow itself and its text blocks are in flow.c.
  *
  * The tree is walked with nb_iter, never recursively: containers (lists,
  * items, quotes) push a frame with their computed style and indentation on
@@ -16,327 +17,6 @@
 #include "write/pdf/justify.h"
 
 #define MAX_FRAMES 48
-
-/* ## Flow basics */
-
-void nb_flow_init(nb_flow *f, nb_pdf *pdf) {
-  memset(f, 0, sizeof *f);
-  f->pdf = pdf;
-}
-
-static void S_para_free(nb_para *p) {
-  size_t i;
-  if (!p)
-    return;
-  if (p->layout)
-    g_object_unref(p->layout);
-  for (i = 0; i < p->nlinks; i++)
-    free(p->links[i].uri);
-  free(p->links);
-  free(p);
-}
-
-void nb_flow_free(nb_flow *f) {
-  size_t i;
-  for (i = 0; i < f->n; i++)
-    free(f->items[i].text);
-  free(f->items);
-  for (i = 0; i < f->np; i++)
-    S_para_free(f->paras[i]);
-  free(f->paras);
-  for (i = 0; i < f->nr; i++) {
-    free(f->rows[i]->cells);
-    free(f->rows[i]);
-  }
-  free(f->rows);
-  memset(f, 0, sizeof *f);
-}
-
-nb_item *nb_flow_add(nb_flow *f, const nb_item *it) {
-  if (f->n == f->cap) {
-    size_t cap = f->cap ? f->cap * 2 : 256;
-    nb_item *n = nb_reallocarray(f->items, cap, sizeof *n);
-    if (!n) {
-      f->failed = 1;
-      return NULL;
-    }
-    f->items = n;
-    f->cap = cap;
-  }
-  f->items[f->n] = *it;
-  return &f->items[f->n++];
-}
-
-static int S_keep_para(nb_flow *f, nb_para *p) {
-  if (f->np == f->capp) {
-    size_t cap = f->capp ? f->capp * 2 : 64;
-    nb_para **n = nb_reallocarray(f->paras, cap, sizeof *n);
-    if (!n) {
-      f->failed = 1;
-      return 0;
-    }
-    f->paras = n;
-    f->capp = cap;
-  }
-  f->paras[f->np++] = p;
-  return 1;
-}
-
-void nb_flow_space(nb_flow *f, double top) {
-  double s = f->pending_space > top ? f->pending_space : top;
-  f->pending_space = 0;
-  if (s > 0.01) {
-    nb_item it;
-    memset(&it, 0, sizeof it);
-    it.kind = IT_SPACE;
-    it.h = s;
-    it.break_ok = 1;
-    nb_flow_add(f, &it);
-  }
-}
-
-void nb_flow_tag(nb_flow *f, const char *tag, const char *alt, int end) {
-  nb_item it;
-  memset(&it, 0, sizeof it);
-  it.kind = end ? IT_ENDTAG : IT_TAG;
-  it.tag = tag;
-  it.text = alt ? nb_strdup(alt) : NULL;
-  nb_flow_add(f, &it);
-}
-
-static void S_marker_item(nb_flow *f, nb_item *it) {
-  if (f->marker) {
-    it->marker = f->marker;
-    it->marker_x = f->marker_x;
-    f->marker = NULL;
-  }
-}
-
-PangoFontDescription *nb_pdf_font(const nb_style *st) {
-  PangoFontDescription *fd = pango_font_description_new();
-  pango_font_description_set_family(fd, st->font_family[0] ? st->font_family
-                                                           : "serif");
-  pango_font_description_set_absolute_size(fd, st->font_size * PANGO_SCALE);
-  pango_font_description_set_weight(fd, st->bold ? PANGO_WEIGHT_BOLD
-                                                 : PANGO_WEIGHT_NORMAL);
-  pango_font_description_set_style(fd, st->italic ? PANGO_STYLE_ITALIC
-                                                  : PANGO_STYLE_NORMAL);
-  return fd;
-}
-
-void nb_pdf_style(nb_pdf *pdf, const nb_css_node *chain, size_t n,
-                  const nb_style *parent, nb_style *out) {
-  nb_css_compute(pdf->css, chain, n, parent ? parent : &pdf->body, out);
-}
-
-/* ## Text blocks */
-
-static void S_note_missing(nb_pdf *pdf, PangoLayout *layout) {
-  GSList *l;
-  if (pango_layout_get_unknown_glyphs_count(layout) == 0)
-    return;
-  for (l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
-    PangoLayoutLine *line = l->data;
-    GSList *r;
-    for (r = line->runs; r; r = r->next) {
-      PangoGlyphItem *run = r->data;
-      int i;
-      for (i = 0; i < run->glyphs->num_glyphs; i++) {
-        PangoGlyph g = run->glyphs->glyphs[i].glyph;
-        char enc[8];
-        size_t n;
-        uint32_t cp;
-        if (!(g & PANGO_GLYPH_UNKNOWN_FLAG))
-          continue;
-        cp = g & ~PANGO_GLYPH_UNKNOWN_FLAG;
-        if (cp < 0x20 || cp == 0x2028 || cp == 0x2029 || cp == 0x2060 ||
-            cp == 0x200b || cp == 0xad || cp == 0xfeff)
-          continue; /* invisible by design, not a missing glyph */
-        n = nb_utf8_encode(cp, enc);
-        enc[n] = '\0';
-        if (pdf->missing.data && strstr(pdf->missing.data, enc))
-          continue;
-        if (pdf->nmissing < 40) {
-          nb_buf_printf(&pdf->missing, "%s%s (U+%04X)",
-                        pdf->nmissing ? ", " : "", enc, (unsigned)cp);
-        }
-        pdf->nmissing++;
-      }
-    }
-  }
-}
-
-void nb_pdf_report_missing(nb_pdf *pdf) {
-  if (pdf->nmissing)
-    nb_diag_emit(pdf->diag, NB_SEV_WARNING, "font", pdf->article, 0, NULL,
-                 "%zu character%s no installed font has, drawn as boxes: %s%s",
-                 pdf->nmissing, pdf->nmissing == 1 ? "" : "s",
-                 pdf->missing.data ? pdf->missing.data : "",
-                 pdf->nmissing > 40 ? ", ..." : "");
-  nb_buf_free(&pdf->missing);
-  pdf->nmissing = 0;
-}
-
-static int S_has_cjk(const char *s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    uint32_t cp;
-    i += nb_utf8_decode((const unsigned char *)s + i, n - i, &cp);
-    if (nb_is_cjk(cp))
-      return 1;
-  }
-  return 0;
-}
-
-nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
-                      PangoAttrList *attrs, nb_link *links, size_t nlinks,
-                      double width, int justify_ok) {
-  nb_pdf *pdf = f->pdf;
-  nb_para *p = nb_calloc(1, sizeof *p);
-  PangoFontDescription *fd;
-  GSList *l;
-  int i, nlines, tries;
-  if (!p || !S_keep_para(f, p)) {
-    size_t k;
-    for (k = 0; k < nlinks; k++)
-      free(links[k].uri);
-    free(links);
-    free(p);
-    if (attrs)
-      pango_attr_list_unref(attrs);
-    return NULL;
-  }
-  p->links = links;
-  p->nlinks = nlinks;
-  p->color = st->color;
-  if (!attrs)
-    attrs = pango_attr_list_new();
-  p->layout = pango_layout_new(pdf->ctx);
-  fd = nb_pdf_font(st);
-  pango_layout_set_font_description(p->layout, fd);
-  pango_font_description_free(fd);
-  if (width < 10)
-    width = 10;
-  pango_layout_set_width(p->layout, (int)(width * PANGO_SCALE));
-  pango_layout_set_wrap(p->layout, PANGO_WRAP_WORD_CHAR);
-  if (!st->pre && st->text_indent > 0 && st->text_indent < width / 2)
-    pango_layout_set_indent(p->layout, (int)(st->text_indent * PANGO_SCALE));
-  if (st->text_align == NB_TA_CENTER)
-    pango_layout_set_alignment(p->layout, PANGO_ALIGN_CENTER);
-  else if (st->text_align == NB_TA_RIGHT)
-    pango_layout_set_alignment(p->layout, PANGO_ALIGN_RIGHT);
-  pango_layout_set_text(p->layout, text->data ? text->data : "",
-                        (int)text->len);
-  pango_layout_set_attributes(p->layout, attrs);
-  /* Kinsoku: where Pango broke before a closing mark or after an opening
-   * one, glue the two with a WORD JOINER and lay out again. */
-  for (tries = 0; tries < 24 && !st->pre; tries++) {
-    int at = nb_kinsoku_find_violation(p->layout);
-    size_t k;
-    char *s;
-    if (at < 0)
-      break;
-    s = text->data;
-    if (!nb_buf_reserve(text, 3))
-      break;
-    s = text->data;
-    memmove(s + at + 3, s + at, text->len - (size_t)at + 1);
-    memcpy(s + at, "\xe2\x81\xa0", 3);
-    text->len += 3;
-    pango_attr_list_update(attrs, at, 0, 3);
-    for (k = 0; k < nlinks; k++) {
-      if (links[k].start >= at)
-        links[k].start += 3;
-      if (links[k].end > at)
-        links[k].end += 3;
-    }
-    pango_layout_set_text(p->layout, text->data, (int)text->len);
-    pango_layout_set_attributes(p->layout, attrs);
-  }
-  pango_attr_list_unref(attrs);
-  S_note_missing(pdf, p->layout);
-  nlines = pango_layout_get_line_count(p->layout);
-  for (i = 0, l = pango_layout_get_lines_readonly(p->layout); l;
-       l = l->next, i++) {
-    PangoLayoutLine *line = l->data;
-    double avail = width;
-    int justify, cjk, last;
-    if (st->pre)
-      continue;
-    last = nb_line_is_last(p->layout, i, nlines);
-    cjk = S_has_cjk(text->data + line->start_index, (size_t)line->length);
-    justify = st->text_align == NB_TA_JUSTIFY ||
-              (justify_ok && st->text_align == NB_TA_LEFT && cjk);
-    if (!justify)
-      continue;
-    if ((i == 0 || line->is_paragraph_start) &&
-        pango_layout_get_indent(p->layout) > 0)
-      avail -= pango_layout_get_indent(p->layout) / (double)PANGO_SCALE;
-    /* A paragraph's last line stays ragged, unless it falls short of the
-     * measure by so little that it reads as a full line set loose: CJK
-     * typesetting sets such a line flush. */
-    if (last && !(cjk && line->length > 24 &&
-                  avail - nb_line_ink_right(line) < 1.5 * st->font_size))
-      continue;
-    nb_justify_line(line, avail, 0.4);
-  }
-  return p;
-}
-
-void nb_flow_lines(nb_flow *f, nb_para *p, const nb_style *st, double x,
-                   double width, const nb_deco *decos, int ndecos,
-                   int keep_next) {
-  int i, n;
-  GSList *l;
-  double indent;
-  if (!p)
-    return;
-  n = pango_layout_get_line_count(p->layout);
-  indent = pango_layout_get_indent(p->layout) / (double)PANGO_SCALE;
-  f->para_seq++;
-  for (i = 0, l = pango_layout_get_lines_readonly(p->layout); l;
-       l = l->next, i++) {
-    PangoLayoutLine *line = l->data;
-    PangoRectangle log;
-    nb_item it;
-    double asc, desc, lh, box;
-    memset(&it, 0, sizeof it);
-    pango_layout_line_get_extents(line, NULL, &log);
-    asc = -log.y / (double)PANGO_SCALE;
-    desc = (log.height + log.y) / (double)PANGO_SCALE;
-    if (asc + desc <= 0) {
-      asc = st->font_size * 0.88;
-      desc = st->font_size * 0.12;
-    }
-    lh = st->line_height * st->font_size;
-    box = lh > asc + desc ? lh : asc + desc;
-    it.kind = IT_LINE;
-    it.h = box;
-    it.base = (box - (asc + desc)) / 2 + asc;
-    it.para = p;
-    it.line_no = i;
-    it.nlines = n;
-    it.widows = st->widows;
-    it.orphans = st->orphans;
-    it.keep_next = keep_next;
-    it.w = width;
-    if (st->text_align == NB_TA_CENTER || st->text_align == NB_TA_RIGHT) {
-      double ink = nb_line_ink_right(line);
-      it.x = x + (st->text_align == NB_TA_CENTER ? (width - ink) / 2
-                                                 : width - ink);
-    } else {
-      it.x = x + ((i == 0 || line->is_paragraph_start) && indent > 0 ? indent
-                                                                     : 0);
-    }
-    if (ndecos > 0) {
-      memcpy(it.decos, decos, sizeof(nb_deco) * (size_t)ndecos);
-      it.ndecos = ndecos;
-    }
-    if (i == 0)
-      S_marker_item(f, &it);
-    nb_flow_add(f, &it);
-  }
-}
 
 /* ## Inlines */
 
@@ -534,10 +214,6 @@ static double S_block_width(walker *w) {
   return width < 40 ? 40 : width;
 }
 
-static void S_add_image(nb_flow *f, const nb_resource *res, const char *alt,
-                        double x, double width, const nb_deco *decos,
-                        int ndecos, int keep_next);
-
 /* Lay out the inlines of @p node (a PARAGRAPH, HEADING, CAPTION, or any
  * block whose inlines we gather) as one or more text blocks: an inline
  * image ends one and starts the next. */
@@ -600,7 +276,7 @@ static void S_text_block(walker *w, nb_node *node, const nb_style *st,
         for (k = 0; k < in.depth; k++)
           in.stack[k].start = 0;
         cont.text_indent = 0;
-        S_add_image(f, nb_node_get_resource(n), nb_node_get_alt(n), x, width,
+        nb_flow_image(f, nb_node_get_resource(n), nb_node_get_alt(n), x, width,
                     t->decos, t->ndecos, 0);
         break;
       }
@@ -667,78 +343,6 @@ static void S_text_block(walker *w, nb_node *node, const nb_style *st,
   nb_buf_free(&in.text);
 }
 
-static void S_add_image(nb_flow *f, const nb_resource *res, const char *alt,
-                        double x, double width, const nb_deco *decos,
-                        int ndecos, int keep_next) {
-  nb_pdf *pdf = f->pdf;
-  nb_item it;
-  int pw = 0, ph = 0;
-  double w, h;
-  memset(&it, 0, sizeof it);
-  it.kind = IT_IMAGE;
-  it.keep_next = keep_next;
-  if (res && res->status == NB_RES_OK) {
-    pw = res->width;
-    ph = res->height;
-    if ((pw <= 0 || ph <= 0) && res->data)
-      nb_image_size(res->data, res->size, &pw, &ph);
-  }
-  if (res && res->status == NB_RES_OK && pw > 0 && ph > 0 &&
-      res->media_type && strcmp(res->media_type, "image/svg+xml") != 0) {
-    it.res = res;
-    w = pw * 0.75; /* CSS pixels */
-    if (w > width)
-      w = width;
-    h = w * ph / pw;
-    if (h > pdf->text_h * 0.85) {
-      h = pdf->text_h * 0.85;
-      w = h * pw / ph;
-    }
-    if (w < 1)
-      w = 1;
-    if (h < 1)
-      h = 1;
-  } else {
-    w = width;
-    h = pdf->body.font_size * 3;
-  }
-  {
-    /* the placeholder text, also used when a present image fails to draw */
-    nb_style st = pdf->body;
-    nb_buf t = NB_BUF_INIT;
-    st.font_size *= 0.85;
-    st.text_indent = 0;
-    st.text_align = NB_TA_CENTER;
-    st.color = 0x666666;
-    nb_buf_puts(&t, alt && *alt ? alt : "image unavailable");
-    if (!it.res && res && res->url && (!alt || !*alt)) {
-      nb_buf_puts(&t, ": ");
-      nb_buf_puts(&t, res->url);
-    }
-    it.alt = nb_flow_text(f, &st, &t, NULL, NULL, 0,
-                          (it.res ? w : width) - 12, 0);
-    nb_buf_free(&t);
-    if (!it.res && it.alt) {
-      PangoRectangle log;
-      pango_layout_get_extents(it.alt->layout, NULL, &log);
-      h = log.height / (double)PANGO_SCALE + 16;
-    }
-  }
-  it.x = x + (width - w) / 2;
-  it.w = w;
-  it.h = h;
-  it.text = alt ? nb_strdup(alt) : NULL;
-  if (ndecos > 0) {
-    memcpy(it.decos, decos, sizeof(nb_deco) * (size_t)ndecos);
-    it.ndecos = ndecos;
-  }
-  S_marker_item(f, &it);
-  nb_flow_space(f, pdf->body.font_size * 0.4);
-  nb_flow_tag(f, "Figure", alt, 0);
-  nb_flow_add(f, &it);
-  nb_flow_tag(f, "Figure", NULL, 1);
-  f->pending_space = pdf->body.font_size * 0.4;
-}
 
 static void S_code_block(walker *w, nb_node *node) {
   nb_flow *f = w->f;
@@ -840,7 +444,7 @@ static void S_figure(walker *w, nb_node *fig) {
   for (c = nb_node_first_child(fig); c; c = nb_node_next(c)) {
     nb_node_type ty = nb_node_get_type(c);
     if (ty == NB_NODE_IMAGE) {
-      S_add_image(f, nb_node_get_resource(c), nb_node_get_alt(c), t->left,
+      nb_flow_image(f, nb_node_get_resource(c), nb_node_get_alt(c), t->left,
                   width, t->decos, t->ndecos, nb_node_next(c) != NULL);
     } else if (ty == NB_NODE_CAPTION) {
       size_t n = S_chain(w, "figure", NULL);
@@ -964,6 +568,10 @@ static void S_push(walker *w, nb_node *node) {
     double ind = fr->style.margin[NB_LEFT] + fr->style.padding[NB_LEFT];
     if (ind > width * 0.3)
       ind = width * 0.3;
+    /* deep nesting (tag soup nests whole articles) stops indenting once
+     * a third of the measure is gone: text must stay readable */
+    if (fr->left + fr->right + ind > w->f->pdf->text_w * 0.34)
+      ind = 0;
     fr->left += ind;
     fr->ordered = nb_node_get_list_ordered(node);
     fr->counter = nb_node_get_list_start(node);
@@ -987,6 +595,10 @@ static void S_push(walker *w, nb_node *node) {
     ms.text_align = NB_TA_LEFT;
     ms.bold = 0;
     ms.italic = 0;
+    if (!(parent->type == NB_NODE_LIST && parent->ordered))
+      /* CJK faces draw U+2022 as a small middle dot; DejaVu's is a bullet */
+      snprintf(ms.font_family, sizeof ms.font_family, "DejaVu Sans,%s",
+               fr->style.font_family);
     nb_buf_puts(&t, mk);
     f->marker = nb_flow_text(f, &ms, &t, NULL, NULL, 0, 200, 0);
     nb_buf_free(&t);
@@ -1001,8 +613,13 @@ static void S_push(walker *w, nb_node *node) {
   } else {
     double ml = fr->style.margin[NB_LEFT], mr = fr->style.margin[NB_RIGHT];
     double bw = fr->style.border_width[NB_LEFT];
-    if (ml + bw + fr->style.padding[NB_LEFT] > width * 0.3)
+    double pl = fr->style.padding[NB_LEFT];
+    if (ml + bw + pl > width * 0.3)
       ml = bw = 0;
+    if (fr->left + fr->right + ml + bw + pl > w->f->pdf->text_w * 0.34) {
+      ml = bw = pl = mr = 0;
+      fr->style.padding[NB_RIGHT] = 0;
+    }
     if (fr->style.border_style[NB_LEFT] && bw > 0 &&
         fr->ndecos < NB_MAX_DECOS) {
       fr->decos[fr->ndecos].x = fr->left + ml;
@@ -1011,7 +628,7 @@ static void S_push(walker *w, nb_node *node) {
       fr->decos[fr->ndecos].bar = 1;
       fr->ndecos++;
     }
-    fr->left += ml + bw + fr->style.padding[NB_LEFT];
+    fr->left += ml + bw + pl;
     if (mr + fr->style.padding[NB_RIGHT] < width * 0.2)
       fr->right += mr + fr->style.padding[NB_RIGHT];
     nb_flow_tag(f, "BlockQuote", NULL, 0);
@@ -1108,7 +725,7 @@ void nb_layout_doc(nb_flow *f, nb_doc *doc) {
       }
       case NB_NODE_IMAGE: {
         frame *t = S_top(&w);
-        S_add_image(f, nb_node_get_resource(n), nb_node_get_alt(n), t->left,
+        nb_flow_image(f, nb_node_get_resource(n), nb_node_get_alt(n), t->left,
                     S_block_width(&w), t->decos, t->ndecos, 0);
         break;
       }

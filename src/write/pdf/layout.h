@@ -163,6 +163,14 @@ void nb_flow_lines(nb_flow *f, nb_para *p, const nb_style *st, double x,
                    double width, const nb_deco *decos, int ndecos,
                    int keep_next);
 
+/** Hand the pending list marker (if any) to @p it. */
+void nb_flow_take_marker(nb_flow *f, nb_item *it);
+/** An image (or, for a missing one, a placeholder box with @p alt) fitted
+ * to @p width and the page height, centred, inside a Figure tag. */
+void nb_flow_image(nb_flow *f, const nb_resource *res, const char *alt,
+                   double x, double width, const nb_deco *decos, int ndecos,
+                   int keep_next);
+
 /** Lay out a whole document's body (the title block is separate). */
 void nb_layout_doc(nb_flow *f, nb_doc *doc);
 /** The article title block: title, author, date, source. */

@@ -305,7 +305,7 @@ static void S_title_page(nb_flow *f, const nb_book *book) {
                tb.tm_year + 1900, tb.tm_mon + 1, tb.tm_mday);
   }
   S_spacer(f, f->pdf->text_h * 0.28);
-  S_big_line(f, title, f->pdf->body.font_size * 2.4, 1, 0x1a1a1a, "Title");
+  S_big_line(f, title, f->pdf->body.font_size * 2.4, 1, 0x1a1a1a, "H1");
   S_spacer(f, f->pdf->body.font_size * 2);
   S_big_line(f, author, f->pdf->body.font_size * 1.2, 0, 0x444444, "P");
   S_spacer(f, f->pdf->body.font_size * 0.8);
@@ -383,8 +383,17 @@ static void S_toc(nb_flow *f, const toc_entry *e, size_t n) {
       f->marker = np;
       f->marker_x = pdf->text_w - log.width / (double)PANGO_SCALE;
     }
-    nb_flow_lines(f, tp, &es, indent, pdf->text_w - indent - numw, NULL, 0,
-                  e[i].level == 0);
+    {
+      size_t first = f->n;
+      nb_flow_lines(f, tp, &es, indent, pdf->text_w - indent - numw, NULL, 0,
+                    e[i].level == 0);
+      /* the page number goes with the entry's last line */
+      if (f->n > first + 1 && f->items[first].marker) {
+        f->items[f->n - 1].marker = f->items[first].marker;
+        f->items[f->n - 1].marker_x = f->items[first].marker_x;
+        f->items[first].marker = NULL;
+      }
+    }
     f->marker = NULL;
     nb_flow_tag(f, "TOCI", NULL, 1);
     nb_buf_free(&t);

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# PDF speed and memory (issue 3): one article to PDF with newsbook against
+# pango-view laying out the same article's plain text to PDF, measured
+# alternately (A B A B ...) in one run so that both see the same machine
+# state; then hyperfine's view of the same pair, and peak memory from
+# /usr/bin/time -v. Prints figures and the ratio; asserts nothing.
+#   bench/pdf.sh [NEWSBOOK] [ARTICLE.md] [RUNS]
+set -u
+here=$(cd "$(dirname "$0")/.." && pwd)
+exe=${1:-$here/build/newsbook}
+art=${2:-$here/../shared/corpus/dev/041-meteor-209p-long.md}
+runs=${3:-15}
+shared=$here/../shared
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+command -v pango-view >/dev/null || { echo "pango-view not installed"; exit 1; }
+# the article's text, as fidelity.py sees it
+python3 - "$art" >"$tmp/plain.txt" <<PY
+import sys; sys.path.insert(0, "$shared/tools")
+import fidelity
+t, b = fidelity.expected_text(sys.argv[1])
+print(t); print(b)
+PY
+nb=("$exe" "$art" --mirror "$shared/corpus/mirror" --offline -q -o "$tmp/nb.pdf")
+pv=(pango-view --no-display --font "Noto Serif CJK SC 10.5" --width 482 --wrap word-char --output "$tmp/pv.pdf" "$tmp/plain.txt")
+"${nb[@]}" || { echo "newsbook failed"; exit 1; }
+"${pv[@]}" || { echo "pango-view failed"; exit 1; }
+ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
+a=(); b=()
+for ((i = 0; i < runs; i++)); do a+=("$(ms "${nb[@]}")"); b+=("$(ms "${pv[@]}")"); done
+med() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END{print (NR%2)? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+ma=$(med "${a[@]}"); mb=$(med "${b[@]}")
+echo "article:    $(basename "$art") ($(wc -c <"$tmp/plain.txt") bytes of text, $(pdfinfo "$tmp/nb.pdf" 2>/dev/null | awk '/^Pages/{print $2}') pages)"
+echo "newsbook:   median ${ma} ms over $runs runs (alternated)"
+echo "pango-view: median ${mb} ms over $runs runs (alternated)"
+awk -v a="$ma" -v b="$mb" 'BEGIN{printf "ratio:      %.2fx pango-view (goal <= 1.3x)\n", (b > 0 ? a / b : 0)}'
+if command -v hyperfine >/dev/null; then
+  hyperfine -N --warmup 2 --runs "$runs" --export-markdown "$tmp/hf.md" \
+    "$(printf '%q ' "${nb[@]}")" "$(printf '%q ' "${pv[@]}")" >/dev/null 2>&1 && cat "$tmp/hf.md"
+fi
+if [ -x /usr/bin/time ]; then
+  for who in nb pv; do
+    if [ $who = nb ]; then /usr/bin/time -v "${nb[@]}" 2>"$tmp/t"; else /usr/bin/time -v "${pv[@]}" 2>"$tmp/t"; fi
+    awk -v w=$who -F: '/Maximum resident/{printf "peak RSS %-10s %.1f MiB\n", (w=="nb"?"newsbook:":"pango-view:"), $2/1024}' "$tmp/t"
+  done
+  echo "(goal: newsbook <= 80 MiB)"
+fi

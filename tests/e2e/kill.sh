@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The kill test (issue 6, item 4): start a large conversion, SIGKILL it after
+# a random delay, 50 times, and check that the destination is never a partial
+# file: it is absent, or a complete valid EPUB (unzip -t) / PDF (qpdf
+# --check). Half of the runs start with a valid book already at the
+# destination: then it must still be there, valid (old or new), after the
+# kill — atomic replacement, not delete-then-write.
+#
+# Temporaries (.NAME.tmp-XXXXXX) left by a killed run are allowed (nothing
+# can clean up after SIGKILL) but are counted and reported; one at the
+# destination path itself would be a failure.
+#
+#   KILL_RUNS=50 KILL_SEED=N KILL_COPIES=300 bash kill.sh NB SRC SHARED WORK
+. "$(dirname "$0")/lib.sh" "$@"
+have unzip || { echo "SKIP: unzip missing"; exit 77; }
+have qpdf || { echo "SKIP: qpdf missing"; exit 77; }
+RUNS=${KILL_RUNS:-50}
+COPIES=${KILL_COPIES:-300}
+SEED=${KILL_SEED:-$$}
+RANDOM=$SEED
+echo "kill test: $RUNS runs, seed $SEED (KILL_SEED=$SEED to replay)"
+
+# A big book: COPIES copies of the longest corpus article, each retitled so
+# that none is dropped as a duplicate.
+IN=$WORK/in
+mkdir -p "$IN"
+src=$(ls -S "$CORPUS"/*.md | head -1)
+for i in $(seq -w 1 "$COPIES"); do
+  sed "0,/^title:.*/s//title: '副本 $i'/" "$src" >"$IN/a$i.md"
+done
+OUT=$WORK/out
+mkdir -p "$OUT"
+
+S_valid() { # S_valid FILE: a complete output?
+  case "$1" in
+  *.epub) unzip -tq "$1" >/dev/null 2>&1 ;;
+  *.pdf) qpdf --check "$1" >/dev/null 2>&1 ;;
+  esac
+}
+
+# One complete run per format: it must succeed, and its duration scales
+# the random delays (so a slow sanitizer build gets the same coverage).
+declare -A dur ref wstart
+fmts=()
+for fmt in epub pdf; do
+  dest=$OUT/book.$fmt
+  t0=$(date +%s%N)
+  "$NB" -q --offline --no-cache --mirror "$MIRROR" -j2 "$IN" -o "$dest" 2>"$WORK/full-$fmt.err" &
+  pid=$!
+  # Watch for the temporary: writing starts late (after reading, resolving
+  # and layout), and that window is where a kill can hurt.
+  wstart[$fmt]=0
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ "${wstart[$fmt]}" = 0 ] && ls -A "$OUT" | grep -q "^\.book\.$fmt\.tmp-"; then
+      wstart[$fmt]=$(( ($(date +%s%N) - t0) / 1000000 ))
+    fi
+    sleep 0.01
+  done
+  if ! wait "$pid"; then
+    fail "the full $fmt conversion failed, so $fmt is not kill-tested: $(head -2 "$WORK/full-$fmt.err")"
+    rm -f "$dest"
+    continue
+  fi
+  t1=$(date +%s%N)
+  dur[$fmt]=$(( (t1 - t0) / 1000000 ))
+  if ! S_valid "$dest"; then
+    fail "the full $fmt conversion wrote an invalid file"
+    continue
+  fi
+  ref[$fmt]=$WORK/ref.$fmt
+  cp "$dest" "${ref[$fmt]}"
+  rm -f "$dest"
+  echo "full $fmt conversion: ${dur[$fmt]} ms, writing seen from ${wstart[$fmt]} ms"
+  # Keep the whole test within ~2 minutes: skip a format too slow for that.
+  if [ "${dur[$fmt]}" -gt 8000 ] && [ -z "${KILL_SLOW:-}" ]; then
+    echo "$fmt takes ${dur[$fmt]} ms; not kill-tested (KILL_SLOW=1 to force)"
+    continue
+  fi
+  fmts+=("$fmt")
+done
+if [ ${#fmts[@]} -eq 0 ]; then
+  fail "no format could be kill-tested"
+  finish; exit
+fi
+
+absent=0 complete=0 kept_old=0 tmps_left=0
+for run in $(seq 1 "$RUNS"); do
+  fmt=${fmts[$((run % ${#fmts[@]}))]}
+  dest=$OUT/book.$fmt
+  rm -f "$dest" "$OUT"/.book.*.tmp-*
+  preexisting=0
+  if [ $((run % 4)) -lt 2 ]; then
+    cp "${ref[$fmt]}" "$dest"
+    preexisting=1
+  fi
+  # Two runs in three aim at the writing window (from a little before the
+  # temporary appeared to a little after the rename); the rest anywhere
+  # from 0 to 110% of a full run.
+  r=$(( RANDOM * 32768 + RANDOM ))
+  if [ $((run % 3)) -ne 0 ] && [ "${wstart[$fmt]}" -gt 0 ]; then
+    lo=$(( wstart[$fmt] * 9 / 10 ))
+    hi=$(( dur[$fmt] * 21 / 20 ))
+    delay_ms=$(( lo + r % (hi - lo + 1) ))
+  else
+    delay_ms=$(( r % (dur[$fmt] * 11 / 10 + 1) ))
+  fi
+  "$NB" -q --offline --no-cache --mirror "$MIRROR" -j2 "$IN" -o "$dest" \
+    2>/dev/null &
+  pid=$!
+  sleep "$(awk -v m="$delay_ms" 'BEGIN{printf "%.3f", m/1000}')"
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  rc=$?
+  # What is at the destination now?
+  if [ ! -e "$dest" ]; then
+    if [ $preexisting = 1 ]; then
+      fail "run $run ($fmt, killed after ${delay_ms} ms, exit $rc): the existing book vanished"
+    else
+      absent=$((absent + 1)); pass
+    fi
+  elif S_valid "$dest"; then
+    complete=$((complete + 1))
+    if [ $preexisting = 1 ] && cmp -s "$dest" "${ref[$fmt]}"; then
+      kept_old=$((kept_old + 1))
+    fi
+    pass
+  else
+    cp "$dest" "$WORK/partial-$run.$fmt"
+    fail "run $run ($fmt, killed after ${delay_ms} ms, exit $rc): a partial file at the destination ($(stat -c %s "$dest") bytes, kept as $WORK/partial-$run.$fmt)"
+  fi
+  n=$(find "$OUT" -maxdepth 1 -name ".book.$fmt.tmp-*" | wc -l)
+  if [ "$n" -gt 0 ]; then
+    tmps_left=$((tmps_left + n))
+  fi
+  # Nothing else may appear in the output directory.
+  stray=$(cd "$OUT" && ls -A | grep -v -E "^book\.(epub|pdf)$|^\.book\.(epub|pdf)\.tmp-" | head -3)
+  [ -z "$stray" ] || fail "run $run: unexpected files in the output directory: $stray"
+done
+echo "after SIGKILL: $absent absent, $complete complete ($kept_old of them the previous book), $tmps_left temporaries left behind in $RUNS runs"
+finish
