@@ -120,7 +120,11 @@ void nb_node_unlink(nb_node *n) {
   n->parent = n->next = n->prev = NULL;
 }
 
+/* A childless node is nobody's ancestor but its own, so the walk up (O(depth))
+ * only happens when moving a subtree, never when building a tree. */
 static int S_is_ancestor(const nb_node *a, const nb_node *n) {
+  if (!a->first)
+    return a == n;
   for (; n; n = n->parent)
     if (n == a)
       return 1;
