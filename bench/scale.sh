@@ -48,10 +48,11 @@ nb_args() { # FORMAT
 }
 
 # One timed run through hyperfine, wrapped in /usr/bin/time for the peak
-# memory. Prints "WALL_S MAXRSS_KIB EXIT" (nan when it did not finish).
+# memory and CPU time. Prints "WALL_S MAXRSS_KIB EXIT CPU_S" (nan when it
+# did not finish). CPU time tells more than wall time on a busy machine.
 run() { # NAME CMD...
   local name=$1; shift
-  local cmd; cmd=$(printf '%q ' /usr/bin/time -f '%e %M %x' -o "$out/$name.time" "$@")
+  local cmd; cmd=$(printf '%q ' /usr/bin/time -f '%e %M %x %U %S' -o "$out/$name.time" "$@")
   hyperfine --runs 1 --style none -i --export-json "$out/$name.json" "$cmd" \
     >"$out/$name.hf" 2>&1
   python3 - "$out/$name.json" "$out/$name.time" <<'EOF2'
@@ -62,10 +63,10 @@ except Exception:
     wall = "nan"
 try:
     t = open(sys.argv[2]).read().split()
-    rss, rc = t[-2], t[-1]
+    rss, rc, cpu = t[-4], t[-3], "%.3f" % (float(t[-2]) + float(t[-1]))
 except Exception:
-    rss, rc = "0", "?"
-print(wall, rss, rc)
+    rss, rc, cpu = "0", "?", "nan"
+print(wall, rss, rc, cpu)
 EOF2
 }
 
@@ -83,20 +84,21 @@ mapfile -d '' pdf_args < <(nb_args pdf)
 # drift in the machine hits all alike. pandoc is slow on a thousand files;
 # it runs in the first PANDOC_RUNS rounds only, capped by PANDOC_TIMEOUT.
 e_times=(); p_times=(); d_times=(); e_rss=0; p_rss=0; d_rss=0
+e_cpu=(); p_cpu=(); d_cpu=()
 for r in $(seq 1 "$runs"); do
-  read -r w m rc < <(run "epub-$r" "$nb" "${epub_args[@]}")
-  echo "  round $r: newsbook EPUB $w s (exit $rc)"
-  [ "$rc" = 0 ] && e_times+=("$w"); [ "$m" -gt "$e_rss" ] && e_rss=$m
+  read -r w m rc c < <(run "epub-$r" "$nb" "${epub_args[@]}")
+  echo "  round $r: newsbook EPUB $w s, CPU $c s (exit $rc)"
+  [ "$rc" = 0 ] && e_times+=("$w") && e_cpu+=("$c"); [ "$m" -gt "$e_rss" ] && e_rss=$m
   if [ "$have_pandoc" = 1 ] && [ "$r" -le "$pandoc_runs" ]; then
-    read -r w m rc < <(run "pandoc-$r" timeout "$pandoc_timeout" pandoc -f markdown -t epub3 \
+    read -r w m rc c < <(run "pandoc-$r" timeout "$pandoc_timeout" pandoc -f markdown -t epub3 \
       --metadata title=bench -o "$out/pandoc.epub" "${files[@]}")
-    echo "  round $r: pandoc EPUB   $w s (exit $rc)"
-    if [ "$rc" = 0 ]; then d_times+=("$w"); elif [ "$rc" = 124 ]; then d_times+=(">$pandoc_timeout"); fi
+    echo "  round $r: pandoc EPUB   $w s, CPU $c s (exit $rc)"
+    if [ "$rc" = 0 ]; then d_times+=("$w"); d_cpu+=("$c"); elif [ "$rc" = 124 ]; then d_times+=(">$pandoc_timeout"); fi
     [ "$m" -gt "$d_rss" ] && d_rss=$m
   fi
-  read -r w m rc < <(run "pdf-$r" "$nb" "${pdf_args[@]}")
-  echo "  round $r: newsbook PDF  $w s (exit $rc)"
-  [ "$rc" = 0 ] && p_times+=("$w"); [ "$m" -gt "$p_rss" ] && p_rss=$m
+  read -r w m rc c < <(run "pdf-$r" "$nb" "${pdf_args[@]}")
+  echo "  round $r: newsbook PDF  $w s, CPU $c s (exit $rc)"
+  [ "$rc" = 0 ] && p_times+=("$w") && p_cpu+=("$c"); [ "$m" -gt "$p_rss" ] && p_rss=$m
 done
 for f in epub pdf; do
   [ -f "$out/book.$f" ] && continue
@@ -107,13 +109,21 @@ done
 pages=0
 [ -f "$out/book.pdf" ] && pages=$(pdfinfo "$out/book.pdf" 2>/dev/null | awk '/^Pages:/{print $2}')
 nav=0
-[ -f "$out/book.epub" ] && nav=$(unzip -p "$out/book.epub" '*.ncx' 2>/dev/null | grep -c '<navPoint' || true)
+[ -f "$out/book.epub" ] && nav=$(unzip -p "$out/book.epub" '*.ncx' 2>/dev/null | python3 -c '
+import sys, xml.etree.ElementTree as ET
+N = "{http://www.daisy.org/z3986/2005/ncx/}"
+try:
+    root = ET.fromstring(sys.stdin.read())
+    print(sum(1 for p in root.iter(N + "navPoint") if p.find(N + "navPoint") is None))
+except ET.ParseError:
+    print(0)')
 echo
 
 python3 - "$n_files" "$pages" "$nav" "$e_rss" "$p_rss" "${d_rss:-0}" \
   "${e_times[*]:-}" "${p_times[*]:-}" "${d_times[*]:-}" \
   "$(stat -c %s "$out/book.epub" 2>/dev/null || echo 0)" \
-  "$(stat -c %s "$out/book.pdf" 2>/dev/null || echo 0)" <<'EOF'
+  "$(stat -c %s "$out/book.pdf" 2>/dev/null || echo 0)" \
+  "${e_cpu[*]:-}" "${p_cpu[*]:-}" "${d_cpu[*]:-}" <<'EOF'
 import math, statistics, sys
 n, pages, nav, e_rss, p_rss, d_rss = (int(x or 0) for x in sys.argv[1:7])
 def times(s):
@@ -122,16 +132,17 @@ def times(s):
 capped = ">" in sys.argv[9]
 e, p, d = times(sys.argv[7]), times(sys.argv[8]), times(sys.argv[9])
 e_size, p_size = int(sys.argv[10]), int(sys.argv[11])
+ec, pc, dc = times(sys.argv[12]), times(sys.argv[13]), times(sys.argv[14])
 med = lambda v: statistics.median(v) if v else math.nan
 fmt = lambda v: ", ".join(f"{x:.2f}" for x in v) or "-"
 mib = lambda k: k / 1024.0
 em, pm, dm = med(e), med(p), med(d)
-print(f"EPUB    median {em:7.3f} s  (runs: {fmt(e)})  peak {mib(e_rss):7.1f} MiB  "
-      f"{e_size / 1048576:.1f} MiB, {nav} NCX entries for {n} articles")
-print(f"PDF     median {pm:7.3f} s  (runs: {fmt(p)})  peak {mib(p_rss):7.1f} MiB  "
+print(f"EPUB    median {em:7.3f} s  (runs: {fmt(e)}; CPU {fmt(ec)})  peak {mib(e_rss):7.1f} MiB  "
+      f"{e_size / 1048576:.1f} MiB, {nav} NCX articles for {n} selected")
+print(f"PDF     median {pm:7.3f} s  (runs: {fmt(p)}; CPU {fmt(pc)})  peak {mib(p_rss):7.1f} MiB  "
       f"{p_size / 1048576:.1f} MiB, {pages} pages")
 if d:
-    print(f"pandoc  median {dm:7.3f} s  (runs: {fmt(d)})  peak {mib(d_rss):7.1f} MiB  "
+    print(f"pandoc  median {dm:7.3f} s  (runs: {fmt(d)}; CPU {fmt(dc)})  peak {mib(d_rss):7.1f} MiB  "
           "(EPUB, no images: it cannot reach the network or a mirror)"
           + ("; stopped at the time limit, so a lower bound" if capped else ""))
 print()
@@ -145,4 +156,8 @@ if d:
 pps = pages / pm if pm and pm == pm and pm > 0 else 0.0
 target("PDF at least 300 pages/s", pps >= 300, f"{pps:.0f} pages/s ({pages} pages)")
 target("PDF under 300 MiB", pages > 0 and mib(p_rss) < 300, f"{mib(p_rss):.1f} MiB peak")
+ecm, pcm = med(ec), med(pc)
+if ec and pc:
+    print(f"CPU time (user+sys; on a busy machine the fairer figure): EPUB {ecm:.3f} s, "
+          f"PDF {pcm:.3f} s = {pages / pcm if pcm > 0 else 0:.0f} pages per CPU second")
 EOF

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/pool.h"
 #include "cli/progress.h"
 
 typedef struct S_docs {
@@ -134,8 +135,6 @@ typedef struct S_pool {
   const nb_select_options *sel;
   int prefilter;
   S_slot *slots;
-  size_t next;
-  pthread_mutex_t lock;
 } S_pool;
 
 /* The YAML between a leading "---" line and the next "---" line. */
@@ -178,7 +177,15 @@ static int S_may_match(const char *path, const char *data, size_t len,
   return ok;
 }
 
-static void S_read_one(S_pool *pool, size_t i) {
+static void S_read_one_body(S_pool *pool, size_t i);
+
+static void S_read_one(void *ctx, size_t i) {
+  S_pool *pool = ctx;
+  S_read_one_body(pool, i);
+  nb_progress_step(pool->prog, 1);
+}
+
+static void S_read_one_body(S_pool *pool, size_t i) {
   const char *p = pool->paths->v[i];
   nb_cli *cli = pool->cli;
   S_slot *slot = &pool->slots[i];
@@ -228,30 +235,13 @@ static void S_read_one(S_pool *pool, size_t i) {
   }
 }
 
-static void *S_worker(void *arg) {
-  S_pool *pool = arg;
-  for (;;) {
-    size_t i;
-    pthread_mutex_lock(&pool->lock);
-    i = pool->next++;
-    pthread_mutex_unlock(&pool->lock);
-    if (i >= pool->paths->n)
-      break;
-    S_read_one(pool, i);
-    nb_progress_step(pool->prog, 1);
-  }
-  return NULL;
-}
-
 /* Read and parse every path with cli->jobs workers; append the documents
  * to @p out in input order. Returns the number of inputs that failed. */
 static size_t S_read_all(nb_cli *cli, nb_cli_diag *d, nb_progress *prog,
                          const nb_strvec *paths, const nb_select_options *sel,
                          S_docs *out) {
   S_pool pool;
-  pthread_t threads[256];
-  size_t i, j, nthreads, started = 0, failed = 0;
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  size_t i, j, failed = 0;
 
   memset(&pool, 0, sizeof pool);
   pool.cli = cli;
@@ -263,19 +253,7 @@ static size_t S_read_all(nb_cli *cli, nb_cli_diag *d, nb_progress *prog,
   pool.slots = nb_calloc(paths->n ? paths->n : 1, sizeof *pool.slots);
   if (!pool.slots)
     return paths->n;
-  pthread_mutex_init(&pool.lock, NULL);
-  nthreads = cli->jobs > 0 ? (size_t)cli->jobs : (size_t)(cores > 0 ? cores : 1);
-  if (nthreads > 256)
-    nthreads = 256;
-  if (nthreads > paths->n)
-    nthreads = paths->n;
-  for (i = 1; i < nthreads; i++)
-    if (pthread_create(&threads[started], NULL, S_worker, &pool) == 0)
-      started++;
-  S_worker(&pool); /* the main thread works too */
-  for (i = 0; i < started; i++)
-    pthread_join(threads[i], NULL);
-  pthread_mutex_destroy(&pool.lock);
+  nb_pool_for(paths->n, cli->jobs, S_read_one, &pool);
   for (i = 0; i < paths->n; i++) {
     S_slot *slot = &pool.slots[i];
     failed += slot->failed != 0;
@@ -288,6 +266,45 @@ static size_t S_read_all(nb_cli *cli, nb_cli_diag *d, nb_progress *prog,
   }
   free(pool.slots);
   return failed;
+}
+
+/* ## Resolving images in parallel (the set is thread-safe; writers walk
+ * documents in order, so the output does not depend on who came first). */
+
+typedef struct S_resolve_ctx {
+  nb_book *book;
+  nb_resources *set;
+  nb_cli_diag *d;
+  nb_progress *prog;
+  pthread_mutex_t lock;
+  int failed;
+} S_resolve_ctx;
+
+static void S_resolve_one(void *ctx, size_t i) {
+  S_resolve_ctx *rc = ctx;
+  nb_error err;
+  memset(&err, 0, sizeof err);
+  if (nb_resources_resolve_doc(rc->set, nb_book_doc(rc->book, i), &err) < 0) {
+    nb_cli_error(rc->d, &err);
+    pthread_mutex_lock(&rc->lock);
+    rc->failed = 1;
+    pthread_mutex_unlock(&rc->lock);
+  }
+  nb_progress_step(rc->prog, 1);
+}
+
+/* --metadata KEY=VALUE on a one-article book also sets the article's own
+ * metadata (its title block shows it). */
+static void S_apply_metadata(const nb_cli *cli, nb_doc *doc) {
+  size_t m;
+  for (m = 0; m < cli->metadata.n; m++) {
+    const char *kv = cli->metadata.v[m];
+    const char *eq = strchr(kv, '=');
+    char *key = nb_strndup(kv, (size_t)(eq - kv));
+    if (key)
+      nb_doc_set_meta(doc, key, eq + 1);
+    free(key);
+  }
 }
 
 int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
@@ -383,21 +400,21 @@ int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
     goto cleanup;
   }
   nb_book_set_resources(book, set);
+  if (nb_book_doc_count(book) == 1)
+    S_apply_metadata(cli, nb_book_doc(book, 0));
   nb_progress_phase(&prog, "images", nb_book_doc_count(book));
-  for (i = 0; i < nb_book_doc_count(book); i++) {
-    nb_doc *doc = nb_book_doc(book, i);
-    size_t m;
-    nb_progress_step(&prog, 1);
-    for (m = 0; m < cli->metadata.n && nb_book_doc_count(book) == 1; m++) {
-      char *eq = strchr(cli->metadata.v[m], '=');
-      *eq = '\0';
-      nb_doc_set_meta(doc, cli->metadata.v[m], eq + 1);
-      *eq = '=';
-    }
-    if (nb_resources_resolve_doc(set, doc, &err) < 0) {
-      nb_cli_error(d, &err);
+  {
+    S_resolve_ctx rc;
+    rc.book = book;
+    rc.set = set;
+    rc.d = d;
+    rc.prog = &prog;
+    rc.failed = 0;
+    pthread_mutex_init(&rc.lock, NULL);
+    nb_pool_for(nb_book_doc_count(book), cli->jobs, S_resolve_one, &rc);
+    pthread_mutex_destroy(&rc.lock);
+    if (rc.failed)
       goto cleanup;
-    }
   }
   for (i = 0; i < cli->metadata.n; i++) {
     char *eq = strchr(cli->metadata.v[i], '=');
@@ -432,6 +449,13 @@ int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
     nb_book_set_cover(book, r);
   }
   nb_book_finish(book);
+  /* A book of many articles gets a generated cover (title, dates,
+   * headlines, lead photo) unless one was given or refused; a single
+   * article keeps its lead image, which the writers pick themselves. */
+  if (!cli->cover && nb_book_doc_count(book) > 1 &&
+      nb_book_generate_cover(book, &err) != 0)
+    nb_diag_emit(&d->diag, NB_SEV_WARNING, "image", NULL, 0, NULL,
+                 "%s — the book has no generated cover", err.message);
   nb_progress_phase(&prog, "write", 1);
 
   if (w->write(book, &cli->write, cli->output, &d->diag, &err) != 0) {

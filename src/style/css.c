@@ -580,7 +580,8 @@ void nb_css_compute(const nb_css *css, const nb_css_node *chain,
       nm++;
     }
   }
-  qsort(m, nm, sizeof *m, S_match_cmp);
+  if (nm > 1)
+    qsort(m, nm, sizeof *m, S_match_cmp);
   /* font-size first: every other em depends on it */
   for (i = 0; i < nm; i++)
     if (strcmp(m[i].d->prop, "font-size") == 0)

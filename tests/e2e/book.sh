@@ -71,7 +71,7 @@ if [ -s "$WORK/cat.epub" ]; then
   got=$(ncx_leaves "$WORK/cat.epub")
   check "NCX has one entry per selected article ($got of $N)" [ "$got" = "$N" ]
   sanitized || check "category book passes EPUBCheck" epubcheck_ok "$WORK/cat.epub"
-  check "category book has a cover image" sh -c "unzip -p '$WORK/cat.epub' '*.opf' | grep -q 'properties=\"cover-image\"'"
+  check "category book has a cover image (generated: nb_book_generate_cover in the pipeline)" sh -c "unzip -p '$WORK/cat.epub' '*.opf' | grep -q 'properties=\"cover-image\"'"
 fi
 if [ -s "$WORK/cat.pdf" ] && have pdfinfo; then
   p=$(pages "$WORK/cat.pdf")

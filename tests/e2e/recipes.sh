@@ -104,7 +104,7 @@ for pair in "daily-cls:$n_daily" "weekly-tech:$n_weekly"; do
   got=$(nav_entries "$WORK/$name.epub")
   check "$name: $got nav entries, $want articles selected" [ "$got" = "$want" ]
   sanitized || check "$name passes EPUBCheck" epubcheck_ok "$WORK/$name.epub"
-  check "$name has a cover image" sh -c "unzip -p '$WORK/$name.epub' '*.opf' | grep -q 'cover-image'"
+  check "$name has a cover image (generated: nb_book_generate_cover in the pipeline)" sh -c "unzip -p '$WORK/$name.epub' '*.opf' | grep -q 'cover-image'"
   check "$name has the recipe's title" sh -c "unzip -p '$WORK/$name.epub' '*.opf' | grep -q '$(sed -n 's/^title: //p' "$R/$name.yaml")'"
 done
 if have pdfinfo; then

@@ -101,8 +101,11 @@ int nb_epub_write_nav(nb_epub_book *ep, size_t first_chapter) {
        xmlTextWriterWriteString(w, XC("\n")) >= 0;
   if (ok && ep->cover)
     ok = S_landmark(w, "cover", "cover.xhtml", ep->zh ? "封面" : "Cover") >= 0;
-  if (ok)
-    ok = S_landmark(w, "toc", "nav.xhtml#toc", toc) >= 0;
+  /* no "toc" landmark: the nav is not a spine item, and EPUBCheck allows
+   * hyperlinks only to those */
+  if (ok && nb_book_doc_count(ep->book) > 1)
+    ok = S_landmark(w, "titlepage", "titlepage.xhtml",
+                    ep->zh ? "书名页" : "Title page") >= 0;
   if (ok && first_chapter < ep->nitems)
     ok = S_landmark(w, "bodymatter", ep->items[first_chapter].href,
                     ep->zh ? "正文" : "Start") >= 0;

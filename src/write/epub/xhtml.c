@@ -502,10 +502,26 @@ static int S_title_block(S_state *st, const char *title) {
   nb_date d = nb_doc_get_date(doc);
   const char *source = nb_doc_get_meta(doc, "source");
 
+  size_t nc = nb_doc_category_count(doc);
+
   if (xmlTextWriterStartElement(w, XC("header")) < 0 ||
       nb_epub_attr(w, "class", "article-head") < 0 ||
-      xmlTextWriterWriteString(w, XC("\n")) < 0 ||
-      nb_epub_element(w, "h1", "article-title", title) < 0 ||
+      xmlTextWriterWriteString(w, XC("\n")) < 0)
+    return -1;
+  /* The kicker: the most specific category above the headline, as news
+   * pages set it. In a book it also keeps one article's last words from
+   * running straight into the next headline in the reading order. */
+  if (nc > 0) {
+    char *kicker = nb_epub_clean_label(nb_doc_category(doc, nc - 1));
+    int rc = kicker && *kicker
+                 ? nb_epub_element(w, "p", "kicker", kicker) < 0 ||
+                       xmlTextWriterWriteString(w, XC("\n")) < 0
+                 : !kicker;
+    free(kicker);
+    if (rc)
+      return -1;
+  }
+  if (nb_epub_element(w, "h1", "article-title", title) < 0 ||
       xmlTextWriterWriteString(w, XC("\n")) < 0)
     return -1;
   if (na > 0) {

@@ -33,6 +33,8 @@ typedef struct inl {
   open_span *stack;
   size_t depth, cap;
   int pre;
+  int run;       /* characters since the last break opportunity */
+  uint32_t last; /* the last character appended */
 } inl;
 
 static void S_inl_reset(inl *in) {
@@ -70,6 +72,17 @@ static void S_inl_text(inl *in, const char *s, size_t n) {
   while (i < n) {
     uint32_t cp;
     size_t k = nb_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+    if (cp == '\n' || cp == '\t' || cp == '\r' || cp == ' ' || nb_is_cjk(cp))
+      in->run = 0;
+    else if (cp >= 0x20 && ++in->run > 40 && !nb_kinsoku_no_start(cp) &&
+             !nb_kinsoku_no_end(in->last)) {
+      /* A run with no break opportunity (a long URL, a hash, hostile
+       * input): Pango's character wrapping is quadratic in its length, so
+       * offer a break every 40 characters with an invisible ZWSP. */
+      nb_buf_puts(&in->text, "\xe2\x80\x8b");
+      in->run = 1;
+    }
+    in->last = cp;
     if (cp == '\n' || cp == '\t' || cp == '\r' || cp == ' ') {
       if (in->pre) {
         nb_buf_putc(&in->text, cp == '\r' ? '\n' : (char)cp);
