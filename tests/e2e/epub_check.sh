@@ -57,6 +57,14 @@ h = "{http://www.w3.org/1999/xhtml}"; t = "{http://www.idpf.org/2007/ops}type"
 toc = [n for n in ET.parse(sys.stdin).iter(h + "nav") if n.get(t) == "toc"][0]
 print(sum(1 for a in toc.iter(h + "a") if a.get("href", "").startswith("chapter-")))')
     check "one nav entry per article ($got of $n)" [ "$got" -eq "$n" ]
+    # every article's text is in the book, in order
+    if have python3; then
+      for a in "$CORPUS"/*.md; do
+        python3 "$SH/tools/fidelity.py" "$a" "$WORK/all.epub" >"$WORK/fid.out" 2>&1
+        rc=$?
+        check "$(basename "$a") text in all.epub: $(tail -1 "$WORK/fid.out")" [ "$rc" -eq 0 ]
+      done
+    fi
   fi
 fi
 finish

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The kill test (issue 6, item 4): start a large conversion, SIGKILL it after
 # a random delay, 50 times, and check that the destination is never a partial
-# file: it is absent, or a complete valid EPUB (unzip -t) / PDF (qpdf
-# --check). Half of the runs start with a valid book already at the
-# destination: then it must still be there, valid (old or new), after the
-# kill — atomic replacement, not delete-then-write.
+# file: it is absent, or byte for byte the complete book (which a full run
+# made first and checked with unzip -t / qpdf --check; output is
+# reproducible). Half of the runs start with another book already at the
+# destination: then after the kill it must be that book or the new one —
+# atomic replacement, never delete-then-write.
 #
 # Temporaries (.NAME.tmp-XXXXXX) left by a killed run are allowed (nothing
 # can clean up after SIGKILL) but are counted and reported; one at the
@@ -68,8 +69,13 @@ for fmt in epub pdf; do
     continue
   fi
   ref[$fmt]=$WORK/ref.$fmt
-  cp "$dest" "${ref[$fmt]}"
-  rm -f "$dest"
+  mv "$dest" "${ref[$fmt]}"
+  # The book already at the destination in half the runs: a different one,
+  # so that what is found after a kill can be told apart.
+  if ! "$NB" -q --offline --no-cache "$(ls "$IN"/*.md | head -1)" -o "$WORK/old.$fmt" 2>/dev/null; then
+    fail "a one-article $fmt conversion failed"
+    continue
+  fi
   echo "full $fmt conversion: ${dur[$fmt]} ms, writing seen from ${wstart[$fmt]} ms"
   # Keep the whole test within ~2 minutes: skip a format too slow for that.
   if [ "${dur[$fmt]}" -gt 8000 ] && [ -z "${KILL_SLOW:-}" ]; then
@@ -90,7 +96,7 @@ for run in $(seq 1 "$RUNS"); do
   rm -f "$dest" "$OUT"/.book.*.tmp-*
   preexisting=0
   if [ $((run % 4)) -lt 2 ]; then
-    cp "${ref[$fmt]}" "$dest"
+    cp "$WORK/old.$fmt" "$dest"
     preexisting=1
   fi
   # Two runs in three aim at the writing window (from a little before the
@@ -120,15 +126,17 @@ for run in $(seq 1 "$RUNS"); do
     else
       absent=$((absent + 1)); pass
     fi
-  elif S_valid "$dest"; then
-    complete=$((complete + 1))
-    if [ $preexisting = 1 ] && cmp -s "$dest" "${ref[$fmt]}"; then
-      kept_old=$((kept_old + 1))
-    fi
-    pass
+  elif cmp -s "$dest" "${ref[$fmt]}"; then
+    complete=$((complete + 1)); pass
+  elif [ $preexisting = 1 ] && cmp -s "$dest" "$WORK/old.$fmt"; then
+    kept_old=$((kept_old + 1)); pass
   else
     cp "$dest" "$WORK/partial-$run.$fmt"
-    fail "run $run ($fmt, killed after ${delay_ms} ms, exit $rc): a partial file at the destination ($(stat -c %s "$dest") bytes, kept as $WORK/partial-$run.$fmt)"
+    if S_valid "$dest"; then
+      fail "run $run ($fmt, killed after ${delay_ms} ms, exit $rc): the destination is valid but neither the old nor the new book ($(stat -c %s "$dest") bytes, kept as $WORK/partial-$run.$fmt)"
+    else
+      fail "run $run ($fmt, killed after ${delay_ms} ms, exit $rc): a partial file at the destination ($(stat -c %s "$dest") bytes, kept as $WORK/partial-$run.$fmt)"
+    fi
   fi
   n=$(find "$OUT" -maxdepth 1 -name ".book.$fmt.tmp-*" | wc -l)
   if [ "$n" -gt 0 ]; then
@@ -138,5 +146,5 @@ for run in $(seq 1 "$RUNS"); do
   stray=$(cd "$OUT" && ls -A | grep -v -E "^book\.(epub|pdf)$|^\.book\.(epub|pdf)\.tmp-" | head -3)
   [ -z "$stray" ] || fail "run $run: unexpected files in the output directory: $stray"
 done
-echo "after SIGKILL: $absent absent, $complete complete ($kept_old of them the previous book), $tmps_left temporaries left behind in $RUNS runs"
+echo "after SIGKILL: $absent absent, $kept_old the previous book intact, $complete the complete new book, $tmps_left temporaries left behind in $RUNS runs"
 finish

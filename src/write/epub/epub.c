@@ -1,7 +1,7 @@
-/* The EPUB container: which pages a book gets (cover, title page, section
- * pages, one chapter per document, the navigation document), the package
- * document (OPF) with its metadata, manifest and spine, the EPUB 2 NCX, the
- * theme CSS, and the zip. Chapters themselves are xhtml.c's.
+/* The EPUB writer's entry point and container: which pages a book gets
+ * (cover, title page, section pages, one chapter per document), in which
+ * reading order, the theme CSS, and the zip. Chapters are xhtml.c's; the
+ * navigation (nav, NCX) and the package document are package.c's.
  *
  * Same book, same bytes: file names and ids are generated from positions and
  * content hashes, dates come from the book (or SOURCE_DATE_EPOCH, or a fixed

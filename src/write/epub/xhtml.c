@@ -494,23 +494,22 @@ static void S_display_date(nb_date d, char *buf, size_t size) {
     snprintf(buf, size, "%.10s", iso);
 }
 
-/* Title, byline, date and source above the article's text. */
+/* The head of a chapter: kicker (the most specific category), byline and
+ * date, then the headline, so that the headline leads straight into the
+ * article's text, as it does on the page it came from; in a book the
+ * kicker and byline also keep one article's last words from running into
+ * the next headline in the reading order. */
 static int S_title_block(S_state *st, const char *title) {
   const nb_doc *doc = st->ch->doc;
   xmlTextWriterPtr w = st->w;
   size_t i, na = nb_doc_author_count(doc);
-  nb_date d = nb_doc_get_date(doc);
-  const char *source = nb_doc_get_meta(doc, "source");
-
   size_t nc = nb_doc_category_count(doc);
+  nb_date d = nb_doc_get_date(doc);
 
   if (xmlTextWriterStartElement(w, XC("header")) < 0 ||
       nb_epub_attr(w, "class", "article-head") < 0 ||
       xmlTextWriterWriteString(w, XC("\n")) < 0)
     return -1;
-  /* The kicker: the most specific category above the headline, as news
-   * pages set it. In a book it also keeps one article's last words from
-   * running straight into the next headline in the reading order. */
   if (nc > 0) {
     char *kicker = nb_epub_clean_label(nb_doc_category(doc, nc - 1));
     int rc = kicker && *kicker
@@ -521,9 +520,6 @@ static int S_title_block(S_state *st, const char *title) {
     if (rc)
       return -1;
   }
-  if (nb_epub_element(w, "h1", "article-title", title) < 0 ||
-      xmlTextWriterWriteString(w, XC("\n")) < 0)
-    return -1;
   if (na > 0) {
     nb_buf names = NB_BUF_INIT;
     int rc;
@@ -551,22 +547,39 @@ static int S_title_block(S_state *st, const char *title) {
         S_end_block(st) < 0)
       return -1;
   }
-  if (source && *source) {
-    char *href = nb_epub_safe_href(source);
-    int rc = xmlTextWriterStartElement(w, XC("p")) < 0 ||
-             nb_epub_attr(w, "class", "source") < 0;
-    if (!rc && href)
-      rc = xmlTextWriterStartElement(w, XC("a")) < 0 ||
-           nb_epub_attr(w, "href", href) < 0;
-    if (!rc)
-      rc = nb_epub_text(w, source, strlen(source)) < 0;
-    if (!rc && href)
-      rc = S_end(st) < 0;
-    free(href);
-    if (rc || S_end_block(st) < 0)
-      return -1;
-  }
+  if (nb_epub_element(w, "h1", "article-title", title) < 0 ||
+      xmlTextWriterWriteString(w, XC("\n")) < 0)
+    return -1;
   return S_end_block(st);
+}
+
+/* The foot of a chapter: where the article came from. */
+static int S_source_foot(S_state *st, const char *lang) {
+  const char *source = nb_doc_get_meta(st->ch->doc, "source");
+  xmlTextWriterPtr w = st->w;
+  char *href;
+  int rc;
+  if (!source || !*source)
+    return 0;
+  href = nb_epub_safe_href(source);
+  rc = xmlTextWriterStartElement(w, XC("footer")) < 0 ||
+       nb_epub_attr(w, "class", "article-foot") < 0 ||
+       xmlTextWriterStartElement(w, XC("p")) < 0 ||
+       nb_epub_attr(w, "class", "source") < 0 ||
+       nb_epub_text(
+           w, strncmp(lang, "zh", 2) == 0 ? "原文：" : "Source: ",
+           strlen(strncmp(lang, "zh", 2) == 0 ? "原文：" : "Source: ")) < 0;
+  if (!rc && href)
+    rc = xmlTextWriterStartElement(w, XC("a")) < 0 ||
+         nb_epub_attr(w, "href", href) < 0;
+  if (!rc)
+    rc = nb_epub_text(w, source, strlen(source)) < 0;
+  if (!rc && href)
+    rc = S_end(st) < 0;
+  free(href);
+  if (rc || S_end(st) < 0 || S_end_block(st) < 0)
+    return -1;
+  return 0;
 }
 
 int nb_epub_write_chapter(const nb_epub_chapter *ch, nb_buf *out,
@@ -612,6 +625,8 @@ int nb_epub_write_chapter(const nb_epub_chapter *ch, nb_buf *out,
   while (rc == 0 && (ev = nb_iter_next(it)) != NB_EVENT_DONE)
     if (S_render_node(nb_iter_node(it), ev, &st) < 0)
       rc = -1;
+  if (rc == 0 && S_source_foot(&st, lang) < 0)
+    rc = -1;
   if (rc < 0) {
     xmlFreeTextWriter(st.w);
     rc = nb_error_set(err, NB_ERR_LIBRARY, st.file, 0,
