@@ -104,6 +104,14 @@ static nb_node *S_new(S_state *st, nb_node_type type, const xmlNode *el) {
   }
   if (el && el->line > 0 && st->line0 > 0)
     nb_node_set_line(n, st->line0 + (int)el->line - 1);
+  if (el && el->type == XML_ELEMENT_NODE) {
+    /* Keep the author's anchor so that in-article #links can survive; the
+     * writers decide whether the id is usable (valid, unique). */
+    xmlChar *id = xmlGetProp((xmlNode *)el, (const xmlChar *)"id");
+    if (id && *id && strlen((const char *)id) < 128)
+      nb_node_set_id(n, (const char *)id);
+    xmlFree(id);
+  }
   return n;
 }
 
