@@ -345,6 +345,16 @@ int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
       return 2;
     }
   }
+  {
+    struct stat ost;
+    if (stat(cli->output, &ost) == 0 && S_ISDIR(ost.st_mode)) {
+      fprintf(stderr, "newsbook: %s: is a directory — give a file name "
+                      "such as %s/book.%s\n",
+              cli->output, cli->output, fmt);
+      status = 1;
+      goto cleanup;
+    }
+  }
   if (nb_cli_collect_inputs(&cli->inputs, &paths, &err) != 0) {
     nb_cli_error(d, &err);
     status = 1;
@@ -382,7 +392,15 @@ int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
   failed = S_read_all(cli, d, &prog, &paths, &sel, &docs);
   nb_progress_end(&prog);
   if (docs.n == 0) {
-    fprintf(stderr, "newsbook: no article could be read — nothing written\n");
+    if (d->errors == 0) /* else the reasons are already on screen */
+      fprintf(stderr, "newsbook: no article could be read — nothing "
+                      "written; check the inputs\n");
+    goto cleanup;
+  }
+  if (failed && cli->strict) {
+    fprintf(stderr, "newsbook: %s: not written: %zu input%s failed and "
+                    "--strict is set — fix them or drop --strict\n",
+            cli->output, failed, failed == 1 ? "" : "s");
     goto cleanup;
   }
 
@@ -396,7 +414,7 @@ int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
   docs.n = 0; /* the book owns them now */
   if (kept <= 0) {
     fprintf(stderr, "newsbook: no article matches the selection — nothing "
-                    "written\n");
+                    "written; widen --category, --since or --until\n");
     goto cleanup;
   }
   nb_book_set_resources(book, set);

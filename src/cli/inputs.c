@@ -96,7 +96,7 @@ int nb_cli_collect_inputs(const nb_strvec *inputs, nb_strvec *out,
       if (out->n == before)
         return nb_error_set(err, NB_ERR_ARGUMENT, in, 0,
                             "no articles (.md, .markdown, .html) below this "
-                            "directory");
+                            "directory — point at a folder of articles");
     } else if (!nb_strvec_push(out, in)) {
       return nb_error_set(err, NB_ERR_SYSTEM, in, 0, "out of memory");
     }

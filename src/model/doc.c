@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "model/node.h"
+#include "util/util.h"
 
 nb_doc *nb_doc_new(void) {
   nb_doc *doc = calloc(1, sizeof *doc);
@@ -49,6 +50,21 @@ char *nb_doc_strndup(nb_doc *doc, const char *s, size_t len) {
   return r;
 }
 
+/* An arena copy of @p s that is valid UTF-8 whatever the input was: every
+ * writer and library (Pango, libxml2) may rely on metadata being UTF-8. */
+static char *S_utf8_dup(nb_doc *doc, const char *s) {
+  size_t len = strlen(s), out_len;
+  char *fixed, *r;
+  if (nb_utf8_valid(s, len))
+    return nb_doc_strndup(doc, s, len);
+  fixed = nb_utf8_repair(s, len, &out_len, NULL);
+  if (!fixed)
+    return NULL;
+  r = nb_doc_strndup(doc, fixed, out_len);
+  free(fixed);
+  return r;
+}
+
 static int S_list_push(nb_strlist *l, char *s) {
   if (l->count == l->cap) {
     size_t cap = l->cap ? l->cap * 2 : 8;
@@ -65,7 +81,7 @@ static int S_list_push(nb_strlist *l, char *s) {
 int nb_doc_set_meta(nb_doc *doc, const char *key, const char *value) {
   size_t i;
   char *v = NULL, *k;
-  if (value && !(v = nb_doc_strndup(doc, value, (size_t)-1)))
+  if (value && !(v = S_utf8_dup(doc, value)))
     return 0;
   for (i = 0; i < doc->meta_keys.count; i++) {
     if (strcmp(doc->meta_keys.items[i], key) == 0) {
@@ -111,7 +127,7 @@ const char *nb_doc_meta_value(const nb_doc *doc, size_t i) {
 }
 
 int nb_doc_add_category(nb_doc *doc, const char *name) {
-  char *s = nb_doc_strndup(doc, name, (size_t)-1);
+  char *s = S_utf8_dup(doc, name);
   return s && S_list_push(&doc->categories, s);
 }
 size_t nb_doc_category_count(const nb_doc *doc) { return doc->categories.count; }
@@ -120,7 +136,7 @@ const char *nb_doc_category(const nb_doc *doc, size_t i) {
 }
 
 int nb_doc_add_author(nb_doc *doc, const char *name) {
-  char *s = nb_doc_strndup(doc, name, (size_t)-1);
+  char *s = S_utf8_dup(doc, name);
   if (!s || !S_list_push(&doc->authors, s))
     return 0;
   if (doc->authors.count == 1)

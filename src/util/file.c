@@ -22,9 +22,17 @@ int nb_read_file(const char *path, size_t max, char **data, size_t *len,
 
   *data = NULL;
   *len = 0;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-    return nb_error_set(err, NB_ERR_ARGUMENT, path, 0,
-                        "is a directory — give a file");
+  if (strcmp(path, "-") != 0 && stat(path, &st) == 0) {
+    if (S_ISDIR(st.st_mode))
+      return nb_error_set(err, NB_ERR_ARGUMENT, path, 0,
+                          "is a directory — give a file");
+    /* A FIFO or device would block or never end: only stdin ("-") may be a
+     * stream. */
+    if (!S_ISREG(st.st_mode))
+      return nb_error_set(err, NB_ERR_ARGUMENT, path, 0,
+                          "not a regular file — give an article file, or - "
+                          "to read a stream from standard input");
+  }
   fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
   if (!fp)
     return nb_error_set(err, NB_ERR_SYSTEM, path, 0, "cannot open: %s — check the path",
@@ -115,8 +123,8 @@ int nb_atomic_commit(nb_atomic *a, nb_error *err) {
     return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0, "no open output");
   if (a->fp) {
     if (fflush(a->fp) != 0 || fsync(fileno(a->fp)) != 0)
-      rc = nb_error_set(err, NB_ERR_SYSTEM, a->dest, 0, "cannot write: %s",
-                        strerror(errno));
+      rc = nb_error_set(err, NB_ERR_SYSTEM, a->dest, 0,
+                        "cannot write: %s — check free space", strerror(errno));
     if (fclose(a->fp) != 0 && rc == 0)
       rc = nb_error_set(err, NB_ERR_SYSTEM, a->dest, 0, "cannot write: %s",
                         strerror(errno));
@@ -128,7 +136,8 @@ int nb_atomic_commit(nb_atomic *a, nb_error *err) {
     chmod(a->tmp, 0666 & ~um);
     if (rename(a->tmp, a->dest) != 0)
       rc = nb_error_set(err, NB_ERR_SYSTEM, a->dest, 0,
-                        "cannot move the finished file into place: %s",
+                        "cannot move the finished file into place: %s — "
+                        "choose another output path",
                         strerror(errno));
   }
   if (rc != 0) {

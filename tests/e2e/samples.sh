@@ -7,8 +7,9 @@ for a in "$SRC"/samples/*.md; do
     o=$WORK/$n.$ext
     "$NB" "$a" --mirror "$SRC/samples/mirror" --offline --no-cache -q -o "$o" 2>"$o.err"
     check "$n.$ext converts" [ $? -eq 0 ] || { cat "$o.err"; continue; }
-    "$NB" "$a" --mirror "$SRC/samples/mirror" --offline --no-cache -q -o "$o.again" 2>/dev/null
-    check "$n.$ext is byte-identical on a second run" cmp -s "$o" "$o.again"
+    mkdir -p "$WORK/again"
+    "$NB" "$a" --mirror "$SRC/samples/mirror" --offline --no-cache -q -o "$WORK/again/$n.$ext" 2>/dev/null
+    check "$n.$ext is byte-identical on a second run" cmp -s "$o" "$WORK/again/$n.$ext"
     sanitized && continue
     if have python3; then
       # fidelity.py's Markdown stripping keeps table pipes and rules in the
