@@ -4,7 +4,9 @@
  * Also the reader table and option defaults. */
 #include <ctype.h>
 #include <stdlib.h>
+#include <iconv.h>
 #include <string.h>
+#include <strings.h>
 
 #include "read/read.h"
 #include "util/util.h"
@@ -37,6 +39,62 @@ void nb_read__guess_lang(nb_doc *doc) {
   nb_buf_free(&b);
 }
 
+/* Convert @p data from @p charset to UTF-8 with iconv, all or nothing.
+ * Returns a malloc'd NUL-terminated string, or NULL when any byte does not
+ * convert (then the guess was wrong). */
+static char *S_iconv_all(const char *charset, const char *data, size_t len,
+                         size_t *out_len) {
+  iconv_t cd = iconv_open("UTF-8", charset);
+  char *out, *in = (char *)data, *o;
+  size_t inleft = len, outleft, cap;
+  if (cd == (iconv_t)-1)
+    return NULL;
+  if (len > (SIZE_MAX - 1) / 4) {
+    iconv_close(cd);
+    return NULL;
+  }
+  cap = len * 4 + 1;
+  out = malloc(cap);
+  if (!out) {
+    iconv_close(cd);
+    return NULL;
+  }
+  o = out;
+  outleft = cap - 1;
+  if (iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1 || inleft) {
+    free(out);
+    iconv_close(cd);
+    return NULL;
+  }
+  iconv_close(cd);
+  *o = '\0';
+  *out_len = (size_t)(o - out);
+  return out;
+}
+
+/* The legacy encoding a non-UTF-8 input is in, or NULL: UTF-16 by its BOM;
+ * GB18030 (a superset of GBK and GB2312) when the text declares one of
+ * them, or when most of its non-ASCII bytes are not UTF-8 at all (a file
+ * with a few damaged bytes is still UTF-8 and gets repaired instead). */
+static const char *S_legacy_charset(const char *data, size_t len,
+                                    size_t invalid) {
+  size_t i, high = 0, scan = len < 8192 ? len : 8192;
+  if (len >= 2 && (unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE)
+    return "UTF-16LE";
+  if (len >= 2 && (unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF)
+    return "UTF-16BE";
+  for (i = 0; i + 6 <= scan; i++) {
+    if ((data[i] | 0x20) == 'g' && (data[i + 1] | 0x20) == 'b' &&
+        (strncasecmp(data + i, "gbk", 3) == 0 ||
+         strncasecmp(data + i, "gb2312", 6) == 0 ||
+         strncasecmp(data + i, "gb18030", 7 <= scan - i ? 7 : 6) == 0))
+      return "GB18030";
+  }
+  for (i = 0; i < len; i++)
+    high += (unsigned char)data[i] >= 0x80;
+  return high && invalid * 4 >= high ? "GB18030" : NULL;
+}
+
 /* Clean input: the limit, a BOM, invalid UTF-8 and NULs. Returns the bytes
  * to read (*owned is set when they were copied and must be freed), or NULL
  * with @p err filled. */
@@ -60,11 +118,30 @@ static const char *S_clean_input(const char *path, const char *data, size_t len,
     len -= 3;
   }
   if (!nb_utf8_valid(data, len)) {
-    size_t repaired = 0;
+    size_t repaired = 0, conv_len = 0, orig_len = len;
+    const char *charset;
+    char *conv = NULL;
     *owned = nb_utf8_repair(data, len, &len, &repaired);
     if (!*owned) {
       nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory");
       return NULL;
+    }
+    charset = S_legacy_charset(data, orig_len, repaired);
+    if (charset)
+      conv = S_iconv_all(charset, data, orig_len, &conv_len);
+    if (conv && !nb_utf8_valid(conv, conv_len)) {
+      free(conv);
+      conv = NULL;
+    }
+    if (conv) {
+      free(*owned);
+      *owned = conv;
+      nb_diag_emit(diag, NB_SEV_WARNING, "encoding", path, 0, NULL,
+                   "not UTF-8: read as %s and converted — save articles "
+                   "as UTF-8 to avoid the guess",
+                   charset);
+      *out_len = conv_len;
+      return conv;
     }
     nb_diag_emit(diag, NB_SEV_WARNING, "encoding", path, 0, NULL,
                  "%zu invalid UTF-8 sequence(s) or NUL byte(s) replaced",
