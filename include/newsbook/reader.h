@@ -17,7 +17,7 @@ extern "C" {
 typedef struct nb_read_options {
   int abi_version;        /**< NB_READ_ABI_VERSION */
   size_t max_input_bytes; /**< default 64 MiB */
-  int max_depth;          /**< element nesting kept, default 256: deeper
+  int max_depth;          /**< element nesting kept, default 96: deeper
                                structure is flattened, its text kept */
 } nb_read_options;
 

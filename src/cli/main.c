@@ -73,7 +73,7 @@ static const char S_usage[] =
     "\n"
     "Limits:\n"
     "      --max-input-bytes N  refuse larger input files (default 64 MiB)\n"
-    "      --max-depth N        flatten markup nested deeper (default 256)\n"
+    "      --max-depth N        flatten markup nested deeper (default 96)\n"
     "\n"
     "General:\n"
     "  -q, --quiet              print errors only\n"

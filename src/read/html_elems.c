@@ -45,7 +45,9 @@ static const S_elem S_elems[] = {
     {"dl", NB_HTML_SOFT, NB_NODE_NONE},
     {"dt", NB_HTML_SOFT, NB_NODE_NONE},
     {"em", NB_HTML_INLINE, NB_NODE_EMPH},
-    {"embed", NB_HTML_SKIP, NB_NODE_NONE},
+    /* embed is void, but libxml2 2.9 nests what follows inside it: keep
+     * the children (the element itself carries nothing we show). */
+    {"embed", NB_HTML_TRANSPARENT, NB_NODE_NONE},
     {"fieldset", NB_HTML_SOFT, NB_NODE_NONE},
     {"figcaption", NB_HTML_FIGCAPTION, NB_NODE_NONE},
     {"figure", NB_HTML_FIGURE, NB_NODE_NONE},
