@@ -258,8 +258,22 @@ static void C_stroke_line(nb_dev *dev, double x0, double y0, double x1,
   cairo_restore(d->cr);
 }
 
+/* A valid UTF-8 version of @p s: @p s itself, or a repaired copy left in
+ * @p tmp for the caller to free. Cairo refuses invalid strings and then
+ * fails the whole document. */
+static const char *S_valid(const char *s, char **tmp) {
+  size_t n = 0, rep = 0;
+  *tmp = NULL;
+  if (!s || nb_utf8_valid(s, strlen(s)))
+    return s;
+  *tmp = nb_utf8_repair(s, strlen(s), &n, &rep);
+  return *tmp ? *tmp : "";
+}
+
 /* Cairo tag attributes quote strings with '...' and backslash escapes. */
-static void S_quote(nb_buf *b, const char *s) {
+static void S_quote(nb_buf *b, const char *s_in) {
+  char *tmp;
+  const char *s = S_valid(s_in, &tmp);
   nb_buf_putc(b, '\'');
   for (; *s; s++) {
     if (*s == '\'' || *s == '\\')
@@ -268,6 +282,7 @@ static void S_quote(nb_buf *b, const char *s) {
       nb_buf_putc(b, *s);
   }
   nb_buf_putc(b, '\'');
+  free(tmp);
 }
 
 static void C_link(nb_dev *dev, const char *uri, const char *dest, double x,
@@ -322,10 +337,14 @@ static int C_add_outline(nb_dev *dev, int parent, const char *title, int page,
                          double y, int open) {
   cairo_dev *d = (cairo_dev *)dev;
   char link[96];
+  char *tmp;
+  int id;
   snprintf(link, sizeof link, "page=%d pos=[0 %.2f]", page, y);
-  return cairo_pdf_surface_add_outline(
-      d->surface, parent, title, link,
+  id = cairo_pdf_surface_add_outline(
+      d->surface, parent, S_valid(title, &tmp), link,
       open ? CAIRO_PDF_OUTLINE_FLAG_OPEN : (cairo_pdf_outline_flags_t)0);
+  free(tmp);
+  return id;
 }
 
 static void C_page_label(nb_dev *dev, const char *label) {
@@ -333,23 +352,21 @@ static void C_page_label(nb_dev *dev, const char *label) {
   cairo_pdf_surface_set_page_label(d->surface, label);
 }
 
+static void S_meta(cairo_dev *d, cairo_pdf_metadata_t key, const char *v) {
+  char *tmp;
+  if (!v)
+    return;
+  cairo_pdf_surface_set_metadata(d->surface, key, S_valid(v, &tmp));
+  free(tmp);
+}
+
 static void C_set_meta(nb_dev *dev, const nb_dev_meta *m) {
   cairo_dev *d = (cairo_dev *)dev;
-  if (m->title)
-    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_TITLE,
-                                   m->title);
-  if (m->author)
-    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_AUTHOR,
-                                   m->author);
-  if (m->subject)
-    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_SUBJECT,
-                                   m->subject);
-  if (m->keywords)
-    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_KEYWORDS,
-                                   m->keywords);
-  if (m->creator)
-    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATOR,
-                                   m->creator);
+  S_meta(d, CAIRO_PDF_METADATA_TITLE, m->title);
+  S_meta(d, CAIRO_PDF_METADATA_AUTHOR, m->author);
+  S_meta(d, CAIRO_PDF_METADATA_SUBJECT, m->subject);
+  S_meta(d, CAIRO_PDF_METADATA_KEYWORDS, m->keywords);
+  S_meta(d, CAIRO_PDF_METADATA_CREATOR, m->creator);
   if (m->date) {
     cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATE_DATE,
                                    m->date);

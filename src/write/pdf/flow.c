@@ -202,6 +202,16 @@ nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
   p->links = links;
   p->nlinks = nlinks;
   p->color = st->color;
+  if (text->len && !nb_utf8_valid(text->data, text->len)) {
+    /* readers repair their text, but a title or a feed field may slip
+     * through: Pango and Cairo take valid UTF-8 only */
+    size_t n = 0, rep = 0;
+    char *r = nb_utf8_repair(text->data, text->len, &n, &rep);
+    text->len = 0;
+    if (r)
+      nb_buf_append(text, r, n);
+    free(r);
+  }
   if (!attrs)
     attrs = pango_attr_list_new();
   p->layout = pango_layout_new(pdf->ctx);

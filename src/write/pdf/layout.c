@@ -227,6 +227,85 @@ static double S_block_width(walker *w) {
   return width < 40 ? 40 : width;
 }
 
+/* Pango loses lines of a block of about a megabyte and slows down long
+ * before: a huge text block is laid out in pieces of at most this many
+ * bytes, cut at a break opportunity. */
+#define MAX_BLOCK_BYTES 32768
+
+static size_t S_split_point(const char *s, size_t len, size_t from) {
+  size_t end = from + MAX_BLOCK_BYTES, k;
+  if (end >= len)
+    return len;
+  while (end > from && ((unsigned char)s[end] & 0xc0) == 0x80)
+    end--;
+  for (k = end; k > from && end - k < 4096;) {
+    uint32_t a = 0, b = 0;
+    size_t j = k - 1;
+    while (j > from && ((unsigned char)s[j] & 0xc0) == 0x80)
+      j--;
+    nb_utf8_decode((const unsigned char *)s + j, k - j, &a);
+    nb_utf8_decode((const unsigned char *)s + k, len - k, &b);
+    if (a == ' ' || a == 0x2028 || a == 0x200b ||
+        ((nb_is_cjk(a) || nb_is_cjk(b)) && !nb_kinsoku_no_start(b) &&
+         !nb_kinsoku_no_end(a)))
+      return k;
+    k = j;
+  }
+  return end > from ? end : len;
+}
+
+/* Lay out and add a gathered text block (taking @p attrs and @p links),
+ * in pieces when it is huge; pieces after the first use @p cont (no
+ * first-line indent). */
+static void S_emit(nb_flow *f, const nb_style *st, const nb_style *cont,
+                   nb_buf *text, PangoAttrList *attrs, nb_link *links,
+                   size_t nlinks, double x, double width, const nb_deco *decos,
+                   int ndecos, int keep_next) {
+  size_t from = 0, k;
+  if (text->len <= MAX_BLOCK_BYTES) {
+    nb_para *p = nb_flow_text(f, st, text, attrs, links, nlinks, width, 1);
+    nb_flow_lines(f, p, st, x, width, decos, ndecos, keep_next);
+    return;
+  }
+  while (from < text->len) {
+    size_t to = S_split_point(text->data, text->len, from);
+    nb_buf piece = NB_BUF_INIT;
+    PangoAttrList *a = pango_attr_list_copy(attrs);
+    nb_link *pl = NULL;
+    size_t npl = 0;
+    nb_para *p;
+    if (!a)
+      a = pango_attr_list_new();
+    nb_buf_append(&piece, text->data + from, to - from);
+    if (text->len > to)
+      pango_attr_list_update(a, (int)to, (int)(text->len - to), 0);
+    if (from > 0)
+      pango_attr_list_update(a, 0, (int)from, 0);
+    for (k = 0; k < nlinks; k++) {
+      if (links[k].end <= (int)from || links[k].start >= (int)to)
+        continue;
+      if (!pl && !(pl = nb_calloc(nlinks, sizeof *pl)))
+        break;
+      pl[npl].start =
+          (links[k].start > (int)from ? links[k].start : (int)from) - (int)from;
+      pl[npl].end = (links[k].end < (int)to ? links[k].end : (int)to) - (int)from;
+      pl[npl].uri = nb_strdup(links[k].uri);
+      if (pl[npl].uri)
+        npl++;
+    }
+    p = nb_flow_text(f, from == 0 ? st : cont, &piece, a, pl, npl, width, 1);
+    nb_flow_lines(f, p, from == 0 ? st : cont, x, width, decos, ndecos,
+                  to >= text->len ? keep_next : 0);
+    nb_buf_free(&piece);
+    from = to;
+  }
+  if (attrs)
+    pango_attr_list_unref(attrs);
+  for (k = 0; k < nlinks; k++)
+    free(links[k].uri);
+  free(links);
+}
+
 /* Lay out the inlines of @p node (a PARAGRAPH, HEADING, CAPTION, or any
  * block whose inlines we gather) as one or more text blocks: an inline
  * image ends one and starts the next. */
@@ -241,6 +320,7 @@ static void S_text_block(walker *w, nb_node *node, const nb_style *st,
   nb_event ev;
   int indent_done = 0;
   nb_style cont = *st;
+  cont.text_indent = 0; /* what follows an inline image continues a line */
   memset(&in, 0, sizeof in);
   if (!it)
     return;
@@ -274,10 +354,8 @@ static void S_text_block(walker *w, nb_node *node, const nb_style *st,
         while (in.text.len && in.text.data[in.text.len - 1] == ' ')
           in.text.data[--in.text.len] = '\0';
         if (in.text.len > 0) {
-          nb_para *p = nb_flow_text(f, indent_done ? &cont : st, &in.text,
-                                    in.attrs, in.links, in.nlinks, width, 1);
-          nb_flow_lines(f, p, indent_done ? &cont : st, x, width, t->decos,
-                        t->ndecos, 0);
+          S_emit(f, indent_done ? &cont : st, &cont, &in.text, in.attrs,
+                 in.links, in.nlinks, x, width, t->decos, t->ndecos, 0);
           indent_done = 1;
         } else {
           pango_attr_list_unref(in.attrs);
@@ -342,10 +420,8 @@ static void S_text_block(walker *w, nb_node *node, const nb_style *st,
     in.text.data[in.text.len] = '\0';
   }
   if (in.text.len > 0) {
-    nb_para *p = nb_flow_text(f, indent_done ? &cont : st, &in.text, in.attrs,
-                              in.links, in.nlinks, width, 1);
-    nb_flow_lines(f, p, indent_done ? &cont : st, x, width, t->decos,
-                  t->ndecos, keep_next);
+    S_emit(f, indent_done ? &cont : st, &cont, &in.text, in.attrs, in.links,
+           in.nlinks, x, width, t->decos, t->ndecos, keep_next);
   } else {
     size_t k;
     pango_attr_list_unref(in.attrs);
@@ -370,7 +446,6 @@ static void S_code_block(walker *w, nb_node *node) {
   nb_buf text = NB_BUF_INIT;
   inl in;
   nb_item sp;
-  nb_para *p;
   S_block_style(w, "pre", NULL, &st);
   st.pre = 1;
   st.text_indent = 0;
@@ -406,8 +481,8 @@ static void S_code_block(walker *w, nb_node *node) {
   sp.ndecos = nd;
   if (sp.h > 0)
     nb_flow_add(f, &sp);
-  p = nb_flow_text(f, &st, &text, in.attrs, NULL, 0, width - pl - pr, 0);
-  nb_flow_lines(f, p, &st, x + pl, width - pl - pr, decos, nd, 0);
+  S_emit(f, &st, &st, &text, in.attrs, NULL, 0, x + pl, width - pl - pr,
+         decos, nd, 0);
   sp.h = st.padding[NB_BOTTOM];
   sp.keep_next = 0;
   if (sp.h > 0) {

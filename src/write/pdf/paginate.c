@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/util.h"
 #include "write/pdf/justify.h"
 #include "write/pdf/layout.h"
 
@@ -204,7 +205,14 @@ static PangoLayout *S_small_layout(nb_pdf *pdf, const char *text,
   pango_font_description_free(fd);
   pango_layout_set_width(l, (int)(width * PANGO_SCALE));
   pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-  pango_layout_set_text(l, text, -1);
+  if (nb_utf8_valid(text, strlen(text))) {
+    pango_layout_set_text(l, text, -1);
+  } else {
+    size_t n = 0, rep = 0;
+    char *r = nb_utf8_repair(text, strlen(text), &n, &rep);
+    pango_layout_set_text(l, r ? r : "", r ? (int)n : 0);
+    free(r);
+  }
   return l;
 }
 
