@@ -87,6 +87,31 @@ static void S_free_fields(S_fields *fs) {
 
 /* ## libyaml */
 
+/* Deepest [ / { flow nesting outside quotes. libyaml's scanner is quadratic
+ * in it (every open flow level keeps a possible simple key it re-checks per
+ * token), so a few thousand brackets take minutes: such blocks skip libyaml
+ * and go to the line-wise reader. No real front matter nests past a few. */
+static int S_flow_depth(const char *s, size_t len) {
+  size_t i;
+  int depth = 0, max = 0;
+  char quote = 0;
+  for (i = 0; i < len; i++) {
+    char c = s[i];
+    if (quote) {
+      if (c == quote || c == '\n')
+        quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max)
+        max = depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return max;
+}
+
 /* Read a YAML block whose root is a mapping. 0 on success, else -1 with
  * the problem in @p why (and its line in *line). */
 static int S_yaml(S_fields *fs, const char *yaml, size_t len, char *why,
@@ -97,6 +122,11 @@ static int S_yaml(S_fields *fs, const char *yaml, size_t len, char *why,
   yaml_node_pair_t *pair;
   int rc = 0;
 
+  if (S_flow_depth(yaml, len) > 32) {
+    snprintf(why, whysize, "brackets nested more than 32 deep");
+    *line = 0;
+    return -1;
+  }
   if (!yaml_parser_initialize(&parser)) {
     snprintf(why, whysize, "libyaml could not start");
     return -1;
