@@ -834,6 +834,62 @@ static void S_walk(S_state *st, xmlNode *root) {
   }
 }
 
+/* libxml2's HTML parser checks each attribute against all earlier ones of
+ * the same tag, so a tag with 100,000 attributes takes minutes. Return a
+ * copy of @p html whose tags keep at most NB_MAX_ATTRS attributes (the rest
+ * are dropped: we use a handful at most), or NULL when no tag needs it. */
+#define NB_MAX_ATTRS 256
+static char *S_cap_attributes(const char *html, size_t len, size_t *out_len,
+                              size_t *dropped) {
+  size_t i, o = 0, attrs = 0;
+  int in_tag = 0, in_space = 0, skipping = 0;
+  char quote = 0, *out = NULL;
+  *dropped = 0;
+  for (i = 0; i < len; i++) {
+    char c = html[i];
+    if (!in_tag) {
+      if (c == '<' && i + 1 < len &&
+          ((html[i + 1] | 0x20) >= 'a' && (html[i + 1] | 0x20) <= 'z')) {
+        in_tag = 1;
+        attrs = 0;
+        in_space = 0;
+        skipping = 0;
+      }
+    } else if (quote) {
+      if (c == quote)
+        quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '>') {
+      in_tag = skipping = 0;
+    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      in_space = 1;
+    } else if (in_space && c != '/' && c != '=') {
+      in_space = 0;
+      if (++attrs > NB_MAX_ATTRS && !skipping) {
+        skipping = 1;
+        (*dropped)++;
+        if (!out) {
+          out = malloc(len + 1);
+          if (!out)
+            return NULL;
+          memcpy(out, html, i);
+          o = i;
+        }
+      }
+    } else {
+      in_space = 0;
+    }
+    if (out && !(skipping && c != '>'))
+      out[o++] = c;
+  }
+  if (!out)
+    return NULL;
+  out[o] = '\0';
+  *out_len = o;
+  return out;
+}
+
 int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
                        size_t len, int line0, int take_title,
                        const nb_read_options *opts, const nb_diag *diag,
@@ -845,11 +901,23 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
   S_state st;
   int rc = 0;
 
+  char *capped = NULL;
+  size_t capped_len = 0, dropped = 0;
+
   if (len > (size_t)INT_MAX)
     return nb_error_set(err, NB_ERR_LIMIT, path, 0, "HTML body too large");
+  if ((capped = S_cap_attributes(html, len, &capped_len, &dropped)) != NULL) {
+    nb_diag_emit(diag, NB_SEV_WARNING, "limit", path, 0, NULL,
+                 "%zu tag(s) with more than %d attributes: the rest dropped",
+                 dropped, NB_MAX_ATTRS);
+    html = capped;
+    len = capped_len;
+  }
   ctxt = htmlNewParserCtxt();
-  if (!ctxt)
+  if (!ctxt) {
+    free(capped);
     return nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory");
+  }
   /* XML_PARSE_HUGE lifts libxml2's nesting limit of 256, past which it
    * would silently drop the rest of the document; our own walk caps depth
    * and keeps the text. No network, no entity loading: HTML has no DTD
@@ -859,6 +927,7 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
                                HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                                XML_PARSE_HUGE);
   htmlFreeParserCtxt(ctxt);
+  free(capped);
   if (!dom)
     return 0; /* nothing parsable: an empty body (libxml2 returns NULL for
                  empty or all-blank input) */
