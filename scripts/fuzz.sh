@@ -16,6 +16,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 SRC=$PWD
 BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
+case $BUILD in /*) ;; *) BUILD=$SRC/$BUILD ;; esac
 SECS=${FUZZ_SECONDS:-60}
 JOBS=${FUZZ_JOBS:-1}
 SHARED=${FUZZ_SHARED:-$SRC/../shared}
@@ -106,13 +107,17 @@ for h in "${harnesses[@]}"; do
   echo "== fuzz_$h: ${SECS}s"
   # rss_limit: decoders are allowed their pixel cap, not more; timeout: a
   # single input taking 10 s is a hang for our purposes.
-  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} \
-  UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-    "$exe" "$work" "$SEEDS/$h" $dict -max_total_time="$SECS" -timeout=10 \
-      -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 \
-      -artifact_prefix="$out/" -jobs="$JOBS" -workers="$JOBS" \
-      >"$out/log.txt" 2>&1
+  par=""
+  # Parallel jobs write fuzz-N.log into the current directory: run there.
+  [ "$JOBS" -gt 1 ] && par="-jobs=$JOBS -workers=$JOBS"
+  ( cd "$out" &&
+    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} \
+    UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+      "$exe" "$work" "$SEEDS/$h" $dict -max_total_time="$SECS" \
+        -timeout=10 -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 \
+        -artifact_prefix="$out/" $par >"$out/log.txt" 2>&1 )
   rc=$?
+  cat "$out"/fuzz-*.log >>"$out/log.txt" 2>/dev/null
   if [ $rc -ne 0 ] || ls "$out" | grep -qE '^(crash|leak|timeout|oom|slow-unit)-'; then
     echo "   FOUND: $(grep -m1 -E 'ERROR: |runtime error|Timeout|out-of-memory' "$out/log.txt" | cut -c1-200)"
     ls "$out" | grep -E '^(crash|leak|timeout|oom)-' | sed 's/^/   /'

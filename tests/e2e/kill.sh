@@ -15,6 +15,11 @@
 . "$(dirname "$0")/lib.sh" "$@"
 have unzip || { echo "SKIP: unzip missing"; exit 77; }
 have qpdf || { echo "SKIP: qpdf missing"; exit 77; }
+# Leaks inside cairo and fontconfig are not ours to fix (tests/hostile/lsan.supp).
+case "${LSAN_OPTIONS:-}" in
+*suppressions=*) ;;
+*) export LSAN_OPTIONS="suppressions=$SRC/tests/hostile/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}" ;;
+esac
 RUNS=${KILL_RUNS:-50}
 COPIES=${KILL_COPIES:-60}
 SEED=${KILL_SEED:-$$}
@@ -45,25 +50,33 @@ declare -A dur ref wstart
 fmts=()
 for fmt in epub pdf; do
   dest=$OUT/book.$fmt
-  t0=$(date +%s%N)
-  "$NB" -q --offline --no-cache --mirror "$MIRROR" -j2 "$IN" -o "$dest" 2>"$WORK/full-$fmt.err" &
-  pid=$!
-  # Watch for the temporary: writing starts late (after reading, resolving
-  # and layout), and that window is where a kill can hurt.
-  wstart[$fmt]=0
-  while kill -0 "$pid" 2>/dev/null; do
-    if [ "${wstart[$fmt]}" = 0 ] && compgen -G "$OUT/.book.$fmt.tmp-*" >/dev/null; then
-      wstart[$fmt]=$(( ($(date +%s%N) - t0) / 1000000 ))
-    fi
-    sleep 0.002
-  done
-  if ! wait "$pid"; then
-    fail "the full $fmt conversion failed, so $fmt is not kill-tested: $(head -2 "$WORK/full-$fmt.err")"
+  # Twice: the first run warms the page cache, the second is the timing
+  # the kills are planned on.
+  ok=1
+  for attempt in 1 2; do
     rm -f "$dest"
-    continue
-  fi
-  t1=$(date +%s%N)
-  dur[$fmt]=$(( (t1 - t0) / 1000000 ))
+    t0=$(date +%s%N)
+    "$NB" -q --offline --no-cache --mirror "$MIRROR" -j2 "$IN" -o "$dest" 2>"$WORK/full-$fmt.err" &
+    pid=$!
+    # Watch for the temporary: writing starts late (after reading, resolving
+    # and layout), and that window is where a kill can hurt.
+    wstart[$fmt]=0
+    while kill -0 "$pid" 2>/dev/null; do
+      if [ "${wstart[$fmt]}" = 0 ] && compgen -G "$OUT/.book.$fmt.tmp-*" >/dev/null; then
+        wstart[$fmt]=$(( ($(date +%s%N) - t0) / 1000000 ))
+      fi
+      sleep 0.002
+    done
+    if ! wait "$pid"; then
+      fail "the full $fmt conversion failed, so $fmt is not kill-tested: $(head -2 "$WORK/full-$fmt.err")"
+      rm -f "$dest"
+      ok=0
+      break
+    fi
+    t1=$(date +%s%N)
+    dur[$fmt]=$(( (t1 - t0) / 1000000 ))
+  done
+  [ $ok = 1 ] || continue
   if ! S_valid "$dest"; then
     fail "the full $fmt conversion wrote an invalid file"
     continue

@@ -170,6 +170,20 @@ void nb_pdf_report_missing(nb_pdf *pdf) {
   pdf->nmissing = 0;
 }
 
+/* Append at most @p max bytes of @p s, cut at a UTF-8 boundary, with an
+ * ellipsis when cut. */
+static void S_append_clipped(nb_buf *b, const char *s, size_t max) {
+  size_t len = strlen(s);
+  if (len <= max) {
+    nb_buf_append(b, s, len);
+    return;
+  }
+  while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+    max--;
+  nb_buf_append(b, s, max);
+  nb_buf_puts(b, "…");
+}
+
 static int S_has_cjk(const char *s, size_t n) {
   size_t i = 0;
   while (i < n) {
@@ -387,10 +401,12 @@ void nb_flow_image(nb_flow *f, const nb_resource *res, const char *alt,
     st.text_indent = 0;
     st.text_align = NB_TA_CENTER;
     st.color = 0x666666;
-    nb_buf_puts(&t, alt && *alt ? alt : "image unavailable");
+    /* A caption-sized note: alt text and URLs can be megabytes (data:
+     * URIs), which would cost minutes of shaping for a line nobody reads. */
+    S_append_clipped(&t, alt && *alt ? alt : "image unavailable", 400);
     if (!it.res && res && res->url && (!alt || !*alt)) {
       nb_buf_puts(&t, ": ");
-      nb_buf_puts(&t, res->url);
+      S_append_clipped(&t, res->url, 160);
     }
     it.alt = nb_flow_text(f, &st, &t, NULL, NULL, 0,
                           (it.res ? w : width) - 12, 0);
