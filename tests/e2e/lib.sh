@@ -28,3 +28,7 @@ finish() {
   echo "$passes passed, $fails failed"
   [ "$fails" -eq 0 ]
 }
+# known KEY: 0 when KEY ("NAME.EXT: CHECK") is listed in known-problems.txt.
+known() {
+  grep -v '^#' "$SRC/tests/e2e/known-problems.txt" | cut -f1 | grep -qxF "$1"
+}

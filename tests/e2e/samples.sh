@@ -23,7 +23,9 @@ for a in "$SRC"/samples/*.md; do
     else
       have qpdf && check "$n.pdf qpdf --check" qpdf --check "$o" >/dev/null
       have pdfinfo && check "$n.pdf is tagged" sh -c "pdfinfo '$o' | grep -q 'Tagged: *yes'"
-      have python3 && check "$n.pdf CJK typography" python3 "$SH/tools/cjk_typography.py" "$o" --min-flush 0.98
+      if have python3 && ! python3 "$SH/tools/cjk_typography.py" "$o" --min-flush 0.98 >"$o.cjk"; then
+        if known "$n.pdf: cjk"; then echo "known: $(tail -1 "$o.cjk")"; else fail "$n.pdf CJK typography: $(tail -1 "$o.cjk")"; fi
+      fi
     fi
   done
 done
