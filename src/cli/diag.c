@@ -49,6 +49,22 @@ void nb_json_string(nb_buf *b, const char *s) {
   nb_buf_putc(b, '"');
 }
 
+/* Print @p s with control characters (a newline in a file name, say) shown
+ * as '?', so that every message stays one line. */
+static void S_put(const char *s) {
+  for (; s && *s; s++)
+    fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, stderr);
+}
+
+static void S_put_where(const char *file, int line) {
+  if (!file || !*file)
+    return;
+  S_put(file);
+  if (line > 0)
+    fprintf(stderr, ":%d", line);
+  fputs(": ", stderr);
+}
+
 static void S_report(void *ud, const nb_diagnostic *x) {
   nb_cli_diag *d = ud;
   const char *sev = x->severity == NB_SEV_ERROR     ? "error"
@@ -76,13 +92,9 @@ static void S_report(void *ud, const nb_diagnostic *x) {
     if (d->progress)
       nb_progress_end(d->progress);
     fprintf(stderr, "newsbook: %s: ", sev);
-    if (x->file && *x->file) {
-      if (x->line > 0)
-        fprintf(stderr, "%s:%d: ", x->file, x->line);
-      else
-        fprintf(stderr, "%s: ", x->file);
-    }
-    fprintf(stderr, "%s\n", x->message);
+    S_put_where(x->file, x->line);
+    S_put(x->message);
+    fputc('\n', stderr);
   }
   pthread_mutex_unlock(&d->lock);
 }
@@ -104,12 +116,9 @@ void nb_cli_diag_free(nb_cli_diag *d) {
 void nb_cli_error(nb_cli_diag *d, const nb_error *err) {
   pthread_mutex_lock(&d->lock);
   d->errors++;
-  if (err->file[0] && err->line > 0)
-    fprintf(stderr, "newsbook: %s:%d: %s\n", err->file, err->line,
-            err->message);
-  else if (err->file[0])
-    fprintf(stderr, "newsbook: %s: %s\n", err->file, err->message);
-  else
-    fprintf(stderr, "newsbook: %s\n", err->message);
+  fputs("newsbook: ", stderr);
+  S_put_where(err->file, err->line);
+  S_put(err->message);
+  fputc('\n', stderr);
   pthread_mutex_unlock(&d->lock);
 }

@@ -66,7 +66,8 @@ static int S_walk(const char *root, nb_strvec *out, nb_error *err) {
     free(dir);
   }
   nb_strvec_free(&stack);
-  qsort(found.v, found.n, sizeof *found.v, S_cmp);
+  if (found.n > 1)
+    qsort(found.v, found.n, sizeof *found.v, S_cmp);
   for (i = 0; i < found.n && rc == 0; i++)
     if (!nb_strvec_push(out, found.v[i]))
       rc = nb_error_set(err, NB_ERR_SYSTEM, root, 0, "out of memory");

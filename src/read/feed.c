@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -237,6 +238,21 @@ static nb_doc *S_item(xmlDoc *xdoc, const xmlNode *item, const char *path,
   return doc;
 }
 
+/* 1 when the XML declaration names an encoding other than UTF-8. */
+static int S_declares_other_encoding(const char *data, size_t len) {
+  size_t i, n = len < 256 ? len : 256;
+  for (i = 0; i + 9 < n; i++) {
+    if (strncmp(data + i, "encoding=", 9) == 0) {
+      const char *v = data + i + 9;
+      if (*v == '"' || *v == '\'')
+        v++;
+      return !(v + 5 <= data + len && strncasecmp(v, "utf-8", 5) == 0) &&
+             !(v + 4 <= data + len && strncasecmp(v, "utf8", 4) == 0);
+    }
+  }
+  return 0;
+}
+
 int nb_read_feed(const char *path, const char *data, size_t len,
                  const nb_read_options *opts, const nb_diag *diag,
                  nb_feed_item_fn fn, void *userdata, nb_error *err) {
@@ -244,17 +260,34 @@ int nb_read_feed(const char *path, const char *data, size_t len,
   xmlDoc *xdoc;
   xmlNode *root, *c, *items_parent;
   int count = 0;
+  char *repaired = NULL;
   if (!data || !fn)
     return nb_error_set(err, NB_ERR_ARGUMENT, path, 0, "no data or callback");
   if (len > o.max_input_bytes || len > (size_t)INT_MAX)
     return nb_error_set(err, NB_ERR_LIMIT, path, 0,
                         "feed is %zu bytes, more than the limit of %zu", len,
                         o.max_input_bytes);
+  /* libxml2's recover mode passes invalid UTF-8 through into text: repair
+   * it first, unless the prolog declares another encoding (libxml2 converts
+   * those itself). */
+  if (!S_declares_other_encoding(data, len) && !nb_utf8_valid(data, len)) {
+    size_t fixes = 0, fixed_len = 0;
+    repaired = nb_utf8_repair(data, len, &fixed_len, &fixes);
+    if (!repaired)
+      return nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory");
+    nb_diag_emit(diag, NB_SEV_WARNING, "encoding", path, 0, NULL,
+                 "%zu invalid UTF-8 sequence(s) or NUL byte(s) replaced",
+                 fixes);
+    data = repaired;
+    len = fixed_len;
+  }
   /* No XML_PARSE_NOENT (entities stay unexpanded), no DTDLOAD, no network.
    * NOCDATA merges CDATA sections (content:encoded) into text. */
   xdoc = xmlReadMemory(data, (int)len, path, NULL,
                        XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_RECOVER |
                            XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  free(repaired);
+  repaired = NULL;
   root = xdoc ? xmlDocGetRootElement(xdoc) : NULL;
   if (!root) {
     if (xdoc)

@@ -93,7 +93,8 @@ double nb_line_ink_right(PangoLayoutLine *line) {
   const char *text = pango_layout_get_text(line->layout);
   size_t tlen = strlen(text);
   GSList *l;
-  int x = 0, right = 0;
+  /* 64-bit: a 300,000-glyph line overflows int Pango units. */
+  long long x = 0, right = 0;
   for (l = line->runs; l; l = l->next) {
     PangoGlyphItem *run = l->data;
     int i;
@@ -107,7 +108,7 @@ double nb_line_ink_right(PangoLayoutLine *line) {
         right = x;
     }
   }
-  return right / (double)PANGO_SCALE;
+  return (double)right / (double)PANGO_SCALE;
 }
 
 /* ## The trace device */
