@@ -398,7 +398,7 @@ int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
     goto cleanup;
   }
   if (failed && cli->strict) {
-    fprintf(stderr, "newsbook: %s: not written: %zu input%s failed and "
+    fprintf(stderr, "newsbook: note: %s: not written: %zu input%s failed and "
                     "--strict is set — fix them or drop --strict\n",
             cli->output, failed, failed == 1 ? "" : "s");
     goto cleanup;

@@ -66,7 +66,7 @@ done
 
 # 1b. The three articles as one book, resolved by several threads at once.
 "$NB" "$WORK/011-juejin-lint-rules.md" "$WORK/016-osc-luantan-many-images.md" \
-  "$WORK/025-meituan-flutterweb.md" -j 3 --allow-private --no-cache -q \
+  "$WORK/025-meituan-flutterweb.md" -j 3 --allow-private --no-cache -q --cover none \
   -o "$WORK/all.epub" --report "$WORK/all.json"
 check "book: exit 0 with -j 3" test $? -eq 0
 want=$(python3 -c 'import json,sys; print(len({i["url"] for f in sys.argv[1:] for i in json.load(open(f))["images"] if i["status"]=="ok"}))' \
