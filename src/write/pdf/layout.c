@@ -685,8 +685,9 @@ static void S_push(walker *w, nb_node *node) {
     ms.italic = 0;
     if (!(parent->type == NB_NODE_LIST && parent->ordered))
       /* CJK faces draw U+2022 as a small middle dot; DejaVu's is a bullet */
-      snprintf(ms.font_family, sizeof ms.font_family, "DejaVu Sans,%s",
-               fr->style.font_family);
+      if (snprintf(ms.font_family, sizeof ms.font_family, "DejaVu Sans,%s",
+                   fr->style.font_family) >= (int)sizeof ms.font_family)
+        snprintf(ms.font_family, sizeof ms.font_family, "DejaVu Sans");
     nb_buf_puts(&t, mk);
     f->marker = nb_flow_text(f, &ms, &t, NULL, NULL, 0, 200, 0);
     nb_buf_free(&t);
