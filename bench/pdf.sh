@@ -44,3 +44,32 @@ if [ -x /usr/bin/time ]; then
   done
   echo "(goal: newsbook <= 80 MiB)"
 fi
+# The tools users would otherwise reach for, on the same article, alternated
+# with newsbook in the same run: WeasyPrint (HTML to PDF) and pandoc (EPUB).
+wruns=${WRUNS:-3}
+python3 - "$art" >"$tmp/article.html" <<PY
+import re, sys
+src = open(sys.argv[1], encoding="utf-8").read()
+m = re.match(r"\A\s*---[ \t]*\n(.*?)\n---[ \t]*\n?(.*)\Z", src, re.S)
+body = m.group(2) if m else src
+print('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><body>' + body + '</body></html>')
+PY
+if command -v weasyprint >/dev/null; then
+  wa=(); wb=()
+  for ((i = 0; i < wruns; i++)); do
+    wa+=("$(ms "${nb[@]}")")
+    wb+=("$(ms weasyprint "$tmp/article.html" "$tmp/wp.pdf")")
+  done
+  mwa=$(med "${wa[@]}"); mwb=$(med "${wb[@]}")
+  awk -v a="$mwa" -v b="$mwb" 'BEGIN{printf "weasyprint: median %d ms vs newsbook %d ms: newsbook takes %.2fx WeasyPrint'"'"'s time\n", b, a, (b > 0 ? a / b : 0)}'
+fi
+if command -v pandoc >/dev/null; then
+  ea=(); eb=()
+  nbe=("$exe" "$art" --mirror "$shared/corpus/mirror" --offline -q -o "$tmp/nb.epub")
+  for ((i = 0; i < runs; i++)); do
+    ea+=("$(ms "${nbe[@]}")")
+    eb+=("$(ms pandoc -f markdown -t epub3 "$art" -o "$tmp/pd.epub")")
+  done
+  mea=$(med "${ea[@]}"); meb=$(med "${eb[@]}")
+  awk -v a="$mea" -v b="$meb" 'BEGIN{printf "EPUB:       newsbook median %d ms, pandoc %d ms: %.2fx pandoc'"'"'s time\n", a, b, (b > 0 ? a / b : 0)}'
+fi
