@@ -5,14 +5,25 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
+
+#include <libxml/parser.h>
 
 #include "read/read.h"
 #include "util/util.h"
 
+/* libxml2 creates its global locks lazily, and two threads that both get
+ * there first deadlock (seen: both waiting in __xmlRandom under
+ * xmlDictCreate). Initialising once, before any parse, closes the race;
+ * every reader entry point passes here. */
+static pthread_once_t S_xml_once = PTHREAD_ONCE_INIT;
+static void S_xml_init(void) { xmlInitParser(); }
+
 nb_read_options nb_read__options(const nb_read_options *opts) {
   nb_read_options o;
+  pthread_once(&S_xml_once, S_xml_init);
   memset(&o, 0, sizeof o);
   if (opts)
     o = *opts;
