@@ -9,6 +9,7 @@
 #define NB_FUZZ_COMMON_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,59 @@ static inline void nb_fuzz_read_options(nb_fuzz_in *in, nb_read_options *o) {
   o->abi_version = NB_READ_ABI_VERSION;
   o->max_depth = (a & 0x80) ? 0 : 1 + (a & 0x3f);
   o->max_input_bytes = (b & 0x80) ? 0 : 16 + (size_t)(b & 0x7f) * 64;
+}
+
+/* The reader harnesses' shared body: options from the leading bytes, read
+ * with @p read, check the model, and dump it with the tree writer when the
+ * next byte is odd so that the writer side of the model is covered too. */
+static char S_fuzz_tree_out[64];
+
+static inline void nb_fuzz_write_tree(nb_doc *doc) {
+  nb_book *book;
+  nb_error err;
+  nb_write_options wo;
+  memset(&wo, 0, sizeof wo);
+  wo.abi_version = NB_WRITE_ABI_VERSION;
+  if (!S_fuzz_tree_out[0]) {
+    char dir[] = "/tmp/nb-fuzz-XXXXXX";
+    if (!mkdtemp(dir)) {
+      nb_doc_free(doc);
+      return;
+    }
+    snprintf(S_fuzz_tree_out, sizeof S_fuzz_tree_out, "%s/out.tree", dir);
+  }
+  if (!(book = nb_book_new())) {
+    nb_doc_free(doc);
+    return;
+  }
+  if (!nb_book_add_doc(book, doc)) {
+    nb_book_free(book);
+    nb_doc_free(doc);
+    return;
+  }
+  nb_book_finish(book);
+  nb_write_tree(book, &wo, S_fuzz_tree_out, &nb_fuzz_diag, &err);
+  nb_book_free(book); /* the book owns the document */
+}
+
+static inline int nb_fuzz_reader(nb_reader_fn read, const char *name,
+                                 const uint8_t *data, size_t size) {
+  nb_fuzz_in in = {data, size};
+  nb_read_options opts;
+  nb_error err;
+  nb_doc *doc;
+  uint8_t mode;
+  nb_fuzz_read_options(&in, &opts);
+  mode = nb_fuzz_byte(&in);
+  doc = read(name, (const char *)in.data, in.size, &opts, &nb_fuzz_diag, &err);
+  if (!doc)
+    return 0;
+  nb_fuzz_check_doc(doc);
+  if (mode & 1)
+    nb_fuzz_write_tree(doc);
+  else
+    nb_doc_free(doc);
+  return 0;
 }
 
 #endif
