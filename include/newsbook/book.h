@@ -56,6 +56,11 @@ NB_EXPORT const nb_resource *nb_book_get_cover(const nb_book *book);
 NB_EXPORT void nb_book_set_resources(nb_book *book, nb_resources *set);
 NB_EXPORT nb_resources *nb_book_get_resources(const nb_book *book);
 
+/** The oldest and newest valid article dates of @p book (either pointer may
+ * be NULL). Returns 1, or 0 with both zeroed when no article is dated. */
+NB_EXPORT int nb_book_date_range(const nb_book *book, nb_date *oldest,
+                                 nb_date *newest);
+
 /** Fill in what the caller did not set: title (the first document's),
  * author, lang (the first document's, else guessed from its text), date
  * (the newest document's, or SOURCE_DATE_EPOCH), and a stable "id" derived

@@ -195,6 +195,27 @@ static void S_hash_tree(nb_hash *h, nb_node *root) {
   nb_iter_free(it);
 }
 
+int nb_book_date_range(const nb_book *b, nb_date *oldest, nb_date *newest) {
+  size_t k, n = nb_book_doc_count(b);
+  nb_date lo, hi;
+  memset(&lo, 0, sizeof lo);
+  memset(&hi, 0, sizeof hi);
+  for (k = 0; k < n; k++) {
+    nb_date d = nb_doc_get_date(nb_book_doc(b, k));
+    if (!d.valid)
+      continue;
+    if (!lo.valid || d.utc < lo.utc)
+      lo = d;
+    if (!hi.valid || d.utc > hi.utc)
+      hi = d;
+  }
+  if (oldest)
+    *oldest = lo;
+  if (newest)
+    *newest = hi;
+  return lo.valid;
+}
+
 void nb_book_finish(nb_book *b) {
   size_t k, n = nb_book_doc_count(b);
   nb_doc *first = nb_book_doc(b, 0);
@@ -202,7 +223,7 @@ void nb_book_finish(nb_book *b) {
   char buf[64];
   nb_hash h;
 
-  memset(&newest, 0, sizeof newest);
+  nb_book_date_range(b, NULL, &newest);
   if (!nb_book_get_meta(b, "title") && first) {
     const char *t = nb_doc_get_meta(first, "title");
     nb_book_set_meta(b, "title", t ? t : "Untitled");
@@ -217,10 +238,7 @@ void nb_book_finish(nb_book *b) {
   nb_hash_init(&h);
   for (k = 0; k < n; k++) {
     nb_doc *d = nb_book_doc(b, k);
-    nb_date dt = nb_doc_get_date(d);
     const char *t = nb_doc_get_meta(d, "title");
-    if (dt.valid && (!newest.valid || dt.utc > newest.utc))
-      newest = dt;
     if (t)
       nb_hash_update(&h, t, strlen(t) + 1);
     S_hash_tree(&h, nb_doc_root(d));

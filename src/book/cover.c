@@ -132,23 +132,11 @@ static void S_day(nb_date d, char buf[32]) {
 
 /* "2022-08-01 – 2022-08-10" (one day: just that day; no dates: ""). */
 static void S_date_range(const nb_book *book, char *buf, size_t size) {
-  size_t k, n = nb_book_doc_count(book);
   nb_date lo, hi;
   char a[32], b[32];
 
-  memset(&lo, 0, sizeof lo);
-  memset(&hi, 0, sizeof hi);
-  for (k = 0; k < n; k++) {
-    nb_date d = nb_doc_get_date(nb_book_doc(book, k));
-    if (!d.valid)
-      continue;
-    if (!lo.valid || d.utc < lo.utc)
-      lo = d;
-    if (!hi.valid || d.utc > hi.utc)
-      hi = d;
-  }
   buf[0] = '\0';
-  if (!lo.valid)
+  if (!nb_book_date_range(book, &lo, &hi))
     return;
   S_day(lo, a);
   S_day(hi, b);

@@ -206,23 +206,13 @@ static int S_title_page(nb_epub_book *ep) {
   xmlBufferPtr xbuf;
   xmlTextWriterPtr w;
   nb_epub_item *it;
-  size_t k, n = nb_book_doc_count(book);
+  size_t n = nb_book_doc_count(book);
   nb_date lo, hi;
   const char *author = nb_book_get_meta(book, "author");
   char line[160];
   int ok;
 
-  memset(&lo, 0, sizeof lo);
-  memset(&hi, 0, sizeof hi);
-  for (k = 0; k < n; k++) {
-    nb_date d = nb_doc_get_date(nb_book_doc(book, k));
-    if (!d.valid)
-      continue;
-    if (!lo.valid || d.utc < lo.utc)
-      lo = d;
-    if (!hi.valid || d.utc > hi.utc)
-      hi = d;
-  }
+  nb_book_date_range(book, &lo, &hi);
   if (!(it = nb_epub_add_item(ep, "titlepage.xhtml", "titlepage",
                               "application/xhtml+xml")) ||
       !S_add_spine(ep, ep->nitems - 1, 1))
