@@ -79,5 +79,19 @@ for size in A5 B5 Letter 150x220mm; do
     || { bad "--page-size $size failed"; continue; }
   python3 "$shared/tools/cjk_typography.py" "$work/size.pdf" --min-flush 0.98 >/dev/null || bad "--page-size $size: typography"
 done
+# white space survives as pdftotext reads it (fidelity.py ignores white
+# space, so it cannot see a lost one): short first words, <br>, inline tags
+cat >"$work/spaces.md" <<'MD'
+---
+title: Spaces
+lang: en
+---
+<p>On Saturday one.</p><p>x y z.</p><ul><li>In Paris.</li></ul><p>A<br>b c <em>d</em> e</p>
+MD
+"$exe" "$work/spaces.md" -q -o "$work/spaces.pdf" 2>/dev/null || bad "spaces: conversion failed"
+sp=$(pdftotext -raw "$work/spaces.pdf" - 2>/dev/null | tr '\n' '|')
+for want in "On Saturday one." "x y z." "In Paris." "b c d e"; do
+  case "$sp" in *"$want"*) ;; *) bad "spaces: '$want' not in the PDF's text: $sp";; esac
+done
 [ $fail = 0 ] && echo "pdf_check: all good"
 exit $fail
