@@ -46,6 +46,10 @@ NB_EXPORT nb_doc *nb_book_section_doc(const nb_book *book, size_t i,
 /** All documents in reading order. */
 NB_EXPORT size_t nb_book_doc_count(const nb_book *book);
 NB_EXPORT nb_doc *nb_book_doc(const nb_book *book, size_t k);
+/** Remove the @p k-th document (reading order) and free it; a section it
+ * leaves empty goes too. For articles dropped after assembly (over their
+ * time budget). 1, or 0 when there is no such document. */
+NB_EXPORT int nb_book_remove_doc(nb_book *book, size_t k);
 /** 1 when any section has a title (writers then nest section → article). */
 NB_EXPORT int nb_book_has_sections(const nb_book *book);
 

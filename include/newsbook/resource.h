@@ -87,6 +87,16 @@ NB_EXPORT void nb_resources_free(nb_resources *set);
 NB_EXPORT int nb_resources_resolve_doc(nb_resources *set, nb_doc *doc,
                                        nb_error *err);
 
+/** nb_resources_resolve_doc() within a time budget of @p seconds (0: none),
+ * the rest of an article's time: loading stops when it runs out (what was
+ * not loaded is MISSING, "the article ran out of time"), downloads get at
+ * most the time left, and waiting for an image another thread is loading
+ * stops too. Returns 0; NB_ERR_LIMIT with @p err filled when the time ran
+ * out (the document may then lack images: the caller is expected to drop
+ * it); or another negative nb_code for a system failure. */
+NB_EXPORT int nb_resources_resolve_doc_within(nb_resources *set, nb_doc *doc,
+                                              double seconds, nb_error *err);
+
 /** Resolve one reference made from the article at @p base_path (may be
  * NULL). Returns the resource (owned by the set; check status), or NULL on
  * out of memory. Blocking. */

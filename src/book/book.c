@@ -163,6 +163,29 @@ nb_doc *nb_book_doc(const nb_book *b, size_t k) {
   return NULL;
 }
 
+int nb_book_remove_doc(nb_book *b, size_t k) {
+  size_t i;
+  for (i = 0; i < b->count; i++) {
+    nb_section *s = &b->sections[i];
+    if (k >= s->count) {
+      k -= s->count;
+      continue;
+    }
+    nb_doc_free(s->docs[k]);
+    memmove(s->docs + k, s->docs + k + 1, (s->count - k - 1) * sizeof *s->docs);
+    s->count--;
+    if (s->count == 0) { /* a section heading over nothing would mislead */
+      free(s->docs);
+      free(s->title);
+      memmove(b->sections + i, b->sections + i + 1,
+              (b->count - i - 1) * sizeof *b->sections);
+      b->count--;
+    }
+    return 1;
+  }
+  return 0;
+}
+
 int nb_book_has_sections(const nb_book *b) {
   size_t i;
   for (i = 0; i < b->count; i++)

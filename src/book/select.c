@@ -47,7 +47,49 @@ typedef struct {
   nb_doc *doc;
   size_t index;
   char *group;
+  const char *source, *title; /* borrowed from doc, for duplicates */
+  nb_date date;
 } S_entry;
+
+/* ## Duplicates: an open-addressing table of kept entries per key (source
+ * URL; title with date), so that a thousand articles cost a thousand
+ * look-ups rather than half a million comparisons. */
+
+typedef struct {
+  size_t *slot; /* entry index + 1, 0 when empty */
+  size_t cap;   /* a power of two, at least twice the entries */
+} S_seen;
+
+static uint64_t S_hash_str(uint64_t h, const char *s) {
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+  return h;
+}
+
+static uint64_t S_key_hash(const S_entry *e, int by_title) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  if (!by_title)
+    return S_hash_str(h, e->source);
+  h = S_hash_str(h, e->title);
+  h = (h ^ (uint64_t)e->date.valid) * 0x100000001b3ULL;
+  return (h ^ (uint64_t)e->date.utc) * 0x100000001b3ULL;
+}
+
+static int S_same_key(const S_entry *a, const S_entry *b, int by_title) {
+  if (!by_title)
+    return strcmp(a->source, b->source) == 0;
+  return strcmp(a->title, b->title) == 0 && a->date.valid == b->date.valid &&
+         a->date.utc == b->date.utc;
+}
+
+/* The slot of @p e's key in @p t: holding an equal entry, or empty. */
+static size_t S_seen_find(const S_seen *t, const S_entry *all,
+                          const S_entry *e, int by_title) {
+  size_t i = (size_t)S_key_hash(e, by_title) & (t->cap - 1);
+  while (t->slot[i] && !S_same_key(&all[t->slot[i] - 1], e, by_title))
+    i = (i + 1) & (t->cap - 1);
+  return i;
+}
 
 static nb_order S_order;
 
@@ -98,6 +140,7 @@ long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
   size_t i, j, kept = 0;
   nb_group_by g = o->group_by;
   long limit = o->limit;
+  S_seen bysrc, bytitle;
   if (!e) {
     for (i = 0; i < n; i++)
       nb_doc_free(docs[i]);
@@ -105,26 +148,36 @@ long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
   }
   if (g == NB_GROUP_AUTO)
     g = o->category && *o->category ? NB_GROUP_CATEGORY : NB_GROUP_NONE;
+  {
+    size_t cap = 16;
+    while (cap < 2 * n + 2)
+      cap *= 2;
+    bysrc.cap = bytitle.cap = cap;
+    bysrc.slot = o->dedupe ? nb_calloc(cap, sizeof *bysrc.slot) : NULL;
+    bytitle.slot = o->dedupe ? nb_calloc(cap, sizeof *bytitle.slot) : NULL;
+  }
   for (i = 0; i < n; i++) {
     nb_doc *d = docs[i];
+    S_entry *en = &e[kept];
+    size_t si = 0, ti = 0;
     int dup = 0;
     if (!nb_select_match(d, o)) {
       nb_doc_free(d);
       continue;
     }
-    if (o->dedupe) {
-      const char *src = nb_doc_get_meta(d, "source");
-      const char *t = nb_doc_get_meta(d, "title");
-      nb_date dd = nb_doc_get_date(d);
-      for (j = 0; j < kept && !dup; j++) {
-        const char *s2 = nb_doc_get_meta(e[j].doc, "source");
-        const char *t2 = nb_doc_get_meta(e[j].doc, "title");
-        nb_date d2 = nb_doc_get_date(e[j].doc);
-        if (src && s2 && strcmp(src, s2) == 0)
-          dup = 1;
-        else if (t && t2 && strcmp(t, t2) == 0 && dd.valid == d2.valid &&
-                 dd.utc == d2.utc)
-          dup = 1;
+    en->doc = d;
+    en->index = i;
+    en->source = nb_doc_get_meta(d, "source");
+    en->title = nb_doc_get_meta(d, "title");
+    en->date = nb_doc_get_date(d);
+    if (o->dedupe && bysrc.slot && bytitle.slot) {
+      if (en->source) {
+        si = S_seen_find(&bysrc, e, en, 0);
+        dup = bysrc.slot[si] != 0;
+      }
+      if (!dup && en->title) {
+        ti = S_seen_find(&bytitle, e, en, 1);
+        dup = bytitle.slot[ti] != 0;
       }
       if (dup) {
         nb_diag_emit(diag, NB_SEV_NOTE, "duplicate",
@@ -133,11 +186,27 @@ long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
         nb_doc_free(d);
         continue;
       }
+      if (en->source)
+        bysrc.slot[si] = kept + 1;
+      if (en->title)
+        bytitle.slot[ti] = kept + 1;
+    } else if (o->dedupe) {
+      /* no memory for the tables: compare with every kept entry */
+      for (j = 0; j < kept && !dup; j++)
+        dup = (en->source && e[j].source && S_same_key(en, &e[j], 0)) ||
+              (en->title && e[j].title && S_same_key(en, &e[j], 1));
+      if (dup) {
+        nb_diag_emit(diag, NB_SEV_NOTE, "duplicate",
+                     nb_doc_get_meta(d, "path"), 0, NULL,
+                     "duplicate of an article already in the book, dropped");
+        nb_doc_free(d);
+        continue;
+      }
     }
-    e[kept].doc = d;
-    e[kept].index = i;
     kept++;
   }
+  free(bysrc.slot);
+  free(bytitle.slot);
   S_order = o->order;
   qsort(e, kept, sizeof *e, S_cmp);
   if (limit > 0 && (size_t)limit < kept) {

@@ -32,7 +32,7 @@ typedef struct S_recipe {
   nb_strvec inputs, outputs, metadata;
   char *title, *author, *lang, *category, *since, *until, *order, *group_by;
   char *cover, *style, *page_size, *margin, *mirror, *cache, *webp;
-  long limit;
+  long limit, max_article_time; /* -1: not given */
   int jobs, duplex, offline, strict, no_cache, image_dpi, max_image_width;
   int outputs_line; /* where outputs: was, for messages about them */
 } S_recipe;
@@ -56,7 +56,7 @@ static const char *const S_known_keys =
     "title, author, lang, metadata, inputs, category, since, until, limit, "
     "order, group_by, cover, style, page_size, margin, duplex, image_dpi, "
     "mirror, offline, cache, no_cache, webp, max_image_width, outputs, jobs, "
-    "strict";
+    "strict, max_article_time";
 
 /* ## Messages: `newsbook: RECIPE:LINE: what — what to do` */
 
@@ -385,6 +385,8 @@ static int S_key(S_recipe *r, yaml_document_t *doc, const char *key,
     return S_int(r, key, v, 1, 256, &r->jobs);
   if (!strcmp(key, "strict"))
     return S_bool(r, key, v, &r->strict);
+  if (!strcmp(key, "max_article_time") || !strcmp(key, "max-article-time"))
+    return S_long(r, key, v, 0, 86400 * 7, &r->max_article_time);
   if (!strcmp(key, "inputs") || !strcmp(key, "input"))
     return S_paths(r, doc, key, v, 1, &r->inputs);
   if (!strcmp(key, "outputs") || !strcmp(key, "output")) {
@@ -429,6 +431,7 @@ static int S_load(S_recipe *r, const char *path) {
 
   memset(r, 0, sizeof *r);
   r->path = path;
+  r->max_article_time = -1;
   if (!(r->dir = S_dirname(path)))
     return 0;
   if (nb_read_file(path, 1024 * 1024, &data, &len, &err) != 0) {
@@ -522,6 +525,8 @@ static int S_convert(const S_recipe *r, const char *output, int verbosity,
   cli.limit = r->limit;
   cli.strict = r->strict;
   cli.jobs = jobs ? jobs : r->jobs;
+  cli.article_time =
+      r->max_article_time >= 0 ? r->max_article_time : NB_CLI_ARTICLE_TIME;
   cli.resolve.mirror_dir = r->mirror;
   cli.resolve.offline = r->offline;
   cli.resolve.cache_dir = r->no_cache ? "" : r->cache;

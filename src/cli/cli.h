@@ -18,6 +18,9 @@ typedef struct nb_strvec {
 int nb_strvec_push(nb_strvec *s, const char *str);
 void nb_strvec_free(nb_strvec *s);
 
+/* The per-article time budget when none is given (--max-article-time). */
+#define NB_CLI_ARTICLE_TIME 60
+
 typedef struct nb_cli {
   /* what to read */
   nb_strvec inputs;
@@ -32,6 +35,8 @@ typedef struct nb_cli {
   long limit;
   int strict;
   int jobs;
+  /* seconds an article may take, parse and images (0: no limit) */
+  long article_time;
   /* options handed to the library */
   nb_read_options read;
   nb_resolve_options resolve;

@@ -1,4 +1,5 @@
 /* The conversion pipeline: inputs → documents → book → writer. */
+#define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,20 +15,49 @@
 
 typedef struct S_docs {
   nb_doc **v;
+  double *secs; /* time each took to read and parse */
   size_t n, cap;
 } S_docs;
 
-static int S_push(S_docs *d, nb_doc *doc) {
+static int S_push_timed(S_docs *d, nb_doc *doc, double secs) {
   if (d->n == d->cap) {
     size_t cap = d->cap ? d->cap * 2 : 64;
     nb_doc **p = nb_reallocarray(d->v, cap, sizeof *p);
+    double *t;
     if (!p)
       return 0;
     d->v = p;
+    t = nb_reallocarray(d->secs, cap, sizeof *t);
+    if (!t)
+      return 0;
+    d->secs = t;
     d->cap = cap;
   }
+  d->secs[d->n] = secs;
   d->v[d->n++] = doc;
   return 1;
+}
+
+static int S_push(S_docs *d, nb_doc *doc) { return S_push_timed(d, doc, 0); }
+
+static double S_since(const struct timespec *t0) {
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return (double)(t1.tv_sec - t0->tv_sec) +
+         (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The one-line report of an article over its time budget. */
+static void S_over_time(nb_cli_diag *d, const char *path, long limit,
+                        int alone) {
+  nb_error err;
+  nb_error_set(&err, NB_ERR_LIMIT, path, 0,
+               "took longer than %ld s (--max-article-time) — %s", limit,
+               alone ? "nothing written; raise --max-article-time (0: no "
+                       "limit) or check the image servers it uses"
+                     : "skipped; raise --max-article-time (0: no limit) or "
+                       "check the image servers it uses");
+  nb_cli_error(d, &err);
 }
 
 static int S_feed_item(void *ud, nb_doc *doc) {
@@ -52,11 +82,10 @@ static const char *S_format(const nb_cli *cli) {
 }
 
 /* Same file by device and inode, so that ./a.md and a.md match too. */
-static int S_same_file(const char *a, const char *b) {
-  struct stat sa, sb;
-  if (strcmp(a, "-") == 0 || stat(a, &sa) != 0 || stat(b, &sb) != 0)
-    return 0;
-  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+static int S_is_output(const char *path, const struct stat *out) {
+  struct stat st;
+  return strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+         st.st_dev == out->st_dev && st.st_ino == out->st_ino;
 }
 
 static const char *S_find_style(const char *name, char *buf, size_t size) {
@@ -125,6 +154,8 @@ static int S_write_report(const nb_cli *cli, nb_cli_diag *d,
 typedef struct S_slot {
   S_docs docs;
   int failed;
+  int is_output; /* this input is the output file: nothing may be written */
+  int late;      /* over its time budget (already reported) */
 } S_slot;
 
 typedef struct S_pool {
@@ -134,6 +165,7 @@ typedef struct S_pool {
   const nb_strvec *paths;
   const nb_select_options *sel;
   int prefilter;
+  const struct stat *out; /* the existing output file, or NULL */
   S_slot *slots;
 } S_pool;
 
@@ -161,15 +193,54 @@ static int S_front_matter(const char *s, size_t len, const char **yaml,
   return 0;
 }
 
+/* 1 when @p want (one component of --category) cannot be among the
+ * categories of front matter @p yaml: its bytes occur nowhere in it. Only
+ * claimed when the text is taken literally by the reader: no YAML escape
+ * (a backslash) could spell it otherwise, and no white space in the
+ * component could have been folded across lines. Most articles of an
+ * archive are ruled out here, before libyaml ever sees them. */
+static int S_absent(const char *yaml, size_t ylen, const char *want,
+                    size_t wlen) {
+  size_t i;
+  if (wlen == 0 || wlen > ylen)
+    return wlen > ylen;
+  for (i = 0; i < wlen; i++)
+    if (want[i] == ' ' || want[i] == '\t' || want[i] == '\n' ||
+        want[i] == '\r' || want[i] == '\\')
+      return 0;
+  return memmem(yaml, ylen, want, wlen) == NULL;
+}
+
+static int S_category_absent(const char *yaml, size_t ylen,
+                             const char *category) {
+  const char *c = category, *slash;
+  if (!category || !*category || memchr(yaml, '\\', ylen))
+    return 0;
+  for (;; c = slash + 1) {
+    slash = strchr(c, '/');
+    if (S_absent(yaml, ylen, c, slash ? (size_t)(slash - c) : strlen(c)))
+      return 1;
+    if (!slash)
+      return 0;
+  }
+}
+
 /* 0 when the article's front matter rules it out of the selection, so its
- * body need not be parsed at all. */
+ * body need not be read or parsed at all. *@p seen tells whether the front
+ * matter was complete in @p data (else the answer is a "maybe"). */
 static int S_may_match(const char *path, const char *data, size_t len,
-                       const nb_select_options *sel) {
+                       const nb_select_options *sel, int *seen) {
   const char *yaml;
   size_t ylen;
   nb_doc *tmp;
   int ok = 1;
-  if (!S_front_matter(data, len, &yaml, &ylen) || !(tmp = nb_doc_new()))
+  *seen = 0;
+  if (!S_front_matter(data, len, &yaml, &ylen))
+    return 1;
+  *seen = 1;
+  if (S_category_absent(yaml, ylen, sel->category))
+    return 0;
+  if (!(tmp = nb_doc_new()))
     return 1;
   nb_read_front_matter(tmp, path, yaml, ylen, NULL);
   ok = nb_select_match(tmp, sel);
@@ -185,6 +256,10 @@ static void S_read_one(void *ctx, size_t i) {
   nb_progress_step(pool->prog, 1);
 }
 
+/* How much of an archive's file is read before its front matter decides
+ * whether the rest is wanted: front matter is a few hundred bytes. */
+#define S_HEAD_BYTES 16384
+
 static void S_read_one_body(S_pool *pool, size_t i) {
   const char *p = pool->paths->v[i];
   nb_cli *cli = pool->cli;
@@ -193,16 +268,49 @@ static void S_read_one_body(S_pool *pool, size_t i) {
   size_t len = 0;
   nb_error err;
   nb_doc *doc;
+  nb_infile f;
+  int seen = 0;
+  double secs;
+  struct timespec t0;
 
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   memset(&err, 0, sizeof err);
-  if (nb_read_file(p, cli->read.max_input_bytes ? cli->read.max_input_bytes
-                                                : 64u * 1024 * 1024,
-                   &data, &len, &err) != 0) {
-    nb_cli_error(pool->d, &err);
+  if (nb_infile_open(&f, p, cli->read.max_input_bytes
+                                ? cli->read.max_input_bytes
+                                : 64u * 1024 * 1024,
+                     &err) != 0) {
+    /* an input that cannot be read may still be the output's path */
+    if (pool->out && S_is_output(p, pool->out))
+      slot->is_output = 1;
+    else
+      nb_cli_error(pool->d, &err);
     slot->failed = 1;
     return;
   }
-  if (nb_is_feed(data, len)) {
+  /* Every input is opened anyway: its identity is compared here rather
+   * than with a stat of its own (ten thousand of them in an archive). */
+  if (pool->out && f.dev == (uint64_t)pool->out->st_dev &&
+      f.ino == (uint64_t)pool->out->st_ino && strcmp(p, "-") != 0) {
+    nb_infile_close(&f);
+    slot->is_output = 1;
+    slot->failed = 1;
+    return;
+  }
+  if (pool->prefilter && strcmp(p, "-") != 0) {
+    if (nb_infile_read(&f, S_HEAD_BYTES, &err) != 0)
+      goto read_failed;
+    if (!S_may_match(p, f.data, f.len, pool->sel, &seen)) {
+      nb_infile_close(&f);
+      return;
+    }
+  }
+  if (nb_infile_read(&f, SIZE_MAX, &err) != 0)
+    goto read_failed;
+  data = nb_infile_detach(&f, &len);
+  nb_infile_close(&f);
+  if (strcmp(p, "-") == 0) /* waiting for a pipe is not the article's time */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+  if (!seen && nb_is_feed(data, len)) {
     int items = nb_read_feed(p, data, len, &cli->read, &pool->d->diag,
                              S_feed_item, &slot->docs, &err);
     if (items < 0) {
@@ -217,7 +325,7 @@ static void S_read_one_body(S_pool *pool, size_t i) {
     free(data);
     return;
   }
-  if (pool->prefilter && !S_may_match(p, data, len, pool->sel)) {
+  if (pool->prefilter && !seen && !S_may_match(p, data, len, pool->sel, &seen)) {
     free(data);
     return;
   }
@@ -229,16 +337,33 @@ static void S_read_one_body(S_pool *pool, size_t i) {
     slot->failed = 1;
     return;
   }
-  if (!S_push(&slot->docs, doc)) {
+  /* the first safe point of the article's time budget: reading and
+   * parsing are done, images not started */
+  secs = S_since(&t0);
+  if (cli->article_time > 0 && secs >= (double)cli->article_time) {
+    S_over_time(pool->d, p, cli->article_time, pool->paths->n == 1);
+    nb_doc_free(doc);
+    slot->failed = 1;
+    slot->late = 1;
+    return;
+  }
+  if (!S_push_timed(&slot->docs, doc, secs)) {
     nb_doc_free(doc);
     slot->failed = 1;
   }
+  return;
+read_failed:
+  nb_infile_close(&f);
+  nb_cli_error(pool->d, &err);
+  slot->failed = 1;
 }
 
 /* Read and parse every path with cli->jobs workers; append the documents
- * to @p out in input order. Returns the number of inputs that failed. */
+ * to @p out in input order. Returns the number of inputs that failed;
+ * *@p clash is set when one of them is the existing output file @p ost. */
 static size_t S_read_all(nb_cli *cli, nb_cli_diag *d, nb_progress *prog,
                          const nb_strvec *paths, const nb_select_options *sel,
+                         const struct stat *ost, int *clash, size_t *late,
                          S_docs *out) {
   S_pool pool;
   size_t i, j, failed = 0;
@@ -250,6 +375,7 @@ static size_t S_read_all(nb_cli *cli, nb_cli_diag *d, nb_progress *prog,
   pool.paths = paths;
   pool.sel = sel;
   pool.prefilter = sel->dedupe; /* a selection is active */
+  pool.out = ost;
   pool.slots = nb_calloc(paths->n ? paths->n : 1, sizeof *pool.slots);
   if (!pool.slots)
     return paths->n;
@@ -257,12 +383,15 @@ static size_t S_read_all(nb_cli *cli, nb_cli_diag *d, nb_progress *prog,
   for (i = 0; i < paths->n; i++) {
     S_slot *slot = &pool.slots[i];
     failed += slot->failed != 0;
+    *clash |= slot->is_output;
+    *late += slot->late;
     for (j = 0; j < slot->docs.n; j++)
-      if (!S_push(out, slot->docs.v[j])) {
+      if (!S_push_timed(out, slot->docs.v[j], slot->docs.secs[j])) {
         nb_doc_free(slot->docs.v[j]);
         failed++;
       }
     free(slot->docs.v);
+    free(slot->docs.secs);
   }
   free(pool.slots);
   return failed;
@@ -271,20 +400,61 @@ static size_t S_read_all(nb_cli *cli, nb_cli_diag *d, nb_progress *prog,
 /* ## Resolving images in parallel (the set is thread-safe; writers walk
  * documents in order, so the output does not depend on who came first). */
 
+/* Time already spent on each document (reading and parsing), found by
+ * address once the book has reordered them. */
+typedef struct S_spent {
+  const nb_doc *doc;
+  double secs;
+} S_spent;
+
+static int S_spent_cmp(const void *a, const void *b) {
+  uintptr_t x = (uintptr_t)((const S_spent *)a)->doc,
+            y = (uintptr_t)((const S_spent *)b)->doc;
+  return x < y ? -1 : x > y;
+}
+
+static double S_spent_on(const S_spent *v, size_t n, const nb_doc *doc) {
+  S_spent key, *hit;
+  if (!v)
+    return 0;
+  key.doc = doc;
+  hit = bsearch(&key, v, n, sizeof *v, S_spent_cmp);
+  return hit ? hit->secs : 0;
+}
+
 typedef struct S_resolve_ctx {
   nb_book *book;
   nb_resources *set;
   nb_cli_diag *d;
   nb_progress *prog;
+  long article_time;
+  const S_spent *spent;
+  size_t nspent;
+  int alone; /* the only article: running out of time writes nothing */
+  char *late; /* per document: over its time budget */
   pthread_mutex_t lock;
   int failed;
 } S_resolve_ctx;
 
 static void S_resolve_one(void *ctx, size_t i) {
   S_resolve_ctx *rc = ctx;
+  nb_doc *doc = nb_book_doc(rc->book, i);
   nb_error err;
+  int r;
   memset(&err, 0, sizeof err);
-  if (nb_resources_resolve_doc(rc->set, nb_book_doc(rc->book, i), &err) < 0) {
+  if (rc->article_time > 0) {
+    double left = (double)rc->article_time -
+                  S_spent_on(rc->spent, rc->nspent, doc);
+    r = nb_resources_resolve_doc_within(rc->set, doc, left > 0 ? left : -1,
+                                        &err);
+  } else {
+    r = nb_resources_resolve_doc(rc->set, doc, &err);
+  }
+  if (r == NB_ERR_LIMIT) {
+    S_over_time(rc->d, nb_doc_get_meta(doc, "path"), rc->article_time,
+                rc->alone);
+    rc->late[i] = 1;
+  } else if (r < 0) {
     nb_cli_error(rc->d, &err);
     pthread_mutex_lock(&rc->lock);
     rc->failed = 1;
@@ -320,6 +490,10 @@ int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
   int status = 1;
   nb_select_options sel;
   struct timespec t0, t1;
+  struct stat ost;
+  int have_out, clash = 0;
+  size_t late = 0, nspent = 0;
+  S_spent *spent = NULL;
   long kept;
   nb_progress prog;
 
@@ -345,29 +519,18 @@ int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
       return 2;
     }
   }
-  {
-    struct stat ost;
-    if (stat(cli->output, &ost) == 0 && S_ISDIR(ost.st_mode)) {
-      fprintf(stderr, "newsbook: %s: is a directory — give a file name "
-                      "such as %s/book.%s\n",
-              cli->output, cli->output, fmt);
-      status = 1;
-      goto cleanup;
-    }
+  have_out = stat(cli->output, &ost) == 0;
+  if (have_out && S_ISDIR(ost.st_mode)) {
+    fprintf(stderr, "newsbook: %s: is a directory — give a file name "
+                    "such as %s/book.%s\n",
+            cli->output, cli->output, fmt);
+    status = 1;
+    goto cleanup;
   }
   if (nb_cli_collect_inputs(&cli->inputs, &paths, &err) != 0) {
     nb_cli_error(d, &err);
     status = 1;
     goto cleanup;
-  }
-  for (i = 0; i < paths.n; i++) {
-    if (S_same_file(paths.v[i], cli->output)) {
-      fprintf(stderr, "newsbook: %s: the output is also an input — choose "
-                      "another output path (the input was not touched)\n",
-              cli->output);
-      status = 1;
-      goto cleanup;
-    }
   }
   memset(&sel, 0, sizeof sel);
   sel.abi_version = NB_SELECT_ABI_VERSION;
@@ -389,8 +552,16 @@ int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
                                                             : NB_GROUP_AUTO;
 
   nb_progress_phase(&prog, "parse", paths.n);
-  failed = S_read_all(cli, d, &prog, &paths, &sel, &docs);
+  failed = S_read_all(cli, d, &prog, &paths, &sel, have_out ? &ost : NULL,
+                      &clash, &late, &docs);
   nb_progress_end(&prog);
+  if (clash) {
+    fprintf(stderr, "newsbook: %s: the output is also an input — choose "
+                    "another output path (the input was not touched)\n",
+            cli->output);
+    status = 1;
+    goto cleanup;
+  }
   if (docs.n == 0) {
     if (d->errors == 0) /* else the reasons are already on screen */
       fprintf(stderr, "newsbook: no article could be read — nothing "
@@ -410,6 +581,14 @@ int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
     fprintf(stderr, "newsbook: out of memory\n");
     goto cleanup;
   }
+  if (cli->article_time > 0 && (spent = nb_calloc(docs.n, sizeof *spent))) {
+    for (i = 0; i < docs.n; i++) {
+      spent[i].doc = docs.v[i];
+      spent[i].secs = docs.secs[i];
+    }
+    qsort(spent, docs.n, sizeof *spent, S_spent_cmp);
+  }
+  nspent = docs.n;
   kept = nb_book_assemble(book, docs.v, docs.n, &sel, &d->diag);
   docs.n = 0; /* the book owns them now */
   if (kept <= 0) {
@@ -423,16 +602,48 @@ int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
   nb_progress_phase(&prog, "images", nb_book_doc_count(book));
   {
     S_resolve_ctx rc;
+    size_t n = nb_book_doc_count(book), over = 0;
     rc.book = book;
     rc.set = set;
     rc.d = d;
     rc.prog = &prog;
+    rc.article_time = cli->article_time;
+    rc.spent = spent;
+    rc.nspent = nspent;
+    rc.alone = n == 1;
     rc.failed = 0;
+    rc.late = nb_calloc(n, 1);
+    if (!rc.late) {
+      fprintf(stderr, "newsbook: out of memory\n");
+      goto cleanup;
+    }
     pthread_mutex_init(&rc.lock, NULL);
-    nb_pool_for(nb_book_doc_count(book), cli->jobs, S_resolve_one, &rc);
+    nb_pool_for(n, cli->jobs, S_resolve_one, &rc);
     pthread_mutex_destroy(&rc.lock);
+    /* Articles over their time are dropped like broken ones, from the
+     * last so that the indexes of the others stay put. */
+    for (i = n; i-- > 0;)
+      if (rc.late[i]) {
+        nb_book_remove_doc(book, i);
+        over++;
+      }
+    free(rc.late);
     if (rc.failed)
       goto cleanup;
+    failed += over;
+    if (nb_book_doc_count(book) == 0) {
+      if (n > 1)
+        fprintf(stderr, "newsbook: no article was converted in time — "
+                        "nothing written; raise --max-article-time\n");
+      goto cleanup;
+    }
+    if (over && cli->strict) {
+      fprintf(stderr, "newsbook: note: %s: not written: %zu article%s ran "
+                      "out of time and --strict is set — raise "
+                      "--max-article-time or drop --strict\n",
+              cli->output, over, over == 1 ? "" : "s");
+      goto cleanup;
+    }
   }
   for (i = 0; i < cli->metadata.n; i++) {
     char *eq = strchr(cli->metadata.v[i], '=');
@@ -516,6 +727,8 @@ cleanup:
   for (i = 0; i < docs.n; i++)
     nb_doc_free(docs.v[i]);
   free(docs.v);
+  free(docs.secs);
+  free(spent);
   nb_book_free(book);
   nb_resources_free(set);
   nb_strvec_free(&paths);

@@ -48,17 +48,35 @@ static int S_walk(const char *root, nb_strvec *out, nb_error *err) {
     }
     while ((de = readdir(dh)) != NULL) {
       nb_buf p = NB_BUF_INIT;
-      struct stat st;
+      int is_dir, is_file;
       if (de->d_name[0] == '.')
         continue;
+      /* The entry's type from readdir spares an lstat per file (ten
+       * thousand of them in an archive); only file systems that do not
+       * say need the call. */
+      is_dir = de->d_type == DT_DIR;
+      is_file = de->d_type == DT_REG || de->d_type == DT_LNK;
+      if (!is_dir && !is_file && de->d_type != DT_UNKNOWN)
+        continue;
+      if (!is_dir && de->d_type != DT_UNKNOWN && !S_wanted(de->d_name))
+        continue;
       nb_buf_printf(&p, "%s/%s", dir, de->d_name);
-      if (p.failed || lstat(p.data, &st) != 0) {
+      if (p.failed) {
         nb_buf_free(&p);
         continue;
       }
-      if (S_ISDIR(st.st_mode))
+      if (de->d_type == DT_UNKNOWN) {
+        struct stat st;
+        if (lstat(p.data, &st) != 0) {
+          nb_buf_free(&p);
+          continue;
+        }
+        is_dir = S_ISDIR(st.st_mode);
+        is_file = S_ISREG(st.st_mode) || S_ISLNK(st.st_mode);
+      }
+      if (is_dir)
         nb_strvec_push(&stack, p.data);
-      else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && S_wanted(de->d_name))
+      else if (is_file && S_wanted(de->d_name))
         nb_strvec_push(&found, p.data);
       nb_buf_free(&p);
     }

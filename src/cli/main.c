@@ -74,6 +74,10 @@ static const char S_usage[] =
     "Limits:\n"
     "      --max-input-bytes N  refuse larger input files (default 64 MiB)\n"
     "      --max-depth N        flatten markup nested deeper (default 96)\n"
+    "      --max-article-time SECONDS\n"
+    "                           time one article may take to read, parse and\n"
+    "                           load its images (default 60; 0: no limit); an\n"
+    "                           article over it is skipped like a broken one\n"
     "\n"
     "General:\n"
     "  -q, --quiet              print errors only\n"
@@ -116,6 +120,7 @@ enum {
   OPT_STRICT,
   OPT_MAX_INPUT,
   OPT_MAX_DEPTH,
+  OPT_ARTICLE_TIME,
   OPT_VERSION
 };
 
@@ -153,6 +158,8 @@ static const struct option S_options[] = {
     {"jobs", required_argument, NULL, 'j'},
     {"max-input-bytes", required_argument, NULL, OPT_MAX_INPUT},
     {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+    {"max-article-time", required_argument, NULL, OPT_ARTICLE_TIME},
+    {"article-time", required_argument, NULL, OPT_ARTICLE_TIME},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -211,6 +218,7 @@ int main(int argc, char **argv) {
 
   memset(&cli, 0, sizeof cli);
   cli.verbosity = 1;
+  cli.article_time = NB_CLI_ARTICLE_TIME;
   cli.read.abi_version = NB_READ_ABI_VERSION;
   cli.resolve.abi_version = NB_RESOLVE_ABI_VERSION;
   cli.write.abi_version = NB_WRITE_ABI_VERSION;
@@ -315,6 +323,12 @@ int main(int argc, char **argv) {
       if (!S_number(optarg, 100000, &n) || n == 0)
         return S_usage_error("--max-depth: '%s' is not a positive number", optarg);
       cli.read.max_depth = (int)n;
+      break;
+    case OPT_ARTICLE_TIME:
+      if (!S_number(optarg, 86400 * 7, &n))
+        return S_usage_error("--max-article-time: '%s' is not a number of "
+                             "seconds (0: no limit)", optarg);
+      cli.article_time = (long)n;
       break;
     case 'q': cli.verbosity = 0; break;
     case 'v': cli.verbosity = 2; break;

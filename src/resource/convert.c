@@ -4,8 +4,9 @@
  * cleanly; CMYK/YCCK JPEG becomes RGB JPEG (old readers invert it), WebP
  * becomes PNG (alpha) or JPEG unless kept, wider-than-allowed images are
  * downscaled, damaged ones re-encoded from what decoded, SVG kept only when
- * safe. Everything is decoded once to prove it decodes: a file that does
- * not is BROKEN here rather than a blank in a reader. */
+ * safe. Everything is proven to decode (a file that does not is BROKEN
+ * here rather than a blank in a reader): JPEG at 1/8 scale, PNG by reading
+ * its rows through without a pixmap, the rest by decoding. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,11 @@ void nb__convert(const nb_resolve_options *opt, unsigned char *raw, size_t n,
       nb_error_clear(&err);
       rc = nb__jpeg_decode(raw, n, opt->max_pixels, 1, &pm, &err);
     }
+  } else if (strcmp(mt, "image/png") == 0 && o->w > 0 &&
+             !(maxw > 0 && o->w > maxw) &&
+             nb__png_check(raw, n, opt->max_pixels)) {
+    rc = 0; /* sound and kept as is: no pixmap needed (see png.c) */
+    nb_error_clear(&err);
   } else {
     rc = nb_image_decode(raw, n, opt->max_pixels, &pm, &err);
   }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 
 #include <curl/curl.h>
@@ -82,6 +83,7 @@ typedef struct S_xfer {
   nb_buf body;
   int over;    /* byte cap hit while receiving */
   int refused; /* a private address was refused */
+  int capped;  /* the timeout was cut to the article's time left */
   char addr[INET6_ADDRSTRLEN];
   char errbuf[CURL_ERROR_SIZE];
 } S_xfer;
@@ -116,6 +118,12 @@ static curl_socket_t S_opensocket(void *clientp, curlsocktype purpose,
   return socket(address->family, address->socktype, address->protocol);
 }
 
+static int64_t S_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 static int S_setup(S_xfer *x, CURLM *m) {
   CURL *h = curl_easy_init();
   const nb_fetch_options *o = x->opt;
@@ -134,8 +142,23 @@ static int S_setup(S_xfer *x, CURLM *m) {
   curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)o->connect_timeout_s);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)o->timeout_s);
+  {
+    long conn_ms = (long)o->connect_timeout_s * 1000,
+         total_ms = (long)o->timeout_s * 1000;
+    if (o->deadline_ns > 0) {
+      int64_t left = (o->deadline_ns - S_now_ns()) / 1000000;
+      if (left < 1)
+        left = 1;
+      if (left < total_ms) {
+        total_ms = (long)left;
+        x->capped = 1;
+      }
+      if (left < conn_ms)
+        conn_ms = (long)left;
+    }
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, conn_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms);
+  }
   curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_bytes);
   curl_easy_setopt(h, CURLOPT_USERAGENT,
                    "newsbook/" NB_VERSION " (+https://github.com/newsbook)");
@@ -170,6 +193,8 @@ static void S_finish(S_xfer *x, CURLcode rc) {
     it->status = NB_RES_REFUSED;
     snprintf(it->reason, sizeof it->reason,
              "refused: redirected to a URL that is not http or https");
+  } else if (rc == CURLE_OPERATION_TIMEDOUT && x->capped) {
+    snprintf(it->reason, sizeof it->reason, "%s", NB__OUT_OF_TIME);
   } else if (rc == CURLE_OPERATION_TIMEDOUT) {
     snprintf(it->reason, sizeof it->reason,
              "timed out (limit %d s; --timeout raises it)", x->opt->timeout_s);
@@ -226,7 +251,12 @@ int nb__fetch_all(nb_fetch *items, size_t n, const nb_fetch_options *opt,
     int running = 0, left;
     CURLMsg *msg;
     while (next < n && active < (size_t)limit) {
-      if (S_setup(&xs[next], m) != 0) {
+      if (opt->deadline_ns > 0 && S_now_ns() >= opt->deadline_ns) {
+        /* the article's time is up: what has not started never will */
+        items[next].status = NB_RES_MISSING;
+        snprintf(items[next].reason, sizeof items[next].reason, "%s",
+                 NB__OUT_OF_TIME);
+      } else if (S_setup(&xs[next], m) != 0) {
         items[next].status = NB_RES_MISSING;
         snprintf(items[next].reason, sizeof items[next].reason,
                  "could not start the download");

@@ -35,6 +35,10 @@ int nb__jpeg_decode(const unsigned char *data, size_t size,
 int nb__jpeg_components(const unsigned char *data, size_t size);
 int nb__png_decode(const unsigned char *data, size_t size, int64_t max_pixels,
                    nb_pixmap *out, nb_error *err);
+/** 1 when the PNG (at most @p max_pixels) is structurally whole without
+ * decoding it: every chunk complete with a correct CRC-32, a sane IHDR
+ * first, IDAT present, IEND last. 0 means "decode it to find out". */
+int nb__png_check(const unsigned char *data, size_t size, int64_t max_pixels);
 int nb__gif_decode(const unsigned char *data, size_t size, int64_t max_pixels,
                    nb_pixmap *out, nb_error *err);
 int nb__webp_decode(const unsigned char *data, size_t size,
@@ -123,10 +127,19 @@ typedef struct nb_fetch {
   char reason[256];
 } nb_fetch;
 
+/* The reason of an image not loaded because its article's time budget ran
+ * out; the resolver recognises it to call the article late. */
+#define NB__OUT_OF_TIME \
+  "not loaded: the article ran out of time (--max-article-time)"
+
 typedef struct nb_fetch_options {
   int allow_private;
   size_t max_bytes;
   int connect_timeout_s, timeout_s, max_parallel;
+  /* CLOCK_MONOTONIC nanoseconds after which nothing more is started and
+   * transfers still running are stopped (an article's time budget); 0:
+   * none. Timeouts are capped to the time left. */
+  int64_t deadline_ns;
 } nb_fetch_options;
 
 /** Download every item, at most max_parallel at a time. Per-item outcomes

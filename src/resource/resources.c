@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "resource/internal.h"
 
@@ -279,21 +280,30 @@ static void S_short(const char *url, char *buf, size_t size) {
     snprintf(buf, size, "%.80s... (%zu characters)", url, n);
 }
 
-static void S_settle(nb_resources *set, S_ref *ref, nb_res_status status,
-                     const char *reason, unsigned char *raw, size_t n,
-                     const char *file, int line) {
-  nb_converted o;
-  char shortu[320];
+/* ## Settling: turning what was loaded into a resource happens in two
+ * halves. S_prepare checks and converts the bytes (the slow part: decoding)
+ * and needs no lock; S_publish interns the result and warns, under the
+ * set's lock. */
+
+static void S_prepare(const nb_resources *set, nb_res_status status,
+                      const char *reason, unsigned char *raw, size_t n,
+                      nb_converted *o) {
   if (status == NB_RES_OK) {
-    nb__convert(&set->opt, raw, n, &o);
+    nb__convert(&set->opt, raw, n, o);
   } else {
-    memset(&o, 0, sizeof o);
-    o.status = status;
-    snprintf(o.reason, sizeof o.reason, "%s", reason ? reason : "unavailable");
+    memset(o, 0, sizeof *o);
+    o->status = status;
+    snprintf(o->reason, sizeof o->reason, "%s", reason ? reason : "unavailable");
     free(raw);
   }
-  ref->res = S_intern(set, ref, &o);
-  free(o.data);
+}
+
+static void S_publish(nb_resources *set, S_ref *ref, nb_converted *o,
+                      const char *file, int line) {
+  char shortu[320];
+  ref->res = S_intern(set, ref, o);
+  free(o->data);
+  o->data = NULL;
   S_short(ref->written, shortu, sizeof shortu);
   if (!ref->res) {
     nb_diag_emit(set->diag, NB_SEV_WARNING, "image", file, line, shortu,
@@ -302,19 +312,48 @@ static void S_settle(nb_resources *set, S_ref *ref, nb_res_status status,
     nb_diag_emit(set->diag, NB_SEV_WARNING, "image", file, line, shortu,
                  "image %s: %s — shown as a placeholder", shortu,
                  ref->res->pub.reason ? ref->res->pub.reason : "unavailable");
-  } else if (o.note[0]) {
+  } else if (o->note[0]) {
     nb_diag_emit(set->diag, NB_SEV_WARNING, "image", file, line, shortu,
-                 "image %s: %s", shortu, o.note);
+                 "image %s: %s", shortu, o->note);
   }
 }
 
-/* ## Resolving */
+/* Both halves at once, with the lock held (cheap cases, and bytes added by
+ * the caller). */
+static void S_settle(nb_resources *set, S_ref *ref, nb_res_status status,
+                     const char *reason, unsigned char *raw, size_t n,
+                     const char *file, int line) {
+  nb_converted o;
+  S_prepare(set, status, reason, raw, n, &o);
+  S_publish(set, ref, &o, file, line);
+}
+
+/* ## Resolving
+ *
+ * A reference seen for the first time is claimed (in the key table,
+ * marked in flight) under the lock, then loaded and converted by the
+ * thread that claimed it with the lock released, so that several articles
+ * resolve at once; threads needing a reference another one has in flight
+ * wait on `settled`. A deadline (the article's time budget) is checked
+ * before every load and every conversion, and caps download timeouts. */
+
+static const char S_out_of_time[] = NB__OUT_OF_TIME;
 
 typedef struct S_pending {
   S_ref *ref;
-  char *url;
+  nb_ref_kind kind;
+  char *url; /* REMOTE: the absolute URL (owned) */
+  const char *base_path;
   const char *file;
   int line;
+  /* filled with the lock released */
+  const char *origin;
+  nb_res_status status;
+  char reason[512];
+  unsigned char *raw;
+  size_t n;
+  int fetch; /* waiting for the network */
+  nb_converted conv;
 } S_pending;
 
 typedef struct S_batch {
@@ -322,8 +361,18 @@ typedef struct S_batch {
   size_t n, cap;
 } S_batch;
 
-/* Find or create the reference; a new one is loaded from everything but
- * the network at once, or queued in @p batch for fetching. */
+static int64_t S_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int S_expired(int64_t deadline) {
+  return deadline > 0 && S_now_ns() >= deadline;
+}
+
+/* Find or claim the reference for @p written. A new one is queued in
+ * @p batch for loading (refused schemes settle at once). Lock held. */
 static S_ref *S_lookup(nb_resources *set, const char *written,
                        const char *base_path, const char *file, int line,
                        S_batch *batch) {
@@ -332,10 +381,7 @@ static S_ref *S_lookup(nb_resources *set, const char *written,
   nb_buf kb = NB_BUF_INIT;
   size_t found;
   S_ref *ref;
-  unsigned char *data = NULL;
-  size_t size = 0;
-  nb_error err;
-  int rc;
+  S_pending *p;
 
   if (kind == NB_REF_REMOTE) {
     nb_buf_puts(&kb, url);
@@ -385,23 +431,7 @@ static S_ref *S_lookup(nb_resources *set, const char *written,
     free(url);
     return NULL;
   }
-  nb_error_clear(&err);
-  switch (kind) {
-  case NB_REF_DATA:
-    ref->origin = "data";
-    rc = nb__data_uri_decode(written, &data, &size, &err);
-    if (rc == 0 && size > set->opt.max_bytes) {
-      free(data);
-      S_settle(set, ref, NB_RES_TOO_LARGE,
-               "data: URI larger than the byte cap (--max-download)", NULL, 0,
-               file, line);
-    } else if (rc == 0) {
-      S_settle(set, ref, NB_RES_OK, NULL, data, size, file, line);
-    } else {
-      S_settle(set, ref, NB_RES_BROKEN, err.message, NULL, 0, file, line);
-    }
-    break;
-  case NB_REF_REFUSED:
+  if (kind == NB_REF_REFUSED) {
     ref->origin = NULL;
     S_settle(set, ref, NB_RES_REFUSED,
              strncasecmp(written, "file:", 5) == 0
@@ -409,122 +439,208 @@ static S_ref *S_lookup(nb_resources *set, const char *written,
                  : "refused: only http, https, data: and relative paths are "
                    "resolved",
              NULL, 0, file, line);
-    break;
-  case NB_REF_LOCAL:
-    ref->origin = "file";
-    rc = nb__local_read(written, base_path, set->opt.root_dir,
-                        set->opt.max_bytes, &data, &size, &err);
-    if (rc == 0)
-      S_settle(set, ref, NB_RES_OK, NULL, data, size, file, line);
-    else
-      S_settle(set, ref,
-               rc == NB_ERR_ARGUMENT ? NB_RES_REFUSED
-               : rc == NB_ERR_LIMIT  ? NB_RES_TOO_LARGE
-                                     : NB_RES_MISSING,
-               err.message, NULL, 0, file, line);
-    break;
-  case NB_REF_REMOTE:
-    rc = nb__mirror_read(set->opt.mirror_dir, url, set->opt.max_bytes, &data,
-                         &size, &err);
-    if (rc == 1) {
-      ref->origin = "mirror";
-      S_settle(set, ref, NB_RES_OK, NULL, data, size, file, line);
-      break;
-    }
-    if (rc < 0) {
-      ref->origin = "mirror";
-      S_settle(set, ref, rc == NB_ERR_LIMIT ? NB_RES_TOO_LARGE : NB_RES_MISSING,
-               err.message, NULL, 0, file, line);
-      break;
-    }
-    if (nb__cache_get(set->cache_dir, url, set->opt.max_bytes, &data, &size)) {
-      ref->origin = "cache";
-      S_settle(set, ref, NB_RES_OK, NULL, data, size, file, line);
-      break;
-    }
-    if (set->opt.offline) {
-      ref->origin = NULL;
-      S_settle(set, ref, NB_RES_MISSING,
-               set->opt.mirror_dir ? "not in the mirror (offline)"
-                                   : "not available offline",
-               NULL, 0, file, line);
-      break;
-    }
-    ref->origin = "network";
-    if (!S_grow((void **)&batch->v, &batch->cap, batch->n, sizeof *batch->v)) {
-      S_settle(set, ref, NB_RES_MISSING, "out of memory", NULL, 0, file, line);
-      break;
-    }
-    ref->inflight = 1;
-    batch->v[batch->n].ref = ref;
-    batch->v[batch->n].url = url;
-    batch->v[batch->n].file = file;
-    batch->v[batch->n].line = line;
-    batch->n++;
-    url = NULL;
-    break;
+    free(url);
+    return ref;
   }
-  free(url);
+  if (!S_grow((void **)&batch->v, &batch->cap, batch->n, sizeof *batch->v)) {
+    S_settle(set, ref, NB_RES_MISSING, "out of memory", NULL, 0, file, line);
+    free(url);
+    return ref;
+  }
+  p = &batch->v[batch->n++];
+  memset(p, 0, sizeof *p);
+  p->ref = ref;
+  p->kind = kind;
+  p->url = url;
+  p->base_path = base_path;
+  p->file = file;
+  p->line = line;
+  ref->inflight = 1;
   return ref;
 }
 
-/* Download the batch and settle it. Called with the lock held; the lock is
- * released during the transfers, so other threads resolve meanwhile (they
- * wait on `settled` for references this batch has in flight). */
-static int S_run_batch(nb_resources *set, S_batch *batch, const char *referer,
-                       nb_error *err) {
+/* Load @p p from everything but the network (lock released). Sets
+ * p->fetch when only the network is left. */
+static void S_load(const nb_resources *set, S_pending *p) {
+  nb_error err;
+  int rc;
+  const char *written = p->ref->written;
+  nb_error_clear(&err);
+  p->status = NB_RES_MISSING;
+  switch (p->kind) {
+  case NB_REF_DATA:
+    p->origin = "data";
+    rc = nb__data_uri_decode(written, &p->raw, &p->n, &err);
+    if (rc == 0 && p->n > set->opt.max_bytes) {
+      free(p->raw);
+      p->raw = NULL;
+      p->status = NB_RES_TOO_LARGE;
+      snprintf(p->reason, sizeof p->reason,
+               "data: URI larger than the byte cap (--max-download)");
+    } else if (rc == 0) {
+      p->status = NB_RES_OK;
+    } else {
+      p->status = NB_RES_BROKEN;
+      snprintf(p->reason, sizeof p->reason, "%.500s", err.message);
+    }
+    return;
+  case NB_REF_LOCAL:
+    p->origin = "file";
+    rc = nb__local_read(written, p->base_path, set->opt.root_dir,
+                        set->opt.max_bytes, &p->raw, &p->n, &err);
+    if (rc == 0) {
+      p->status = NB_RES_OK;
+    } else {
+      p->status = rc == NB_ERR_ARGUMENT ? NB_RES_REFUSED
+                  : rc == NB_ERR_LIMIT  ? NB_RES_TOO_LARGE
+                                        : NB_RES_MISSING;
+      snprintf(p->reason, sizeof p->reason, "%.500s", err.message);
+    }
+    return;
+  case NB_REF_REMOTE:
+    rc = nb__mirror_read(set->opt.mirror_dir, p->url, set->opt.max_bytes,
+                         &p->raw, &p->n, &err);
+    if (rc == 1) {
+      p->origin = "mirror";
+      p->status = NB_RES_OK;
+      return;
+    }
+    if (rc < 0) {
+      p->origin = "mirror";
+      p->status = rc == NB_ERR_LIMIT ? NB_RES_TOO_LARGE : NB_RES_MISSING;
+      snprintf(p->reason, sizeof p->reason, "%.500s", err.message);
+      return;
+    }
+    if (nb__cache_get(set->cache_dir, p->url, set->opt.max_bytes, &p->raw,
+                      &p->n)) {
+      p->origin = "cache";
+      p->status = NB_RES_OK;
+      return;
+    }
+    if (set->opt.offline) {
+      p->origin = NULL;
+      snprintf(p->reason, sizeof p->reason, "%s",
+               set->opt.mirror_dir ? "not in the mirror (offline)"
+                                   : "not available offline");
+      return;
+    }
+    p->origin = "network";
+    p->fetch = 1;
+    return;
+  case NB_REF_REFUSED:
+    return; /* settled in S_lookup */
+  }
+}
+
+/* Download what S_load left to the network (lock released). */
+static void S_fetch(const nb_resources *set, S_batch *batch,
+                    const char *referer, int64_t deadline) {
   nb_fetch *items;
   nb_fetch_options fo;
-  size_t i;
-  int rc = 0;
-  if (batch->n == 0)
-    return 0;
-  items = nb_calloc(batch->n, sizeof *items);
+  nb_error ferr;
+  size_t i, k, n = 0;
+  int rc;
+  for (i = 0; i < batch->n; i++)
+    n += batch->v[i].fetch;
+  if (n == 0)
+    return;
+  items = nb_calloc(n, sizeof *items);
   if (!items) {
-    for (i = 0; i < batch->n; i++) {
-      S_settle(set, batch->v[i].ref, NB_RES_MISSING, "out of memory", NULL, 0,
-               batch->v[i].file, batch->v[i].line);
-      batch->v[i].ref->inflight = 0;
-    }
-    pthread_cond_broadcast(&set->settled);
-    return 0;
+    for (i = 0; i < batch->n; i++)
+      if (batch->v[i].fetch)
+        snprintf(batch->v[i].reason, sizeof batch->v[i].reason,
+                 "out of memory");
+    return;
   }
-  for (i = 0; i < batch->n; i++) {
-    items[i].url = batch->v[i].url;
-    items[i].referer = referer;
+  for (i = k = 0; i < batch->n; i++) {
+    if (!batch->v[i].fetch)
+      continue;
+    items[k].url = batch->v[i].url;
+    items[k].referer = referer;
+    k++;
   }
-  pthread_mutex_unlock(&set->lock);
   fo.allow_private = set->opt.allow_private;
   fo.max_bytes = set->opt.max_bytes;
   fo.connect_timeout_s = set->opt.connect_timeout_s;
   fo.timeout_s = set->opt.timeout_s;
   fo.max_parallel = set->opt.max_parallel;
-  rc = nb__fetch_all(items, batch->n, &fo, err);
+  fo.deadline_ns = deadline;
+  nb_error_clear(&ferr);
+  rc = nb__fetch_all(items, n, &fo, &ferr);
+  for (i = k = 0; i < batch->n; i++) {
+    S_pending *p = &batch->v[i];
+    if (!p->fetch)
+      continue;
+    if (rc != 0) {
+      snprintf(p->reason, sizeof p->reason, "%.500s",
+               ferr.message[0] ? ferr.message : "no network");
+    } else {
+      if (items[k].status == NB_RES_OK &&
+          nb_image_sniff(items[k].data, items[k].size))
+        nb__cache_put(set->cache_dir, p->url, items[k].data, items[k].size);
+      p->status = items[k].status;
+      p->raw = items[k].data;
+      p->n = items[k].size;
+      items[k].data = NULL;
+      snprintf(p->reason, sizeof p->reason, "%s", items[k].reason);
+    }
+    k++;
+  }
+  for (i = 0; i < n; i++)
+    free(items[i].data);
+  free(items);
+}
+
+/* Load, download and convert the batch with the lock released, then
+ * publish it. Called with the lock held. Returns 1 when anything was left
+ * unloaded for want of time. */
+static int S_run_batch(nb_resources *set, S_batch *batch, const char *referer,
+                       int64_t deadline) {
+  size_t i;
+  int cut = 0;
+  if (batch->n == 0)
+    return 0;
+  pthread_mutex_unlock(&set->lock);
+  for (i = 0; i < batch->n; i++) {
+    S_pending *p = &batch->v[i];
+    if (S_expired(deadline)) {
+      p->status = NB_RES_MISSING;
+      snprintf(p->reason, sizeof p->reason, "%s", S_out_of_time);
+      continue;
+    }
+    S_load(set, p);
+  }
+  S_fetch(set, batch, referer, deadline);
+  for (i = 0; i < batch->n; i++) {
+    S_pending *p = &batch->v[i];
+    if (p->status == NB_RES_OK && S_expired(deadline)) {
+      free(p->raw);
+      p->raw = NULL;
+      p->status = NB_RES_MISSING;
+      snprintf(p->reason, sizeof p->reason, "%s", S_out_of_time);
+    }
+    S_prepare(set, p->status, p->reason, p->raw, p->n, &p->conv);
+    p->raw = NULL;
+  }
   pthread_mutex_lock(&set->lock);
   for (i = 0; i < batch->n; i++) {
     S_pending *p = &batch->v[i];
-    if (rc != 0) {
-      S_settle(set, p->ref, NB_RES_MISSING, err ? err->message : "no network",
-               NULL, 0, p->file, p->line);
-      continue;
-    }
-    if (items[i].status == NB_RES_OK &&
-        nb_image_sniff(items[i].data, items[i].size))
-      nb__cache_put(set->cache_dir, p->url, items[i].data, items[i].size);
-    S_settle(set, p->ref, items[i].status, items[i].reason, items[i].data,
-             items[i].size, p->file, p->line);
+    cut |= p->conv.status != NB_RES_OK &&
+           strcmp(p->conv.reason, S_out_of_time) == 0;
+    p->ref->origin = p->origin;
+    S_publish(set, p->ref, &p->conv, p->file, p->line);
+    p->ref->inflight = 0;
   }
-  for (i = 0; i < batch->n; i++)
-    batch->v[i].ref->inflight = 0;
   pthread_cond_broadcast(&set->settled);
-  free(items);
-  return 0;
+  return cut;
 }
 
 static void S_batch_free(S_batch *b) {
   size_t i;
-  for (i = 0; i < b->n; i++)
+  for (i = 0; i < b->n; i++) {
     free(b->v[i].url);
+    free(b->v[i].raw);
+  }
   free(b->v);
 }
 
@@ -533,7 +649,8 @@ typedef struct S_use {
   S_ref *ref;
 } S_use;
 
-int nb_resources_resolve_doc(nb_resources *set, nb_doc *doc, nb_error *err) {
+static int S_resolve(nb_resources *set, nb_doc *doc, int64_t deadline,
+                     nb_error *err) {
   const char *path = nb_doc_get_meta(doc, "path");
   const char *referer = nb_doc_get_meta(doc, "source");
   const char *head = nb_doc_get_meta(doc, "headimg");
@@ -543,7 +660,7 @@ int nb_resources_resolve_doc(nb_resources *set, nb_doc *doc, nb_error *err) {
   S_ref *lead = NULL;
   nb_iter *it;
   nb_event ev;
-  int rc = 0;
+  int rc = 0, late = 0;
 
   if (!set || !doc)
     return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0, "no set or document");
@@ -597,19 +714,45 @@ int nb_resources_resolve_doc(nb_resources *set, nb_doc *doc, nb_error *err) {
       }
     }
   }
-  S_run_batch(set, &batch, referer, err);
-  for (i = 0; i < nuses; i++)
-    while (uses[i].ref->inflight)
-      pthread_cond_wait(&set->settled, &set->lock);
+  late = S_run_batch(set, &batch, referer, deadline);
   for (i = 0; i < nuses; i++) {
+    while (uses[i].ref->inflight && !late) {
+      if (deadline > 0) {
+        /* another article is loading it: wait, but not past our time */
+        struct timespec until;
+        int64_t left = deadline - S_now_ns();
+        clock_gettime(CLOCK_REALTIME, &until);
+        if (left <= 0) {
+          late = 1;
+          break;
+        }
+        until.tv_sec += (time_t)(left / 1000000000);
+        until.tv_nsec += (long)(left % 1000000000);
+        if (until.tv_nsec >= 1000000000) {
+          until.tv_sec++;
+          until.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&set->settled, &set->lock, &until);
+      } else {
+        pthread_cond_wait(&set->settled, &set->lock);
+      }
+    }
+  }
+  for (i = 0; i < nuses; i++) {
+    if (uses[i].ref->inflight)
+      continue; /* out of time waiting for it: the node keeps no image */
     S_res *res = uses[i].ref->res;
     if (res)
       res->pub.uses++;
     if (uses[i].node)
       nb_node_set_resource(uses[i].node, res ? &res->pub : NULL);
   }
+  /* waiting for another article's download counts too: the time is this
+   * article's either way */
+  late = late || S_expired(deadline);
 cleanup:
-  /* after a failure above, nothing may stay in flight: waiters would hang */
+  /* after a failure above, nothing claimed may stay in flight: waiters
+   * would hang (S_run_batch, when it ran, left nothing in flight) */
   for (i = 0; i < batch.n; i++) {
     if (batch.v[i].ref->inflight) {
       S_settle(set, batch.v[i].ref, NB_RES_MISSING, "out of memory", NULL, 0,
@@ -622,7 +765,24 @@ cleanup:
   S_batch_free(&batch);
   free(uses);
   nb_iter_free(it);
+  if (rc == 0 && late)
+    rc = nb_error_set(err, NB_ERR_LIMIT, path, 0,
+                      "its images took longer than the time left to it");
   return rc;
+}
+
+int nb_resources_resolve_doc(nb_resources *set, nb_doc *doc, nb_error *err) {
+  return S_resolve(set, doc, 0, err);
+}
+
+int nb_resources_resolve_doc_within(nb_resources *set, nb_doc *doc,
+                                    double seconds, nb_error *err) {
+  int64_t deadline = 0;
+  if (seconds > 0)
+    deadline = S_now_ns() + (int64_t)(seconds * 1e9);
+  else if (seconds < 0)
+    deadline = S_now_ns(); /* nothing left: everything is late */
+  return S_resolve(set, doc, deadline, err);
 }
 
 const nb_resource *nb_resources_get(nb_resources *set, const char *ref,
@@ -637,7 +797,7 @@ const nb_resource *nb_resources_get(nb_resources *set, const char *ref,
   r = S_lookup(set, ref, base_path, base_path, 0, &batch);
   if (r) {
     r->uses++;
-    S_run_batch(set, &batch, referer, NULL);
+    S_run_batch(set, &batch, referer, 0);
     while (r->inflight)
       pthread_cond_wait(&set->settled, &set->lock);
     if (r->res) {

@@ -55,6 +55,32 @@ void nb_hash_hex(const nb_hash *h, char hex[33]);
 int nb_read_file(const char *path, size_t max, char **data, size_t *len,
                  nb_error *err);
 
+/** A file read in steps: the head first (say, to look at its front
+ * matter), the rest only when wanted, from the same descriptor. "-" is
+ * standard input; anything else must be a regular file (a FIFO or device
+ * would block or never end). data is NUL-terminated and owned by the
+ * struct until detached. */
+typedef struct nb_infile {
+  int fd;
+  const char *path; /* borrowed */
+  size_t max;       /* 0: no cap */
+  char *data;
+  size_t len, cap;
+  size_t hint; /* the size fstat saw, plus 2 (0: unknown) */
+  int eof;
+  uint64_t dev, ino; /* the file's identity (0, 0 for standard input) */
+} nb_infile;
+
+/** Open @p path. 0 or a negative nb_code with @p err filled. */
+int nb_infile_open(nb_infile *f, const char *path, size_t max, nb_error *err);
+/** Read until at least @p upto bytes are in (SIZE_MAX: all) or the end.
+ * NB_ERR_LIMIT when the file is larger than max. */
+int nb_infile_read(nb_infile *f, size_t upto, nb_error *err);
+/** Hand data (NUL-terminated, @p len bytes) to the caller, who frees it. */
+char *nb_infile_detach(nb_infile *f, size_t *len);
+/** Close the descriptor and free what was not detached. */
+void nb_infile_close(nb_infile *f);
+
 /** An output file written to a temporary beside @p dest and renamed into
  * place on commit, so that no reader ever sees a partial file. */
 typedef struct nb_atomic {

@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include <pthread.h>
 #include <libxml/xmlwriter.h>
 #include <zip.h>
 
@@ -340,32 +342,103 @@ static int S_css(nb_epub_book *ep) {
   return it->data.failed ? nb_epub_oom(ep) : 0;
 }
 
-/* ## Zip */
+/* ## Zip
+ *
+ * Deflating the chapters was the one long step of a large book that ran
+ * on one core. Entries to deflate are therefore compressed in parallel,
+ * each worker into an archive of its own in memory, and the final archive
+ * copies the compressed bytes over unchanged (libzip's ZIP_FL_COMPRESSED),
+ * in the book's order. Every entry goes through that path whatever the
+ * number of workers, and deflate is deterministic, so the bytes never
+ * depend on the machine. */
 
-static int S_zip_add(nb_epub_book *ep, zip_t *za, const char *name,
-                     const void *data, size_t size, int store, int64_t mtime) {
-  zip_source_t *src = zip_source_buffer(za, data, size, 0);
-  zip_int64_t idx;
+/* What one entry of the archive holds. */
+typedef struct S_entry {
+  char name[96];
+  const void *data;
+  size_t size;
+  int store;
+  int part;        /* which worker's archive deflated it (deflated only) */
+  zip_int64_t idx; /* its index there */
+} S_entry;
+
+typedef struct S_part {
+  S_entry *entries;
+  size_t n, first, step; /* entries first, first+step, ... */
+  zip_source_t *mem;     /* the worker's archive, once closed */
+  zip_t *za;             /* reopened for reading by the final archive */
+  int failed;
+} S_part;
+
+/* Fixed attributes of every entry: same book, same bytes. */
+static int S_zip_attrs(zip_t *za, zip_int64_t idx, int store, int64_t mtime) {
   zip_uint16_t dtime, ddate;
-  if (!src)
+  S_dos_time(mtime, &dtime, &ddate);
+  return zip_set_file_compression(za, (zip_uint64_t)idx,
+                                  store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
+                                  store ? 0 : 6) < 0 ||
+                 zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate,
+                                      0) < 0 ||
+                 zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
+                                                  ZIP_OPSYS_UNIX,
+                                                  0100644u << 16) < 0
+             ? -1
+             : 0;
+}
+
+static void *S_deflate_part(void *arg) {
+  S_part *pt = arg;
+  zip_error_t ze;
+  zip_t *za;
+  size_t i;
+  zip_error_init(&ze);
+  pt->mem = zip_source_buffer_create(NULL, 0, 0, &ze);
+  if (!pt->mem)
     goto fail;
-  idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8);
-  if (idx < 0) {
-    zip_source_free(src);
+  /* one reference for the archive (dropped when it closes), one kept */
+  zip_source_keep(pt->mem);
+  za = zip_open_from_source(pt->mem, ZIP_CREATE | ZIP_TRUNCATE, &ze);
+  if (!za) {
+    zip_source_free(pt->mem); /* not taken: drop the archive's reference */
     goto fail;
   }
-  S_dos_time(mtime, &dtime, &ddate);
-  if (zip_set_file_compression(za, (zip_uint64_t)idx,
-                               store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
-                               store ? 0 : 9) < 0 ||
-      zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate, 0) < 0 ||
-      zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
-                                       0100644u << 16) < 0)
+  for (i = pt->first; i < pt->n; i += pt->step) {
+    S_entry *e = &pt->entries[i];
+    zip_source_t *src;
+    if (e->store)
+      continue;
+    src = zip_source_buffer(za, e->data, e->size, 0);
+    if (!src || (e->idx = zip_file_add(za, e->name, src, ZIP_FL_ENC_UTF_8)) < 0) {
+      zip_source_free(src);
+      zip_discard(za);
+      goto fail;
+    }
+    if (S_zip_attrs(za, e->idx, 0, 0) < 0) {
+      zip_discard(za);
+      goto fail;
+    }
+  }
+  if (zip_close(za) < 0) {
+    zip_discard(za);
     goto fail;
-  return 0;
+  }
+  zip_error_fini(&ze);
+  return NULL;
 fail:
-  return nb_error_set(ep->err, NB_ERR_LIBRARY, name, 0, "zip: %s",
-                      zip_strerror(za));
+  zip_error_fini(&ze);
+  pt->failed = 1;
+  return NULL;
+}
+
+static int S_nworkers(size_t deflated) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  size_t n = cores > 0 ? (size_t)cores : 1;
+  if (n > 8)
+    n = 8;
+  /* small books: one archive is quicker than starting threads */
+  if (deflated < 64)
+    n = 1;
+  return (int)n;
 }
 
 static int S_write_zip(nb_epub_book *ep, const nb_buf *opf, const char *path) {
@@ -380,63 +453,137 @@ static int S_write_zip(nb_epub_book *ep, const nb_buf *opf, const char *path) {
       "  </rootfiles>\n"
       "</container>\n";
   zip_error_t ze;
-  zip_source_t *mem;
-  zip_t *za;
+  zip_source_t *mem = NULL;
+  zip_t *za = NULL;
   zip_stat_t st;
   nb_atomic at;
   unsigned char *bytes = NULL;
   int64_t mtime = nb_epub_book_time(ep->book);
   const char *sde = getenv("SOURCE_DATE_EPOCH");
-  size_t i;
-  int rc = 0;
+  S_entry *entries;
+  S_part parts[8];
+  pthread_t threads[8];
+  int started[8];
+  size_t i, n = 0, deflated = 0;
+  int rc = 0, nparts, t;
 
   if (sde && *sde) /* the zip's times follow SOURCE_DATE_EPOCH when set */
     mtime = strtoll(sde, NULL, 10);
-  zip_error_init(&ze);
-  mem = zip_source_buffer_create(NULL, 0, 0, &ze);
-  if (!mem) {
-    zip_error_fini(&ze);
+  entries = nb_calloc(ep->nitems + 3, sizeof *entries);
+  if (!entries)
     return nb_epub_oom(ep);
-  }
-  zip_source_keep(mem);
-  za = zip_open_from_source(mem, ZIP_CREATE | ZIP_TRUNCATE, &ze);
-  if (!za) {
-    rc = nb_error_set(ep->err, NB_ERR_LIBRARY, path, 0, "zip: %s",
-                      zip_error_strerror(&ze));
-    zip_source_free(mem);
-    zip_error_fini(&ze);
-    return rc;
-  }
-  /* The container (META-INF) is written by hand: a fixed text, no data. */
-  rc = S_zip_add(ep, za, "mimetype", mimetype, sizeof mimetype - 1, 1, mtime);
-  if (rc == 0)
-    rc = S_zip_add(ep, za, "META-INF/container.xml", container,
-                   sizeof container - 1, 0, mtime);
-  if (rc == 0)
-    rc = S_zip_add(ep, za, "OEBPS/content.opf", opf->data, opf->len, 0, mtime);
-  for (i = 0; rc == 0 && i < ep->nitems; i++) {
+  /* mimetype first and stored (OCF); the container is a fixed text */
+  snprintf(entries[n].name, sizeof entries[n].name, "mimetype");
+  entries[n].data = mimetype;
+  entries[n].size = sizeof mimetype - 1;
+  entries[n++].store = 1;
+  snprintf(entries[n].name, sizeof entries[n].name, "META-INF/container.xml");
+  entries[n].data = container;
+  entries[n++].size = sizeof container - 1;
+  snprintf(entries[n].name, sizeof entries[n].name, "OEBPS/content.opf");
+  entries[n].data = opf->data;
+  entries[n++].size = opf->len;
+  for (i = 0; i < ep->nitems; i++, n++) {
     const nb_epub_item *it = &ep->items[i];
-    char name[96];
-    snprintf(name, sizeof name, "OEBPS/%s", it->href);
-    rc = it->bytes
-             ? S_zip_add(ep, za, name, it->bytes, it->size, it->store, mtime)
-             : S_zip_add(ep, za, name, it->data.data, it->data.len, 0, mtime);
+    snprintf(entries[n].name, sizeof entries[n].name, "OEBPS/%s", it->href);
+    entries[n].data = it->bytes ? (const void *)it->bytes : it->data.data;
+    entries[n].size = it->bytes ? it->size : it->data.len;
+    entries[n].store = it->bytes ? it->store : 0;
   }
-  if (rc < 0) {
-    zip_discard(za);
-    zip_source_free(mem);
+  for (i = 0; i < n; i++)
+    deflated += !entries[i].store;
+
+  /* Deflate: entries dealt round-robin to the workers (chapters differ in
+   * size; interleaving evens the load out). */
+  nparts = S_nworkers(deflated);
+  memset(parts, 0, sizeof parts);
+  memset(started, 0, sizeof started);
+  for (t = 0; t < nparts; t++) {
+    parts[t].entries = entries;
+    parts[t].n = n;
+    parts[t].first = (size_t)t;
+    parts[t].step = (size_t)nparts;
+  }
+  for (i = 0; i < n; i++)
+    entries[i].part = (int)(i % (size_t)nparts);
+  for (t = 1; t < nparts; t++)
+    started[t] =
+        pthread_create(&threads[t], NULL, S_deflate_part, &parts[t]) == 0;
+  S_deflate_part(&parts[0]);
+  for (t = 1; t < nparts; t++) {
+    if (started[t])
+      pthread_join(threads[t], NULL);
+    else
+      S_deflate_part(&parts[t]); /* no thread: do it here */
+  }
+  for (t = 0; t < nparts && rc == 0; t++) {
+    if (parts[t].failed) {
+      rc = nb_error_set(ep->err, NB_ERR_LIBRARY, path, 0,
+                        "zip: cannot compress the book's files");
+      break;
+    }
+    zip_error_init(&ze);
+    zip_source_keep(parts[t].mem); /* the reading archive's reference */
+    parts[t].za = zip_open_from_source(parts[t].mem, ZIP_RDONLY, &ze);
+    if (!parts[t].za) {
+      zip_source_free(parts[t].mem);
+      rc = nb_error_set(ep->err, NB_ERR_LIBRARY, path, 0, "zip: %s",
+                        zip_error_strerror(&ze));
+    }
     zip_error_fini(&ze);
-    return rc;
   }
-  if (zip_close(za) < 0) {
+
+  /* The archive itself, in the book's order. */
+  zip_error_init(&ze);
+  if (rc == 0 && !(mem = zip_source_buffer_create(NULL, 0, 0, &ze)))
+    rc = nb_epub_oom(ep);
+  if (rc == 0) {
+    zip_source_keep(mem);
+    za = zip_open_from_source(mem, ZIP_CREATE | ZIP_TRUNCATE, &ze);
+    if (!za) {
+      zip_source_free(mem); /* not taken: drop the archive's reference */
+      rc = nb_error_set(ep->err, NB_ERR_LIBRARY, path, 0, "zip: %s",
+                        zip_error_strerror(&ze));
+    }
+  }
+  for (i = 0; rc == 0 && i < n; i++) {
+    S_entry *e = &entries[i];
+    zip_source_t *src =
+        e->store ? zip_source_buffer(za, e->data, e->size, 0)
+                 : zip_source_zip(za, parts[e->part].za, (zip_uint64_t)e->idx,
+                                  ZIP_FL_COMPRESSED, 0, -1);
+    zip_int64_t idx;
+    if (!src || (idx = zip_file_add(za, e->name, src, ZIP_FL_ENC_UTF_8)) < 0) {
+      zip_source_free(src);
+      rc = -1;
+    } else if (S_zip_attrs(za, idx, e->store, mtime) < 0) {
+      rc = -1;
+    }
+    if (rc < 0)
+      rc = nb_error_set(ep->err, NB_ERR_LIBRARY, e->name, 0, "zip: %s",
+                        zip_strerror(za));
+  }
+  if (rc == 0 && zip_close(za) < 0) {
     rc = nb_error_set(ep->err, NB_ERR_LIBRARY, path, 0, "zip: %s",
                       zip_strerror(za));
+  } else if (rc == 0) {
+    za = NULL; /* closed */
+  }
+  if (za)
     zip_discard(za);
-    zip_source_free(mem);
-    zip_error_fini(&ze);
+  zip_error_fini(&ze);
+  for (t = 0; t < nparts; t++) {
+    if (parts[t].za)
+      zip_discard(parts[t].za);
+    if (parts[t].mem)
+      zip_source_free(parts[t].mem);
+  }
+  free(entries);
+  if (rc < 0) {
+    if (mem)
+      zip_source_free(mem);
     return rc;
   }
-  zip_error_fini(&ze);
   if (zip_source_stat(mem, &st) < 0 || zip_source_open(mem) < 0) {
     zip_source_free(mem);
     return nb_error_set(ep->err, NB_ERR_LIBRARY, path, 0,
