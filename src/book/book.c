@@ -239,6 +239,47 @@ int nb_book_date_range(const nb_book *b, nb_date *oldest, nb_date *newest) {
   return lo.valid;
 }
 
+/* A book's author when none was given: the articles' one author, or the
+ * first three in order of appearance and "等" / "et al." for the rest, so
+ * that a book of many sources is not credited to its first article's. */
+static void S_default_author(nb_book *b) {
+  size_t k, n = nb_book_doc_count(b), distinct = 0;
+  const char *lang = nb_book_get_meta(b, "lang");
+  int cjk = lang && (strncmp(lang, "zh", 2) == 0 || strncmp(lang, "ja", 2) == 0 ||
+                     strncmp(lang, "ko", 2) == 0);
+  const char *seen[3] = {NULL, NULL, NULL};
+  nb_buf out = NB_BUF_INIT;
+  for (k = 0; k < n; k++) {
+    const char *a = nb_doc_get_meta(nb_book_doc(b, k), "author");
+    size_t j;
+    int dup = 0;
+    if (!a || !*a)
+      continue;
+    for (j = 0; j < distinct && j < 3; j++)
+      if (strcmp(seen[j], a) == 0)
+        dup = 1;
+    if (dup)
+      continue;
+    if (distinct < 3) {
+      seen[distinct] = a;
+      if (distinct)
+        nb_buf_puts(&out, cjk ? "\xe3\x80\x81" : ", ");
+      nb_buf_puts(&out, a);
+    }
+    distinct++;
+  }
+  if (distinct > 3)
+    nb_buf_puts(&out, cjk ? " \xe7\xad\x89" : " et al.");
+  if (out.len && !out.failed) {
+    nb_book_set_meta(b, "author", out.data);
+    /* a summary for covers and title pages; a package that lists every
+     * article's author need not list it too */
+    if (distinct > 1)
+      nb_book_set_meta(b, "author-summary", "1");
+  }
+  nb_buf_free(&out);
+}
+
 void nb_book_finish(nb_book *b) {
   size_t k, n = nb_book_doc_count(b);
   nb_doc *first = nb_book_doc(b, 0);
@@ -251,13 +292,12 @@ void nb_book_finish(nb_book *b) {
     const char *t = nb_doc_get_meta(first, "title");
     nb_book_set_meta(b, "title", t ? t : "Untitled");
   }
-  if (!nb_book_get_meta(b, "author") && first &&
-      nb_doc_get_meta(first, "author"))
-    nb_book_set_meta(b, "author", nb_doc_get_meta(first, "author"));
   if (!nb_book_get_meta(b, "lang")) {
     const char *l = first ? nb_doc_get_meta(first, "lang") : NULL;
     nb_book_set_meta(b, "lang", l ? l : "en");
   }
+  if (!nb_book_get_meta(b, "author"))
+    S_default_author(b);
   nb_hash_init(&h);
   for (k = 0; k < n; k++) {
     nb_doc *d = nb_book_doc(b, k);

@@ -566,7 +566,8 @@ int nb_cli_build(int argc, char **argv) {
   S_recipe r;
 
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:j:qvh", opts, NULL)) != -1) {
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":o:j:qvh", opts, NULL)) != -1) {
     switch (c) {
     case 'o':
       if (!nb_strvec_push(&given, optarg))
@@ -594,9 +595,8 @@ int nb_cli_build(int argc, char **argv) {
       nb_strvec_free(&given);
       return 0;
     default:
-      fprintf(stderr, "Try 'newsbook build --help' for more information.\n");
       nb_strvec_free(&given);
-      return 2;
+      return nb_cli_option_error(c, argc, argv, "newsbook build");
     }
   }
   if (argc - optind != 1) {

@@ -16,6 +16,8 @@ typedef struct nb_strvec {
 } nb_strvec;
 
 int nb_strvec_push(nb_strvec *s, const char *str);
+/* One line for an unknown option or a missing value (getopt's '?'/':'). */
+int nb_cli_option_error(int c, int argc, char **argv, const char *prog);
 void nb_strvec_free(nb_strvec *s);
 
 /* The per-article time budget when none is given (--max-article-time). */

@@ -477,6 +477,34 @@ static void S_apply_metadata(const nb_cli *cli, nb_doc *doc) {
   }
 }
 
+/* A book's title when none was given: what the user chose it by, the
+ * --category's last level ("金融/财联社" gives 财联社), else the one
+ * archive directory's name; NULL leaves nb_book_finish's choice (the first
+ * article's title), right for a handful of files named one by one. */
+static char *S_default_title(const nb_cli *cli) {
+  const char *c = cli->category, *slash;
+  struct stat st;
+  if (c && *c) {
+    while ((slash = strchr(c, '/')) != NULL && slash[1])
+      c = slash + 1;
+    return nb_strndup(c, strcspn(c, "/"));
+  }
+  if (cli->inputs.n == 1 && stat(cli->inputs.v[0], &st) == 0 &&
+      S_ISDIR(st.st_mode)) {
+    const char *p = cli->inputs.v[0];
+    size_t len = strlen(p), start;
+    while (len > 1 && p[len - 1] == '/')
+      len--;
+    start = len;
+    while (start > 0 && p[start - 1] != '/')
+      start--;
+    if (len > start && !(len - start == 1 && p[start] == '.') &&
+        !(len - start == 2 && p[start] == '.' && p[start + 1] == '.'))
+      return nb_strndup(p + start, len - start);
+  }
+  return NULL;
+}
+
 int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
   nb_strvec paths = {0};
   S_docs docs = {0};
@@ -651,8 +679,14 @@ int nb_cli_convert(nb_cli *cli, nb_cli_diag *d) {
     nb_book_set_meta(book, cli->metadata.v[i], eq + 1);
     *eq = '=';
   }
-  if (cli->title)
+  if (cli->title) {
     nb_book_set_meta(book, "title", cli->title);
+  } else if (nb_book_doc_count(book) > 1 && !nb_book_get_meta(book, "title")) {
+    char *t = S_default_title(cli);
+    if (t)
+      nb_book_set_meta(book, "title", t);
+    free(t);
+  }
   if (cli->author)
     nb_book_set_meta(book, "author", cli->author);
   if (cli->lang)

@@ -32,7 +32,9 @@ static const char S_usage[] =
     "Output:\n"
     "  -o, --output FILE        where to write (required)\n"
     "  -t, --to FORMAT          epub, pdf or tree (a debug dump of the model)\n"
-    "      --title TEXT         book title (default: the first article's)\n"
+    "      --title TEXT         book title (default: the --category, else the\n"
+    "                           archive directory's name, else the first\n"
+    "                           article's title)\n"
     "      --author TEXT        book author\n"
     "      --lang TAG           book language, e.g. zh-CN (default: detected)\n"
     "      --metadata KEY=VALUE set any metadata (repeatable)\n"
@@ -166,6 +168,22 @@ static const struct option S_options[] = {
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}};
 
+/* The message for getopt's '?' and ':' (with opterr off): one line in
+ * the house style, naming the option as the user typed it. */
+int nb_cli_option_error(int c, int argc, char **argv, const char *prog) {
+  char shortopt[3] = {'-', (char)optopt, '\0'};
+  const char *what = optopt ? shortopt
+                            : (optind > 0 && optind <= argc ? argv[optind - 1]
+                                                            : "?");
+  if (c == ':')
+    fprintf(stderr, "newsbook: %s: needs a value — see '%s --help'\n", what,
+            prog);
+  else
+    fprintf(stderr, "newsbook: %s: unknown option — see '%s --help'\n",
+            what, prog);
+  return 2;
+}
+
 static int S_usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "newsbook: ");
   fprintf(stderr, fmt, arg);
@@ -223,7 +241,8 @@ int main(int argc, char **argv) {
   cli.resolve.abi_version = NB_RESOLVE_ABI_VERSION;
   cli.write.abi_version = NB_WRITE_ABI_VERSION;
 
-  while ((c = getopt_long(argc, argv, "o:t:j:qvh", S_options, NULL)) != -1) {
+  opterr = 0; /* getopt's own messages name the program by its path */
+  while ((c = getopt_long(argc, argv, ":o:t:j:qvh", S_options, NULL)) != -1) {
     switch (c) {
     case 'o': cli.output = optarg; break;
     case 't':
@@ -335,8 +354,7 @@ int main(int argc, char **argv) {
     case 'h': fputs(S_usage, stdout); return 0;
     case OPT_VERSION: printf("newsbook %s\n", nb_version()); return 0;
     default:
-      fprintf(stderr, "Try 'newsbook --help' for more information.\n");
-      return 2;
+      return nb_cli_option_error(c, argc, argv, "newsbook");
     }
   }
   for (; optind < argc; optind++)

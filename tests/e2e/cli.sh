@@ -27,6 +27,22 @@ check "missing output directory exits 1" [ $rc -eq 1 ]
 check "one-line message about the directory" [ "$(grep -c . "$WORK/err")" -ge 1 ]
 check "message says what to do" grep -q "does not exist" "$WORK/err"
 
+"$NB" --no-such-option "$A" -o "$WORK/x.epub" 2>"$WORK/err"
+check "unknown option: one line in the house style" \
+  grep -qx "newsbook: --no-such-option: unknown option — see 'newsbook --help'" "$WORK/err"
+"$NB" "$A" -o 2>"$WORK/err"
+check "missing value: one line naming the option" grep -qx "newsbook: -o: needs a value — see 'newsbook --help'" "$WORK/err"
+
+# a book's default title is what it was chosen by; its author is not just
+# the first article's when there are several
+"$NB" "$CORPUS" --category 财联社 --offline -q -o "$WORK/cat.epub" 2>/dev/null
+check "--category book is titled by the category" \
+  sh -c "unzip -p '$WORK/cat.epub' OEBPS/content.opf | grep -q '<dc:title id=\"title\">财联社</dc:title>'"
+mkdir -p "$WORK/周末"; cp "$CORPUS/000-cls-gpu-seed.md" "$CORPUS/026-bbc-musk-tesla.md" "$WORK/周末/"
+"$NB" "$WORK/周末/" --offline -q -o "$WORK/dir.pdf" 2>/dev/null
+check "a directory's book is titled by the directory" sh -c "pdfinfo '$WORK/dir.pdf' | grep -q '^Title: *周末$'"
+check "several authors are summarised" sh -c "pdfinfo '$WORK/dir.pdf' | grep -q '^Author: *.*BBC'"
+
 "$NB" "$A" --since notadate -o "$WORK/x.epub" >/dev/null 2>&1; check "bad --since exits 2" [ $? -eq 2 ]
 "$NB" "$A" --metadata novalue -o "$WORK/x.epub" >/dev/null 2>&1; check "bad --metadata exits 2" [ $? -eq 2 ]
 finish

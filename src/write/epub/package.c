@@ -261,7 +261,8 @@ static int S_metadata(nb_epub_book *ep, xmlTextWriterPtr w) {
   int ok = 1;
   nb_date bd = nb_date_parse(nb_book_get_meta(book, "date"));
 
-  ok = S_strs_add(&authors, nb_book_get_meta(book, "author"));
+  if (!nb_book_get_meta(book, "author-summary"))
+    ok = S_strs_add(&authors, nb_book_get_meta(book, "author"));
   for (k = 0; ok && k < n; k++) {
     const nb_doc *d = nb_book_doc(book, k);
     for (i = 0; ok && i < nb_doc_author_count(d) && authors.n < S_MAX_CREATORS;
