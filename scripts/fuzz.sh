@@ -48,11 +48,13 @@ S_seed() { # S_seed HARNESS PREFIX_HEX FILE...
     i=$((i + 1))
   done
 }
-# Front matter: the YAML between the first two --- lines of each article.
+# Front matter: the YAML between the first two --- lines of each article
+# (after any blank lines: many corpus articles start with one).
+FM_AWK='!seen && /^[ \t\r]*$/ {next} !seen {seen=1; if (/^---/) {fm=1; next}}'
 mkdir -p "$SEEDS/front_matter"
 i=0
 for f in "$CORPUS"/dev/*.md; do
-  { printf '\x00'; awk 'NR==1 && /^---/ {in_fm=1; next} in_fm && /^---/ {exit} in_fm {print}' \
+  { printf '\x00'; awk "$FM_AWK"' fm==1 && /^---/ {exit} fm==1 {print}' \
     "$f"; } >"$SEEDS/front_matter/seed-$i"
   i=$((i + 1))
 done
@@ -64,7 +66,7 @@ mkdir -p "$SEEDS/html"
 i=0
 for f in "$CORPUS"/dev/*.md "$SRC"/samples/*.html; do
   [ -f "$f" ] || continue
-  { printf '\x80\x80\x01'; awk 'NR==1 && /^---/ {fm=1; next} fm==1 && /^---/ {fm=2; next} fm!=1 {print}' "$f" | head -c 65536; } \
+  { printf '\x80\x80\x01'; awk "$FM_AWK"' fm==1 && /^---/ {fm=2; next} fm!=1 {print}' "$f" | head -c 65536; } \
     >"$SEEDS/html/seed-$i"
   i=$((i + 1))
 done

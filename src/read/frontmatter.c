@@ -15,6 +15,12 @@
 #include "read/read.h"
 #include "util/util.h"
 
+/* Limits no real front matter reaches: past them libyaml's alias lookup
+ * and every consumer of the category and author lists (EPUB subjects, book
+ * sections) would be quadratic for nothing. */
+#define NB_FM_MAX_ANCHORS 256
+#define NB_FM_MAX_LIST 256
+
 typedef struct S_field {
   char *key;
   char **values;
@@ -112,6 +118,28 @@ static int S_flow_depth(const char *s, size_t len) {
   return max;
 }
 
+/* How many anchors ("&name") the block defines, outside quotes. libyaml
+ * resolves each alias by comparing it with every anchor so far, so 50,000
+ * anchors and aliases take seconds of strcmp: past a few hundred the block
+ * goes to the line-wise reader (front matter uses none). */
+static size_t S_anchor_count(const char *s, size_t len) {
+  size_t i, n = 0;
+  char quote = 0, prev = '\n';
+  for (i = 0; i < len; prev = s[i], i++) {
+    char c = s[i];
+    if (quote) {
+      if (c == quote || c == '\n')
+        quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '&' && (prev == '\n' || prev == ' ' || prev == '\t' ||
+                            prev == '[' || prev == '{' || prev == ',')) {
+      n++;
+    }
+  }
+  return n;
+}
+
 /* Read a YAML block whose root is a mapping. 0 on success, else -1 with
  * the problem in @p why (and its line in *line). */
 static int S_yaml(S_fields *fs, const char *yaml, size_t len, char *why,
@@ -124,6 +152,11 @@ static int S_yaml(S_fields *fs, const char *yaml, size_t len, char *why,
 
   if (S_flow_depth(yaml, len) > 32) {
     snprintf(why, whysize, "brackets nested more than 32 deep");
+    *line = 0;
+    return -1;
+  }
+  if (S_anchor_count(yaml, len) > NB_FM_MAX_ANCHORS) {
+    snprintf(why, whysize, "more than %d anchors", NB_FM_MAX_ANCHORS);
     *line = 0;
     return -1;
   }
@@ -350,13 +383,19 @@ static void S_apply(nb_doc *doc, const char *path, const S_fields *fs,
       continue;
     if (S_key_is(f, cat_k) || S_key_is(f, author_k)) {
       int cat = S_key_is(f, cat_k);
+      size_t have = cat ? nb_doc_category_count(doc) : nb_doc_author_count(doc);
       for (j = 0; j < f->count; j++) {
+        if (have >= NB_FM_MAX_LIST) {
+          nb_diag_emit(diag, NB_SEV_WARNING, "limit", path,
+                       line0 + f->line - 1, NULL,
+                       "%s: only the first %d of %zu entries kept",
+                       f->key, NB_FM_MAX_LIST, f->count);
+          break;
+        }
         v = S_clean_scalar(f->values[j], from_yaml);
         if (v && *v) {
-          if (cat)
-            nb_doc_add_category(doc, v);
-          else
-            nb_doc_add_author(doc, v);
+          if (cat ? nb_doc_add_category(doc, v) : nb_doc_add_author(doc, v))
+            have++;
         }
         free(v);
       }

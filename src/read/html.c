@@ -483,6 +483,91 @@ static void S_linebreak(S_state *st, const xmlNode *el) {
   st->last_br = br;
 }
 
+/* ## Embedded slideshows
+ *
+ * LeetCode articles mark an embedded slideshow with a paragraph whose whole
+ * text is "!?!PATH:W,H!?!". Its frames cannot be included, so it becomes an
+ * image without a source, which both writers show as a placeholder; the
+ * placeholder keeps the marker (no text is lost) after a label, so that no
+ * printed line starts with "!". */
+
+#define S_EMBED_MARK "!?!"
+
+/* The marker text when @p el holds nothing but one, else NULL (borrowed;
+ * *len is its length without surrounding white space). */
+static const char *S_embed_marker(const xmlNode *el, size_t *len) {
+  const xmlNode *c = el->children;
+  const char *s, *e, *colon, *p;
+  if (!c || c->next || c->type != XML_TEXT_NODE || !c->content)
+    return NULL;
+  s = (const char *)c->content;
+  e = s + strlen(s);
+  while (s < e && S_is_space((unsigned char)*s))
+    s++;
+  while (e > s && S_is_space((unsigned char)e[-1]))
+    e--;
+  if (e - s < 11 || strncmp(s, S_EMBED_MARK, 3) != 0 ||
+      strncmp(e - 3, S_EMBED_MARK, 3) != 0)
+    return NULL;
+  /* PATH:W,H with W and H numbers and a PATH without spaces or markers */
+  for (colon = e - 4; colon > s + 3 && *colon != ':'; colon--)
+    ;
+  if (colon <= s + 3)
+    return NULL;
+  p = colon + 1;
+  if (!isdigit((unsigned char)*p))
+    return NULL;
+  while (isdigit((unsigned char)*p))
+    p++;
+  if (*p++ != ',' || !isdigit((unsigned char)*p))
+    return NULL;
+  while (isdigit((unsigned char)*p))
+    p++;
+  if (p != e - 3)
+    return NULL;
+  for (p = s + 3; p < colon; p++)
+    if ((unsigned char)*p <= ' ' || *p == '!')
+      return NULL;
+  *len = (size_t)(e - s);
+  return s;
+}
+
+/* The block @p el is a slideshow marker: a figure with a placeholder. */
+static void S_embed(S_state *st, const xmlNode *el, const char *mark,
+                    size_t len) {
+  nb_node *p = S_new(st, NB_NODE_PARAGRAPH, el), *img;
+  nb_buf alt = NB_BUF_INIT;
+  const char *colon = mark + len - 4;
+  int shown;
+  while (*colon != ':')
+    colon--;
+  /* the path in the message: at most 200 bytes, cut between characters */
+  shown = (int)(colon - mark - 3);
+  if (shown > 200) {
+    shown = 200;
+    while (shown > 0 && ((unsigned char)mark[3 + shown] & 0xC0) == 0x80)
+      shown--;
+  }
+  if (!S_add_block(st, p, 1))
+    return;
+  img = S_new(st, NB_NODE_IMAGE, el);
+  /* U+00A0: the label and the marker stay on one line */
+  nb_buf_puts(&alt, "Slideshow not included:\xC2\xA0");
+  nb_buf_append(&alt, mark, len);
+  if (img && alt.data && nb_node_set_alt(img, alt.data) &&
+      nb_node_append_child(p, img))
+    nb_diag_emit(st->diag, NB_SEV_WARNING, "image", st->path,
+                 st->line0 > 0 ? st->line0 + (int)el->line - 1 : 0, NULL,
+                 "embedded slideshow %.*s cannot be included: a placeholder "
+                 "keeps its marker",
+                 shown, mark + 3);
+  else
+    st->oom = 1;
+  nb_buf_free(&alt);
+  S_pop_to(st, st->nstack - 1); /* an image alone: S_finalize makes a figure */
+  S_reset_line(st);
+}
+
 /* ## Block elements */
 
 /* 1 when the open inline context is a heading or caption: p and div inside
@@ -544,6 +629,14 @@ static int S_enter(S_state *st, const xmlNode *el) {
     f.kind = kind == NB_HTML_PRE ? NB_HTML_PRE : NB_HTML_TRANSPARENT;
     goto push;
   }
+  if ((kind == NB_HTML_PARA || kind == NB_HTML_SOFT) && !S_in_heading(st)) {
+    size_t mlen;
+    const char *mark = S_embed_marker(el, &mlen);
+    if (mark) {
+      S_embed(st, el, mark, mlen);
+      return -1; /* its text is in the placeholder */
+    }
+  }
   if (kind == NB_HTML_IMG) {
     S_image(st, el);
     kind = NB_HTML_TRANSPARENT;
@@ -551,7 +644,12 @@ static int S_enter(S_state *st, const xmlNode *el) {
     S_linebreak(st, el);
     kind = NB_HTML_TRANSPARENT;
   }
-  if ((int)st->nframes >= st->max_depth && kind != NB_HTML_TRANSPARENT) {
+  /* Both depths count: DOM elements, and model nodes, which grow faster
+   * than elements where one element implies several (a <table> straight
+   * inside a <table> opens an implicit row and cell as well). */
+  if (((int)st->nframes >= st->max_depth ||
+       (int)st->nstack >= st->max_depth) &&
+      kind != NB_HTML_TRANSPARENT) {
     if (!st->depth_warned)
       nb_diag_emit(st->diag, NB_SEV_WARNING, "limit", st->path,
                    st->line0 > 0 ? st->line0 + (int)el->line - 1 : 0, NULL,
@@ -901,11 +999,28 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
   S_state st;
   int rc = 0;
 
-  char *capped = NULL;
+  char *capped = NULL, *repaired = NULL;
   size_t capped_len = 0, dropped = 0;
 
   if (len > (size_t)INT_MAX)
     return nb_error_set(err, NB_ERR_LIMIT, path, 0, "HTML body too large");
+  if (!nb_utf8_valid(html, len)) {
+    /* Article input is repaired before it gets here; a feed whose prolog
+     * names an encoding libxml2 then does not apply is not, and libxml2's
+     * HTML parser passes stray bytes through into text. */
+    size_t fixes = 0;
+    repaired = nb_utf8_repair(html, len, &len, &fixes);
+    if (!repaired)
+      return nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory");
+    nb_diag_emit(diag, NB_SEV_WARNING, "encoding", path, line0 > 0 ? line0 : 0,
+                 NULL, "%zu invalid UTF-8 sequence(s) or NUL byte(s) replaced",
+                 fixes);
+    html = repaired;
+    if (len > (size_t)INT_MAX) {
+      free(repaired);
+      return nb_error_set(err, NB_ERR_LIMIT, path, 0, "HTML body too large");
+    }
+  }
   if ((capped = S_cap_attributes(html, len, &capped_len, &dropped)) != NULL) {
     nb_diag_emit(diag, NB_SEV_WARNING, "limit", path, 0, NULL,
                  "%zu tag(s) with more than %d attributes: the rest dropped",
@@ -916,6 +1031,7 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
   ctxt = htmlNewParserCtxt();
   if (!ctxt) {
     free(capped);
+    free(repaired);
     return nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory");
   }
   /* XML_PARSE_HUGE lifts libxml2's nesting limit of 256, past which it
@@ -928,6 +1044,7 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
                                XML_PARSE_HUGE);
   htmlFreeParserCtxt(ctxt);
   free(capped);
+  free(repaired);
   if (!dom)
     return 0; /* nothing parsable: an empty body (libxml2 returns NULL for
                  empty or all-blank input) */

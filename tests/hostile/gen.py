@@ -505,6 +505,134 @@ def main():
         '<item/><item><title/></item><item><description/></item>'
         '</channel></rss>\n')
 
+    # ## Unseen kinds (session 2): sizes and shapes nobody wrote by hand ##
+    # HTML: breadth rather than depth, and numbers the model must clamp.
+    put('html-50k-tables.md', article('50k tables',
+        '<table><tr><td>t</td><td>u</td></tr></table>' * 50000 +
+        '<p>TABLES50K_END</p>'))
+    put('html-table-nest-10k.md', article('nested tables',
+        '<table>' * 10000 + 'TNEST_MARKER' + '</table>' * 10000 +
+        '<p>TNEST_END</p>'))
+    put('html-colspan-100k.md', article('colspan',
+        '<table>' + ''.join(
+            '<tr><td colspan="100000" rowspan="100000">CS%d</td>'
+            '<td colspan=100000>x</td><td rowspan=2147483648>y</td></tr>'
+            % i for i in range(2000)) + '</table><p>COLSPAN_END</p>'))
+    r5 = random.Random(5)  # its own stream: earlier inputs stay the same
+    put('html-pre-5mb-line.md', article('5MB pre',
+        '<pre>PRE5_START ' + ''.join(r5.choice('abc中文 ;{}()')
+                                     for _ in range(5 << 20)) +
+        ' PRE5_END</pre>'))
+    put('html-style-giant.md', article('giant styles',
+        '<p style="text-align:' + 'x' * (1 << 20) + '">STYLE_ONE</p>'
+        '<td style="' + 'text-align:center;' * 100000 + '">STYLE_TWO</td>'
+        '<table><tr><td align="' + 'r' * 100000 + '" style="text-align:'
+        + ' ' * 100000 + 'right' + '">STYLE_THREE</td></tr></table>'
+        '<p style="' + ';' * 500000 + '">STYLE_END</p>'))
+    put('html-attrs-slash.md', article('slash attrs',
+        '<p/' + '/'.join('a%d' % i for i in range(100000)) +
+        '>SLASH_ATTRS_TEXT</p><p>SLASH_END</p>'))
+    put('html-attrs-spread.md', article('attrs everywhere',
+        ''.join('<span ' + ' '.join('d%d="%d"' % (j, j) for j in range(300))
+                + '>s%d</span>' % i for i in range(300)) +
+        '<p>ATTR_SPREAD_END</p>'))
+    put('html-attr-entities.md', article('entities in attributes',
+        '<a href="https://x.example/?' + '&amp;' * 200000 + '" title="' +
+        '&#x1F600;&#0;&#xD800;' * 50000 + '">ATTR_ENT_LINK</a>'
+        '<img alt="' + '&lt;' * 100000 + '" src="data:,"><p>ATTR_ENT_END</p>'))
+    put('html-200k-inlines.md', article('inline siblings',
+        '<p>' + '<b>b</b><i>i</i><a href="#x">a</a>' * 70000 +
+        'INLINES_END</p>'))
+    put('html-mixed-deep.md', article('mixed deep',
+        '<ul><li><table><tr><td><blockquote><div><h2><a href="#">' * 4000 +
+        'MIXDEEP_MARKER' + '</a></h2></div></blockquote></td></tr></table>'
+        '</li></ul>' * 4000 + '<p>MIXDEEP_END</p>'))
+    put('html-comment-storm.md', article('comments',
+        '<p>COMMENTS_START</p>' + '<!--x-->' * 100000 + '<!-->' * 50000 +
+        '<?php x ?>' * 50000 + '<!x>' * 50000 + '<p>COMMENTS_END</p>'))
+    put('html-base-href.md', article('base href',
+        '<base href="file:///etc/"><p>BASE_TEXT<img src="passwd">'
+        '<img src="./passwd"><a href="shadow">l</a></p><p>BASE_END</p>'))
+    # Markdown: md4c's worst cases at sizes past the existing ones.
+    put('md-quote-lines.md', md_fm + ''.join(
+        '> ' * (i % 500) + 'q%d\n' % i for i in range(20000)) +
+        '\nMDQL_END\n')
+    put('md-list-markers.md', md_fm + ''.join(
+        ('1. ', '- ', '* ', '+ ', '2) ')[i % 5] for i in range(100000)) +
+        'MDLM_MARKER\n\nMDLM_END\n')
+    put('md-emph-1m.md', md_fm + '*_' * 500000 + ' EMPH1M_A\n\n' +
+        '**' * 250000 + 'x' + '__' * 250000 + '\n\n' +
+        '~' * 500000 + 'x\n\nEMPH1M_END\n')
+    put('md-tabs.md', md_fm + '-\t' + '\t' * (1 << 20) + 'x\n\n' +
+        ''.join('\t' * (i % 64) + '> - ' + '\t' * (i % 7) + 'y\n'
+                for i in range(50000)) + '\nTABS_END\n')
+    put('md-html-blocks.md', md_fm + '<div>\n\n' * 50000 +
+        '</div>\n\n' * 50000 + '<table>\n<tr>\n' * 20000 + '\nMDHB_END\n')
+    put('md-entities.md', md_fm + '&amp;' * 200000 + ' &#0; &#xD800; '
+        '&#x110000; &#99999999; &bogus; ' * 20000 + 'MDENT_END\n')
+    # Front matter: breadth and size.
+    put('fm-100k-categories.md', "---\ntitle: many categories\ncategories:\n"
+        + ''.join(' - 类别%d\n' % i for i in range(100000)) +
+        "tags: [" + ','.join('t%d' % i for i in range(100000)) + "]\n"
+        "---\n\nFM100K_BODY\n")
+    put('fm-5mb-title.md', "---\ntitle: '" + '标题很长' * ((5 << 20) // 12) +
+        "TITLE5M_END'\nauthor: '" + 'a' * (1 << 20) + "'\n---\n\n"
+        "FM5M_BODY\n")
+    put('fm-anchor-storm.md', "---\ntitle: anchors\n" + ''.join(
+        'k%d: &a%d v%d\nr%d: *a%d\n' % (i, i, i, i, i)
+        for i in range(50000)) + "categories: [*a1, *a2]\n---\n\nANCHORS_BODY\n")
+    # Feeds.
+    put('feed-100k-items.xml',
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>m</title>'
+        + ''.join('<item><title>T%d</title><description>I%d</description>'
+                  '</item>' % (i, i) for i in range(100000)) +
+        '</channel></rss>\n')
+    put('feed-atom-xml-base.xml',
+        '<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom" '
+        'xml:base="file:///etc/"><title>base</title>'
+        '<entry xml:base="javascript:alert(1)//"><title>e1</title>'
+        '<link href="passwd"/><content type="html">&lt;p&gt;ATOM_BASE_ONE'
+        '&lt;img src="passwd"&gt;&lt;a href="shadow"&gt;x&lt;/a&gt;&lt;/p&gt;'
+        '</content></entry>'
+        '<entry xml:base="../../../../../../etc/"><title>e2</title>'
+        '<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml" '
+        'xml:base="file:///etc/"><p>ATOM_BASE_TWO<img src="passwd"/></p>'
+        '</div></content></entry>'
+        '<entry xml:base="http://127.0.0.1/"><title>e3</title>'
+        '<content type="html">&lt;img src="x.png"&gt;ATOM_BASE_THREE'
+        '</content></entry></feed>\n')
+    # Line endings and characters that mean something to somebody.
+    put('mixed-eol.md',
+        b'---\r\ntitle: EOL\xe6\xb7\xb7\xe5\x90\x88\rauthor: a\n\r\ndate: '
+        b'2022-08-10\r\n---\r\n\r\n<p>EOL_ONE\r\rEOL_TWO</p>\n\r\r\n'
+        b'plain\rEOL_THREE\n\n\r\n' * 1000 + b'EOL_END\r')
+    put('title-bidi-storm.md', "---\ntitle: '" +
+        ''.join('\u202e\u202b\u2067' for _ in range(10000)) + 'BIDI标题' +
+        '\u202c' * 3 + "'\nauthor: '\u202eevil\u202c'\n---\n\n<p>" +
+        '\u202d\u202e\u2066\u2067\u2068' * 20000 + 'BIDISTORM_END</p>\n')
+    put('combining-storm.md', "---\ntitle: 'Z" + '\u0301\u0302\u0303' * 10000
+        + "'\n---\n\n<p>" + ('a' + '\u0300\u0301\u0308\u0336' * 500) * 200 +
+        ' \u0e49' * 5000 + '\u3099' * 20000 + ' COMBINING_END</p>\n')
+    put('line-separators.md', "---\ntitle: \"LS\u2028PS\u2029title\"\n"
+        "author: x\u2028y\n---\n\n<p>LSEP_ONE\u2028LSEP_TWO\u2029"
+        + '\u2028\u2029\u0085' * 50000 + 'LSEP_END</p>\n\nmd\u2028line\n')
+    zw = '\u200b\u200c\u200d\u2060\ufeff\u180e\u034f'
+    put('zero-width.md', "---\ntitle: '" + zw.join('零宽标题') + "'\n"
+        "categories:\n - " + zw + "\n---\n\n" + zw + '<p>' +
+        zw.join('zero width everywhere ' * 2000) + '</p>' + zw * 20000 +
+        '<p>ZW_END</p>' + zw + '\n')
+    cesu = b'\xed\xa0\xbd\xed\xb8\x80'  # U+1F600 as two UTF-8 surrogates
+    put('cesu-surrogates.md', b"---\ntitle: 'CESU " + cesu * 100 +
+        b"'\ncategories:\n - '" + cesu + b"'\n---\n\n<p>CESU_ONE " +
+        cesu * 50000 + b' \xed\xb0\x80\xed\xa0\x80 lone \xed\xbf\xbf '
+        b'CESU_END</p>\n')
+    put('overlong-utf8.md', b"---\ntitle: 'over\xc0\xafl\xe0\x80\xafong'\n---\n"
+        b"\n<p>OVERLONG_ONE \xc0\x80 \xc1\xbf \xe0\x80\x80 \xf0\x80\x80\x80 "
+        b"\xf8\x88\x80\x80\x80 \xfc\x84\x80\x80\x80\x80 \xf4\x90\x80\x80 "
+        b"\xfe\xff " * 20000 + b"<a href=\"x\xc0\xae\xc0\xae/\xc0\xafetc\">"
+        b"OVERLONG_LINK</a><img src=\"\xc0\xae\xc0\xae\xc0\xafetc\xc0\xafpasswd\">"
+        b" OVERLONG_END</p>\n")
+
     # ## Files, directories, paths ##########################################
     put('empty.md', b'')
     put('whitespace.md', ' \n\t\n  \r\n')

@@ -434,6 +434,125 @@ static void test_deep_nesting(void **state) {
   }
 }
 
+/* A <table> straight inside a <table> opens a row and a cell as well: the
+ * depth limit holds for the model, not only for elements, so that the XHTML
+ * written from it stays within what XML parsers accept. */
+static void test_model_depth(void **state) {
+  nb_buf b = NB_BUF_INIT;
+  diags g = {0};
+  nb_diag dg = {NB_DIAG_ABI_VERSION, S_report, &g};
+  nb_error err;
+  nb_doc *doc;
+  nb_iter *it;
+  nb_event ev;
+  int i, depth = 0, max = 0;
+  char *t;
+  (void)state;
+  for (i = 0; i < 10000; i++)
+    nb_buf_puts(&b, "<table>");
+  nb_buf_puts(&b, "nested text");
+  doc = nb_read_html("tables.html", b.data, b.len, NULL, &dg, &err);
+  assert_non_null(doc);
+  it = nb_iter_new(nb_doc_root(doc));
+  while ((ev = nb_iter_next(it)) != NB_EVENT_DONE) {
+    nb_node *n = nb_iter_node(it);
+    if (ev != NB_EVENT_ENTER)
+      continue;
+    for (depth = 0; n; n = nb_node_parent(n))
+      depth++;
+    if (depth > max)
+      max = depth;
+  }
+  nb_iter_free(it);
+  assert_true(max <= 96 + 8); /* + implicit row, cell, paragraph, text */
+  t = S_text(doc);
+  S_assert_contains(t, "nested text");
+  free(t);
+  nb_doc_free(doc);
+  nb_buf_free(&b);
+}
+
+/* LeetCode's slideshow marker becomes a placeholder that keeps it; text
+ * that merely looks like one stays text. */
+static void test_embed_marker(void **state) {
+  static const char *const not_markers[] = {
+      "<p>!?!x!?!</p>", "<p>see !?!a/b.json:1,2!?!</p>",
+      "<p>!?!a b.json:1,2!?!</p>", "<p>!?!a.json:1,x!?!</p>",
+      "<p>!?!<b>a.json:1,2</b>!?!</p>", "<p>!?!a.json:1,2!?! tail</p>"};
+  diags g = {0};
+  nb_doc *doc;
+  nb_node *fig, *img;
+  char *t;
+  size_t k;
+  (void)state;
+  doc = S_read("lc.md",
+               "---\ntitle: LC\n---\n\n<p>before</p>\n"
+               "<p>!?!../Documents/105_LIS.json:1008,542!?!</p>\n"
+               "<p>after</p>\n",
+               &g);
+  assert_int_equal(S_count(doc, NB_NODE_IMAGE), 1);
+  fig = S_first(doc, NB_NODE_FIGURE);
+  img = S_first(doc, NB_NODE_IMAGE);
+  assert_non_null(fig);
+  assert_ptr_equal(nb_node_parent(img), fig);
+  assert_null(nb_node_get_url(img));
+  S_assert_contains(nb_node_get_alt(img),
+                    "!?!../Documents/105_LIS.json:1008,542!?!");
+  assert_true(nb_node_get_alt(img)[0] != '!');
+  assert_int_equal(nb_node_get_line(img), 6);
+  assert_int_equal(g.count, 1);
+  assert_string_equal(g.last_kind, "image");
+  S_assert_contains(g.last, "../Documents/105_LIS.json");
+  t = S_text(doc);
+  S_assert_contains(t, "before");
+  S_assert_contains(t, "after");
+  free(t);
+  nb_doc_free(doc);
+  for (k = 0; k < sizeof not_markers / sizeof *not_markers; k++) {
+    diags h = {0};
+    doc = S_read("x.html", not_markers[k], &h);
+    assert_int_equal(S_count(doc, NB_NODE_IMAGE), 0);
+    t = S_text(doc);
+    S_assert_contains(t, "!?!");
+    free(t);
+    nb_doc_free(doc);
+  }
+}
+
+/* Lists and anchors past any real front matter: capped and reported, and
+ * fast (libyaml's alias lookup is quadratic in the anchors). */
+static void test_front_matter_limits(void **state) {
+  nb_buf b = NB_BUF_INIT;
+  diags g = {0};
+  nb_doc *doc;
+  int i;
+  clock_t t0 = clock();
+  (void)state;
+  nb_buf_puts(&b, "---\ntitle: many\ncategories:\n");
+  for (i = 0; i < 1000; i++)
+    nb_buf_printf(&b, " - c%d\n", i);
+  nb_buf_puts(&b, "---\n\nbody\n");
+  doc = S_read("cats.md", b.data, &g);
+  assert_int_equal((int)nb_doc_category_count(doc), 256);
+  assert_string_equal(nb_doc_category(doc, 255), "c255");
+  assert_int_equal(g.count, 1);
+  S_assert_contains(g.last, "256");
+  nb_doc_free(doc);
+  nb_buf_free(&b);
+
+  memset(&g, 0, sizeof g);
+  nb_buf_puts(&b, "---\ntitle: anchors\n");
+  for (i = 0; i < 20000; i++)
+    nb_buf_printf(&b, "k%d: &a%d v\nr%d: *a%d\n", i, i, i, i);
+  nb_buf_puts(&b, "---\n\nbody\n");
+  doc = S_read("anchors.md", b.data, &g);
+  assert_string_equal(nb_doc_get_meta(doc, "title"), "anchors");
+  S_assert_contains(g.last, "anchors");
+  assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
+  nb_doc_free(doc);
+  nb_buf_free(&b);
+}
+
 /* ## Markdown bodies */
 
 static void test_markdown(void **state) {
@@ -601,6 +720,9 @@ int main(void) {
       cmocka_unit_test(test_structure),
       cmocka_unit_test(test_cjk_whitespace_html),
       cmocka_unit_test(test_deep_nesting),
+      cmocka_unit_test(test_model_depth),
+      cmocka_unit_test(test_embed_marker),
+      cmocka_unit_test(test_front_matter_limits),
       cmocka_unit_test(test_markdown),
       cmocka_unit_test(test_feeds),
       cmocka_unit_test(test_atom_entry),
