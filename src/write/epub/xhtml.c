@@ -201,7 +201,9 @@ static int S_render_image(S_state *st, nb_node *node) {
       return -1;
     return 0;
   }
-  if (!res)
+  /* An image without a URL stands for something the reader could not
+   * include (an embedded slideshow) and has already reported. */
+  if (!res && url && *url)
     nb_diag_emit(st->ch->diag, NB_SEV_WARNING, "image", st->file,
                  nb_node_get_line(node), url,
                  "image %s was not resolved: a placeholder stands in for it",
