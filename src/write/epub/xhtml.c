@@ -203,12 +203,13 @@ static int S_render_image(S_state *st, nb_node *node) {
   }
   /* An image without a URL stands for something the reader could not
    * include (an embedded slideshow) and has already reported. */
-  if (!res && url && *url)
-    nb_diag_emit(st->ch->diag, NB_SEV_WARNING, "image", st->file,
-                 nb_node_get_line(node), url,
-                 "image %s was not resolved: a placeholder stands in for it",
-                 url ? url : "(no URL)");
-  else if (res->status == NB_RES_OK)
+  if (!res) {
+    if (url && *url)
+      nb_diag_emit(st->ch->diag, NB_SEV_WARNING, "image", st->file,
+                   nb_node_get_line(node), url,
+                   "image %s was not resolved: a placeholder stands in for it",
+                   url);
+  } else if (res->status == NB_RES_OK)
     nb_diag_emit(st->ch->diag, NB_SEV_WARNING, "image", st->file,
                  nb_node_get_line(node), url,
                  "image %s is %s, which EPUB readers cannot all show: a "
