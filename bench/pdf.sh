@@ -3,7 +3,9 @@
 # pango-view laying out the same article's plain text to PDF, measured
 # alternately (A B A B ...) in one run so that both see the same machine
 # state; then hyperfine's view of the same pair, and peak memory from
-# /usr/bin/time -v. Prints figures and the ratio; asserts nothing.
+# /usr/bin/time -v. Prints figures and the ratio; asserts nothing. Besides
+# wall time it prints CPU time (user + system) per run, which a machine
+# shared with other work disturbs far less.
 #   bench/pdf.sh [NEWSBOOK] [ARTICLE.md] [RUNS]
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,14 +27,33 @@ pv=(pango-view --no-display --font "Noto Serif CJK SC 10.5" --width 482 --wrap w
 "${nb[@]}" || { echo "newsbook failed"; exit 1; }
 "${pv[@]}" || { echo "pango-view failed"; exit 1; }
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
-a=(); b=()
-for ((i = 0; i < runs; i++)); do a+=("$(ms "${nb[@]}")"); b+=("$(ms "${pv[@]}")"); done
+# wall ms and CPU ms (user + system, from the kernel's accounting of the
+# child) of one run, "WALL CPU"; Python's own start-up is in neither
+wc_ms() {
+  python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+t0 = time.perf_counter()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+t1 = time.perf_counter()
+r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+print(int((t1 - t0) * 1000), int(cpu * 1000))
+PY
+}
+a=(); b=(); ca=(); cb=()
+for ((i = 0; i < runs; i++)); do
+  read -r w c < <(wc_ms "${nb[@]}"); a+=("$w"); ca+=("$c")
+  read -r w c < <(wc_ms "${pv[@]}"); b+=("$w"); cb+=("$c")
+done
 med() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END{print (NR%2)? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 ma=$(med "${a[@]}"); mb=$(med "${b[@]}")
 echo "article:    $(basename "$art") ($(wc -c <"$tmp/plain.txt") bytes of text, $(pdfinfo "$tmp/nb.pdf" 2>/dev/null | awk '/^Pages/{print $2}') pages)"
 echo "newsbook:   median ${ma} ms over $runs runs (alternated)"
 echo "pango-view: median ${mb} ms over $runs runs (alternated)"
 awk -v a="$ma" -v b="$mb" 'BEGIN{printf "ratio:      %.2fx pango-view (goal <= 1.3x)\n", (b > 0 ? a / b : 0)}'
+mca=$(med "${ca[@]}"); mcb=$(med "${cb[@]}")
+awk -v a="$mca" -v b="$mcb" 'BEGIN{printf "CPU time:   newsbook %d ms, pango-view %d ms (medians, user+system): %.2fx\n", a, b, (b > 0 ? a / b : 0)}'
 if command -v hyperfine >/dev/null; then
   hyperfine -N --warmup 2 --runs "$runs" --export-markdown "$tmp/hf.md" \
     "$(printf '%q ' "${nb[@]}")" "$(printf '%q ' "${pv[@]}")" >/dev/null 2>&1 && cat "$tmp/hf.md"

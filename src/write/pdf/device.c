@@ -73,6 +73,10 @@ void nb_dev_set_meta(nb_dev *dev, const nb_dev_meta *meta) {
   if (dev && dev->set_meta)
     dev->set_meta(dev, meta);
 }
+void nb_dev_note_layout(nb_dev *dev, PangoLayout *layout) {
+  if (dev && dev->note_layout && layout)
+    dev->note_layout(dev, layout);
+}
 int nb_dev_close(nb_dev *dev, nb_error *err) {
   if (dev && dev->close)
     return dev->close(dev, err);

@@ -67,6 +67,11 @@ struct nb_dev {
   /** The label of the current page ("iii", "12"). */
   void (*page_label)(nb_dev *dev, const char *label);
   void (*set_meta)(nb_dev *dev, const nb_dev_meta *meta);
+  /** Announce a laid-out text block that draw_line will draw (borrowed
+   * for the call). Blocks announced before the first line is drawn let a
+   * device prepare its fonts for exactly the glyphs used; announcing is
+   * never required for correct output. */
+  void (*note_layout)(nb_dev *dev, PangoLayout *layout);
   int (*close)(nb_dev *dev, nb_error *err);
   void (*free)(nb_dev *dev);
 };
@@ -94,6 +99,7 @@ int nb_dev_add_outline(nb_dev *dev, int parent, const char *title, int page,
                        double y, int open);
 void nb_dev_page_label(nb_dev *dev, const char *label);
 void nb_dev_set_meta(nb_dev *dev, const nb_dev_meta *meta);
+void nb_dev_note_layout(nb_dev *dev, PangoLayout *layout);
 /** Close (flush) the device: 0 or a negative nb_code. */
 int nb_dev_close(nb_dev *dev, nb_error *err);
 void nb_dev_free(nb_dev *dev);

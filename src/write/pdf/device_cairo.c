@@ -1,8 +1,12 @@
 /* The Cairo PDF device: draws the writer's boxes on a cairo PDF surface
- * streaming into a FILE*. Text goes through pango_cairo, so fonts are
- * embedded as CFF/TrueType subsets with ToUnicode maps; JPEG images are
- * passed through untouched (cairo's JPEG mime data), others are decoded
- * with nb_image_decode and downsampled to the requested resolution.
+ * streaming into a FILE*. Text is drawn with fonts cut down beforehand to
+ * the glyphs the document uses (fontsub.c: the writer announces its text
+ * blocks through note_layout before drawing), falling back to
+ * pango_cairo for what those cannot draw; either way fonts are embedded
+ * as CFF/TrueType subsets with ToUnicode maps. JPEG images are passed
+ * through untouched (cairo's JPEG mime data), others are decoded with
+ * nb_image_decode and downsampled to the requested resolution; an image
+ * already written is not decoded again (S_stand_in).
  *
  * It does not decide anything about layout: positions come from the
  * caller. */
@@ -17,12 +21,18 @@
 #include <pango/pangocairo.h>
 
 #include "util/util.h"
+#include "write/pdf/fontsub.h"
 
 typedef struct img_cache {
-  const nb_resource *res;
-  cairo_surface_t *surface; /* NULL: cannot be drawn, or released */
+  const nb_resource *res;   /* resources without an id: matched by address */
+  char id[sizeof ((nb_resource *)0)->id]; /* the content id, or "" */
+  cairo_surface_t *surface; /* NULL: not made yet, released, or failed */
   int failed;               /* could not be decoded */
   int on_page;              /* drawn on the current page */
+  /* Cairo has written the image (a page with it has ended): a later use
+   * needs only a blank surface of the size written, see S_stand_in */
+  int written, width, height;
+  cairo_format_t format;
 } img_cache;
 
 typedef struct cairo_dev {
@@ -33,6 +43,8 @@ typedef struct cairo_dev {
   cairo_t *cr;
   img_cache *imgs;
   size_t nimgs, capimgs;
+  nb_fontsub *fonts; /* subset fonts for draw_line, built at its first call */
+  GHashTable *img_index; /* content id (owned copy) -> index + 1 in imgs */
   int in_page, pages;
   char *pending_tag; /* a tag begun before the first page */
 } cairo_dev;
@@ -73,15 +85,20 @@ static void C_end_page(nb_dev *dev) {
   d->in_page = 0;
   /* Cairo has written this page's images now but holds them until the
    * document ends; finishing them frees their pixels, so that a book's
-   * memory does not grow with its images. A later use of the same image
-   * makes a new surface with the same unique id, which cairo maps to the
-   * image already written. */
+   * memory does not grow with its images. */
   for (i = 0; i < d->nimgs; i++)
     if (d->imgs[i].on_page && d->imgs[i].surface) {
-      cairo_surface_finish(d->imgs[i].surface);
-      cairo_surface_destroy(d->imgs[i].surface);
-      d->imgs[i].surface = NULL;
-      d->imgs[i].on_page = 0;
+      img_cache *e = &d->imgs[i];
+      if (!e->written) {
+        e->written = 1;
+        e->width = cairo_image_surface_get_width(e->surface);
+        e->height = cairo_image_surface_get_height(e->surface);
+        e->format = cairo_image_surface_get_format(e->surface);
+      }
+      cairo_surface_finish(e->surface);
+      cairo_surface_destroy(e->surface);
+      e->surface = NULL;
+      e->on_page = 0;
     }
 }
 
@@ -89,8 +106,16 @@ static void C_draw_line(nb_dev *dev, PangoLayoutLine *line, double x,
                         double y, uint32_t rgb) {
   cairo_dev *d = (cairo_dev *)dev;
   S_rgb(d->cr, rgb);
+  nb_fontsub_build(d->fonts);
+  if (nb_fontsub_show_line(d->fonts, d->cr, line, x, y) == 0)
+    return;
   cairo_move_to(d->cr, x, y);
   pango_cairo_show_layout_line(d->cr, line);
+}
+
+static void C_note_layout(nb_dev *dev, PangoLayout *layout) {
+  cairo_dev *d = (cairo_dev *)dev;
+  nb_fontsub_note(d->fonts, layout);
 }
 
 static void C_draw_artifact(nb_dev *dev, PangoLayoutLine *line, double x,
@@ -177,6 +202,31 @@ static cairo_surface_t *S_make_surface(const nb_resource *res, int max_px) {
   return s;
 }
 
+/* A stand-in for an image Cairo has already written. Cairo's PDF surface
+ * finds a source by its CAIRO_MIME_TYPE_UNIQUE_ID before anything else
+ * and then only references the image object it wrote, with that object's
+ * size, never reading the stand-in's pixels; so a book that shows one
+ * picture in many articles decodes it once. The stand-in is a single
+ * pixel, drawn scaled as if it had the written image's size: Cairo copies
+ * a source's pixels when it is freed while Cairo still holds a snapshot
+ * of it, and a full-size blank would cost that copy on every use. Only
+ * opaque formats: the transparency analysis of an ARGB32 source reads its
+ * pixels, and a blank one would be analysed differently. */
+static cairo_surface_t *S_stand_in(const img_cache *e) {
+  cairo_surface_t *s;
+  if (e->format != CAIRO_FORMAT_RGB24)
+    return NULL;
+  s = cairo_image_surface_create(e->format, 1, 1);
+  if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+    cairo_surface_destroy(s);
+    return NULL;
+  }
+  cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID,
+                              (const unsigned char *)e->id, strlen(e->id),
+                              NULL, NULL);
+  return s;
+}
+
 static int C_draw_image(nb_dev *dev, const nb_resource *res, double x,
                         double y, double w, double h, int max_dpi) {
   cairo_dev *d = (cairo_dev *)dev;
@@ -187,11 +237,17 @@ static int C_draw_image(nb_dev *dev, const nb_resource *res, double x,
     return -1;
   int max_px = max_dpi > 0 ? (int)ceil(w / 72.0 * max_dpi) : 0;
   img_cache *e = NULL;
-  for (i = 0; i < d->nimgs; i++)
-    if (d->imgs[i].res == res) {
-      e = &d->imgs[i];
-      break;
-    }
+  if (res->id[0] && d->img_index) {
+    i = GPOINTER_TO_SIZE(g_hash_table_lookup(d->img_index, res->id));
+    if (i)
+      e = &d->imgs[i - 1];
+  } else {
+    for (i = 0; i < d->nimgs; i++)
+      if (d->imgs[i].res == res) {
+        e = &d->imgs[i];
+        break;
+      }
+  }
   if (!e) {
     if (d->nimgs == d->capimgs) {
       size_t cap = d->capimgs ? d->capimgs * 2 : 16;
@@ -204,9 +260,15 @@ static int C_draw_image(nb_dev *dev, const nb_resource *res, double x,
     e = &d->imgs[d->nimgs++];
     memset(e, 0, sizeof *e);
     e->res = res;
+    snprintf(e->id, sizeof e->id, "%s", res->id);
+    if (e->id[0] && d->img_index)
+      g_hash_table_insert(d->img_index, g_strdup(e->id),
+                          GSIZE_TO_POINTER(d->nimgs));
   }
   if (e->failed)
     return -1;
+  if (!e->surface && e->written && e->id[0])
+    e->surface = S_stand_in(e);
   if (!e->surface) {
     e->surface = S_make_surface(res, max_px);
     if (!e->surface) {
@@ -216,8 +278,9 @@ static int C_draw_image(nb_dev *dev, const nb_resource *res, double x,
   }
   e->on_page = 1;
   s = e->surface;
-  pw = cairo_image_surface_get_width(s);
-  ph = cairo_image_surface_get_height(s);
+  /* a stand-in is drawn at the size of the image it stands for */
+  pw = e->written ? e->width : cairo_image_surface_get_width(s);
+  ph = e->written ? e->height : cairo_image_surface_get_height(s);
   if (pw <= 0 || ph <= 0)
     return -1;
   cairo_save(d->cr);
@@ -382,10 +445,15 @@ static void S_release(cairo_dev *d) {
       cairo_surface_destroy(d->imgs[i].surface);
   free(d->imgs);
   d->imgs = NULL;
+  if (d->img_index)
+    g_hash_table_destroy(d->img_index);
+  d->img_index = NULL;
   d->nimgs = d->capimgs = 0;
   if (d->cr)
     cairo_destroy(d->cr);
   d->cr = NULL;
+  nb_fontsub_free(d->fonts);
+  d->fonts = NULL;
   if (d->surface)
     cairo_surface_destroy(d->surface);
   d->surface = NULL;
@@ -432,6 +500,8 @@ nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height) {
   }
   cairo_pdf_surface_restrict_to_version(d->surface, CAIRO_PDF_VERSION_1_5);
   d->cr = cairo_create(d->surface);
+  d->fonts = nb_fontsub_new();
+  d->img_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   d->base.begin_page = C_begin_page;
   d->base.end_page = C_end_page;
   d->base.draw_line = C_draw_line;
@@ -446,6 +516,7 @@ nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height) {
   d->base.add_outline = C_add_outline;
   d->base.page_label = C_page_label;
   d->base.set_meta = C_set_meta;
+  d->base.note_layout = C_note_layout;
   d->base.close = C_close;
   d->base.free = C_free;
   return &d->base;

@@ -116,6 +116,10 @@ typedef struct nb_pdf {
   nb_style body;         /* body's computed style */
   nb_style code_inline;  /* code inside a paragraph */
   uint32_t link_color;
+  /* the running header laid out for the last page that had one: most
+   * pages of a book repeat it (owned; freed by nb_pdf_render) */
+  PangoLayout *header_layout;
+  char *header_text;
   /* missing glyphs of the current article */
   const char *article; /* its path or title, for messages */
   nb_buf missing;

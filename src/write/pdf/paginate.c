@@ -231,14 +231,21 @@ static void S_page_furniture(nb_pdf *pdf, nb_page_ctx *pc, int page_no,
   if (pc->no_furniture)
     return;
   if (pc->header && *pc->header && !(first_of_flow && pc->no_header_first)) {
-    l = S_small_layout(pdf, pc->header, pdf->text_w * 0.6);
-    line = pango_layout_get_line_readonly(l, 0);
+    /* shaping and ellipsizing the same header on every page is a good
+     * part of a book's furniture: keep the last one */
+    if (!pdf->header_text || strcmp(pdf->header_text, pc->header) != 0) {
+      if (pdf->header_layout)
+        g_object_unref(pdf->header_layout);
+      free(pdf->header_text);
+      pdf->header_layout = S_small_layout(pdf, pc->header, pdf->text_w * 0.6);
+      pdf->header_text = nb_strdup(pc->header);
+    }
+    line = pango_layout_get_line_readonly(pdf->header_layout, 0);
     if (line) {
       ink = nb_line_ink_right(line);
       nb_dev_draw_artifact(pc->dev, line, left + (pdf->text_w - ink) / 2,
                            pdf->margin[NB_TOP] * 0.55, 0x888888);
     }
-    g_object_unref(l);
   }
   l = S_small_layout(pdf, num, pdf->text_w);
   line = pango_layout_get_line_readonly(l, 0);

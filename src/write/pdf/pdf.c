@@ -414,6 +414,15 @@ static void S_article_flow(nb_flow *f, nb_doc *doc, int k) {
   nb_flow_tag(f, "Sect", NULL, 1);
 }
 
+/* Tell the device every text block of @p f before anything is drawn, so
+ * that it can subset its fonts to exactly the glyphs used. */
+static void S_note_flow(nb_dev *dev, const nb_flow *f) {
+  size_t i;
+  for (i = 0; i < f->np; i++)
+    if (f->paras[i] && f->paras[i]->layout)
+      nb_dev_note_layout(dev, f->paras[i]->layout);
+}
+
 static void S_meta(const nb_book *book, nb_dev *dev) {
   nb_dev_meta m;
   nb_buf kw = NB_BUF_INIT;
@@ -557,7 +566,7 @@ int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
   S_meta(book, dev);
   nb_dev_begin_tag(dev, "Document", NULL);
   if (multi) {
-    nb_flow f;
+    nb_flow f, f2;
     nb_page_ctx pc;
     size_t nsec = nb_book_section_count(book);
     int titled = nb_book_has_sections(book), art = 0;
@@ -572,6 +581,7 @@ int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
     for (k = 0; k < ndocs; k++) {
       nb_flow_init(&f, &pdf);
       S_article_flow(&f, nb_book_doc(book, k), (int)k);
+      S_note_flow(dev, &f);
       counts[k] = nb_flow_render(&f, &pc);
       if (f.failed || counts[k] < 0)
         rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
@@ -626,8 +636,15 @@ int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
         if (toc[t].doc < 0 && t + 1 < ntoc)
           toc[t].page = toc[t + 1].page;
     }
-    /* draw the front matter */
+    /* draw the front matter, both pages laid out before either is drawn
+     * so that the device knows their glyphs in time */
     page = 1;
+    nb_flow_init(&f, &pdf);
+    S_title_page(&f, book);
+    nb_flow_init(&f2, &pdf);
+    S_toc(&f2, toc, ntoc);
+    S_note_flow(dev, &f);
+    S_note_flow(dev, &f2);
     if (cover) {
       S_cover(&pdf, dev, cover);
       page++;
@@ -637,16 +654,12 @@ int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
     pc.roman = 1;
     pc.no_furniture = 1;
     pc.first_page = page;
-    nb_flow_init(&f, &pdf);
-    S_title_page(&f, book);
     page += nb_flow_render(&f, &pc);
     nb_flow_free(&f);
     pc.first_page = page;
     pc.no_furniture = 0;
-    nb_flow_init(&f, &pdf);
-    S_toc(&f, toc, ntoc);
-    page += nb_flow_render(&f, &pc);
-    nb_flow_free(&f);
+    page += nb_flow_render(&f2, &pc);
+    nb_flow_free(&f2);
     /* articles */
     art = 0;
     for (s = 0; s < nsec; s++) {
@@ -686,6 +699,7 @@ int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
     pc.no_header_first = 1;
     nb_flow_init(&f, &pdf);
     S_article_flow(&f, doc, 0);
+    S_note_flow(dev, &f);
     if (nb_flow_render(&f, &pc) < 0 || f.failed)
       rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
     nb_flow_free(&f);
@@ -696,6 +710,9 @@ done:
   free(counts);
   free(toc);
   nb_buf_free(&pdf.missing);
+  if (pdf.header_layout)
+    g_object_unref(pdf.header_layout);
+  free(pdf.header_text);
   if (pdf.ctx)
     g_object_unref(pdf.ctx);
   if (pdf.fm)

@@ -1,0 +1,613 @@
+/* Font subsets made before drawing; see fontsub.h for why.
+ *
+ * Faces are told apart by file and index (fontconfig's FC_FILE/FC_INDEX of
+ * the Pango font), so the sizes, weights mapped to one file and synthetic
+ * slants of a face share one subset and one embedded font, as they do when
+ * Cairo subsets the file itself. HarfBuzz's subsetter is loaded at run
+ * time: it is an optional library, and without it the PDF is written as
+ * before, only slower. */
+#include "write/pdf/fontsub.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cairo-ft.h>
+#include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <hb-subset.h>
+#include <hb.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-font.h>
+
+#include "util/util.h"
+
+/* ## HarfBuzz's subsetter, loaded on first use */
+
+typedef struct hb_subset_api {
+  hb_subset_input_t *(*input_create)(void);
+  void (*input_destroy)(hb_subset_input_t *input);
+  hb_set_t *(*glyph_set)(hb_subset_input_t *input);
+  hb_set_t *(*set)(hb_subset_input_t *input, hb_subset_sets_t which);
+  void (*set_flags)(hb_subset_input_t *input, unsigned value);
+  hb_subset_plan_t *(*plan_create)(hb_face_t *face,
+                                   const hb_subset_input_t *input);
+  hb_face_t *(*plan_execute)(hb_subset_plan_t *plan);
+  void (*plan_destroy)(hb_subset_plan_t *plan);
+  const hb_map_t *(*plan_map)(const hb_subset_plan_t *plan);
+} hb_subset_api;
+
+static pthread_once_t S_once = PTHREAD_ONCE_INIT;
+static hb_subset_api S_hb;
+static int S_hb_ok;
+static FT_Library S_ft;
+/* FreeType wants face creation and disposal on one library serialised */
+static pthread_mutex_t S_ft_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int S_sym(void *lib, const char *name, void *fn, size_t size) {
+  void *p = dlsym(lib, name);
+  if (!p)
+    return 0;
+  /* ISO C has no cast from object to function pointer; POSIX guarantees
+   * the representations agree */
+  memcpy(fn, &p, size);
+  return 1;
+}
+
+static void S_load(void) {
+  void *lib = dlopen("libharfbuzz-subset.so.0", RTLD_NOW | RTLD_LOCAL);
+  if (!lib)
+    return;
+  if (!S_sym(lib, "hb_subset_input_create_or_fail", &S_hb.input_create,
+             sizeof S_hb.input_create) ||
+      !S_sym(lib, "hb_subset_input_destroy", &S_hb.input_destroy,
+             sizeof S_hb.input_destroy) ||
+      !S_sym(lib, "hb_subset_input_glyph_set", &S_hb.glyph_set,
+             sizeof S_hb.glyph_set) ||
+      !S_sym(lib, "hb_subset_input_set", &S_hb.set, sizeof S_hb.set) ||
+      !S_sym(lib, "hb_subset_input_set_flags", &S_hb.set_flags,
+             sizeof S_hb.set_flags) ||
+      !S_sym(lib, "hb_subset_plan_create_or_fail", &S_hb.plan_create,
+             sizeof S_hb.plan_create) ||
+      !S_sym(lib, "hb_subset_plan_execute_or_fail", &S_hb.plan_execute,
+             sizeof S_hb.plan_execute) ||
+      !S_sym(lib, "hb_subset_plan_destroy", &S_hb.plan_destroy,
+             sizeof S_hb.plan_destroy) ||
+      !S_sym(lib, "hb_subset_plan_old_to_new_glyph_mapping", &S_hb.plan_map,
+             sizeof S_hb.plan_map))
+    return; /* the library stays loaded: harmless */
+  if (FT_Init_FreeType(&S_ft) != 0)
+    return;
+  S_hb_ok = 1;
+}
+
+/* ## The set */
+
+typedef struct sub_face {
+  char *file;
+  int index;
+  hb_set_t *glyphs;          /* noted glyph ids */
+  hb_map_t *map;             /* glyph id in the face -> in the subset */
+  cairo_font_face_t *cface;  /* the subset, or NULL */
+} sub_face;
+
+typedef struct sub_font {
+  sub_face *face;            /* NULL: not a face we can subset */
+  cairo_scaled_font_t *sf;   /* made on first draw */
+  int sf_failed;
+} sub_font;
+
+struct nb_fontsub {
+  sub_face **faces;
+  size_t nfaces, capfaces;
+  GHashTable *fonts; /* PangoFont (referenced) -> sub_font */
+  int built;
+};
+
+/* What the Cairo font face owns: freed when Cairo lets go of the face,
+ * which may be after the set and the surface are gone. */
+typedef struct face_data {
+  FT_Face ft;
+  hb_blob_t *blob;
+} face_data;
+
+static const cairo_user_data_key_t S_face_key;
+
+static void S_face_data_free(void *p) {
+  face_data *fd = p;
+  pthread_mutex_lock(&S_ft_lock);
+  FT_Done_Face(fd->ft);
+  pthread_mutex_unlock(&S_ft_lock);
+  hb_blob_destroy(fd->blob);
+  free(fd);
+}
+
+static void S_font_free(void *p) {
+  sub_font *f = p;
+  if (f->sf)
+    cairo_scaled_font_destroy(f->sf);
+  free(f);
+}
+
+nb_fontsub *nb_fontsub_new(void) {
+  nb_fontsub *fs = nb_calloc(1, sizeof *fs);
+  if (!fs)
+    return NULL;
+  fs->fonts = g_hash_table_new_full(g_direct_hash, g_direct_equal,
+                                    g_object_unref, S_font_free);
+  return fs;
+}
+
+void nb_fontsub_free(nb_fontsub *fs) {
+  size_t i;
+  if (!fs)
+    return;
+  g_hash_table_destroy(fs->fonts);
+  for (i = 0; i < fs->nfaces; i++) {
+    free(fs->faces[i]->file);
+    hb_set_destroy(fs->faces[i]->glyphs);
+    hb_map_destroy(fs->faces[i]->map);
+    if (fs->faces[i]->cface)
+      cairo_font_face_destroy(fs->faces[i]->cface);
+    free(fs->faces[i]);
+  }
+  free(fs->faces);
+  free(fs);
+}
+
+static sub_face *S_face_for(nb_fontsub *fs, const char *file, int index) {
+  size_t i;
+  sub_face *f;
+  for (i = 0; i < fs->nfaces; i++)
+    if (fs->faces[i]->index == index && strcmp(fs->faces[i]->file, file) == 0)
+      return fs->faces[i];
+  if (fs->nfaces == fs->capfaces) {
+    size_t cap = fs->capfaces ? fs->capfaces * 2 : 8;
+    sub_face **n = nb_reallocarray(fs->faces, cap, sizeof *n);
+    if (!n)
+      return NULL;
+    fs->faces = n;
+    fs->capfaces = cap;
+  }
+  f = nb_calloc(1, sizeof *f);
+  if (!f)
+    return NULL;
+  f->file = nb_strdup(file);
+  f->index = index;
+  f->glyphs = hb_set_create();
+  if (!f->file || !hb_set_allocation_successful(f->glyphs)) {
+    free(f->file);
+    hb_set_destroy(f->glyphs);
+    free(f);
+    return NULL;
+  }
+  fs->faces[fs->nfaces++] = f;
+  return f;
+}
+
+/* The entry for a Pango font, made on first sight. */
+static sub_font *S_font(nb_fontsub *fs, PangoFont *font) {
+  sub_font *sf;
+  FcPattern *pat;
+  FcChar8 *file = NULL;
+  int index = 0;
+  if (!font)
+    return NULL;
+  sf = g_hash_table_lookup(fs->fonts, font);
+  if (sf)
+    return sf;
+  sf = nb_calloc(1, sizeof *sf);
+  if (!sf)
+    return NULL;
+  if (PANGO_IS_FC_FONT(font) &&
+      (pat = pango_fc_font_get_pattern(PANGO_FC_FONT(font))) != NULL &&
+      FcPatternGetString(pat, FC_FILE, 0, &file) == FcResultMatch && file) {
+    FcBool embolden = FcFalse;
+    FcPatternGetInteger(pat, FC_INDEX, 0, &index);
+    FcPatternGetBool(pat, FC_EMBOLDEN, 0, &embolden);
+    /* synthetic bold is drawn by Cairo's glyph loader, and a named
+     * instance of a variable font (index above 16 bits) is not what the
+     * subsetter would cut: leave both to Pango */
+    if (!embolden && index >= 0 && index <= 0xffff)
+      sf->face = S_face_for(fs, (const char *)file, index);
+  }
+  /* the key holds a reference: an address is never reused while in use */
+  g_hash_table_insert(fs->fonts, g_object_ref(font), sf);
+  return sf;
+}
+
+void nb_fontsub_note(nb_fontsub *fs, PangoLayout *layout) {
+  GSList *l, *r;
+  if (!fs || fs->built || !layout)
+    return;
+  for (l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
+    PangoLayoutLine *line = l->data;
+    for (r = line->runs; r; r = r->next) {
+      PangoGlyphItem *run = r->data;
+      sub_font *sf = S_font(fs, run->item->analysis.font);
+      int i;
+      if (!sf || !sf->face)
+        continue;
+      for (i = 0; i < run->glyphs->num_glyphs; i++) {
+        PangoGlyph g = run->glyphs->glyphs[i].glyph;
+        if (g != PANGO_GLYPH_EMPTY && !(g & PANGO_GLYPH_UNKNOWN_FLAG))
+          hb_set_add(sf->face->glyphs, g);
+      }
+    }
+  }
+}
+
+/* Cut one face down to its noted glyphs and make a Cairo face of it. */
+static void S_build_face(sub_face *f) {
+  /* tables Cairo's PDF subsetter never reads: dropping the layout tables
+   * also spares the subsetter their glyph closure */
+  static const char drop[][5] = {"GSUB", "GPOS", "GDEF", "BASE", "JSTF",
+                                 "MATH", "vhea", "vmtx", "VORG", "DSIG",
+                                 "kern", "meta", "gasp", "hdmx", "LTSH"};
+  hb_blob_t *src = NULL, *out_blob = NULL;
+  hb_face_t *face = NULL, *out = NULL;
+  hb_subset_input_t *in = NULL;
+  hb_subset_plan_t *plan = NULL;
+  face_data *fd = NULL;
+  FT_Face ft = NULL;
+  const char *data;
+  unsigned len = 0;
+  size_t i;
+  if (hb_set_is_empty(f->glyphs))
+    return;
+  src = hb_blob_create_from_file_or_fail(f->file);
+  if (!src)
+    goto done;
+  face = hb_face_create(src, (unsigned)f->index);
+  in = S_hb.input_create();
+  if (!in)
+    goto done;
+  hb_set_union(S_hb.glyph_set(in), f->glyphs);
+  for (i = 0; i < sizeof drop / sizeof drop[0]; i++)
+    hb_set_add(S_hb.set(in, HB_SUBSET_SETS_DROP_TABLE_TAG),
+               hb_tag_from_string(drop[i], 4));
+  hb_set_clear(S_hb.set(in, HB_SUBSET_SETS_LAYOUT_FEATURE_TAG));
+  /* Flattened charstrings are quicker to make than subset subroutines,
+   * and Cairo 1.16 mis-subsets some subroutine-using glyphs (如 of Noto
+   * Sans CJK SC Regular). Glyphs are renumbered densely (keeping their
+   * ids would leave Cairo and FreeType tables of 65536 entries to read):
+   * the plan's map takes Pango's ids to the subset's. */
+  S_hb.set_flags(in, HB_SUBSET_FLAGS_DESUBROUTINIZE);
+  plan = S_hb.plan_create(face, in);
+  if (!plan)
+    goto done;
+  f->map = hb_map_copy(S_hb.plan_map(plan));
+  out = S_hb.plan_execute(plan);
+  if (!out || !hb_map_allocation_successful(f->map))
+    goto done;
+  out_blob = hb_face_reference_blob(out);
+  data = hb_blob_get_data(out_blob, &len);
+  if (!data || len == 0)
+    goto done;
+  fd = nb_calloc(1, sizeof *fd);
+  if (!fd)
+    goto done;
+  pthread_mutex_lock(&S_ft_lock);
+  if (FT_New_Memory_Face(S_ft, (const FT_Byte *)data, (FT_Long)len, 0, &ft) !=
+      0)
+    ft = NULL;
+  pthread_mutex_unlock(&S_ft_lock);
+  if (!ft)
+    goto done;
+  fd->ft = ft;
+  fd->blob = out_blob;
+  f->cface = cairo_ft_font_face_create_for_ft_face(ft, FT_LOAD_NO_HINTING);
+  if (cairo_font_face_status(f->cface) != CAIRO_STATUS_SUCCESS ||
+      cairo_font_face_set_user_data(f->cface, &S_face_key, fd,
+                                    S_face_data_free) !=
+          CAIRO_STATUS_SUCCESS) {
+    cairo_font_face_destroy(f->cface);
+    f->cface = NULL;
+    goto done;
+  }
+  out_blob = NULL; /* the face owns it now */
+  fd = NULL;
+  ft = NULL;
+done:
+  if (ft) {
+    pthread_mutex_lock(&S_ft_lock);
+    FT_Done_Face(ft);
+    pthread_mutex_unlock(&S_ft_lock);
+  }
+  free(fd);
+  hb_blob_destroy(out_blob);
+  hb_face_destroy(out);
+  if (plan)
+    S_hb.plan_destroy(plan);
+  if (in)
+    S_hb.input_destroy(in);
+  hb_face_destroy(face);
+  hb_blob_destroy(src);
+}
+
+/* Faces are cut in parallel, the largest first: a document's body face
+ * has most of its glyphs and takes most of the time. */
+typedef struct build_queue {
+  sub_face **faces; /* by glyph count, largest first */
+  size_t n, next;
+  pthread_mutex_t lock;
+} build_queue;
+
+static void *S_build_worker(void *p) {
+  build_queue *q = p;
+  for (;;) {
+    size_t i;
+    pthread_mutex_lock(&q->lock);
+    i = q->next++;
+    pthread_mutex_unlock(&q->lock);
+    if (i >= q->n)
+      return NULL;
+    S_build_face(q->faces[i]);
+  }
+}
+
+static int S_by_size(const void *a, const void *b) {
+  unsigned na = hb_set_get_population((*(sub_face *const *)a)->glyphs);
+  unsigned nb = hb_set_get_population((*(sub_face *const *)b)->glyphs);
+  return na < nb ? 1 : na > nb ? -1 : 0;
+}
+
+void nb_fontsub_build(nb_fontsub *fs) {
+  build_queue q;
+  pthread_t th[3];
+  size_t nth = 0, i;
+  long cpus;
+  if (!fs || fs->built)
+    return;
+  fs->built = 1;
+  pthread_once(&S_once, S_load);
+  if (!S_hb_ok || fs->nfaces == 0)
+    return;
+  memset(&q, 0, sizeof q);
+  q.faces = nb_reallocarray(NULL, fs->nfaces, sizeof *q.faces);
+  if (!q.faces)
+    return;
+  memcpy(q.faces, fs->faces, fs->nfaces * sizeof *q.faces);
+  q.n = fs->nfaces;
+  qsort(q.faces, q.n, sizeof *q.faces, S_by_size);
+  pthread_mutex_init(&q.lock, NULL);
+  cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  while (nth < sizeof th / sizeof th[0] && (long)nth + 1 < cpus &&
+         nth + 1 < q.n && pthread_create(&th[nth], NULL, S_build_worker, &q) == 0)
+    nth++;
+  S_build_worker(&q);
+  for (i = 0; i < nth; i++)
+    pthread_join(th[i], NULL);
+  pthread_mutex_destroy(&q.lock);
+  free(q.faces);
+}
+
+/* ## Drawing */
+
+/* What a run's attributes ask of the renderer. */
+typedef struct run_look {
+  const PangoColor *fg; /* NULL: the current source colour */
+  int underline;        /* a single underline */
+} run_look;
+
+/* The run's font in the subset, or NULL when Pango must draw the run. */
+static sub_font *S_run_font(nb_fontsub *fs, PangoGlyphItem *run,
+                            run_look *look) {
+  sub_font *sf;
+  GSList *a;
+  int i;
+  memset(look, 0, sizeof *look);
+  if ((run->item->analysis.level & 1) ||
+      (run->item->analysis.flags & PANGO_ANALYSIS_FLAG_CENTERED_BASELINE))
+    return NULL;
+  /* a colour, a single underline and a rise (which Pango has already
+   * turned into the run's y_offset); anything else is Pango's to draw */
+  for (a = run->item->analysis.extra_attrs; a; a = a->next) {
+    PangoAttribute *at = a->data;
+    switch (at->klass->type) {
+    case PANGO_ATTR_FOREGROUND:
+      look->fg = &((PangoAttrColor *)at)->color;
+      break;
+    case PANGO_ATTR_RISE:
+      break;
+    case PANGO_ATTR_UNDERLINE:
+      if (((PangoAttrInt *)at)->value == PANGO_UNDERLINE_SINGLE)
+        look->underline = 1;
+      else if (((PangoAttrInt *)at)->value != PANGO_UNDERLINE_NONE)
+        return NULL;
+      break;
+    default:
+      return NULL;
+    }
+  }
+  sf = S_font(fs, run->item->analysis.font);
+  if (!sf || !sf->face || !sf->face->cface || sf->sf_failed)
+    return NULL;
+  for (i = 0; i < run->glyphs->num_glyphs; i++) {
+    PangoGlyph g = run->glyphs->glyphs[i].glyph;
+    if (g == PANGO_GLYPH_EMPTY)
+      continue;
+    if ((g & PANGO_GLYPH_UNKNOWN_FLAG) || !hb_map_has(sf->face->map, g))
+      return NULL;
+  }
+  if (!sf->sf) {
+    /* Pango's own scaled font gives the size, the slant of a synthetic
+     * italic, and the font options */
+    cairo_scaled_font_t *ps =
+        pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(run->item->analysis.font));
+    cairo_matrix_t fm, ctm;
+    cairo_font_options_t *fo;
+    if (!ps || cairo_scaled_font_status(ps) != CAIRO_STATUS_SUCCESS ||
+        cairo_ft_font_face_get_synthesize(cairo_scaled_font_get_font_face(
+            ps)) != 0) {
+      sf->sf_failed = 1;
+      return NULL;
+    }
+    fo = cairo_font_options_create();
+    cairo_scaled_font_get_font_matrix(ps, &fm);
+    cairo_scaled_font_get_ctm(ps, &ctm);
+    cairo_scaled_font_get_font_options(ps, fo);
+    sf->sf = cairo_scaled_font_create(sf->face->cface, &fm, &ctm, fo);
+    cairo_font_options_destroy(fo);
+    if (cairo_scaled_font_status(sf->sf) != CAIRO_STATUS_SUCCESS) {
+      cairo_scaled_font_destroy(sf->sf);
+      sf->sf = NULL;
+      sf->sf_failed = 1;
+      return NULL;
+    }
+  }
+  return sf;
+}
+
+static void S_set_colour(cairo_t *cr, const PangoColor *c) {
+  if (c)
+    cairo_set_source_rgb(cr, c->red / 65535., c->green / 65535.,
+                         c->blue / 65535.);
+}
+
+/* One run, as Pango's Cairo renderer draws a glyph item on a surface that
+ * takes text with glyphs: empty glyphs dropped, one cluster per Pango
+ * cluster, so that copying and searching the PDF give back the text. */
+static int S_show_run(cairo_t *cr, const char *text, PangoGlyphItem *run,
+                      const sub_font *font, const PangoColor *fg,
+                      double base_x, double base_y) {
+  PangoGlyphString *gs = run->glyphs;
+  PangoItem *item = run->item;
+  cairo_glyph_t *glyphs;
+  cairo_text_cluster_t *clusters;
+  PangoGlyphItemIter iter;
+  int i, count = 0, nclusters = 0;
+  gint64 x_position = 0; /* Pango units: a 900 KB line passes INT_MAX */
+  glyphs = nb_reallocarray(NULL, (size_t)gs->num_glyphs + 1, sizeof *glyphs);
+  clusters =
+      nb_reallocarray(NULL, (size_t)gs->num_glyphs + 1, sizeof *clusters);
+  if (!glyphs || !clusters) {
+    free(glyphs);
+    free(clusters);
+    return -1;
+  }
+  if (pango_glyph_item_iter_init_start(&iter, run, text)) {
+    do {
+      int n = iter.end_glyph - iter.start_glyph;
+      for (i = iter.start_glyph; i < iter.end_glyph; i++)
+        if (gs->glyphs[i].glyph == PANGO_GLYPH_EMPTY)
+          n--;
+      clusters[nclusters].num_bytes = iter.end_index - iter.start_index;
+      clusters[nclusters].num_glyphs = n;
+      nclusters++;
+    } while (pango_glyph_item_iter_next_cluster(&iter));
+  }
+  for (i = 0; i < gs->num_glyphs; i++) {
+    PangoGlyphInfo *gi = &gs->glyphs[i];
+    if (gi->glyph != PANGO_GLYPH_EMPTY) {
+      glyphs[count].index = hb_map_get(font->face->map, gi->glyph);
+      glyphs[count].x =
+          base_x + (double)(x_position + gi->geometry.x_offset) / PANGO_SCALE;
+      glyphs[count].y = gi->geometry.y_offset == 0
+                            ? base_y
+                            : base_y + (double)gi->geometry.y_offset /
+                                           PANGO_SCALE;
+      count++;
+    }
+    x_position += gi->geometry.width;
+  }
+  cairo_save(cr);
+  S_set_colour(cr, fg);
+  cairo_set_scaled_font(cr, font->sf);
+  cairo_show_text_glyphs(cr, text + item->offset, item->length, glyphs, count,
+                         clusters, nclusters, (cairo_text_cluster_flags_t)0);
+  cairo_restore(cr);
+  free(glyphs);
+  free(clusters);
+  return 0;
+}
+
+/* A pending underline, in Pango units from the line's origin: adjacent
+ * underlined runs at the same height make one rule, as Pango draws it. */
+typedef struct uline {
+  int on;
+  PangoRectangle r;
+  const PangoColor *fg;
+} uline;
+
+static void S_draw_uline(cairo_t *cr, uline *u, double x, double y) {
+  if (!u->on)
+    return;
+  u->on = 0;
+  cairo_save(cr);
+  S_set_colour(cr, u->fg);
+  cairo_rectangle(cr, x + (double)u->r.x / PANGO_SCALE,
+                  y + (double)u->r.y / PANGO_SCALE,
+                  (double)u->r.width / PANGO_SCALE,
+                  (double)u->r.height / PANGO_SCALE);
+  cairo_fill(cr);
+  cairo_restore(cr);
+}
+
+/* Extend or start the underline under a run drawn at (@p rx, @p ry), Pango
+ * units: Pango's single underline, at the font's underline position and
+ * thickness, as wide as the run's ink or logical extent. */
+static void S_add_uline(cairo_t *cr, uline *u, PangoGlyphItem *run,
+                        const PangoColor *fg, int rx, int ry, double x,
+                        double y) {
+  PangoRectangle ink, logical, n;
+  PangoFont *font = run->item->analysis.font;
+  PangoFontMetrics *m = pango_font_get_metrics(font, run->item->analysis.language);
+  pango_glyph_string_extents(run->glyphs, font, &ink, &logical);
+  n.x = rx + (ink.x < logical.x ? ink.x : logical.x);
+  n.width = ink.width > logical.width ? ink.width : logical.width;
+  n.height = pango_font_metrics_get_underline_thickness(m);
+  n.y = ry - pango_font_metrics_get_underline_position(m);
+  pango_font_metrics_unref(m);
+  if (u->on && n.y == u->r.y && n.height == u->r.height) {
+    u->r.width = n.x + n.width - u->r.x;
+    return;
+  }
+  S_draw_uline(cr, u, x, y);
+  u->on = 1;
+  u->r = n;
+  u->fg = fg;
+}
+
+int nb_fontsub_show_line(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line,
+                         double x, double y) {
+  const char *text;
+  GSList *r;
+  int x_off = 0;
+  uline u;
+  if (!fs || !fs->built || !line || !line->layout)
+    return -1;
+  for (r = line->runs; r; r = r->next) {
+    run_look look;
+    if (!S_run_font(fs, r->data, &look))
+      return -1;
+  }
+  /* Pango's renderer starts from Cairo's current point, which Cairo keeps
+   * in 24.8 fixed point: start from the same rounded origin */
+  cairo_move_to(cr, x, y);
+  cairo_get_current_point(cr, &x, &y);
+  memset(&u, 0, sizeof u);
+  text = pango_layout_get_text(line->layout);
+  for (r = line->runs; r; r = r->next) {
+    PangoGlyphItem *run = r->data;
+    run_look look;
+    sub_font *font = S_run_font(fs, run, &look);
+    /* runs sit at whole Pango units from the line's origin, shifted by
+     * their offsets (a baseline differing from the line's, a rise) */
+    x_off += run->start_x_offset;
+    if (S_show_run(cr, text, run, font, look.fg,
+                   x + (double)x_off / PANGO_SCALE,
+                   y + (double)-run->y_offset / PANGO_SCALE) != 0)
+      return r == line->runs ? -1 : 0;
+    if (look.underline)
+      S_add_uline(cr, &u, run, look.fg, x_off, -run->y_offset, x, y);
+    else
+      S_draw_uline(cr, &u, x, y);
+    x_off += pango_glyph_string_get_width(run->glyphs) + run->end_x_offset;
+  }
+  S_draw_uline(cr, &u, x, y);
+  return 0;
+}

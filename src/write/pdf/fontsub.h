@@ -1,0 +1,42 @@
+/* Font subsets made before drawing (fontsub.c). Cairo 1.16 subsets a CFF
+ * font by copying the face's whole CFF table into memory and parsing it,
+ * once per face the document uses: for a Noto CJK face that is 15-27 MB
+ * and some 20-40 ms, several times over for serif, sans, bold and regular.
+ * So the PDF writer first notes every glyph its laid-out text uses, then
+ * cuts each face down to those glyphs with HarfBuzz's subsetter (keeping
+ * glyph ids, so Pango's glyph strings stay valid) and draws with Cairo
+ * fonts made from the small faces; Cairo's own subsetter then only sees
+ * the small fonts. Internal to the PDF writer. */
+#ifndef NB_PDF_FONTSUB_H
+#define NB_PDF_FONTSUB_H
+
+#include <cairo.h>
+#include <pango/pango.h>
+
+typedef struct nb_fontsub nb_fontsub;
+
+/** A new, empty set of subsets; NULL on out of memory. */
+nb_fontsub *nb_fontsub_new(void);
+/** Free the set. Cairo font faces made from it stay valid for as long as
+ * Cairo holds them (they free their data themselves). NULL is a no-op. */
+void nb_fontsub_free(nb_fontsub *fs);
+
+/** Note every glyph of @p layout's lines (borrowed for the call). Does
+ * nothing once the subsets are built. */
+void nb_fontsub_note(nb_fontsub *fs, PangoLayout *layout);
+
+/** Make the subsets of the glyphs noted so far; later calls do nothing.
+ * When HarfBuzz's subsetter is not available, or a face cannot be
+ * subset, lines using it are simply not drawn by nb_fontsub_show_line. */
+void nb_fontsub_build(nb_fontsub *fs);
+
+/** Draw @p line with its left end at (@p x, @p y) (baseline) on @p cr in
+ * the current source colour unless the text's attributes say otherwise,
+ * as pango_cairo_show_layout_line would, but with the subset fonts.
+ * Returns 0, or -1 having drawn nothing when some run needs what only
+ * Pango's renderer does (underline, rise, a glyph not noted before the
+ * build, an unsubset face...): the caller then draws the line with Pango. */
+int nb_fontsub_show_line(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line,
+                         double x, double y);
+
+#endif
