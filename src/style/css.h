@@ -61,6 +61,8 @@ typedef struct nb_style {
   int widows, orphans;
   int underline, strike;
   int pre; /**< white-space: pre / pre-wrap */
+  int heading; /**< set by the PDF writer for headings and titles: their
+                    lines are spread to the margin only when nearly full */
   double root_font_size; /**< for rem */
 } nb_style;
 

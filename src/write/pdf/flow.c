@@ -297,7 +297,10 @@ nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
     if (last && !(cjk && line->length > 24 &&
                   avail - nb_line_ink_right(line) < 1.5 * st->font_size))
       continue;
-    nb_justify_line(line, avail, 0.4);
+    /* A heading's line broken early before an unbreakable Latin run
+     * ("…流星雨 / （ZHRex=200-300）") would be spread letter by letter
+     * across the measure: headings are set ragged unless nearly full. */
+    nb_justify_line(line, avail, st->heading ? 0.04 : 0.4);
   }
   return p;
 }

@@ -116,7 +116,14 @@ static void S_close_span(nb_pdf *pdf, inl *in, nb_node *node, size_t start) {
   size_t end = in->text.len;
   switch (nb_node_get_type(node)) {
   case NB_NODE_EMPH:
-    S_attr(in, pango_attr_style_new(PANGO_STYLE_ITALIC), start, end);
+    if (pdf->cjk_article) {
+      /* Han, kana and hangul have no italic, and a slanted one is a fake:
+       * CJK books set emphasis in another face, here the sans against the
+       * serif body (styles/default.css does the same for the EPUB). */
+      S_attr(in, pango_attr_family_new(pdf->cjk_emph_family), start, end);
+    } else {
+      S_attr(in, pango_attr_style_new(PANGO_STYLE_ITALIC), start, end);
+    }
     break;
   case NB_NODE_STRONG:
     S_attr(in, pango_attr_weight_new(PANGO_WEIGHT_BOLD), start, end);
@@ -597,6 +604,7 @@ static void S_paragraph(walker *w, nb_node *node) {
   S_block_style(w, ty == NB_NODE_CAPTION ? "figcaption" : name, NULL, &st);
   if (ty == NB_NODE_HEADING && st.text_align == NB_TA_JUSTIFY)
     st.text_align = NB_TA_LEFT;
+  st.heading = ty == NB_NODE_HEADING;
   /* a block holding nothing printable takes no room */
   plain = nb_node_text(node);
   if (plain) {

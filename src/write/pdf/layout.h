@@ -122,6 +122,8 @@ typedef struct nb_pdf {
   char *header_text;
   /* missing glyphs of the current article */
   const char *article; /* its path or title, for messages */
+  int cjk_article;     /* its language is Chinese, Japanese or Korean */
+  char cjk_emph_family[256]; /* the face <em> takes in such an article */
   nb_buf missing;
   size_t nmissing;
 } nb_pdf;

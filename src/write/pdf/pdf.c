@@ -180,6 +180,7 @@ void nb_layout_title_block(nb_flow *f, nb_doc *doc, const char *dest) {
     if (h1.text_align == NB_TA_JUSTIFY)
       h1.text_align = NB_TA_LEFT;
     h1.text_indent = 0;
+    h1.heading = 1;
     nb_buf_puts(&b, title);
     for (i = 0; i < b.len; i++) {
       if (b.data[i] == '\n' || b.data[i] == '\r' || b.data[i] == '\t')
@@ -408,6 +409,12 @@ static void S_article_flow(nb_flow *f, nb_doc *doc, int k) {
   char dest[32];
   const char *path = nb_doc_get_meta(doc, "path");
   f->pdf->article = path ? path : nb_doc_get_meta(doc, "title");
+  {
+    const char *l = nb_doc_get_meta(doc, "lang");
+    f->pdf->cjk_article = l && (strncmp(l, "zh", 2) == 0 ||
+                                strncmp(l, "ja", 2) == 0 ||
+                                strncmp(l, "ko", 2) == 0);
+  }
   snprintf(dest, sizeof dest, "art-%d", k);
   nb_layout_title_block(f, doc, dest);
   nb_layout_doc(f, doc);
@@ -553,6 +560,11 @@ int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
     nb_style as;
     nb_css_compute(pdf.css, a, 2, &pdf.body, &as);
     pdf.link_color = as.color;
+    /* CJK emphasis: the theme's heading face (the sans) */
+    a[1].name = "h2";
+    nb_css_compute(pdf.css, a, 2, &pdf.body, &as);
+    snprintf(pdf.cjk_emph_family, sizeof pdf.cjk_emph_family, "%s",
+             as.font_family);
   }
   pdf.fm = nb_pdf_font_map_new(diag);
   if (!pdf.fm) {
