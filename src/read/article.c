@@ -35,6 +35,42 @@ nb_read_options nb_read__options(const nb_read_options *opts) {
   return o;
 }
 
+void nb_read__cap_title(nb_doc *doc, const char *path, int line,
+                        const nb_diag *diag) {
+  const char *t = nb_doc_get_meta(doc, "title");
+  size_t len = t ? strlen(t) : 0, cut = NB_READ_MAX_TITLE;
+  char *c;
+  if (len <= NB_READ_MAX_TITLE)
+    return;
+  while (cut > 0 && ((unsigned char)t[cut] & 0xc0) == 0x80)
+    cut--;
+  c = malloc(cut + sizeof "\xe2\x80\xa6");
+  if (!c)
+    return;
+  memcpy(c, t, cut);
+  memcpy(c + cut, "\xe2\x80\xa6", sizeof "\xe2\x80\xa6");
+  /* nothing is lost: the whole title opens the body as a paragraph */
+  {
+    nb_node *root = nb_doc_root(doc), *p = nb_node_new(doc, NB_NODE_PARAGRAPH),
+            *tx = nb_node_new(doc, NB_NODE_TEXT);
+    nb_node *first = root ? nb_node_first_child(root) : NULL;
+    if (p && tx && nb_node_set_literal(tx, t, len) &&
+        nb_node_append_child(p, tx)) {
+      if (first)
+        nb_node_insert_before(first, p);
+      else if (root)
+        nb_node_append_child(root, p);
+    }
+  }
+  nb_diag_emit(diag, NB_SEV_WARNING, "limit", path, line, NULL,
+               "the title is %zu bytes long: cut to its first %d bytes, and "
+               "the whole of it opens the text — a title that long is not a "
+               "title",
+               len, NB_READ_MAX_TITLE);
+  nb_doc_set_meta(doc, "title", c);
+  free(c);
+}
+
 void nb_read__guess_lang(nb_doc *doc) {
   nb_buf b = NB_BUF_INIT;
   char *text;
@@ -344,6 +380,7 @@ static nb_doc *S_read(const char *path, const char *data, size_t len,
     nb_doc_set_meta(doc, "title", stem ? stem : "Untitled");
     free(stem);
   }
+  nb_read__cap_title(doc, path, 0, diag);
   if (path)
     nb_doc_set_meta(doc, "path", path);
   nb_read__guess_lang(doc);

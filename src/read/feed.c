@@ -232,6 +232,7 @@ static nb_doc *S_item(xmlDoc *xdoc, const xmlNode *item, const char *path,
                  "feed item without a title");
     nb_doc_set_meta(doc, "title", "Untitled");
   }
+  nb_read__cap_title(doc, path, (int)item->line, diag);
   if (path)
     nb_doc_set_meta(doc, "path", path);
   nb_read__guess_lang(doc);

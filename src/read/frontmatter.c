@@ -393,6 +393,18 @@ static void S_apply(nb_doc *doc, const char *path, const S_fields *fs,
           break;
         }
         v = S_clean_scalar(f->values[j], from_yaml);
+        if (v && strlen(v) > NB_READ_MAX_TITLE) {
+          /* a name or a category of kilobytes is an attack on every
+           * byline, contents line and subject it would be set in */
+          size_t cut = NB_READ_MAX_TITLE;
+          while (cut > 0 && ((unsigned char)v[cut] & 0xc0) == 0x80)
+            cut--;
+          nb_diag_emit(diag, NB_SEV_WARNING, "limit", path,
+                       line0 + f->line - 1, NULL,
+                       "%s: an entry of %zu bytes cut to its first %d",
+                       f->key, strlen(v), NB_READ_MAX_TITLE);
+          v[cut] = '\0';
+        }
         if (v && *v) {
           if (cat ? nb_doc_add_category(doc, v) : nb_doc_add_author(doc, v))
             have++;

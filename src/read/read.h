@@ -40,5 +40,11 @@ int nb_read__front_matter(nb_doc *doc, const char *path, const char *yaml,
 
 /** Set "lang" from the title and body text when it is not set yet. */
 void nb_read__guess_lang(nb_doc *doc);
+/* Titles longer than this are cut (with a warning): a title is set as a
+ * heading, a running head, a contents line and an outline entry, and a
+ * megabyte of "title" is an attack on all of them, not a title. */
+#define NB_READ_MAX_TITLE 2048
+void nb_read__cap_title(nb_doc *doc, const char *path, int line,
+                        const nb_diag *diag);
 
 #endif
