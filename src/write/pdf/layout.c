@@ -34,6 +34,7 @@ typedef struct inl {
   size_t depth, cap;
   int pre;
   int run;       /* characters since the last break opportunity */
+  size_t blank;  /* blanks in a row in preformatted text */
   uint32_t last; /* the last character appended */
 } inl;
 
@@ -65,6 +66,8 @@ static int S_only_ideo_space(const char *s, size_t n) {
   return 1;
 }
 
+#define NB_PRE_MAX_BLANKS 256
+
 /* Append text, folding white space as HTML does (outside pre) and dropping
  * control characters Pango would draw as boxes. */
 static void S_inl_text(inl *in, const char *s, size_t n) {
@@ -72,6 +75,7 @@ static void S_inl_text(inl *in, const char *s, size_t n) {
   while (i < n) {
     uint32_t cp;
     size_t k = nb_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+    in->blank = cp == '\t' || cp == ' ' ? in->blank + 1 : 0;
     if (cp == '\n' || cp == '\t' || cp == '\r' || cp == ' ' || nb_is_cjk(cp))
       in->run = 0;
     else if (cp >= 0x20 && ++in->run > 40 && !nb_kinsoku_no_start(cp) &&
@@ -84,7 +88,11 @@ static void S_inl_text(inl *in, const char *s, size_t n) {
     }
     in->last = cp;
     if (cp == '\n' || cp == '\t' || cp == '\r' || cp == ' ') {
-      if (in->pre) {
+      if (in->pre && in->blank > NB_PRE_MAX_BLANKS) {
+        /* A megabyte of tabs on one code line (hostile input) costs Pango
+         * minutes of tab stops; past a few hundred columns of blank
+         * nothing more can be shown of it on a page anyway. */
+      } else if (in->pre) {
         nb_buf_putc(&in->text, cp == '\r' ? '\n' : (char)cp);
       } else if (in->text.len > 0 &&
                  in->text.data[in->text.len - 1] != ' ' &&
