@@ -170,7 +170,8 @@ long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
     en->source = nb_doc_get_meta(d, "source");
     en->title = nb_doc_get_meta(d, "title");
     en->date = nb_doc_get_date(d);
-    if (o->dedupe && bysrc.slot && bytitle.slot) {
+    int tables = o->dedupe && bysrc.slot && bytitle.slot;
+    if (tables) {
       if (en->source) {
         si = S_seen_find(&bysrc, e, en, 0);
         dup = bysrc.slot[si] != 0;
@@ -179,30 +180,23 @@ long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
         ti = S_seen_find(&bytitle, e, en, 1);
         dup = bytitle.slot[ti] != 0;
       }
-      if (dup) {
-        nb_diag_emit(diag, NB_SEV_NOTE, "duplicate",
-                     nb_doc_get_meta(d, "path"), 0, NULL,
-                     "duplicate of an article already in the book, dropped");
-        nb_doc_free(d);
-        continue;
-      }
-      if (en->source)
-        bysrc.slot[si] = kept + 1;
-      if (en->title)
-        bytitle.slot[ti] = kept + 1;
     } else if (o->dedupe) {
       /* no memory for the tables: compare with every kept entry */
       for (j = 0; j < kept && !dup; j++)
         dup = (en->source && e[j].source && S_same_key(en, &e[j], 0)) ||
               (en->title && e[j].title && S_same_key(en, &e[j], 1));
-      if (dup) {
-        nb_diag_emit(diag, NB_SEV_NOTE, "duplicate",
-                     nb_doc_get_meta(d, "path"), 0, NULL,
-                     "duplicate of an article already in the book, dropped");
-        nb_doc_free(d);
-        continue;
-      }
     }
+    if (dup) {
+      nb_diag_emit(diag, NB_SEV_NOTE, "duplicate", nb_doc_get_meta(d, "path"),
+                   0, NULL,
+                   "duplicate of an article already in the book, dropped");
+      nb_doc_free(d);
+      continue;
+    }
+    if (tables && en->source)
+      bysrc.slot[si] = kept + 1;
+    if (tables && en->title)
+      bytitle.slot[ti] = kept + 1;
     kept++;
   }
   free(bysrc.slot);
