@@ -93,15 +93,20 @@ static void S_free_fields(S_fields *fs) {
 
 /* ## libyaml */
 
-/* Deepest [ / { flow nesting outside quotes. libyaml's scanner is quadratic
- * in it (every open flow level keeps a possible simple key it re-checks per
- * token), so a few thousand brackets take minutes: such blocks skip libyaml
- * and go to the line-wise reader. No real front matter nests past a few. */
-static int S_flow_depth(const char *s, size_t len) {
-  size_t i;
+/* One pass over the block, outside quotes: how deep [ / { flow brackets
+ * nest, and how many anchors ("&name") it defines. libyaml's scanner is
+ * quadratic in the depth (every open flow level keeps a possible simple key
+ * it re-checks per token), so a few thousand brackets take minutes; no real
+ * front matter nests past a few. And libyaml resolves each alias
+ * by comparing it with every anchor so far, so 50,000 anchors and aliases
+ * take seconds of strcmp: past a few hundred the block goes to the
+ * line-wise reader (front matter uses none). */
+static void S_scan(const char *s, size_t len, int *depth_out,
+                   size_t *anchors) {
+  size_t i, n = 0;
   int depth = 0, max = 0;
-  char quote = 0;
-  for (i = 0; i < len; i++) {
+  char quote = 0, prev = '\n';
+  for (i = 0; i < len; prev = s[i], i++) {
     char c = s[i];
     if (quote) {
       if (c == quote || c == '\n')
@@ -113,31 +118,13 @@ static int S_flow_depth(const char *s, size_t len) {
         max = depth;
     } else if ((c == ']' || c == '}') && depth > 0) {
       depth--;
-    }
-  }
-  return max;
-}
-
-/* How many anchors ("&name") the block defines, outside quotes. libyaml
- * resolves each alias by comparing it with every anchor so far, so 50,000
- * anchors and aliases take seconds of strcmp: past a few hundred the block
- * goes to the line-wise reader (front matter uses none). */
-static size_t S_anchor_count(const char *s, size_t len) {
-  size_t i, n = 0;
-  char quote = 0, prev = '\n';
-  for (i = 0; i < len; prev = s[i], i++) {
-    char c = s[i];
-    if (quote) {
-      if (c == quote || c == '\n')
-        quote = 0;
-    } else if (c == '\'' || c == '"') {
-      quote = c;
     } else if (c == '&' && (prev == '\n' || prev == ' ' || prev == '\t' ||
                             prev == '[' || prev == '{' || prev == ',')) {
       n++;
     }
   }
-  return n;
+  *depth_out = max;
+  *anchors = n;
 }
 
 /* Read a YAML block whose root is a mapping. 0 on success, else -1 with
@@ -148,14 +135,16 @@ static int S_yaml(S_fields *fs, const char *yaml, size_t len, char *why,
   yaml_document_t ydoc;
   yaml_node_t *root;
   yaml_node_pair_t *pair;
-  int rc = 0;
+  int rc = 0, depth;
+  size_t anchors;
 
-  if (S_flow_depth(yaml, len) > 32) {
+  S_scan(yaml, len, &depth, &anchors);
+  if (depth > 32) {
     snprintf(why, whysize, "brackets nested more than 32 deep");
     *line = 0;
     return -1;
   }
-  if (S_anchor_count(yaml, len) > NB_FM_MAX_ANCHORS) {
+  if (anchors > NB_FM_MAX_ANCHORS) {
     snprintf(why, whysize, "more than %d anchors", NB_FM_MAX_ANCHORS);
     *line = 0;
     return -1;
