@@ -1,7 +1,9 @@
 /* Pagination through the trace device: on a long document of paragraphs
- * of every length and headings, no heading ends a page, no page starts
- * with a paragraph's single last line (widow) and none ends with a
- * paragraph's single first line (orphan). */
+ * of every length, headings and code blocks, no heading ends a page, no
+ * page starts with a block's single last line (widow) and none ends with a
+ * block's single first line (orphan). Images are kept with a one-line
+ * caption and shrunk a little rather than leave a page part empty. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 
 #include "newsbook/book.h"
 #include "newsbook/doc.h"
+#include "newsbook/resource.h"
 #include "newsbook/writer.h"
 #include "util/util.h"
 #include "write/pdf/device.h"
@@ -32,6 +35,16 @@ static const char S_pool[] =
 
 static char *S_texts[NPARAS];
 static int S_heading[NPARAS];
+static int S_code[NPARAS];
+
+/* A code block of 2 to 13 short lines, each naming its block. */
+static char *S_code_text(int k, uint32_t x) {
+  nb_buf b = NB_BUF_INIT;
+  int i, n = 2 + (int)(x % 12);
+  for (i = 0; i < n; i++)
+    nb_buf_printf(&b, "%sblock%03d(line%02d);", i ? "\n" : "", k, i);
+  return nb_buf_detach(&b);
+}
 
 /* A paragraph of @p chars characters taken from the pool at @p at, with a
  * unique tag in front so that every line can be traced to its paragraph. */
@@ -53,7 +66,15 @@ static nb_doc *S_doc(void) {
     nb_node *p, *t;
     size_t chars;
     x = x * 1103515245u + 12345u;
-    S_heading[k] = k % 9 == 4;
+    S_code[k] = k % 7 == 3;
+    S_heading[k] = k % 9 == 4 && !S_code[k];
+    if (S_code[k]) {
+      S_texts[k] = S_code_text(k, x >> 16);
+      p = nb_node_new(doc, NB_NODE_CODE_BLOCK);
+      nb_node_set_literal(p, S_texts[k], strlen(S_texts[k]));
+      nb_node_append_child(nb_doc_root(doc), p);
+      continue;
+    }
     chars = S_heading[k] ? 8 : 10 + (x >> 16) % 200;
     S_texts[k] = S_para_text(k, chars, (x >> 8) % 97);
     p = nb_node_new(doc, S_heading[k] ? NB_NODE_HEADING : NB_NODE_PARAGRAPH);
@@ -154,6 +175,11 @@ static void test_widows_orphans_keeps(void **state) {
     }
   }
   assert_true(pages_split > 0); /* the test did exercise splitting */
+  for (i = 0; i + 1 < n; i++)
+    if (pl[i].page != pl[i + 1].page && S_code[pl[i].para] &&
+        pl[i].para == pl[i + 1].para)
+      break;
+  assert_true(i + 1 < n); /* and splitting code blocks */
   for (i = 0; i < NPARAS; i++)
     free(S_texts[i]);
   free(pl);
@@ -162,9 +188,97 @@ static void test_widows_orphans_keeps(void **state) {
   nb_book_free(book);
 }
 
+/* Paragraphs of random length, each followed by a 400x600 px picture and a
+ * one-line caption: every caption is on its picture's page, pictures keep
+ * their aspect and at least NB_IMAGE_MIN_SCALE (0.6) of their size, and
+ * some are shrunk to fill a page's end. */
+static void test_images_captions(void **state) {
+  nb_book *book = nb_book_new();
+  nb_doc *doc = nb_doc_new();
+  nb_write_options opts;
+  nb_dev *dev = nb_dev_trace_new();
+  nb_resource res;
+  nb_error err;
+  char *trace, *line, *save = NULL;
+  double full = 0, hs[40];
+  int pages[40], nimg = 0, page = 0, shrunk = 0, k;
+  uint32_t x = 11;
+  (void)state;
+  memset(&res, 0, sizeof res);
+  res.status = NB_RES_OK;
+  res.url = "http://127.0.0.1/p.jpg";
+  res.media_type = "image/jpeg";
+  res.ext = "jpg";
+  res.width = 400;
+  res.height = 600;
+  snprintf(res.id, sizeof res.id, "img-0123456789abcdef");
+  for (k = 0; k < 40; k++) {
+    nb_node *p = nb_node_new(doc, NB_NODE_PARAGRAPH), *t, *img, *cap;
+    char *body, num[32];
+    x = x * 1103515245u + 12345u;
+    body = S_para_text(k, 20 + (x >> 16) % 400, (x >> 8) % 97);
+    t = nb_node_new(doc, NB_NODE_TEXT);
+    nb_node_set_literal(t, body, strlen(body));
+    free(body);
+    nb_node_append_child(p, t);
+    nb_node_append_child(nb_doc_root(doc), p);
+    p = nb_node_new(doc, NB_NODE_PARAGRAPH); /* as readers give <p><img></p> */
+    img = nb_node_new(doc, NB_NODE_IMAGE);
+    nb_node_set_resource(img, &res);
+    nb_node_append_child(p, img);
+    nb_node_append_child(nb_doc_root(doc), p);
+    cap = nb_node_new(doc, NB_NODE_PARAGRAPH);
+    t = nb_node_new(doc, NB_NODE_TEXT);
+    snprintf(num, sizeof num, "caption%02d", k);
+    nb_node_set_literal(t, num, strlen(num));
+    nb_node_append_child(cap, t);
+    nb_node_append_child(nb_doc_root(doc), cap);
+  }
+  memset(&opts, 0, sizeof opts);
+  opts.abi_version = NB_WRITE_ABI_VERSION;
+  opts.page_size = "A5";
+  assert_true(nb_book_add_doc(book, doc));
+  nb_book_finish(book);
+  assert_int_equal(nb_pdf_render(book, &opts, dev, NULL, &err), 0);
+  trace = nb_strdup(nb_dev_trace_text(dev));
+  for (line = strtok_r(trace, "\n", &save); line;
+       line = strtok_r(NULL, "\n", &save)) {
+    double ix, iy, iw, ih;
+    const char *c;
+    if (strncmp(line, "page ", 5) == 0) {
+      page++;
+    } else if (sscanf(line, "image x=%lf y=%lf w=%lf h=%lf", &ix, &iy, &iw,
+                      &ih) == 4) {
+      assert_true(nimg < 40);
+      assert_true(fabs(iw / ih - 400.0 / 600.0) < 0.005);
+      if (ih > full)
+        full = ih;
+      hs[nimg] = ih;
+      pages[nimg++] = page;
+    } else if ((c = strstr(line, "text=caption")) != NULL) {
+      k = atoi(c + 12);
+      assert_int_equal(k, nimg - 1);
+      if (pages[k] != page)
+        fail_msg("caption %d on page %d, its picture on page %d", k, page,
+                 pages[k]);
+    }
+  }
+  assert_int_equal(nimg, 40);
+  for (k = 0; k < nimg; k++) {
+    assert_true(hs[k] >= 0.6 * full - 0.01);
+    if (hs[k] < full - 1)
+      shrunk++;
+  }
+  assert_true(shrunk > 0);
+  free(trace);
+  nb_dev_free(dev);
+  nb_book_free(book);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_widows_orphans_keeps),
+      cmocka_unit_test(test_images_captions),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -480,7 +480,7 @@ static void S_code_block(walker *w, nb_node *node) {
   size_t len = nb_node_get_literal_len(node);
   nb_buf text = NB_BUF_INIT;
   inl in;
-  nb_item sp;
+  size_t first, i, last = (size_t)-1;
   S_block_style(w, "pre", NULL, &st);
   st.pre = 1;
   st.text_indent = 0;
@@ -507,24 +507,22 @@ static void S_code_block(walker *w, nb_node *node) {
     nb_buf_puts(&text, " ");
   nb_flow_space(f, st.margin[NB_TOP]);
   nb_flow_tag(f, "Code", NULL, 0);
-  memset(&sp, 0, sizeof sp);
-  sp.kind = IT_SPACE;
-  sp.keep_at_top = 1;
-  sp.h = st.padding[NB_TOP];
-  sp.keep_next = 1;
-  memcpy(sp.decos, decos, sizeof decos);
-  sp.ndecos = nd;
-  if (sp.h > 0)
-    nb_flow_add(f, &sp);
+  first = f->n;
   S_emit(f, &st, &st, &text, in.attrs, NULL, 0, x + pl, width - pl - pr,
          decos, nd, 0);
-  sp.h = st.padding[NB_BOTTOM];
-  sp.keep_next = 0;
-  if (sp.h > 0) {
-    if (f->n > 0 && f->items[f->n - 1].kind == IT_LINE)
-      f->items[f->n - 1].keep_next = 1;
-    nb_flow_add(f, &sp);
+  /* The padding belongs to the first and last lines' boxes, so that it
+   * moves with them and a break keeps widows and orphans as in prose. */
+  for (i = first; i < f->n; i++) {
+    if (f->items[i].kind != IT_LINE)
+      continue;
+    if (last == (size_t)-1) {
+      f->items[i].h += st.padding[NB_TOP];
+      f->items[i].base += st.padding[NB_TOP];
+    }
+    last = i;
   }
+  if (last != (size_t)-1)
+    f->items[last].h += st.padding[NB_BOTTOM];
   nb_flow_tag(f, "Code", NULL, 1);
   f->pending_space = st.margin[NB_BOTTOM];
   nb_buf_free(&text);

@@ -6,6 +6,9 @@
  * entries and destinations that open a block to the page the block starts
  * on. A break always moves forward by at least one item, so pagination
  * ends. Table rows that start a page get their table's header row again.
+ * An image is kept with a one-line paragraph right after it (nearly always
+ * its caption), and an image that would leave much of a page empty is
+ * shrunk, by no more than NB_IMAGE_MIN_SCALE, to fit the space left.
  * Drawing then replays the placements through the device. */
 #include <math.h>
 #include <stdio.h>
@@ -20,6 +23,10 @@ typedef struct place {
   int page;
   double y; /* < 0: not drawn (a space swallowed by a break) */
 } place;
+
+/* The smallest share of its size an image is shrunk to so that it fits the
+ * rest of a page rather than leaving that rest empty. */
+#define NB_IMAGE_MIN_SCALE 0.6
 
 typedef struct repeat {
   int page;
@@ -56,10 +63,13 @@ static double S_orphan_need(const nb_flow *f, size_t i) {
 }
 
 /* Height of the keep chain starting at @p i: the kept items, the spaces
- * between them and enough of the next block to satisfy its orphans. */
-static double S_keep_need(const nb_flow *f, size_t i) {
+ * between them and enough of the next block to satisfy its orphans.
+ * @p image gets the first image in the chain that could be shrunk, or
+ * (size_t)-1. */
+static double S_keep_need(const nb_flow *f, size_t i, size_t *image) {
   double need = 0;
   size_t steps = 0;
+  *image = (size_t)-1;
   for (; i < f->n && steps < 200; i++, steps++) {
     const nb_item *it = &f->items[i];
     if (S_zero(it))
@@ -70,11 +80,42 @@ static double S_keep_need(const nb_flow *f, size_t i) {
     }
     if (it->kind == IT_BREAK)
       break;
+    if (it->kind == IT_IMAGE && it->res && *image == (size_t)-1)
+      *image = i;
     if (!it->keep_next)
       return need + S_orphan_need(f, i);
     need += it->h;
   }
   return need;
+}
+
+/* Shrinks image @p it to height @p room, centred in its old box, when that
+ * keeps at least NB_IMAGE_MIN_SCALE of its size. Returns 1 if it did. */
+static int S_shrink_image(nb_item *it, double room) {
+  double s;
+  if (it->h <= 0 || room < it->h * NB_IMAGE_MIN_SCALE)
+    return 0;
+  s = room / it->h;
+  it->x += it->w * (1 - s) / 2;
+  it->w *= s;
+  it->h = room;
+  return 1;
+}
+
+/* Keeps each image with a one-line paragraph that follows it. */
+static void S_keep_captions(nb_flow *f) {
+  size_t i, j;
+  for (i = 0; i < f->n; i++) {
+    if (f->items[i].kind != IT_IMAGE || f->items[i].keep_next)
+      continue;
+    for (j = i + 1; j < f->n && (S_zero(&f->items[j]) ||
+                                 f->items[j].kind == IT_SPACE);
+         j++)
+      ;
+    if (j < f->n && f->items[j].kind == IT_LINE && f->items[j].line_no == 0 &&
+        f->items[j].nlines == 1)
+      f->items[i].keep_next = 1;
+  }
 }
 
 static void S_draw_decos(nb_dev *dev, const nb_item *it, double ox, double y,
@@ -277,6 +318,7 @@ int nb_flow_render(nb_flow *f, nb_page_ctx *pc) {
   pl = nb_calloc(f->n, sizeof *pl);
   if (!pl)
     return -1;
+  S_keep_captions(f);
   for (i = 0; i < f->n;) {
     nb_item *it = &f->items[i];
     size_t b;
@@ -311,14 +353,20 @@ int nb_flow_render(nb_flow *f, nb_page_ctx *pc) {
     /* content */
     {
       double need = it->h;
+      size_t image = it->kind == IT_IMAGE && it->res ? i : (size_t)-1;
       int fits;
       if (it->keep_next)
-        need = S_keep_need(f, i);
+        need = S_keep_need(f, i, &image);
       else if (it->kind == IT_LINE && it->line_no == 0)
         need = S_orphan_need(f, i);
-      if (need > avail)
-        need = it->h;
       fits = y + need <= avail + 0.01;
+      /* an image here or kept with this (under a heading, over a caption)
+       * is shrunk before the page is left part empty */
+      if (!fits && y > 0 && image != (size_t)-1)
+        fits = S_shrink_image(&f->items[image],
+                              avail - y - (need - f->items[image].h));
+      if (!fits && need > avail)
+        fits = y + it->h <= avail + 0.01;
       if (fits || y == 0) {
         pl[i].page = page;
         pl[i].y = y;
