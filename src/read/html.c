@@ -999,8 +999,8 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
   S_state st;
   int rc = 0;
 
-  char *capped = NULL, *repaired = NULL;
-  size_t capped_len = 0, dropped = 0;
+  char *capped = NULL, *repaired = NULL, *code = NULL;
+  size_t capped_len = 0, dropped = 0, code_len = 0, escaped = 0;
 
   if (len > (size_t)INT_MAX)
     return nb_error_set(err, NB_ERR_LIMIT, path, 0, "HTML body too large");
@@ -1021,6 +1021,15 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
       return nb_error_set(err, NB_ERR_LIMIT, path, 0, "HTML body too large");
     }
   }
+  if ((code = nb_read__html_code_tags(html, len, &code_len, &escaped)) !=
+      NULL) {
+    nb_diag_emit(diag, NB_SEV_NOTE, "html", path, line0 > 0 ? line0 : 0, NULL,
+                 "%zu unescaped '<' in code kept as text (#include <stdio.h>, "
+                 "List<String>, an HTML sample)",
+                 escaped);
+    html = code;
+    len = code_len;
+  }
   if ((capped = S_cap_attributes(html, len, &capped_len, &dropped)) != NULL) {
     nb_diag_emit(diag, NB_SEV_WARNING, "limit", path, 0, NULL,
                  "%zu tag(s) with more than %d attributes: the rest dropped",
@@ -1031,6 +1040,7 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
   ctxt = htmlNewParserCtxt();
   if (!ctxt) {
     free(capped);
+    free(code);
     free(repaired);
     return nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory");
   }
@@ -1044,6 +1054,7 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
                                XML_PARSE_HUGE);
   htmlFreeParserCtxt(ctxt);
   free(capped);
+  free(code);
   free(repaired);
   if (!dom)
     return 0; /* nothing parsable: an empty body (libxml2 returns NULL for

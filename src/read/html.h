@@ -51,5 +51,11 @@ char *nb_read__img_src(const xmlNode *el);
 /** The text of <head><title> below @p html, white space collapsed;
  * malloc'd or NULL. */
 char *nb_read__head_title(const xmlNode *html);
+/** A copy of @p html in which tags inside <pre> and <code> that cannot be
+ * markup there (<stdio.h>, List<String>, an HTML sample's <body>) are
+ * escaped as text (html_code.c); @p count gets how many. NULL when none
+ * is, or on out of memory (then @p count is 0 too). */
+char *nb_read__html_code_tags(const char *html, size_t len, size_t *out_len,
+                              size_t *count);
 
 #endif

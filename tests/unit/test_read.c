@@ -347,6 +347,37 @@ static void test_tag_soup(void **state) {
   nb_doc_free(doc);
 }
 
+/* Code the feed forgot to escape keeps its tags as text; markup in code
+ * (highlighters' spans) and outside code stays markup. */
+static void test_unescaped_code(void **state) {
+  diags g = {0};
+  nb_doc *doc = S_read(
+      "c.html",
+      "<p>Use <code>List<String></code> and <foo>x</foo>.</p>"
+      "<pre><code class=\"c\"><span class=\"m\">#include <stdio.h></span>\n"
+      "<span>Map<K, V> m;</span>\n</code></pre>"
+      "<pre><code><!DOCTYPE html>\n<body>\n  <div id=\"app\"></div>\n"
+      "  <script src=\"x.js\"></script>\n</body>\n<span>kept</span></code></pre>"
+      "<pre><?xml version=\"1.0\"?>\n<dependency><groupId>g</groupId>"
+      "</dependency></pre><pre>a <b>bold</b> <div>c</div></pre>",
+      &g);
+  char *t = S_text(doc);
+  (void)state;
+  S_assert_contains(t, "List<String>");
+  S_assert_lacks(t, "<foo>");
+  S_assert_contains(t, "#include <stdio.h>");
+  S_assert_contains(t, "Map<K, V> m;");
+  S_assert_contains(t, "<!DOCTYPE html>\n<body>\n  <div id=\"app\"></div>\n"
+                       "  <script src=\"x.js\"></script>\n</body>\nkept");
+  S_assert_contains(t, "<?xml version=\"1.0\"?>\n<dependency><groupId>g"
+                       "</groupId></dependency>");
+  S_assert_contains(t, "a bold c"); /* no evidence of code: markup stays */
+  S_assert_lacks(t, "<b>");
+  assert_int_equal(S_count(doc, NB_NODE_CODE_BLOCK), 4);
+  free(t);
+  nb_doc_free(doc);
+}
+
 static void test_structure(void **state) {
   diags g = {0};
   nb_doc *doc = S_read(
@@ -717,6 +748,7 @@ int main(void) {
       cmocka_unit_test(test_input_limit),
       cmocka_unit_test(test_chrome_dropped),
       cmocka_unit_test(test_tag_soup),
+      cmocka_unit_test(test_unescaped_code),
       cmocka_unit_test(test_structure),
       cmocka_unit_test(test_cjk_whitespace_html),
       cmocka_unit_test(test_deep_nesting),
