@@ -686,6 +686,13 @@ def main():
                                                     for _ in range(4096)))
     put(os.path.join('mixed-dir', 'huge.md'), article('huge',
                                                      'h' * (2 << 20)))
+    # unescaped code: a million would-be tags to turn back into text, an
+    # HTML sample of 100k elements, an inline <code> never closed
+    put('html-code-tags.md', article('code tags',
+        '<pre>CODE_TAGS_START ' + '<x' * 1000000 + '</pre>'
+        '<pre><body>' + '<div id="a">d</div>' * 100000 + '</body></pre>'
+        '<p>CODE_TAGS_MID <code>' + '#include <stdio.h>\n' * 100000 +
+        ' CODE_TAGS_END'))
     # The probe string must be real for the "no leak" checks to mean much.
     with open('/etc/passwd', encoding='utf-8', errors='replace') as f:
         if passwd_probe not in f.read():
