@@ -172,9 +172,50 @@ static void test_kinsoku_tables(void **state) {
   assert_false(nb_kinsoku_no_end(0x4e2d));
 }
 
+/* Adjacent full-width marks: which get their half-width form, and that the
+ * font does close the gap (one em of blank between "）" and "，" becomes
+ * half); marks of different attributes are not paired. */
+static void test_punct_compress(void **state) {
+  const char *t = "（测试），《书》【注】「「引」」中，文";
+  PangoAttrList *a = pango_attr_list_new(), *b;
+  PangoFontMap *fm = nb_pdf_font_map_new(NULL);
+  PangoContext *ctx = nb_pdf_context_new(fm, "zh-CN");
+  PangoLayout *lay = pango_layout_new(ctx);
+  PangoFontDescription *fd =
+      pango_font_description_from_string("Noto Serif CJK SC 10");
+  PangoAttribute *rise = pango_attr_rise_new(3000);
+  int wide, tight;
+  (void)state;
+  /* ）， ，《 》【 】「 「「 」」: six pairs */
+  assert_int_equal(nb_punct_compress(t, strlen(t), a), 6);
+  pango_layout_set_font_description(lay, fd);
+  pango_layout_set_text(lay, "），", -1);
+  pango_layout_get_size(lay, &wide, NULL);
+  b = pango_attr_list_new();
+  assert_int_equal(nb_punct_compress("），", strlen("），"), b), 1);
+  pango_layout_set_attributes(lay, b);
+  pango_layout_get_size(lay, &tight, NULL);
+  assert_true(tight < wide * 0.8 && tight > wide * 0.7);
+  /* a superscript mark after a full stop is not its pair */
+  rise->start_index = 3;
+  rise->end_index = 6;
+  pango_attr_list_unref(b);
+  b = pango_attr_list_new();
+  pango_attr_list_insert(b, rise);
+  assert_int_equal(nb_punct_compress("。【", strlen("。【"), b), 0);
+  assert_int_equal(nb_punct_compress("x", 1, b), 0);
+  pango_attr_list_unref(a);
+  pango_attr_list_unref(b);
+  pango_font_description_free(fd);
+  g_object_unref(lay);
+  g_object_unref(ctx);
+  g_object_unref(fm);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_kinsoku_tables),
+      cmocka_unit_test(test_punct_compress),
       cmocka_unit_test(test_a4_flush),
       cmocka_unit_test(test_a5_flush),
   };

@@ -242,6 +242,8 @@ nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
     pango_layout_set_alignment(p->layout, PANGO_ALIGN_CENTER);
   else if (st->text_align == NB_TA_RIGHT)
     pango_layout_set_alignment(p->layout, PANGO_ALIGN_RIGHT);
+  if (!st->pre)
+    nb_punct_compress(text->data, text->len, attrs);
   pango_layout_set_text(p->layout, text->data ? text->data : "",
                         (int)text->len);
   pango_layout_set_attributes(p->layout, attrs);

@@ -412,6 +412,7 @@ static sub_font *S_run_font(nb_fontsub *fs, PangoGlyphItem *run,
       look->fg = &((PangoAttrColor *)at)->color;
       break;
     case PANGO_ATTR_RISE:
+    case PANGO_ATTR_FONT_FEATURES: /* shaping only: the glyphs tell it */
       break;
     case PANGO_ATTR_UNDERLINE:
       if (((PangoAttrInt *)at)->value == PANGO_UNDERLINE_SINGLE)

@@ -68,6 +68,90 @@ static uint32_t S_prev_cp(const char *text, size_t at) {
   return cp;
 }
 
+/* Full-width punctuation with blank space on its right: closing brackets
+ * and quotes, comma, full stop, colon, semicolon, question and exclamation
+ * marks. Where a font centres some of these (Traditional Chinese), its
+ * 'halt' forms trim both sides instead: the font knows. */
+static int S_punct_closing(uint32_t c) {
+  switch (c) {
+  case 0x3001: case 0x3002: case 0xff0c: case 0xff0e: case 0xff09:
+  case 0xff3d: case 0xff5d: case 0x3009: case 0x300b: case 0x300d:
+  case 0x300f: case 0x3011: case 0x3015: case 0x3017: case 0x3019:
+  case 0x201d: case 0x2019: case 0xff1a: case 0xff1b: case 0xff1f:
+  case 0xff01:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* Full-width opening brackets and quotes: blank half on the left. */
+static int S_punct_opening(uint32_t c) {
+  switch (c) {
+  case 0xff08: case 0xff3b: case 0xff5b: case 0x3008: case 0x300a:
+  case 0x300c: case 0x300e: case 0x3010: case 0x3014: case 0x3016:
+  case 0x3018: case 0x201c: case 0x2018:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+typedef struct S_span {
+  size_t start, end;
+} S_span;
+
+static void S_halt(PangoAttrList *attrs, size_t start, size_t end) {
+  PangoAttribute *a = pango_attr_font_features_new("halt");
+  a->start_index = (guint)start;
+  a->end_index = (guint)end;
+  pango_attr_list_insert(attrs, a);
+}
+
+int nb_punct_compress(const char *text, size_t len, PangoAttrList *attrs) {
+  PangoAttrIterator *it = pango_attr_list_get_iterator(attrs);
+  GArray *marks = g_array_new(FALSE, FALSE, sizeof(S_span));
+  size_t i = 0, pstart = 0;
+  int s0 = 0, e0 = 0, n;
+  uint32_t prev = 0;
+  pango_attr_iterator_range(it, &s0, &e0);
+  while (i < len) {
+    uint32_t c = 0;
+    size_t k = nb_utf8_decode((const unsigned char *)text + i, len - i, &c);
+    S_span m = {0, 0};
+    if (k == 0)
+      k = 1;
+    while ((size_t)e0 <= i && pango_attr_iterator_next(it))
+      pango_attr_iterator_range(it, &s0, &e0);
+    /* marks of different attributes (a superscript note after a full
+     * stop) are not set as a pair */
+    if ((size_t)s0 > pstart)
+      prev = 0;
+    /* a closing mark before any mark loses its right blank; an opening
+     * mark after an opening mark loses its left one */
+    if (S_punct_closing(prev) && (S_punct_closing(c) || S_punct_opening(c))) {
+      m.start = pstart;
+      m.end = i;
+    } else if (S_punct_opening(prev) && S_punct_opening(c)) {
+      m.start = i;
+      m.end = i + k;
+    }
+    if (m.end > m.start)
+      g_array_append_val(marks, m);
+    prev = c;
+    pstart = i;
+    i += k;
+  }
+  pango_attr_iterator_destroy(it);
+  n = (int)marks->len;
+  for (i = 0; i < marks->len; i++) {
+    S_span *m = &g_array_index(marks, S_span, i);
+    S_halt(attrs, m->start, m->end);
+  }
+  g_array_free(marks, TRUE);
+  return n;
+}
+
 int nb_kinsoku_find_violation(PangoLayout *layout) {
   const char *text = pango_layout_get_text(layout);
   size_t len = strlen(text);

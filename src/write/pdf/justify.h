@@ -20,6 +20,11 @@ int nb_kinsoku_no_end(uint32_t cp);
  * prevent it), or -1 when every break is fine. */
 int nb_kinsoku_find_violation(PangoLayout *layout);
 
+/** Adjacent full-width punctuation ("），", "。」", "（「"): marks @p attrs so
+ * that the font's half-width forms (OpenType 'halt') close the double
+ * blank between them, as CLREQ and JLREQ set it. Returns how many marks. */
+int nb_punct_compress(const char *text, size_t len, PangoAttrList *attrs);
+
 /** Stretch @p line so that its last visible glyph ends exactly @p width
  * points from its left end, by widening the gaps between clusters: spaces
  * and gaps next to CJK characters first, inside Latin words only when there
