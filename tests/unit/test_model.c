@@ -109,6 +109,14 @@ static void test_lang(void **state) {
   assert_string_equal(nb_text_guess_lang(zh, strlen(zh)), "zh-CN");
   assert_string_equal(nb_text_guess_lang(ja, strlen(ja)), "ja");
   assert_string_equal(nb_text_guess_lang("Hello world", 11), "en");
+  {
+    /* Traditional forms outnumber simplified ones: zh-Hant (a name in
+     * traditional script inside a Simplified text is not enough) */
+    const char *hant = "29款手機5G速度排名 這款機型的實測結果與說明";
+    const char *mixed = "这是一篇关于臺灣的文章，我们来说说这个问题";
+    assert_string_equal(nb_text_guess_lang(hant, strlen(hant)), "zh-Hant");
+    assert_string_equal(nb_text_guess_lang(mixed, strlen(mixed)), "zh-CN");
+  }
 }
 
 int main(void) {
