@@ -30,6 +30,12 @@ for name in 000-cls-gpu-seed 041-meteor-209p-long 015-osc-jeecg 028-hk01-5g-rank
   fi
   pdffonts "$out" | awk 'NR>2 && (($2=="Type" && $3=="3") || $(NF-4)!="yes" || $(NF-3)!="yes" || $(NF-2)!="yes"){b=1} END{exit b}' \
     || bad "$name: a font is Type 3 or not embedded/subset/with ToUnicode"
+  # a Traditional Chinese article takes the TC faces, a Simplified one SC
+  case $name in
+  028-*) want=CJKtc ;;
+  *) want=CJKsc ;;
+  esac
+  pdffonts "$out" | grep -q "$want" || bad "$name: no $want face"
   qpdf --check "$out" >/dev/null 2>&1 || bad "$name: qpdf --check"
   info=$(pdfinfo "$out")
   grep -q '^Tagged: *yes' <<<"$info" || bad "$name: not tagged"

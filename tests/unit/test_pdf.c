@@ -19,6 +19,7 @@
 #include "newsbook/writer.h"
 #include "util/util.h"
 #include "write/pdf/device.h"
+#include "write/pdf/layout.h"
 #include "write/pdf/pdf.h"
 
 static nb_node *S_add(nb_node *parent, nb_node_type t) {
@@ -212,6 +213,31 @@ static void test_missing_glyphs_reported(void **state) {
   nb_book_free(book);
 }
 
+/* The CJK faces follow the article's language: Han characters take the
+ * shapes their readers expect (直, 骨, 今 differ between JP, SC and TC). */
+static void test_cjk_variant(void **state) {
+  char out[256];
+  (void)state;
+  assert_string_equal(nb_pdf_cjk_variant(NULL), "SC");
+  assert_string_equal(nb_pdf_cjk_variant("zh-CN"), "SC");
+  assert_string_equal(nb_pdf_cjk_variant("zh"), "SC");
+  assert_string_equal(nb_pdf_cjk_variant("zh-Hant"), "TC");
+  assert_string_equal(nb_pdf_cjk_variant("zh-TW"), "TC");
+  assert_string_equal(nb_pdf_cjk_variant("zh-hk"), "HK");
+  assert_string_equal(nb_pdf_cjk_variant("ja-JP"), "JP");
+  assert_string_equal(nb_pdf_cjk_variant("ko"), "KR");
+  assert_string_equal(nb_pdf_cjk_variant("en"), "SC");
+  nb_pdf_families("Noto Serif CJK SC, Source Han Serif SC,Songti SC,"
+                  "DejaVu Serif,serif",
+                  "JP", out, sizeof out);
+  assert_string_equal(out, "Noto Serif CJK JP, Source Han Serif JP,Songti SC,"
+                           "DejaVu Serif,serif");
+  nb_pdf_families("Noto Sans CJK SC", "SC", out, sizeof out);
+  assert_string_equal(out, "Noto Sans CJK SC");
+  nb_pdf_families("", "TC", out, sizeof out);
+  assert_string_equal(out, "");
+}
+
 static void test_bad_options(void **state) {
   nb_book *book = nb_book_new();
   nb_write_options opts;
@@ -240,6 +266,7 @@ int main(void) {
       cmocka_unit_test(test_single_deterministic),
       cmocka_unit_test(test_book_with_contents),
       cmocka_unit_test(test_missing_glyphs_reported),
+      cmocka_unit_test(test_cjk_variant),
       cmocka_unit_test(test_bad_options),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,7 @@
  * image items. Block structure is layout.c's business. */
 #include "write/pdf/layout.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,10 +106,67 @@ void nb_flow_take_marker(nb_flow *f, nb_item *it) {
   }
 }
 
-PangoFontDescription *nb_pdf_font(const nb_style *st) {
+const char *nb_pdf_cjk_variant(const char *lang) {
+  char l[64];
+  size_t i;
+  if (!lang)
+    return "SC";
+  for (i = 0; lang[i] && i + 1 < sizeof l; i++)
+    l[i] = (char)tolower((unsigned char)lang[i]);
+  l[i] = '\0';
+  if (strncmp(l, "ja", 2) == 0)
+    return "JP";
+  if (strncmp(l, "ko", 2) == 0)
+    return "KR";
+  if (strncmp(l, "zh", 2) != 0)
+    return "SC";
+  if (strstr(l, "-hk"))
+    return "HK";
+  if (strstr(l, "-hant") || strstr(l, "-tw") || strstr(l, "-mo"))
+    return "TC";
+  return "SC";
+}
+
+static int S_starts(const char *s, size_t n, const char *prefix) {
+  size_t m = strlen(prefix);
+  return n >= m && strncmp(s, prefix, m) == 0;
+}
+
+void nb_pdf_families(const char *families, const char *variant, char *out,
+                     size_t size) {
+  nb_buf b = NB_BUF_INIT;
+  const char *p = families;
+  int change = variant && strcmp(variant, "SC") != 0;
+  for (;;) {
+    size_t n = strcspn(p, ","), lead = strspn(p, " ");
+    const char *f = p + (lead < n ? lead : n);
+    size_t fn = n - (size_t)(f - p);
+    while (fn > 0 && f[fn - 1] == ' ')
+      fn--;
+    nb_buf_append(&b, p, (size_t)(f - p));
+    if (change && fn > 3 && strncmp(f + fn - 3, " SC", 3) == 0 &&
+        (S_starts(f, fn, "Noto ") || S_starts(f, fn, "Source Han "))) {
+      nb_buf_append(&b, f, fn - 2);
+      nb_buf_puts(&b, variant);
+    } else {
+      nb_buf_append(&b, f, fn);
+    }
+    if (!p[n])
+      break;
+    nb_buf_putc(&b, ',');
+    p += n + 1;
+  }
+  snprintf(out, size, "%s", b.data ? b.data : "");
+  nb_buf_free(&b);
+}
+
+PangoFontDescription *nb_pdf_font(const nb_pdf *pdf, const nb_style *st) {
   PangoFontDescription *fd = pango_font_description_new();
-  pango_font_description_set_family(fd, st->font_family[0] ? st->font_family
-                                                           : "serif");
+  char fam[sizeof st->font_family];
+  nb_pdf_families(st->font_family[0] ? st->font_family : "serif",
+                  pdf->cjk_variant ? pdf->cjk_variant : "SC", fam,
+                  sizeof fam);
+  pango_font_description_set_family(fd, fam);
   pango_font_description_set_absolute_size(fd, st->font_size * PANGO_SCALE);
   pango_font_description_set_weight(fd, st->bold ? PANGO_WEIGHT_BOLD
                                                  : PANGO_WEIGHT_NORMAL);
@@ -229,7 +287,7 @@ nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
   if (!attrs)
     attrs = pango_attr_list_new();
   p->layout = pango_layout_new(pdf->ctx);
-  fd = nb_pdf_font(st);
+  fd = nb_pdf_font(pdf, st);
   pango_layout_set_font_description(p->layout, fd);
   pango_font_description_free(fd);
   if (width < 10)

@@ -128,7 +128,10 @@ static void S_close_span(nb_pdf *pdf, inl *in, nb_node *node, size_t start) {
       /* Han, kana and hangul have no italic, and a slanted one is a fake:
        * CJK books set emphasis in another face, here the sans against the
        * serif body (styles/default.css does the same for the EPUB). */
-      S_attr(in, pango_attr_family_new(pdf->cjk_emph_family), start, end);
+      char fam[sizeof pdf->cjk_emph_family];
+      nb_pdf_families(pdf->cjk_emph_family, pdf->cjk_variant, fam,
+                      sizeof fam);
+      S_attr(in, pango_attr_family_new(fam), start, end);
     } else {
       S_attr(in, pango_attr_style_new(PANGO_STYLE_ITALIC), start, end);
     }

@@ -123,6 +123,8 @@ typedef struct nb_pdf {
   /* missing glyphs of the current article */
   const char *article; /* its path or title, for messages */
   int cjk_article;     /* its language is Chinese, Japanese or Korean */
+  const char *cjk_variant; /* "SC", "TC", "HK", "JP", "KR": the region of
+                              the Noto / Source Han CJK faces it takes */
   char cjk_emph_family[256]; /* the face <em> takes in such an article */
   nb_buf missing;
   size_t nmissing;
@@ -193,8 +195,17 @@ void nb_layout_table(nb_flow *f, nb_node *table, double x, double width,
                      const nb_style *parent, const nb_deco *decos,
                      int ndecos);
 
-/** Font description for a style (caller frees). */
-PangoFontDescription *nb_pdf_font(const nb_style *st);
+/** Font description for a style (caller frees), its CJK faces those of
+ * the current article's language (see nb_pdf_cjk_variant). */
+PangoFontDescription *nb_pdf_font(const nb_pdf *pdf, const nb_style *st);
+/** The region variant of CJK faces for language @p lang (BCP 47): "JP",
+ * "KR", "TC" (zh-Hant, zh-TW, zh-MO), "HK" (zh-HK) or "SC". Han characters
+ * take different shapes in each, as their readers expect. */
+const char *nb_pdf_cjk_variant(const char *lang);
+/** @p families (a CSS font-family list) with its Simplified Chinese Noto
+ * and Source Han faces ("Noto Serif CJK SC") changed to @p variant's. */
+void nb_pdf_families(const char *families, const char *variant, char *out,
+                     size_t size);
 
 /* ## Pagination and drawing (paginate.c) */
 

@@ -414,6 +414,7 @@ static void S_article_flow(nb_flow *f, nb_doc *doc, int k) {
     f->pdf->cjk_article = l && (strncmp(l, "zh", 2) == 0 ||
                                 strncmp(l, "ja", 2) == 0 ||
                                 strncmp(l, "ko", 2) == 0);
+    f->pdf->cjk_variant = nb_pdf_cjk_variant(l);
   }
   snprintf(dest, sizeof dest, "art-%d", k);
   nb_layout_title_block(f, doc, dest);
@@ -574,6 +575,7 @@ int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
   }
   lang = nb_book_get_meta(book, "lang");
   pdf.ctx = nb_pdf_context_new(pdf.fm, lang);
+  pdf.cjk_variant = nb_pdf_cjk_variant(lang);
   multi = ndocs > 1;
   S_meta(book, dev);
   nb_dev_begin_tag(dev, "Document", NULL);
@@ -603,6 +605,7 @@ int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
       if (rc)
         goto done;
     }
+    pdf.cjk_variant = nb_pdf_cjk_variant(lang); /* front matter: the book's */
     for (s = 0; s < nsec; s++) {
       size_t j, nd = nb_book_section_doc_count(book, s);
       if (titled && nb_book_section_title(book, s) && nd > 0) {

@@ -24,7 +24,7 @@ typedef struct tcell {
 static void S_measure(nb_pdf *pdf, const nb_style *st, tcell *c, double *nat,
                       double *word) {
   PangoLayout *l = pango_layout_new(pdf->ctx);
-  PangoFontDescription *fd = nb_pdf_font(st);
+  PangoFontDescription *fd = nb_pdf_font(pdf, st);
   PangoRectangle log;
   PangoAttrList *a = pango_attr_list_copy(c->attrs);
   pango_layout_set_font_description(l, fd);
