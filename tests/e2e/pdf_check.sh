@@ -99,5 +99,18 @@ sp=$(pdftotext -raw "$work/spaces.pdf" - 2>/dev/null | tr '\n' '|')
 for want in "On Saturday one." "x y z." "In Paris." "b c d e"; do
   case "$sp" in *"$want"*) ;; *) bad "spaces: '$want' not in the PDF's text: $sp";; esac
 done
+# emoji and symbols are drawn (fonts/ ends each chain with Symbola) and copy
+# as themselves: no box of hex digits, no missing-glyph warning
+cat >"$work/emoji.md" <<'MD'
+---
+title: 表情
+---
+<p>热门🔥 完成✅ 发射🚀 上涨📈 思考🤔</p>
+MD
+"$exe" "$work/emoji.md" -o "$work/emoji.pdf" 2>"$work/emoji.err" || bad "emoji: conversion failed"
+grep -q "no installed font" "$work/emoji.err" && bad "emoji: $(head -1 "$work/emoji.err")"
+em=$(pdftotext "$work/emoji.pdf" - 2>/dev/null | tr -d ' \n')
+case "$em" in *"热门🔥完成✅发射🚀上涨📈思考🤔"*) ;; *) bad "emoji: text reads '$em'";; esac
+pdffonts "$work/emoji.pdf" | awk 'NR>2 && $2=="Type" && $3=="3"{b=1} END{exit b}' || bad "emoji: a Type 3 font"
 [ $fail = 0 ] && echo "pdf_check: all good"
 exit $fail
