@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/pool.h"
+#include "util/pool.h"
 #include "cli/progress.h"
 
 typedef struct S_docs {

@@ -23,6 +23,7 @@
 #include <pango/pangocairo.h>
 #include <pango/pangofc-font.h>
 
+#include "util/pool.h"
 #include "util/util.h"
 
 /* ## HarfBuzz's subsetter, loaded on first use */
@@ -328,37 +329,20 @@ done:
   hb_blob_destroy(src);
 }
 
-/* Faces are cut in parallel, the largest first: a document's body face
- * has most of its glyphs and takes most of the time. */
-typedef struct build_queue {
-  sub_face **faces; /* by glyph count, largest first */
-  size_t n, next;
-  pthread_mutex_t lock;
-} build_queue;
-
-static void *S_build_worker(void *p) {
-  build_queue *q = p;
-  for (;;) {
-    size_t i;
-    pthread_mutex_lock(&q->lock);
-    i = q->next++;
-    pthread_mutex_unlock(&q->lock);
-    if (i >= q->n)
-      return NULL;
-    S_build_face(q->faces[i]);
-  }
-}
-
 static int S_by_size(const void *a, const void *b) {
   unsigned na = hb_set_get_population((*(sub_face *const *)a)->glyphs);
   unsigned nb = hb_set_get_population((*(sub_face *const *)b)->glyphs);
   return na < nb ? 1 : na > nb ? -1 : 0;
 }
 
+static void S_build_one(void *ctx, size_t i) {
+  S_build_face(((sub_face **)ctx)[i]);
+}
+
+/* Faces are cut in parallel, the largest first: a document's body face
+ * has most of its glyphs and takes most of the time. */
 void nb_fontsub_build(nb_fontsub *fs) {
-  build_queue q;
-  pthread_t th[3];
-  size_t nth = 0, i;
+  sub_face **faces;
   long cpus;
   if (!fs || fs->built)
     return;
@@ -366,23 +350,15 @@ void nb_fontsub_build(nb_fontsub *fs) {
   pthread_once(&S_once, S_load);
   if (!S_hb_ok || fs->nfaces == 0)
     return;
-  memset(&q, 0, sizeof q);
-  q.faces = nb_reallocarray(NULL, fs->nfaces, sizeof *q.faces);
-  if (!q.faces)
+  faces = nb_reallocarray(NULL, fs->nfaces, sizeof *faces);
+  if (!faces)
     return;
-  memcpy(q.faces, fs->faces, fs->nfaces * sizeof *q.faces);
-  q.n = fs->nfaces;
-  qsort(q.faces, q.n, sizeof *q.faces, S_by_size);
-  pthread_mutex_init(&q.lock, NULL);
+  memcpy(faces, fs->faces, fs->nfaces * sizeof *faces);
+  qsort(faces, fs->nfaces, sizeof *faces, S_by_size);
   cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  while (nth < sizeof th / sizeof th[0] && (long)nth + 1 < cpus &&
-         nth + 1 < q.n && pthread_create(&th[nth], NULL, S_build_worker, &q) == 0)
-    nth++;
-  S_build_worker(&q);
-  for (i = 0; i < nth; i++)
-    pthread_join(th[i], NULL);
-  pthread_mutex_destroy(&q.lock);
-  free(q.faces);
+  nb_pool_for(fs->nfaces, cpus > 4 ? 4 : cpus > 1 ? (int)cpus : 1,
+              S_build_one, faces);
+  free(faces);
 }
 
 /* ## Drawing */

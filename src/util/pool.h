@@ -1,8 +1,8 @@
 /* A parallel for-loop over [0, n) with a fixed number of threads. Items are
  * handed out one at a time, so uneven work balances itself; results must go
  * to per-item slots so that the outcome never depends on timing. */
-#ifndef NB_CLI_POOL_H
-#define NB_CLI_POOL_H
+#ifndef NB_UTIL_POOL_H
+#define NB_UTIL_POOL_H
 
 #include <stddef.h>
 

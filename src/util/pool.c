@@ -2,7 +2,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "cli/pool.h"
+#include "util/pool.h"
 
 typedef struct S_loop {
   size_t n, next;
