@@ -136,7 +136,10 @@ void nb_pdf_families(const char *families, const char *variant, char *out,
                      size_t size) {
   nb_buf b = NB_BUF_INIT;
   const char *p = families;
-  int change = variant && strcmp(variant, "SC") != 0;
+  if (!variant || strcmp(variant, "SC") == 0) {
+    snprintf(out, size, "%s", families); /* the theme's own faces */
+    return;
+  }
   for (;;) {
     size_t n = strcspn(p, ","), lead = strspn(p, " ");
     const char *f = p + (lead < n ? lead : n);
@@ -144,7 +147,7 @@ void nb_pdf_families(const char *families, const char *variant, char *out,
     while (fn > 0 && f[fn - 1] == ' ')
       fn--;
     nb_buf_append(&b, p, (size_t)(f - p));
-    if (change && fn > 3 && strncmp(f + fn - 3, " SC", 3) == 0 &&
+    if (fn > 3 && strncmp(f + fn - 3, " SC", 3) == 0 &&
         (S_starts(f, fn, "Noto ") || S_starts(f, fn, "Source Han "))) {
       nb_buf_append(&b, f, fn - 2);
       nb_buf_puts(&b, variant);

@@ -108,25 +108,32 @@ static void S_halt(PangoAttrList *attrs, size_t start, size_t end) {
   pango_attr_list_insert(attrs, a);
 }
 
+/* 1 when bytes [@p from, @p to) lie in one run of @p attrs: marks of
+ * different attributes (a superscript note after a full stop) are not set
+ * as a pair. @p it walks forward over calls; made on first use. */
+static int S_one_run(PangoAttrIterator **it, PangoAttrList *attrs,
+                     size_t from, size_t to) {
+  int s0 = 0, e0 = 0;
+  if (!*it)
+    *it = pango_attr_list_get_iterator(attrs);
+  pango_attr_iterator_range(*it, &s0, &e0);
+  while ((size_t)e0 <= to && pango_attr_iterator_next(*it))
+    pango_attr_iterator_range(*it, &s0, &e0);
+  return (size_t)s0 <= from;
+}
+
 int nb_punct_compress(const char *text, size_t len, PangoAttrList *attrs) {
-  PangoAttrIterator *it = pango_attr_list_get_iterator(attrs);
-  GArray *marks = g_array_new(FALSE, FALSE, sizeof(S_span));
+  PangoAttrIterator *it = NULL;
+  GArray *marks = NULL;
   size_t i = 0, pstart = 0;
-  int s0 = 0, e0 = 0, n;
+  int n = 0;
   uint32_t prev = 0;
-  pango_attr_iterator_range(it, &s0, &e0);
   while (i < len) {
     uint32_t c = 0;
     size_t k = nb_utf8_decode((const unsigned char *)text + i, len - i, &c);
     S_span m = {0, 0};
     if (k == 0)
       k = 1;
-    while ((size_t)e0 <= i && pango_attr_iterator_next(it))
-      pango_attr_iterator_range(it, &s0, &e0);
-    /* marks of different attributes (a superscript note after a full
-     * stop) are not set as a pair */
-    if ((size_t)s0 > pstart)
-      prev = 0;
     /* a closing mark before any mark loses its right blank; an opening
      * mark after an opening mark loses its left one */
     if (S_punct_closing(prev) && (S_punct_closing(c) || S_punct_opening(c))) {
@@ -136,18 +143,25 @@ int nb_punct_compress(const char *text, size_t len, PangoAttrList *attrs) {
       m.start = i;
       m.end = i + k;
     }
-    if (m.end > m.start)
+    if (m.end > m.start && S_one_run(&it, attrs, pstart, i)) {
+      /* inserted once the walk is over: insertion moves the iterator */
+      if (!marks)
+        marks = g_array_new(FALSE, FALSE, sizeof(S_span));
       g_array_append_val(marks, m);
+    }
     prev = c;
     pstart = i;
     i += k;
   }
-  pango_attr_iterator_destroy(it);
-  n = (int)marks->len;
+  if (it)
+    pango_attr_iterator_destroy(it);
+  if (!marks)
+    return 0;
   for (i = 0; i < marks->len; i++) {
     S_span *m = &g_array_index(marks, S_span, i);
     S_halt(attrs, m->start, m->end);
   }
+  n = (int)marks->len;
   g_array_free(marks, TRUE);
   return n;
 }
