@@ -9,15 +9,7 @@
 
 "$NB" --help 2>&1 | grep -q -- --max-article-time || { echo "CLI without --max-article-time: skipped"; exit 77; }
 have python3 || { echo "no python3: skipped"; exit 77; }
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
-
-PORTFILE=$WORK/port
-python3 "$SRC/tests/tools/imgserver.py" "$MIRROR" "$PORTFILE" --lifetime 120 --slow 60 &
-SPID=$!
-trap 'kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null' EXIT
-for _ in $(seq 1 100); do [ -s "$PORTFILE" ] && break; sleep 0.1; done
-[ -s "$PORTFILE" ] || { echo "FAIL: the test server did not start"; exit 1; }
-BASE=http://127.0.0.1:$(cat "$PORTFILE")
+start_imgserver 120 60
 J=$(cd "$MIRROR" && find . -type f -name '*.jpg' | sort | head -1 | sed 's#^\./##')
 [ -n "$J" ] || { echo "no JPEG in the mirror: skipped"; exit 77; }
 

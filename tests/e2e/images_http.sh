@@ -6,17 +6,7 @@
 
 "$NB" --help 2>&1 | grep -q -- --allow-private || { echo "CLI without --allow-private: skipped"; exit 77; }
 have python3 || { echo "no python3: skipped"; exit 77; }
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
-
-SERVER=$SRC/tests/tools/imgserver.py
-PORTFILE=$WORK/port
-python3 "$SERVER" "$MIRROR" "$PORTFILE" --lifetime 300 --slow 30 &
-SPID=$!
-trap 'kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null' EXIT
-for _ in $(seq 1 100); do [ -s "$PORTFILE" ] && break; sleep 0.1; done
-[ -s "$PORTFILE" ] || { echo "FAIL: the test server did not start"; exit 1; }
-PORT=$(cat "$PORTFILE")
-BASE=http://127.0.0.1:$PORT
+start_imgserver 300 30
 
 # report FILE.json EXPR: evaluate a Python expression over the report
 report() {

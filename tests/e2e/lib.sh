@@ -24,6 +24,19 @@ epubcheck_ok() {
       echo "  epubcheck-ts reports problems"; return 1; fi
   fi
 }
+# start_imgserver LIFETIME SLOW: serve the mirror over loopback HTTP
+# (tests/tools/imgserver.py) until the script exits; sets SPID, PORT, BASE.
+start_imgserver() {
+  local portfile=$WORK/port
+  unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
+  python3 "$SRC/tests/tools/imgserver.py" "$MIRROR" "$portfile" --lifetime "$1" --slow "$2" &
+  SPID=$!
+  trap 'kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null' EXIT
+  for _ in $(seq 1 100); do [ -s "$portfile" ] && break; sleep 0.1; done
+  [ -s "$portfile" ] || { echo "FAIL: the test server did not start"; exit 1; }
+  PORT=$(cat "$portfile")
+  BASE=http://127.0.0.1:$PORT
+}
 finish() {
   echo "$passes passed, $fails failed"
   [ "$fails" -eq 0 ]
