@@ -103,6 +103,20 @@ static tag_class S_class(const char *s, size_t n, char *name, size_t size) {
   return S_IN(name, S_highlight) ? TAG_HIGHLIGHT : TAG_MARKUP;
 }
 
+/* The closing tag of the code region a tag at @p s opens ("</pre" for
+ * <pre ...>, "</code" for <code ...>), or NULL for any other tag. */
+static int S_name_end(char c) {
+  return c == '>' || c == '/' || c == '<' || isspace((unsigned char)c);
+}
+
+static const char *S_opener(const char *s, size_t n) {
+  if (n > 4 && strncasecmp(s + 1, "pre", 3) == 0 && S_name_end(s[4]))
+    return "</pre";
+  if (n > 5 && strncasecmp(s + 1, "code", 4) == 0 && S_name_end(s[5]))
+    return "</code";
+  return NULL;
+}
+
 /* Where the code region opened at @p open ends: its first </pre or </code,
  * whichever the opener was, or the end. */
 static size_t S_region_end(const char *html, size_t len, size_t from,
@@ -146,12 +160,10 @@ char *nb_read__html_code_tags(const char *html, size_t len, size_t *out_len,
     if (!lt)
       break;
     i = (size_t)(lt - html);
-    if (S_class(lt, len - i, name, sizeof name) == TAG_NONE ||
-        lt[1] == '/' || (strcmp(name, "pre") != 0 && strcmp(name, "code") != 0)) {
+    if (!(closer = S_opener(lt, len - i))) {
       i++;
       continue;
     }
-    closer = name[0] == 'p' ? "</pre" : "</code";
     start = i + 1;
     while (start < len && html[start] != '>')
       start++;
