@@ -57,7 +57,7 @@ done
 
 # The CMYK JPEG: stored as an RGB JPEG whose colours match ImageMagick's.
 CMYK=https://img.cls.cn/images/20210322/g05e7HeIiA.jpg
-if have convert && found=$(python3 - "$WORK" <<EOF
+if have convert && have identify && found=$(python3 - "$WORK" <<EOF
 import json, glob, sys
 for f in sorted(glob.glob(sys.argv[1] + "/*.json")):
     for i in json.load(open(f))["images"]:
