@@ -104,7 +104,10 @@ static void S_score(x_page *pg, int flags) {
     /* link-heavy text votes less: a list of headlines is no article */
     if (e->own_link_chars)
       content *= 1.0 - (double)e->own_link_chars / e->own_chars;
-    for (a = e->parent, level = 0; a >= 0 && level < 5; a = pg->els[a].parent) {
+    /* loose text beside blocks is a paragraph of this element's own, as
+     * if wrapped in a <p>: it votes for the element itself first */
+    a = e->tag != X_P && e->has_block_child ? (long)i : e->parent;
+    for (level = 0; a >= 0 && level < 5; a = pg->els[a].parent) {
       if (!pg->els[a].block)
         continue;
       S_init_candidate(pg, (size_t)a, flags);

@@ -67,9 +67,10 @@ typedef struct x_el {
    * characters, CJK counted twice (one CJK character says about as much
    * as two Latin ones), commas (ASCII and CJK) */
   uint32_t own_chars, own_link_chars, own_commas;
-  int in_link;      /* inside an <a> */
-  int block;        /* a block-level element */
-  long block_owner; /* the nearest block ancestor-or-self */
+  int in_link;         /* inside an <a> */
+  int block;           /* a block-level element */
+  int has_block_child; /* some child element is a block */
+  long block_owner;    /* the nearest block ancestor-or-self */
 } x_el;
 
 /* Per-pass sums (recomputed when what counts changes). */

@@ -131,8 +131,10 @@ void x_clean(x_page *pg, long root) {
       gone[j - (size_t)root] = 1;
       continue;
     }
-    if (s->excluded || (e->hints & X_HINT_HIDDEN))
+    if (s->excluded)
       drop = 1;
+    else if (e->hints & X_HINT_HIDDEN)
+      drop = (uint64_t)s->para_chars * 2 < prose;
     else if (e->tag == X_NAV || e->tag == X_ASIDE || e->tag == X_FOOTER)
       drop = s->chars * 3 < all;
     else if (e->hints & X_HINT_COMMENTS && !(e->hints & X_HINT_BODY))

@@ -305,6 +305,37 @@ static const char *const S_body[] = {
     "storycontent",   "story-content",   "body-text",
     "post_content",   "content-body",    NULL};
 
+/* A class that hides its element from readers: whole class names only
+ * ("field--label-hidden" hides a label, "hidden-xs" hides on phones). */
+static int S_hidden_class(const char *cls) {
+  static const char *const hide[] = {"hidden",
+                                     "hide",
+                                     "is-hidden",
+                                     "d-none",
+                                     "sr-only",
+                                     "visually-hidden",
+                                     "visuallyhidden",
+                                     "screen-reader-text",
+                                     "invisible",
+                                     "offscreen",
+                                     NULL};
+  const char *p = cls;
+  while (p && *p) {
+    const char *w;
+    size_t n, k;
+    while (isspace((unsigned char)*p))
+      p++;
+    w = p;
+    while (*p && !isspace((unsigned char)*p))
+      p++;
+    n = (size_t)(p - w);
+    for (k = 0; n && hide[k]; k++)
+      if (strlen(hide[k]) == n && strncasecmp(w, hide[k], n) == 0)
+        return 1;
+  }
+  return 0;
+}
+
 unsigned x_hints(const xmlNode *el) {
   char w[512];
   unsigned h = 0;
@@ -337,11 +368,7 @@ unsigned x_hints(const xmlNode *el) {
   }
   if (S_words(el, w, sizeof w) <= 1)
     return h;
-  if (S_token(w, (const char *const[]){"hidden", "hide", "sr-only",
-                                       "visually-hidden", "screen-reader-text",
-                                       "visuallyhidden", "offscreen", NULL}) ||
-      strstr(w, "sr-only") || strstr(w, "visually-hidden") ||
-      strstr(w, "screen-reader"))
+  if (S_hidden_class(nb_read__attr(el, "class")))
     h |= X_HINT_HIDDEN;
   if (S_any(w, S_pos))
     h |= X_HINT_POS;
@@ -405,6 +432,8 @@ static int S_push(x_page *pg, xmlNode *node, long parent) {
   e->tag = S_tag_of(node);
   e->block = S_is_block(e->tag);
   e->hints = e->tag == X_JUNK ? 0 : x_hints(node);
+  if (parent >= 0 && e->block)
+    pg->els[parent].has_block_child = 1;
   if (parent >= 0) {
     const x_el *p = &pg->els[parent];
     e->depth = p->depth + 1;
@@ -501,7 +530,10 @@ void x_sums(x_page *pg) {
       if (e->own_link_chars * 2 < e->own_chars)
         t->para_chars += e->own_chars;
     }
-    t->ps += e->tag == X_P;
+    /* a <div> of text is a paragraph too (Readability turns them into
+     * <p> before counting) */
+    t->ps += e->tag == X_P || ((e->tag == X_DIV || e->tag == X_OTHER) &&
+                               !e->has_block_child && e->own_chars > 0);
     t->imgs += e->tag == X_IMG;
     t->lis += e->tag == X_LI;
     t->headings += e->tag == X_HEADING;
