@@ -199,6 +199,47 @@ static long S_top(x_page *pg) {
   return best;
 }
 
+/* ## Growing */
+
+/* The lowest common ancestor of @p a and @p b. */
+static long S_common(const x_page *pg, long a, long b) {
+  while (a != b) {
+    if (pg->els[a].depth >= pg->els[b].depth)
+      a = pg->els[a].parent;
+    else
+      b = pg->els[b].parent;
+  }
+  return a;
+}
+
+/* An article cut into parts (by advertisement rails, by "chunks" the
+ * template wraps one by one) leaves the best candidate holding one part,
+ * and another strong candidate holding the next. Take the two together
+ * when their common ancestor adds little else: its added prose at least
+ * twice its added other text (links, short lines, headings). */
+static long S_grow(const x_page *pg, long best) {
+  const x_sum *b = &pg->sum[best];
+  long pick = best;
+  size_t i;
+  for (i = 1; i < pg->n; i++) {
+    const x_sum *c = &pg->sum[i];
+    long a;
+    uint64_t prose0, other0, dp, dother;
+    if (!c->candidate || c->excluded || c->score < 0.3 * b->score ||
+        c->para_chars * 10 < (uint64_t)b->para_chars * 3 ||
+        x_contains(pg, pick, (long)i) || x_contains(pg, (long)i, pick))
+      continue;
+    a = S_common(pg, pick, (long)i);
+    prose0 = pg->sum[pick].para_chars;
+    other0 = pg->sum[pick].chars - prose0;
+    dp = pg->sum[a].para_chars - prose0;
+    dother = (pg->sum[a].chars - pg->sum[a].para_chars) - other0;
+    if (dp >= 2 * dother)
+      pick = a;
+  }
+  return pick;
+}
+
 /* ## Siblings */
 
 static int S_same_class(const xmlNode *a, const xmlNode *b) {
@@ -236,7 +277,10 @@ static size_t S_siblings(x_page *pg, long top, long *out, size_t cap) {
       out[n++] = i;
       continue;
     }
-    if (pg->sum[i].excluded)
+    if (pg->sum[i].excluded ||
+        ((pg->els[i].hints &
+          (X_HINT_BOILER | X_HINT_COMMENTS | X_HINT_CAPTION)) &&
+         !(pg->els[i].hints & X_HINT_BODY)))
       continue;
     if (pg->sum[i].candidate) {
       double bonus =
@@ -300,6 +344,8 @@ static void S_run(x_page *pg, const uint32_t *prose, int flags, S_pick *pk) {
   x_sums(pg);
   S_score(pg, flags);
   top = S_top(pg);
+  if (top > 0)
+    top = S_grow(pg, top);
   pk->nroots = top > 0 ? S_siblings(pg, top, pk->roots, 64) : 0;
   if (top <= 0) {
     pk->roots[0] = 0;

@@ -131,6 +131,8 @@ void x_clean(x_page *pg, long root) {
       gone[j - (size_t)root] = 1;
       continue;
     }
+    if ((uint64_t)s->para_chars * 2 > prose)
+      continue; /* most of the article: whatever its class says */
     if (s->excluded)
       drop = 1;
     else if (e->hints & X_HINT_HIDDEN)

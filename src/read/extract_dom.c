@@ -336,6 +336,36 @@ static int S_hidden_class(const char *cls) {
   return 0;
 }
 
+/* A marker of the article's text that ends its class name, or is
+ * followed only by a BEM modifier ("article-body--wide") or a BEM element
+ * that is more of the same ("article-body__content"): in
+ * "article-body__newsletter" it names the block the newsletter sits in,
+ * not the newsletter. */
+static int S_marker(const char *w, const char *const *markers) {
+  static const char *const same[] = {"content",   "text", "inner", "wrapper",
+                                     "container", "body", "main",  NULL};
+  for (; *markers; markers++) {
+    const char *p = w;
+    size_t n = strlen(*markers);
+    while ((p = strstr(p, *markers)) != NULL) {
+      const char *after = p + n;
+      size_t k;
+      p = after;
+      if (*after == ' ' || (after[0] == '-' && after[1] == '-'))
+        return 1;
+      if (after[0] != '_' || after[1] != '_')
+        continue;
+      for (k = 0; same[k]; k++) {
+        size_t m = strlen(same[k]);
+        if (strncmp(after + 2, same[k], m) == 0 &&
+            (after[2 + m] == ' ' || after[2 + m] == '-' || after[2 + m] == '_'))
+          return 1;
+      }
+    }
+  }
+  return 0;
+}
+
 unsigned x_hints(const xmlNode *el) {
   char w[512];
   unsigned h = 0;
@@ -382,7 +412,7 @@ unsigned x_hints(const xmlNode *el) {
     h |= X_HINT_CAPTION;
   if (S_any(w, S_comments))
     h |= X_HINT_COMMENTS;
-  if (S_any(w, S_body))
+  if (S_marker(w, S_body))
     h |= X_HINT_BODY;
   return h;
 }
