@@ -9,7 +9,8 @@
  * same book gives the same bytes. "text" is the body as plain text: one
  * block per paragraph, heading, code block or caption, blocks separated by a
  * blank line; list items and table rows one per line (cells joined by a
- * tab); line breaks kept; images, which have no text of their own, left out.
+ * tab); line breaks kept; figures (a picture and its caption) and images,
+ * which are not running text, left out.
  *
  * Strings are escaped per RFC 8259 (plus U+2028/U+2029, so the output is
  * also a JavaScript literal); bytes that are not UTF-8 (readers repair
@@ -149,8 +150,16 @@ static int S_body_text(nb_doc *doc, nb_buf *out) {
   memset(&t, 0, sizeof t);
   if (!it)
     return 0;
-  while ((ev = nb_iter_next(it)) != NB_EVENT_DONE)
-    S_render_node(&t, nb_iter_node(it), ev);
+  while ((ev = nb_iter_next(it)) != NB_EVENT_DONE) {
+    nb_node *n = nb_iter_node(it);
+    if (ev == NB_EVENT_ENTER && nb_node_get_type(n) == NB_NODE_FIGURE) {
+      /* a picture and its caption: not running text */
+      S_owe(&t, 2);
+      nb_iter_reset(it, n, NB_EVENT_EXIT);
+      continue;
+    }
+    S_render_node(&t, n, ev);
+  }
   nb_iter_free(it);
   if (t.out.failed) {
     nb_buf_free(&t.out);
