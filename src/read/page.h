@@ -105,6 +105,13 @@ typedef struct nb_extract_hints {
  * is walked iteratively. */
 xmlNode *nb_extract(xmlDoc *dom, const nb_extract_hints *hints);
 
+/** Trim the article's edges in the model: boilerplate blocks (link lists,
+ * interface phrases like "Advertisement" or "Related", shortcodes)
+ * anywhere, and short non-prose blocks before the first and after the
+ * last block of prose. Only the root's children after @p after (NULL: all)
+ * are looked at. */
+void nb_page__trim(nb_doc *doc, nb_node *after);
+
 /** The readers' entry for HTML that may be a whole page: metadata into
  * @p doc where not set yet, then the article (or, when @p extract is 0,
  * the whole body) appended to its root. @p html is UTF-8. */

@@ -316,6 +316,7 @@ int nb_read__page_into(nb_doc *doc, const char *name, const char *url,
   nb_page_meta m;
   char *text;
   size_t text_len = 0;
+  nb_node *before;
   int rc;
 
   if (len > (size_t)INT_MAX)
@@ -342,10 +343,13 @@ int nb_read__page_into(nb_doc *doc, const char *name, const char *url,
   if (box && !text)
     return nb_error_set(err, NB_ERR_SYSTEM, name, 0,
                         "out of memory reading the page");
+  before = nb_node_last_child(nb_doc_root(doc));
   rc = text ? nb_read__html_into(doc, name, text, text_len, 0, 0, opts, diag,
                                  err)
             : 0;
   free(text);
+  if (rc == 0 && extract)
+    nb_page__trim(doc, before);
   return rc;
 }
 
