@@ -255,7 +255,7 @@ static void S_fix_img(xmlNode *img, const char *base) {
 
 /* A <noscript> with a picture: fill its lazy twin's address, or stand in
  * for the picture itself. Returns what to continue the walk from. */
-static xmlNode *S_noscript(xmlNode *ns) {
+static xmlNode *S_noscript(xmlNode *ns, const char *base) {
   xmlNode *img = S_first_img(ns), *twin, *c;
   if (!img)
     return ns;
@@ -263,8 +263,13 @@ static xmlNode *S_noscript(xmlNode *ns) {
   if (twin) {
     char *have = S_img_src(twin);
     const char *fallback = nb_read__attr(img, "src");
-    if (!have && fallback && *fallback)
-      S_set(twin, "src", fallback);
+    if (!have && fallback && *fallback) {
+      /* the twin was visited already: its address is made absolute here */
+      char *abs = nb_page__absolute(fallback, base);
+      if (abs)
+        S_set(twin, "src", abs);
+      free(abs);
+    }
     free(have);
     return ns; /* the walk skips the <noscript> (and its duplicate) */
   }
@@ -282,7 +287,7 @@ void nb_page__fix_urls(xmlNode *root, const char *base) {
     if (n->type == XML_ELEMENT_NODE && n->name) {
       if (nb_page__is(n, "noscript")) {
         xmlNode *first = n->prev;
-        S_noscript(n);
+        S_noscript(n, base);
         /* what moved out of it comes before it: visit that next */
         if (n->prev != first) {
           n = first ? first->next : n->parent->children;
