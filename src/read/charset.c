@@ -87,6 +87,7 @@ static const S_label S_labels[] = {
     {"windows-31j", "WINDOWS-31J"},
     {"csshiftjis", "WINDOWS-31J"},
     {"euc-jp", "EUC-JP-MS"},
+    {"euc-jp-ms", "EUC-JP-MS"},
     {"x-euc-jp", "EUC-JP-MS"},
     {"cseucpkdfmtjapanese", "EUC-JP-MS"},
     {"iso-2022-jp", "ISO-2022-JP"},
