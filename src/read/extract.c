@@ -287,7 +287,9 @@ static size_t S_siblings(x_page *pg, long top, long *out, size_t cap) {
           S_same_class(c, pg->els[top].node) ? pg->sum[top].score * 0.2 : 0;
       take = pg->sum[i].score + bonus >= threshold;
     }
-    if (!take && pg->els[i].tag == X_P) {
+    if (!take && (pg->els[i].tag == X_P ||
+                  ((pg->els[i].tag == X_DIV || pg->els[i].tag == X_OTHER) &&
+                   !pg->els[i].has_block_child))) {
       double ld = x_link_density(pg, (size_t)i);
       uint64_t len = pg->sum[i].chars;
       take = (len > 80 && ld < 0.25) ||
@@ -368,7 +370,7 @@ static xmlNode *S_find_body(xmlDoc *dom) {
   return root;
 }
 
-xmlNode *nb_extract(xmlDoc *dom, const nb_extract_hints *hints) {
+xmlNode *nb_extract(xmlDoc *dom, nb_extract_hints *hints) {
   static const int passes[] = {S_STRIP_UNLIKELY | S_WEIGHT_CLASSES | S_CLEAN,
                                S_WEIGHT_CLASSES | S_CLEAN, S_CLEAN, 0};
   x_page pg;
@@ -377,6 +379,7 @@ xmlNode *nb_extract(xmlDoc *dom, const nb_extract_hints *hints) {
   size_t i, p;
   xmlNode *box = NULL;
   int best_flags = 0;
+  uint64_t prose_all = 0;
 
   memset(&pg, 0, sizeof pg);
   pg.dom = dom;
@@ -394,6 +397,7 @@ xmlNode *nb_extract(xmlDoc *dom, const nb_extract_hints *hints) {
   x_sums(&pg);
   for (i = 0; i < pg.n; i++)
     prose[i] = pg.sum[i].para_chars;
+  prose_all = pg.sum[0].chars;
 
   memset(&best, 0, sizeof best);
   for (p = 0; p < sizeof passes / sizeof *passes; p++) {
@@ -416,6 +420,18 @@ xmlNode *nb_extract(xmlDoc *dom, const nb_extract_hints *hints) {
   if (best_flags & S_CLEAN)
     for (i = 0; i < pick.nroots; i++)
       x_clean(&pg, pick.roots[i]);
+  if (hints) {
+    uint64_t kept = 0;
+    for (i = 0; i < pick.nroots; i++)
+      kept += pg.sum[pick.roots[i]].chars;
+    for (i = 0; i < pg.ntrash; i++) {
+      long t = (long)(intptr_t)pg.trash[i]->_private - 1;
+      if (t >= 0 && (uint64_t)pg.sum[t].chars <= kept)
+        kept -= pg.sum[t].chars;
+    }
+    hints->page_chars = (size_t)prose_all;
+    hints->kept_chars = (size_t)kept;
+  }
 
   /* the article's parts, in order, into one box at the end of <body> */
   box = xmlNewDocNode(dom, NULL, (const xmlChar *)"div", NULL);

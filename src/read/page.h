@@ -96,6 +96,9 @@ char *nb_page__absolute(const char *ref, const char *base);
 typedef struct nb_extract_hints {
   const char *title;   /* the page's title, to drop its repeat */
   const char *ld_body; /* JSON-LD articleBody */
+  /* set by nb_extract: the text of the page and of the article kept
+   * (characters, CJK counted twice) */
+  size_t page_chars, kept_chars;
 } nb_extract_hints;
 
 /** Find the article in @p dom and strip everything else from the tree:
@@ -103,7 +106,7 @@ typedef struct nb_extract_hints {
  * element whose content is the article (the caller serialises its
  * children), or NULL when the page has no body. Works in place; the tree
  * is walked iteratively. */
-xmlNode *nb_extract(xmlDoc *dom, const nb_extract_hints *hints);
+xmlNode *nb_extract(xmlDoc *dom, nb_extract_hints *hints);
 
 /** Trim the article's edges in the model: boilerplate blocks (link lists,
  * interface phrases like "Advertisement" or "Related", shortcodes)

@@ -196,6 +196,41 @@ static char *S_cap_attrs(const char *s, size_t len, size_t *out_len,
   return out;
 }
 
+/* An internal subset in the doctype (<!DOCTYPE html [ <!ENTITY ...> ]>):
+ * HTML has none, and libxml2's HTML parser, not expecting one, reads the
+ * declarations as the page's first text. Browsers ignore it; so do we.
+ * Returns a copy without it, or NULL when there is none. */
+static char *S_drop_subset(const char *s, size_t len, size_t *out_len) {
+  const char *p = s, *e = s + len, *open, *close, *gt;
+  char *out;
+  while (p < e && (isspace((unsigned char)*p) || (unsigned char)*p >= 0x80))
+    p++;
+  if (S_ieq(p, e, "<?xml") && (gt = memchr(p, '>', (size_t)(e - p))))
+    p = gt + 1;
+  while (p < e && isspace((unsigned char)*p))
+    p++;
+  if (!S_ieq(p, e, "<!doctype"))
+    return NULL;
+  gt = memchr(p, '>', (size_t)(e - p));
+  open = memchr(p, '[', (size_t)(e - p));
+  if (!gt || !open || open > gt)
+    return NULL;
+  for (close = open; close + 1 < e; close++)
+    if (close[0] == ']' && close[1] == '>')
+      break;
+  if (close + 1 >= e)
+    return NULL;
+  out = malloc(len);
+  if (!out)
+    return NULL;
+  /* everything up to "<!DOCTYPE html", then what follows "]>" */
+  memcpy(out, s, (size_t)(p - s));
+  memcpy(out + (p - s), "<!DOCTYPE html>", 15);
+  memcpy(out + (p - s) + 15, close + 2, (size_t)(e - close - 2));
+  *out_len = (size_t)(p - s) + 15 + (size_t)(e - close - 2);
+  return out;
+}
+
 /* ## Reading */
 
 /* A file's name without directory or extension, the title of last resort;
@@ -216,8 +251,15 @@ static xmlDoc *S_parse(const char *html, size_t len, const char *name,
                        const nb_diag *diag) {
   htmlParserCtxtPtr ctxt;
   xmlDoc *dom;
-  char *code = NULL, *capped = NULL;
-  size_t code_len = 0, escaped = 0, capped_len = 0, cut = 0;
+  char *code = NULL, *capped = NULL, *plain = NULL;
+  size_t code_len = 0, escaped = 0, capped_len = 0, cut = 0, plain_len = 0;
+  if ((plain = S_drop_subset(html, len, &plain_len))) {
+    nb_diag_emit(diag, NB_SEV_WARNING, "html", name, 0, NULL,
+                 "the doctype declares entities, which HTML has not: "
+                 "ignored, as browsers do");
+    html = plain;
+    len = plain_len;
+  }
   if ((code = nb_read__html_code_tags(html, len, &code_len, &escaped))) {
     html = code;
     len = code_len;
@@ -231,6 +273,7 @@ static xmlDoc *S_parse(const char *html, size_t len, const char *name,
   }
   ctxt = htmlNewParserCtxt();
   if (!ctxt) {
+    free(plain);
     free(code);
     free(capped);
     return NULL;
@@ -244,6 +287,7 @@ static xmlDoc *S_parse(const char *html, size_t len, const char *name,
       HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
           HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
   htmlFreeParserCtxt(ctxt);
+  free(plain);
   free(code);
   free(capped);
   return dom;
@@ -334,6 +378,13 @@ int nb_read__page_into(nb_doc *doc, const char *name, const char *url,
     h.title = nb_doc_get_meta(doc, "title");
     h.ld_body = m.ld_body;
     box = nb_extract(dom, &h);
+    if (box && h.page_chars > h.kept_chars)
+      nb_diag_emit(
+          diag, NB_SEV_NOTE, "extract", name, 0, NULL,
+          "kept the article, %zu%% of the page's text: navigation, "
+          "sidebars, comments and other page chrome left out (read "
+          "with extraction off to keep the whole page)",
+          (size_t)((double)h.kept_chars * 100.0 / (double)h.page_chars));
   }
   if (!box)
     box = S_body(dom);
