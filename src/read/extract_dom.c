@@ -147,7 +147,9 @@ static x_tag S_tag_of(const xmlNode *el) {
     return X_JUNK; /* <xi:include>, <fb:like>: not HTML */
   t = bsearch(el->name, S_tags, sizeof S_tags / sizeof *S_tags, sizeof *S_tags,
               S_tag_cmp);
-  return t ? t->tag : X_OTHER;
+  /* an element HTML does not define (a custom element, <hl-source>) is
+   * inline, as a browser displays it */
+  return t ? t->tag : X_INLINE;
 }
 
 static int S_is_block(x_tag t) {
@@ -217,13 +219,13 @@ static const char *const S_pos[] = {
     "article", "body", "content", "entry", "hentry", "h-entry", "main",
     "page",    "post", "text",    "blog",  "story",  NULL};
 static const char *const S_neg[] = {
-    "hidden",     "banner",  "combx",      "comment",  "com-",     "contact",
-    "foot",       "gdpr",    "masthead",   "media",    "meta",     "outbrain",
-    "promo",      "related", "scroll",     "share",    "shoutbox", "sidebar",
-    "skyscraper", "sponsor", "shopping",   "tags",     "tool",     "widget",
-    "social",     "subscri", "newsletter", "popup",    "modal",    "cookie",
-    "breadcrumb", "taboola", "recommend",  "trending", "popular",  "nav",
-    "menu",       "signup",  "sign-up",    "login",    NULL};
+    "hidden",  "banner",     "combx",    "comment",  "com-",     "contact",
+    "foot",    "gdpr",       "masthead", "meta",     "outbrain", "promo",
+    "related", "scroll",     "share",    "shoutbox", "sidebar",  "skyscraper",
+    "sponsor", "shopping",   "tags",     "tool",     "widget",   "social",
+    "subscri", "newsletter", "popup",    "modal",    "cookie",   "breadcrumb",
+    "taboola", "recommend",  "trending", "popular",  "nav",      "menu",
+    "signup",  "sign-up",    "login",    NULL};
 static const char *const S_neg_words[] = {"ad", "ads", "advert", NULL};
 static const char *const S_unlikely[] = {
     "-ad-",         "ai2html",    "banner",  "breadcrumbs", "combx",  "comment",

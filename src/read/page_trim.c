@@ -142,6 +142,34 @@ static int S_shortcode(const char *t) {
          (strstr(t, "[/") || strchr(t, '=')) && strlen(t) < 400;
 }
 
+/* "<img height=1 src=...>": markup a page escaped by mistake (a tracking
+ * pixel in a <noscript> written as text), not words. */
+static int S_escaped_markup(const char *t) {
+  static const char *const tags[] = {
+      "img",      "a",      "div",     "span",      "p",      "script",
+      "iframe",   "link",   "meta",    "style",     "br",     "input",
+      "noscript", "object", "embed",   "video",     "source", "picture",
+      "table",    "ins",    "amp-img", "amp-pixel", NULL};
+  size_t n, k, name = 0;
+  while (isspace((unsigned char)*t))
+    t++;
+  n = strlen(t);
+  while (n > 0 && isspace((unsigned char)t[n - 1]))
+    n--;
+  if (n < 3 || n >= 4000 || t[0] != '<' || t[n - 1] != '>')
+    return 0;
+  t += t[1] == '/' ? 2 : 1;
+  while (isalnum((unsigned char)t[name]) || t[name] == '-')
+    name++;
+  if (!name ||
+      !(isspace((unsigned char)t[name]) || t[name] == '>' || t[name] == '/'))
+    return 0;
+  for (k = 0; tags[k]; k++)
+    if (strlen(tags[k]) == name && strncasecmp(t, tags[k], name) == 0)
+      return 1;
+  return 0;
+}
+
 static size_t S_weight(const char *s, size_t len) {
   size_t i = 0, c = 0;
   while (i < len) {
@@ -205,7 +233,7 @@ static void S_measure(S_block *b) {
   if (text) {
     b->sentence = S_sentence_end(text);
     if (b->type != NB_NODE_FIGURE && b->type != NB_NODE_CODE_BLOCK &&
-        (S_phrase(text) || S_shortcode(text)))
+        (S_phrase(text) || S_shortcode(text) || S_escaped_markup(text)))
       b->boiler = 1;
     free(text);
   }
