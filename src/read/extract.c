@@ -417,6 +417,15 @@ xmlNode *nb_extract(xmlDoc *dom, nb_extract_hints *hints) {
   else
     pick = best;
 
+  {
+    /* the page's own copy of the article's text, when it has one, checks
+     * the choice */
+    long alt = x_ld_check(&pg, pick.roots, pick.nroots);
+    if (alt >= 0) {
+      pick.roots[0] = alt;
+      pick.nroots = 1;
+    }
+  }
   if (best_flags & S_CLEAN)
     for (i = 0; i < pick.nroots; i++)
       x_clean(&pg, pick.roots[i]);

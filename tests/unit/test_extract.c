@@ -287,6 +287,51 @@ static void test_split_article(void **state) {
   nb_buf_free(&b);
 }
 
+/* The page's JSON-LD articleBody settles where the article is when the
+ * scorer alone would pick a longer block of prose elsewhere. */
+static void test_jsonld_body_hint(void **state) {
+  static const char *const mine[] = {
+      "Harbour trams will run every ten minutes from the spring onwards.",
+      "The council expects twelve thousand passengers on an ordinary day.",
+      "Construction of the last stretch begins after the summer holidays.",
+      "Residents along the route were consulted twice during the planning.",
+      "Fares stay the same as on the buses that the new line replaces soon.",
+      "A second line towards the airport is being studied by the engineers."};
+  nb_buf b = NB_BUF_INIT;
+  nb_doc *doc;
+  char *text;
+  int i, with_ld;
+  (void)state;
+  for (with_ld = 0; with_ld < 2; with_ld++) {
+    nb_buf_puts(&b, "<html><head>");
+    if (with_ld) {
+      nb_buf_puts(&b, "<script type=\"application/ld+json\">{\"@type\": "
+                      "\"NewsArticle\", \"articleBody\": \"");
+      for (i = 0; i < 6; i++)
+        nb_buf_printf(&b, "%s ", mine[i]);
+      nb_buf_puts(&b, "\"}</script>");
+    }
+    nb_buf_puts(&b, "</head><body><div class=\"x\">");
+    for (i = 0; i < 6; i++)
+      nb_buf_printf(&b, "<p>%s</p>", mine[i]);
+    nb_buf_puts(&b, "</div><div class=\"y\">");
+    for (i = 0; i < 16; i++)
+      nb_buf_printf(&b, "<p>Letter %d. %s</p>", i, S_para);
+    nb_buf_puts(&b, "</div></body></html>");
+    doc = S_read_page(b.data, NULL, NB_EXTRACT_AUTO);
+    text = S_text(doc);
+    if (with_ld) {
+      assert_non_null(strstr(text, "every ten minutes"));
+      assert_null(strstr(text, "Letter 3."));
+    } else {
+      assert_non_null(strstr(text, "Letter 3."));
+    }
+    free(text);
+    nb_doc_free(doc);
+    nb_buf_free(&b);
+  }
+}
+
 static void test_small_pages(void **state) {
   nb_doc *doc;
   char *text;
@@ -398,6 +443,7 @@ int main(void) {
                                      cmocka_unit_test(test_titles),
                                      cmocka_unit_test(test_images_and_links),
                                      cmocka_unit_test(test_split_article),
+                                     cmocka_unit_test(test_jsonld_body_hint),
                                      cmocka_unit_test(test_small_pages),
                                      cmocka_unit_test(test_deep),
                                      cmocka_unit_test(test_is_page),
