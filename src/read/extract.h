@@ -17,7 +17,7 @@
 
 /* Tag kinds the extractor tells apart. */
 typedef enum x_tag {
-  X_OTHER = 0, /* unknown: treated as a block container */
+  X_OTHER = 0, /* a block of no other kind here (tbody, thead, tfoot) */
   X_INLINE,    /* span, b, em, a (see X_A)... */
   X_A,
   X_P,

@@ -83,7 +83,6 @@ static int S_conditional(const x_page *pg, long i) {
   case X_LIST:
   case X_DIV:
   case X_FORM:
-  case X_OTHER:
   case X_HEADER: break;
   default: return 0;
   }
