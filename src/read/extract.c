@@ -426,9 +426,13 @@ xmlNode *nb_extract(xmlDoc *dom, nb_extract_hints *hints) {
       pick.nroots = 1;
     }
   }
-  if (best_flags & S_CLEAN)
+  if (best_flags & S_CLEAN) {
+    uint64_t article_prose = 0;
     for (i = 0; i < pick.nroots; i++)
-      x_clean(&pg, pick.roots[i]);
+      article_prose += pg.sum[pick.roots[i]].para_chars;
+    for (i = 0; i < pick.nroots; i++)
+      x_clean(&pg, pick.roots[i], article_prose);
+  }
   if (hints) {
     uint64_t kept = 0;
     for (i = 0; i < pick.nroots; i++)

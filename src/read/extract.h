@@ -116,11 +116,12 @@ int x_contains(const x_page *pg, long a, long b);
 
 /* extract_clean.c: pruning inside the chosen article */
 
-/** Remove boilerplate below element @p root: share bars, related lists,
- * bylines and captions, link-dense blocks, forms, the title's repeat.
- * Elements are unlinked from the DOM into pg->trash (their list entries
+/** Remove boilerplate below element @p root (one of the article's parts,
+ * whose parts hold @p article_prose characters of prose in all): share bars,
+ * related lists, bylines and captions, link-dense blocks, forms, the title's
+ * repeat. Elements are unlinked from the DOM into pg->trash (their list entries
  * stay valid until the caller frees the trash). */
-void x_clean(x_page *pg, long root);
+void x_clean(x_page *pg, long root, uint64_t article_prose);
 
 /* extract_hint.c: the page's JSON-LD articleBody as a check */
 

@@ -108,11 +108,21 @@ static int S_conditional(const x_page *pg, long i) {
   return 0;
 }
 
-void x_clean(x_page *pg, long root) {
+/* The <figure> above @p i, or -1. */
+static long S_figure_of(const x_page *pg, long i) {
+  for (i = pg->els[i].parent; i >= 0; i = pg->els[i].parent)
+    if (pg->els[i].tag == X_FIGURE)
+      return i;
+  return -1;
+}
+
+void x_clean(x_page *pg, long root, uint64_t article_prose) {
   size_t j, end;
   const x_sum *rs = &pg->sum[root];
   uint64_t all = rs->chars ? rs->chars : 1;
-  uint64_t prose = rs->para_chars ? rs->para_chars : 1;
+  uint64_t prose = article_prose > rs->para_chars ? article_prose
+                   : rs->para_chars               ? rs->para_chars
+                                                  : 1;
   int root_depth = pg->els[root].depth, title_done = 0;
   unsigned char *gone;
   for (end = (size_t)root + 1; end < pg->n; end++)
@@ -153,8 +163,12 @@ void x_clean(x_page *pg, long root) {
     }
     if (!drop && e->tag == X_HEADING && (e->hints & X_HINT_NEG))
       drop = 1;
-    if (!drop && e->tag == X_FIGCAPTION)
-      drop = 0;
+    if (!drop && e->tag == X_FIGCAPTION) {
+      /* a caption whose figure shows no picture (a video, an embed) has
+       * nothing left to caption */
+      long fig = S_figure_of(pg, (long)j);
+      drop = fig >= 0 && pg->sum[fig].imgs == 0;
+    }
     if (!drop && S_conditional(pg, (long)j))
       drop = 1;
     if (drop) {

@@ -24,6 +24,7 @@ typedef struct S_block {
   nb_node_type type;
   size_t chars, link_chars;
   int sentence; /* ends with . ! ? 。 ！ ？ or a closing quote after one */
+  double ld;    /* link characters / characters */
   int boiler;
   int prose;
 } S_block;
@@ -133,6 +134,35 @@ static int S_phrase(const char *text) {
   return 0;
 }
 
+/* Lines a site adds to every article: "Copyright © 2019 Example. All
+ * rights reserved.", "Follow us on Twitter", "Follow him on Instagram". */
+static int S_site_line(const char *text) {
+  static const char *const nets[] = {"twitter", "facebook", "instagram",
+                                     "youtube", "linkedin", "tiktok",
+                                     NULL};
+  char norm[512];
+  const char *f;
+  size_t len = strlen(text), k;
+  if (len > 500)
+    return 0;
+  S_norm(text, norm, sizeof norm);
+  if (len < 200 &&
+      (strncmp(norm, "copyright", 9) == 0 ||
+       strncmp(norm, "\xc2\xa9", 2) == 0 || strncmp(norm, "(c) ", 4) == 0 ||
+       strstr(norm, "all rights reserved")))
+    return 1;
+  /* "follow X on <network>" anywhere in a short block */
+  for (f = strstr(norm, "follow "); f; f = strstr(f + 7, "follow ")) {
+    const char *on = strstr(f + 7, " on ");
+    if (!on || on - f > 40)
+      continue;
+    for (k = 0; nets[k]; k++)
+      if (strncmp(on + 4, nets[k], strlen(nets[k])) == 0)
+        return 1;
+  }
+  return 0;
+}
+
 /* "[button link=...]Send us[/button]": a WordPress shortcode the page
  * printed instead of running. */
 static int S_shortcode(const char *t) {
@@ -233,22 +263,29 @@ static void S_measure(S_block *b) {
   if (text) {
     b->sentence = S_sentence_end(text);
     if (b->type != NB_NODE_FIGURE && b->type != NB_NODE_CODE_BLOCK &&
-        (S_phrase(text) || S_shortcode(text) || S_escaped_markup(text)))
+        (S_phrase(text) || S_shortcode(text) || S_escaped_markup(text) ||
+         S_site_line(text)))
       b->boiler = 1;
     free(text);
   }
   if (b->type == NB_NODE_PARAGRAPH || b->type == NB_NODE_HEADING ||
       b->type == NB_NODE_LIST) {
     double ld = b->chars ? (double)b->link_chars / (double)b->chars : 0;
-    /* a list of headlines, not a sentence with a link in it */
-    if (ld >= 0.8 || (ld >= 0.5 && !b->sentence))
+    /* a list of headlines, not a sentence with a link in it; a list's
+     * last item ending in a full stop says nothing of the others */
+    if (ld >= 0.8 || (ld >= 0.5 && (!b->sentence || b->type == NB_NODE_LIST)))
       b->boiler = 1;
+    b->ld = ld;
   }
   if (!b->boiler) {
     switch (b->type) {
+    case NB_NODE_LIST:
+      /* a list is prose when it is not mostly links */
+      b->prose =
+          b->ld < 0.3 && (b->chars >= 80 || (b->chars >= 40 && b->sentence));
+      break;
     case NB_NODE_PARAGRAPH:
     case NB_NODE_BLOCKQUOTE:
-    case NB_NODE_LIST:
       b->prose = b->chars >= 80 || (b->chars >= 40 && b->sentence);
       break;
     case NB_NODE_CODE_BLOCK:
