@@ -317,7 +317,8 @@ static int S_read_body(nb_doc *doc, const char *path, const char *body,
   size_t hlen = 0;
   int rc;
   if (html && o->extract == NB_EXTRACT_ALWAYS)
-    return nb_read__page_into(doc, path, NULL, body, len, 1, o, diag, err);
+    return nb_read__page_into(doc, path, NULL, body, len, NB_EXTRACT_ALWAYS,
+                              o, diag, err);
   if (html)
     return nb_read__html_into(doc, path, body, len, line0, 1, o, diag, err);
   if (nb_read__markdown_to_html(body, len, &h, &hlen) != 0)

@@ -358,6 +358,24 @@ static void S_run(x_page *pg, const uint32_t *prose, int flags, S_pick *pk) {
     pk->chars += pg->sum[pk->roots[k]].chars;
 }
 
+/* Does the page have anything to leave out? Navigation, a header, a
+ * footer, an aside or a form; an element whose class or id names
+ * boilerplate; or a link-heavy body. A document without any is a plain
+ * article someone wrote as HTML, and extraction could only lose from it. */
+static int S_has_chrome(x_page *pg) {
+  size_t i;
+  for (i = 1; i < pg->n; i++) {
+    const x_el *e = &pg->els[i];
+    if (e->tag == X_NAV || e->tag == X_HEADER || e->tag == X_FOOTER ||
+        e->tag == X_ASIDE || e->tag == X_FORM ||
+        (e->hints & (X_HINT_UNLIKELY | X_HINT_BOILER | X_HINT_COMMENTS |
+                     X_HINT_NEG | X_HINT_HIDDEN)))
+      return 1;
+  }
+  x_sums(pg);
+  return x_link_density(pg, 0) >= 0.25;
+}
+
 static xmlNode *S_find_body(xmlDoc *dom) {
   xmlNode *root = xmlDocGetRootElement(dom), *c;
   if (!root)
@@ -393,6 +411,8 @@ xmlNode *nb_extract(xmlDoc *dom, nb_extract_hints *hints) {
   if (x_list(&pg) != 0 || !(pg.sum = calloc(pg.n, sizeof *pg.sum)) ||
       !(prose = malloc(pg.n * sizeof *prose)))
     goto cleanup;
+  if (!(hints && hints->force) && !S_has_chrome(&pg))
+    goto cleanup; /* a plain document: all of it is the article */
   /* prose per element with nothing excluded, for the wrapper check */
   x_sums(&pg);
   for (i = 0; i < pg.n; i++)

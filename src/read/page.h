@@ -96,6 +96,7 @@ char *nb_page__absolute(const char *ref, const char *base);
 typedef struct nb_extract_hints {
   const char *title;   /* the page's title, to drop its repeat */
   const char *ld_body; /* JSON-LD articleBody */
+  int force;           /* extract even from a page without chrome */
   /* set by nb_extract: the text of the page and of the article kept
    * (characters, CJK counted twice) */
   size_t page_chars, kept_chars;
@@ -104,8 +105,11 @@ typedef struct nb_extract_hints {
 /** Find the article in @p dom and strip everything else from the tree:
  * afterwards the <body> holds only the article's blocks. Returns the
  * element whose content is the article (the caller serialises its
- * children), or NULL when the page has no body. Works in place; the tree
- * is walked iteratively. */
+ * children), or NULL when the page has no body, or when it has no chrome
+ * to leave out (no navigation, header, footer, aside, form, no element
+ * whose class names boilerplate, few links) and hints->force is not set:
+ * a plain document is its own article. Works in place; the tree is
+ * walked iteratively. */
 xmlNode *nb_extract(xmlDoc *dom, nb_extract_hints *hints);
 
 /** Trim the article's edges in the model: boilerplate blocks (link lists,
@@ -116,10 +120,12 @@ xmlNode *nb_extract(xmlDoc *dom, nb_extract_hints *hints);
 void nb_page__trim(nb_doc *doc, nb_node *after);
 
 /** The readers' entry for HTML that may be a whole page: metadata into
- * @p doc where not set yet, then the article (or, when @p extract is 0,
- * the whole body) appended to its root. @p html is UTF-8. */
+ * @p doc where not set yet, then the article appended to its root: the
+ * whole body with NB_EXTRACT_NEVER, the article of a page that has chrome
+ * with NB_EXTRACT_AUTO, the article in any case with NB_EXTRACT_ALWAYS.
+ * @p html is UTF-8. */
 int nb_read__page_into(nb_doc *doc, const char *name, const char *url,
-                       const char *html, size_t len, int extract,
+                       const char *html, size_t len, nb_extract_mode mode,
                        const nb_read_options *opts, const nb_diag *diag,
                        nb_error *err);
 

@@ -352,7 +352,7 @@ static void S_set_meta(nb_doc *doc, const nb_page_meta *m) {
 }
 
 int nb_read__page_into(nb_doc *doc, const char *name, const char *url,
-                       const char *html, size_t len, int extract,
+                       const char *html, size_t len, nb_extract_mode mode,
                        const nb_read_options *opts, const nb_diag *diag,
                        nb_error *err) {
   xmlDoc *dom;
@@ -361,7 +361,7 @@ int nb_read__page_into(nb_doc *doc, const char *name, const char *url,
   char *text;
   size_t text_len = 0;
   nb_node *before;
-  int rc;
+  int rc, extracted;
 
   if (len > (size_t)INT_MAX)
     return nb_error_set(err, NB_ERR_LIMIT, name, 0,
@@ -372,9 +372,10 @@ int nb_read__page_into(nb_doc *doc, const char *name, const char *url,
   nb_page__meta(dom, url, &m);
   S_set_meta(doc, &m);
   nb_page__fix_urls(xmlDocGetRootElement(dom), m.base);
-  if (extract) {
+  if (mode != NB_EXTRACT_NEVER) {
     nb_extract_hints h;
     memset(&h, 0, sizeof h);
+    h.force = mode == NB_EXTRACT_ALWAYS;
     h.title = nb_doc_get_meta(doc, "title");
     h.ld_body = m.ld_body;
     box = nb_extract(dom, &h);
@@ -386,6 +387,7 @@ int nb_read__page_into(nb_doc *doc, const char *name, const char *url,
           "with extraction off to keep the whole page)",
           (size_t)((double)h.kept_chars * 100.0 / (double)h.page_chars));
   }
+  extracted = box != NULL;
   if (!box)
     box = S_body(dom);
   text = box ? S_serialise(dom, box, &text_len) : NULL;
@@ -399,7 +401,7 @@ int nb_read__page_into(nb_doc *doc, const char *name, const char *url,
                                  err)
             : 0;
   free(text);
-  if (rc == 0 && extract)
+  if (rc == 0 && extracted)
     nb_page__trim(doc, before);
   return rc;
 }
@@ -471,8 +473,8 @@ nb_doc *nb_read_page(const char *name, const char *url, const char *data,
     free(owned);
     return nb_error_set(err, NB_ERR_SYSTEM, name, 0, "out of memory"), NULL;
   }
-  if (nb_read__page_into(doc, name, url, html, hlen,
-                         o.extract != NB_EXTRACT_NEVER, &o, diag, err) != 0) {
+  if (nb_read__page_into(doc, name, url, html, hlen, o.extract, &o, diag,
+                         err) != 0) {
     nb_doc_free(doc);
     free(owned);
     return NULL;

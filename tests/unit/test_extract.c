@@ -267,7 +267,8 @@ static void test_split_article(void **state) {
   char *text;
   int part, i;
   (void)state;
-  nb_buf_puts(&b, "<html><body><div class=\"chunks\">");
+  nb_buf_puts(&b, "<html><body><nav><a href=\"/\">Home</a></nav>"
+                  "<div class=\"chunks\">");
   for (part = 0; part < 2; part++) {
     nb_buf_puts(&b, "<div class=\"grid\"><div class=\"article-body\">");
     for (i = 0; i < 5; i++)
@@ -311,7 +312,8 @@ static void test_jsonld_body_hint(void **state) {
         nb_buf_printf(&b, "%s ", mine[i]);
       nb_buf_puts(&b, "\"}</script>");
     }
-    nb_buf_puts(&b, "</head><body><div class=\"x\">");
+    nb_buf_puts(&b, "</head><body><nav><a href=\"/\">Home</a></nav>"
+                    "<div class=\"x\">");
     for (i = 0; i < 6; i++)
       nb_buf_printf(&b, "<p>%s</p>", mine[i]);
     nb_buf_puts(&b, "</div><div class=\"y\">");
@@ -330,6 +332,34 @@ static void test_jsonld_body_hint(void **state) {
     nb_doc_free(doc);
     nb_buf_free(&b);
   }
+}
+
+/* A document without chrome is someone's article written as HTML: kept
+ * whole in auto mode, its short first and last lines too. */
+static void test_plain_document(void **state) {
+  nb_buf b = NB_BUF_INIT;
+  nb_doc *doc;
+  char *text;
+  (void)state;
+  nb_buf_printf(&b,
+                "<!DOCTYPE html><html><head><title>Notes</title></head>"
+                "<body><p>Dear reader,</p><p>%s</p><p>%s</p><p>Bye!</p>"
+                "</body></html>",
+                S_para, S_para);
+  doc = S_read_page(b.data, NULL, NB_EXTRACT_AUTO);
+  text = S_text(doc);
+  assert_non_null(strstr(text, "Dear reader,"));
+  assert_non_null(strstr(text, "Bye!"));
+  free(text);
+  nb_doc_free(doc);
+  /* always: extracted all the same */
+  doc = S_read_page(b.data, NULL, NB_EXTRACT_ALWAYS);
+  text = S_text(doc);
+  assert_null(strstr(text, "Dear reader,"));
+  assert_non_null(strstr(text, "tram line"));
+  free(text);
+  nb_doc_free(doc);
+  nb_buf_free(&b);
 }
 
 static void test_small_pages(void **state) {
@@ -444,6 +474,7 @@ int main(void) {
                                      cmocka_unit_test(test_images_and_links),
                                      cmocka_unit_test(test_split_article),
                                      cmocka_unit_test(test_jsonld_body_hint),
+                                     cmocka_unit_test(test_plain_document),
                                      cmocka_unit_test(test_small_pages),
                                      cmocka_unit_test(test_deep),
                                      cmocka_unit_test(test_is_page),
