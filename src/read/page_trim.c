@@ -310,12 +310,86 @@ static int S_keep_at_edge(const S_block *b, int leading) {
   }
 }
 
+/* ## Captions written as paragraphs */
+
+/* Same words, ignoring case (ASCII), spaces and punctuation. */
+static int S_same_words(const char *a, const char *b) {
+  while (*a || *b) {
+    while (*a && !isalnum((unsigned char)*a) && (unsigned char)*a < 0x80)
+      a++;
+    while (*b && !isalnum((unsigned char)*b) && (unsigned char)*b < 0x80)
+      b++;
+    if (!*a || !*b)
+      return !*a && !*b;
+    if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+      return 0;
+    a++;
+    b++;
+  }
+  return 1;
+}
+
+/* Credit lines: "Photo: AP", "© Getty Images", "(Credit: NASA)". */
+static int S_credit(const char *t) {
+  static const char *const marks[] = {
+      "\xc2\xa9",     "photo:", "photo by",  "photograph:", "credit:", "image:",
+      "getty images", "/ afp",  "(ap photo", "source:",     NULL};
+  char norm[400];
+  size_t k;
+  S_norm(t, norm, sizeof norm);
+  for (k = 0; marks[k]; k++)
+    if (strstr(norm, marks[k]))
+      return 1;
+  return 0;
+}
+
+/* A picture followed by a credit line, or by its own alt text again: that
+ * line is the caption the page wrote as a paragraph. It goes into the figure (a
+ * caption in the book, not running text). */
+static void S_captions(nb_doc *doc, nb_node *first) {
+  nb_node *c, *next;
+  for (c = first; c; c = next) {
+    nb_node *img, *para, *cap, *k;
+    const char *alt, *title;
+    char *text;
+    int take;
+    size_t w;
+    next = nb_node_next(c);
+    if (nb_node_get_type(c) != NB_NODE_FIGURE)
+      continue;
+    img = nb_node_first_child(c);
+    para = next;
+    if (!img || nb_node_next(img) || !para ||
+        nb_node_get_type(para) != NB_NODE_PARAGRAPH)
+      continue; /* captioned already, or nothing after it */
+    text = nb_node_text(para);
+    if (!text)
+      continue;
+    w = S_weight(text, strlen(text));
+    alt = nb_node_get_alt(img);
+    title = nb_node_get_title(img);
+    take = (alt && *alt && S_same_words(text, alt)) ||
+           (title && *title && S_same_words(text, title)) ||
+           (w < 300 && S_credit(text));
+    free(text);
+    if (!take || !(cap = nb_node_new(doc, NB_NODE_CAPTION)) ||
+        !nb_node_append_child(c, cap))
+      continue;
+    while ((k = nb_node_first_child(para)) != NULL)
+      if (!nb_node_append_child(cap, k))
+        nb_node_unlink(k);
+    next = nb_node_next(para);
+    nb_node_unlink(para);
+  }
+}
+
 void nb_page__trim(nb_doc *doc, nb_node *after) {
   nb_node *root = nb_doc_root(doc), *c;
   S_block *v = NULL;
   size_t n = 0, cap = 0, i, first, last;
   if (!root)
     return;
+  S_captions(doc, after ? nb_node_next(after) : nb_node_first_child(root));
   for (c = after ? nb_node_next(after) : nb_node_first_child(root); c;
        c = nb_node_next(c)) {
     if (n == cap) {
