@@ -17,8 +17,11 @@ extern "C" {
 typedef enum nb_extract_mode {
   NB_EXTRACT_AUTO = 0, /**< whole pages (an .html/.htm file that is a
                             complete document, anything nb_read_page()
-                            reads) give their article; article bodies and
-                            HTML fragments are kept whole */
+                            reads) give their article, unless they have no
+                            chrome at all (no navigation, header, footer,
+                            aside, form, boilerplate class names, few
+                            links: someone's article written as HTML);
+                            article bodies and fragments are kept whole */
   NB_EXTRACT_ALWAYS,   /**< every HTML input and body is treated as a page
                             and gives only its article */
   NB_EXTRACT_NEVER     /**< nothing is extracted: a page is read whole
