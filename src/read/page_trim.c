@@ -25,6 +25,7 @@ typedef struct S_block {
   size_t chars, link_chars;
   int sentence; /* ends with . ! ? 。 ！ ？ or a closing quote after one */
   double ld;    /* link characters / characters */
+  int credits;  /* a newsroom credit line: no prose, no boilerplate */
   int boiler;
   int prose;
 } S_block;
@@ -163,6 +164,30 @@ static int S_site_line(const char *text) {
   return 0;
 }
 
+/* The newsroom's credits under a story: "(Reporting by ...; Editing by
+ * ...)", "X contributed to this report." Not boilerplate in the middle of
+ * a text, but no prose either: they go when they trail it. */
+static int S_credits(const char *text) {
+  static const char *const starts[] = {
+      "(reporting by", "reporting by", "additional reporting", "editing by",
+      "(editing by",   "writing by",   "compiled by",          NULL};
+  static const char *const has[] = {"contributed to this report",
+                                    "contributed reporting",
+                                    "contributed to this story", NULL};
+  char norm[320];
+  size_t k;
+  if (strlen(text) >= 300)
+    return 0;
+  S_norm(text, norm, sizeof norm);
+  for (k = 0; starts[k]; k++)
+    if (strncmp(norm, starts[k], strlen(starts[k])) == 0)
+      return 1;
+  for (k = 0; has[k]; k++)
+    if (strstr(norm, has[k]))
+      return 1;
+  return 0;
+}
+
 /* "[button link=...]Send us[/button]": a WordPress shortcode the page
  * printed instead of running. */
 static int S_shortcode(const char *t) {
@@ -262,6 +287,7 @@ static void S_measure(S_block *b) {
   text = nb_node_text(b->node);
   if (text) {
     b->sentence = S_sentence_end(text);
+    b->credits = b->type == NB_NODE_PARAGRAPH && S_credits(text);
     if (b->type != NB_NODE_FIGURE && b->type != NB_NODE_CODE_BLOCK &&
         (S_phrase(text) || S_shortcode(text) || S_escaped_markup(text) ||
          S_site_line(text)))
@@ -277,7 +303,7 @@ static void S_measure(S_block *b) {
       b->boiler = 1;
     b->ld = ld;
   }
-  if (!b->boiler) {
+  if (!b->boiler && !b->credits) {
     switch (b->type) {
     case NB_NODE_LIST:
       /* a list is prose when it is not mostly links */
