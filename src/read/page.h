@@ -74,10 +74,13 @@ typedef struct nb_page_meta {
 void nb_page__meta(xmlDoc *dom, const char *url, nb_page_meta *m);
 void nb_page__meta_free(nb_page_meta *m);
 
-/** Clean a <title>: drop the site name part ("Headline | Site",
- * "Site - Headline"), using @p site_name and @p h1 when known. malloc'd. */
+/** Clean a title: drop the site name part ("Headline | Site", "Site -
+ * Headline") when it is @p site_name; the <h1> when @p title holds it.
+ * With @p guess (a <title>, not a headline field), also guess: the one
+ * part clearly longer than the others, or all but a short last part.
+ * malloc'd. */
 char *nb_page__clean_title(const char *title, const char *site_name,
-                           const char *h1);
+                           const char *h1, int guess);
 
 /* ## URLs */
 

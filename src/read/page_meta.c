@@ -361,7 +361,7 @@ static int S_same(const char *a, size_t alen, const char *b) {
 }
 
 char *nb_page__clean_title(const char *title, const char *site_name,
-                           const char *h1) {
+                           const char *h1, int guess) {
   const char *segs[16];
   size_t lens[16], nseg = 0, i, best = 0, second = 0, bi = 0;
   const char *p, *start;
@@ -397,6 +397,9 @@ char *nb_page__clean_title(const char *title, const char *site_name,
   }
   if (nseg == 1)
     return nb_strndup(segs[0], lens[0]);
+  if (!guess) /* a headline field: only the site's name is known not to be */
+    return nb_strndup(segs[0],
+                      (size_t)(segs[nseg - 1] + lens[nseg - 1] - segs[0]));
   /* one segment clearly longer than the rest is the headline ("Opinion |
    * Headline - Paper"); else the site's name is the last part */
   for (i = 0; i < nseg; i++)
@@ -456,13 +459,13 @@ void nb_page__meta(xmlDoc *dom, const char *url, nb_page_meta *m) {
   if (f.h1)
     h1 = nb_page__text(f.h1, 2048);
   if (ld.headline)
-    m->title = nb_page__clean_title(ld.headline, site, NULL);
+    m->title = nb_page__clean_title(ld.headline, site, NULL, 0);
   else if ((s = f.og_title   ? f.og_title
                 : f.tw_title ? f.tw_title
                              : f.itemprop_headline))
-    m->title = nb_page__clean_title(s, site, h1);
+    m->title = nb_page__clean_title(s, site, h1, 0);
   else if (f.title_el && (title = nb_page__text(f.title_el, 4096)) && *title)
-    m->title = nb_page__clean_title(title, site, h1);
+    m->title = nb_page__clean_title(title, site, h1, 1);
   else if (h1 && *h1)
     m->title = nb_strdup(h1);
 

@@ -206,20 +206,26 @@ static void test_jsonld(void **state) {
 static void test_titles(void **state) {
   char *t;
   (void)state;
-  t = nb_page__clean_title("Headline here | Site", "Site", NULL);
+  t = nb_page__clean_title("Headline here | Site", "Site", NULL, 1);
   assert_string_equal(t, "Headline here");
   free(t);
-  t = nb_page__clean_title("Site - Headline here", "Site", NULL);
+  t = nb_page__clean_title("Site - Headline here", "Site", NULL, 0);
   assert_string_equal(t, "Headline here");
   free(t);
   t = nb_page__clean_title(
-      "Opinion | Why the long headline wins here - The Paper", NULL, NULL);
+      "Opinion | Why the long headline wins here - The Paper", NULL, NULL, 1);
   assert_string_equal(t, "Why the long headline wins here");
   free(t);
-  t = nb_page__clean_title("A plain title", NULL, NULL);
+  t = nb_page__clean_title("A plain title", NULL, NULL, 1);
   assert_string_equal(t, "A plain title");
   free(t);
-  t = nb_page__clean_title("Big news today - Example", NULL, "Big news today");
+  /* a headline field is not guessed at */
+  t = nb_page__clean_title("Trump - the untold story of a presidency", NULL,
+                           NULL, 0);
+  assert_string_equal(t, "Trump - the untold story of a presidency");
+  free(t);
+  t = nb_page__clean_title("Big news today - Example", NULL, "Big news today",
+                           1);
   assert_string_equal(t, "Big news today");
   free(t);
 }
