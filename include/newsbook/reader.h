@@ -22,8 +22,10 @@ typedef enum nb_extract_mode {
                             aside, form, boilerplate class names, few
                             links: someone's article written as HTML);
                             article bodies and fragments are kept whole */
-  NB_EXTRACT_ALWAYS,   /**< every HTML input and body is treated as a page
-                            and gives only its article */
+  NB_EXTRACT_ALWAYS,   /**< every HTML file and HTML article body read by
+                            nb_read_article() or nb_read_html() is treated
+                            as a page and gives only its article (feed
+                            items are not) */
   NB_EXTRACT_NEVER     /**< nothing is extracted: a page is read whole
                             (still decoded by its charset, its metadata
                             still read) */
