@@ -71,6 +71,14 @@ for f in "$CORPUS"/dev/*.md "$SRC"/samples/*.html; do
   i=$((i + 1))
 done
 S_seed feed '\x80\x80\x10' "$CORPUS"/feeds/*.xml
+# Web pages: the 20 smallest pages of the extraction benchmark, read with
+# the defaults (auto extraction, no HTTP charset, tree dump).
+mkdir -p "$SEEDS/page"
+i=0
+while read -r f; do
+  { printf '\x80\x80\x00'; zcat "$f" | head -c 65536; } >"$SEEDS/page/seed-$i"
+  i=$((i + 1))
+done < <(ls -S -r "$SHARED"/extraction/html/*.html.gz 2>/dev/null | head -20)
 images=()
 while IFS=$'\t' read -r url path kind; do
   [ "$kind" = kind ] && continue

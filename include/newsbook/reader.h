@@ -13,12 +13,31 @@
 extern "C" {
 #endif
 
+/** Whether readers keep only the article of a whole web page. */
+typedef enum nb_extract_mode {
+  NB_EXTRACT_AUTO = 0, /**< whole pages (an .html/.htm file that is a
+                            complete document, anything nb_read_page()
+                            reads) give their article, unless they have no
+                            chrome at all (no navigation, header, footer,
+                            aside, form, boilerplate class names, few
+                            links: someone's article written as HTML);
+                            article bodies and fragments are kept whole */
+  NB_EXTRACT_ALWAYS,   /**< every HTML file and HTML article body read by
+                            nb_read_article() or nb_read_html() is treated
+                            as a page and gives only its article (feed
+                            items are not) */
+  NB_EXTRACT_NEVER     /**< nothing is extracted: a page is read whole
+                            (still decoded by its charset, its metadata
+                            still read) */
+} nb_extract_mode;
+
 /** Limits and defaults for readers. Zero means the default. */
 typedef struct nb_read_options {
   int abi_version;        /**< NB_READ_ABI_VERSION */
   size_t max_input_bytes; /**< default 64 MiB */
   int max_depth;          /**< element nesting kept, default 96: deeper
                                structure is flattened, its text kept */
+  nb_extract_mode extract; /**< default NB_EXTRACT_AUTO */
 } nb_read_options;
 
 #define NB_READ_ABI_VERSION 1
@@ -37,6 +56,33 @@ NB_EXPORT nb_doc *nb_read_article(const char *path, const char *data,
 NB_EXPORT nb_doc *nb_read_html(const char *path, const char *data,
                                size_t len, const nb_read_options *opts,
                                const nb_diag *diag, nb_error *err);
+
+/** Read a whole web page, as fetched: decode it (a byte-order mark, else
+ * @p charset — the HTTP Content-Type's, may be NULL —, else its <meta>,
+ * else detection: GB18030, Big5, Shift_JIS, EUC-JP, EUC-KR, windows-1252),
+ * parse it with libxml2, take its metadata (title without the site's name,
+ * authors, published date, lead image as "headimg", language, canonical
+ * URL as "source", "description", "site") and keep only the article:
+ * navigation, headers and footers, share bars, related lists, comments,
+ * ads and cookie banners are left out (opts->extract NB_EXTRACT_NEVER
+ * keeps the whole body). Lazy images get their real address
+ * (data-src, srcset, <picture>, <noscript>), and links and images are
+ * made absolute against <base href>, else @p url, else the canonical URL.
+ *
+ * @p name names the input in messages (NULL: @p url); @p url (may be
+ * NULL) is where the page came from. @p data need not be NUL-terminated.
+ * Returns a new document the caller frees, or NULL with @p err filled
+ * (NB_ERR_LIMIT beyond opts->max_input_bytes). */
+NB_EXPORT nb_doc *nb_read_page(const char *name, const char *url,
+                               const char *data, size_t len,
+                               const char *charset,
+                               const nb_read_options *opts,
+                               const nb_diag *diag, nb_error *err);
+
+/** 1 when @p data looks like a whole HTML document (its first markup,
+ * after any BOM, comments, doctype or XML declaration, is <html>, <head>
+ * or <body>), 0 for a fragment or anything else. */
+NB_EXPORT int nb_is_page(const char *data, size_t len);
 
 /** Read a Markdown body (md4c, tables and strikethrough). */
 NB_EXPORT nb_doc *nb_read_markdown(const char *path, const char *data,

@@ -45,11 +45,21 @@ NB_EXPORT int nb_write_tree(const nb_book *book,
                             const nb_write_options *opts, const char *path,
                             const nb_diag *diag, nb_error *err);
 
+/** Write @p book as one JSON object: book "title", "author", "date",
+ * "lang", and "articles", each {"title", "byline", "date", "url",
+ * "lead_image", "categories", "text"} with "text" the body as plain text
+ * (blank lines between blocks). Keys always present (null when unknown),
+ * same book, same bytes. "-" writes to standard output. 0 or a negative
+ * nb_code. */
+NB_EXPORT int nb_write_json(const nb_book *book,
+                            const nb_write_options *opts, const char *path,
+                            const nb_diag *diag, nb_error *err);
+
 typedef int (*nb_writer_fn)(const nb_book *book,
                             const nb_write_options *opts, const char *path,
                             const nb_diag *diag, nb_error *err);
 typedef struct nb_writer {
-  const char *name; /**< "epub", "pdf", "tree" */
+  const char *name; /**< "epub", "pdf", "tree", "json" */
   nb_writer_fn write;
 } nb_writer;
 /** NULL-terminated writer table. */

@@ -11,6 +11,7 @@
 
 #include <libxml/parser.h>
 
+#include "read/page.h"
 #include "read/read.h"
 #include "util/util.h"
 
@@ -315,6 +316,9 @@ static int S_read_body(nb_doc *doc, const char *path, const char *body,
   char *h = NULL;
   size_t hlen = 0;
   int rc;
+  if (html && o->extract == NB_EXTRACT_ALWAYS)
+    return nb_read__page_into(doc, path, NULL, body, len, NB_EXTRACT_ALWAYS,
+                              o, diag, err);
   if (html)
     return nb_read__html_into(doc, path, body, len, line0, 1, o, diag, err);
   if (nb_read__markdown_to_html(body, len, &h, &hlen) != 0)
@@ -336,6 +340,15 @@ static nb_doc *S_read(const char *path, const char *data, size_t len,
   int body_line = 1, fm_line = 2, split, html;
   nb_doc *doc;
 
+  /* A whole web page (.html/.htm with <html>, <head> or <body>) goes to
+   * the page reader: its own charset rules, metadata and extraction. */
+  if (!want && (S_has_ext(path, ".html") || S_has_ext(path, ".htm")) &&
+      nb_is_page(data, len)) {
+    doc = nb_read_page(path, NULL, data, len, NULL, &o, diag, err);
+    if (doc && path)
+      nb_doc_set_meta(doc, "path", path);
+    return doc;
+  }
   s = S_clean_input(path, data, len, &o, diag, &slen, &owned, err);
   if (!s)
     return NULL;

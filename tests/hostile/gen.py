@@ -633,6 +633,89 @@ def main():
         b"OVERLONG_LINK</a><img src=\"\xc0\xae\xc0\xae\xc0\xafetc\xc0\xafpasswd\">"
         b" OVERLONG_END</p>\n")
 
+    # ## Web pages (whole .html documents: the page reader) ##############
+    sentence = ('The council voted on Tuesday to extend the tram line to the '
+                'harbour, a project discussed for more than a decade. ')
+    chrome = ('<header><nav><ul>' + ''.join(
+        '<li><a href="/s%d">Section %d</a></li>' % (i, i) for i in range(30))
+        + '</ul></nav></header>')
+    put('page-deep-10k.html',
+        '<!DOCTYPE html><html><head><title>deep page</title></head><body>' +
+        chrome + '<div>' * 10000 + '<p>PAGE_DEEP_MARKER ' + sentence * 3 +
+        '</p>' + '</div>' * 10000 + '<p>PAGE_DEEP_AFTER ' + sentence * 2 +
+        '</p></body></html>')
+    put('page-deep-100k.html',
+        '<html><body>' + '<div>' * 100000 + '<p>PAGE_DEEPER_MARKER ' +
+        sentence * 3 + '</p>' + '</div>' * 100000 + '</body></html>')
+    # 100 MB, as pages get with inlined scripts and pictures; the article
+    # is small. Over the default 64 MiB input cap; under a raised one.
+    with open(os.path.join(OUT, 'page-100mb.html'), 'w') as f:
+        f.write('<!DOCTYPE html><html><head><title>big page</title><script>')
+        line = 'for (var i = 0; i<n && a[i] > 0; i++) { s += "<p>" + i; }\n'
+        f.write(line * (60 * 1000000 // len(line)))
+        f.write('</script><style>')
+        f.write('.c { background: url(data:image/png;base64,' +
+                'QUJD' * 2500000 + '); }\n' * 2)
+        f.write('</style></head><body>' + chrome)
+        f.write('<img alt="inline" src="data:image/png;base64,' +
+                'QUJD' * 5000000 + '">')
+        f.write('<article><p>PAGE_100MB_MARKER ' + sentence * 4 + '</p><p>' +
+                sentence * 3 + '</p></article></body></html>')
+    # legacy charsets nobody declared, and a declaration that lies
+    body = ('<p>网页正文GBK_PAGE_BODY。' + '国内芯片产业在过去几年持续成长，'
+            '许多公司都在这个领域投入了大量资金，下游生态成为关键。' * 3 + '</p>')
+    put('page-undeclared-gbk.html', ('<html><head><title>新闻标题</title>'
+        '</head><body>' + body + '</body></html>').encode('gbk'))
+    put('page-lying-meta.html', ('<html><head><meta charset="utf-8">'
+        '<title>新闻标题</title></head><body>' + body.replace(
+            'GBK_PAGE_BODY', 'LYING_META_BODY') + '</body></html>')
+        .encode('gbk'))
+    put('page-undeclared-sjis.html', ('<html><body><p>日本語SJIS_PAGE_BODY。' +
+        '東京で開かれた会議では、来年の予算について話し合いが行われました。'
+        * 3 + '</p></body></html>').encode('shift_jis'))
+    put('page-undeclared-big5.html', ('<html><body><p>台灣BIG5_PAGE_BODY。' +
+        '台灣的半導體產業在過去幾年持續成長，許多公司都投入大量資金。' * 3 +
+        '</p></body></html>').encode('big5'))
+    # tag soup: unclosed, misnested, stray end tags, broken attributes
+    put('page-broken.html',
+        '<html><head><title>broken</title><body><div class=main"><p>'
+        'BROKEN_ONE <b>bold <i>both</b> italic</i> ' + sentence +
+        '<div></p></span></table><td>cell<p <p>x< y > z ' + sentence +
+        '<a href=x y= =z>BROKEN_LINK</a> <p>BROKEN_TWO ' + sentence * 2 +
+        '</li></ul><li>stray item ' + sentence + '</html></body><p>'
+        'BROKEN_AFTER_END ' + sentence)
+    # billion laughs in every form HTML allows: declared entities (which
+    # HTML ignores), a storm of references, out-of-range numbers
+    put('page-entity-trick.html',
+        '<!DOCTYPE html [\n<!ENTITY l0 "lol">\n' +
+        ''.join('<!ENTITY l%d "%s">\n' % (i, ('&l%d;' % (i - 1)) * 10)
+                for i in range(1, 10)) +
+        ']>\n<html><head><title>entities</title></head><body><article>'
+        '<p>' + '&l9;' * 1000 + '</p><p>' + '&amp;' * 1000000 + '</p><p>'
+        '&#99999999999; &#x110000; &#0; &#xD800; &lt;&gt;&nbsp;&copy;</p>'
+        '<p>ENTITY_TRICK_AFTER ' + sentence * 2 + '</p></article>'
+        '</body></html>')
+    # huge attribute values where the page reader looks: class, lazy image
+    # addresses, styles, links, Open Graph, JSON-LD
+    ten = 5 * 1000000
+    put('page-huge-attrs.html',
+        '<html><head><meta property="og:title" content="' + 'T' * ten +
+        '"><script type="application/ld+json">{"@type": "NewsArticle", '
+        '"headline": "' + 'h' * ten + '", "author": {"name": "' +
+        'n' * 100000 + '"}}</script></head><body>'
+        '<div class="' + 'article-body ' * (ten // 13) + '" style="' +
+        'display:block;' * (ten // 14) + '"><p>HUGE_ATTR_PAGE_TEXT ' +
+        sentence * 3 + '</p><img data-src="' + 'x' * ten +
+        '" src="blank.gif" srcset="' + 'a.jpg 1x, ' * (ten // 10) +
+        '"><p><a href="' + '../' * (ten // 3) + '">link</a> ' + sentence +
+        '</p></div></body></html>')
+    put('page-million-siblings.html',
+        '<html><head><title>siblings</title></head><body>'
+        '<div class="tags">' + '<span>s</span>' * 1000000 + '</div>'
+        '<article><p>SIBLINGS_TEXT ' + sentence * 3 + '</p>' +
+        '<p>' + sentence + '<br>' * 100000 + 'SIBLINGS_BR_END</p>'
+        '</article></body></html>')
+
     # ## Files, directories, paths ##########################################
     put('empty.md', b'')
     put('whitespace.md', ' \n\t\n  \r\n')

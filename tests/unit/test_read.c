@@ -280,7 +280,7 @@ static void test_invalid_utf8(void **state) {
 }
 
 static void test_input_limit(void **state) {
-  nb_read_options o = {NB_READ_ABI_VERSION, 16, 0};
+  nb_read_options o = {NB_READ_ABI_VERSION, 16, 0, NB_EXTRACT_AUTO};
   nb_error err;
   (void)state;
   memset(&err, 0, sizeof err);
