@@ -454,8 +454,9 @@ static void test_single_article(void **state) {
   S_expect(ch, "string(//h:time/@datetime)", "2022-08-10T12:38:31Z");
   S_expect(ch, "string(//h:p[@class='source']/h:a/@href)",
            "https://www.cls.cn/detail/1095123");
-  S_expect(ch, "string(//h:h3[1]/@id)", "nb-h1");
-  S_expect(ch, "string(//h:h2[1])", "结语");
+  S_expect(ch, "string(//h:h2[1]/@id)", "nb-h1");
+  S_expect(ch, "string(//h:h2[2])", "结语");
+  S_expect(ch, "string(count(//h:h3))", "0");
   S_expect(ch, "string(//h:a[.='跳到第一部分']/@href)", "#nb-h1");
   S_expect(ch, "string(count(//h:a[.='脚本链接']))", "0");
   S_expect(ch, "string(count(//h:a[.='断开的锚点']))", "0");
@@ -465,8 +466,7 @@ static void test_single_article(void **state) {
            "%E8%B7%AF%E5%BE%84%20%E7%A9%BA%E6%A0%BC?q=1#frag%23more");
   S_expect(ch, "string(count(//h:*[@class='placeholder']))", "4");
   S_expect(ch, "string(//h:span[@class='placeholder'][1])", "丢失的图");
-  S_expect(ch, "string(//h:span[@class='placeholder'][2])",
-           "image unavailable");
+  S_expect(ch, "string(//h:span[@class='placeholder'][2])", "图片无法显示");
   S_expect(ch, "string(//h:figure[2]/h:div[@class='placeholder']/@title)",
            "https://img.example.com/gone.jpg");
   S_expect(ch, "string(count(//h:img))", "3");
@@ -635,9 +635,208 @@ static void test_helpers(void **state) {
   s = nb_epub_safe_href("mailto:a@b.com");
   assert_string_equal(s, "mailto:a@b.com");
   free(s);
+  {
+    /* two frames, then one: only the first is animated */
+    static const unsigned char frame[] = {0x2C, 0, 0, 0, 0,    1,    0, 1,
+                                          0,    0, 2, 2, 0x44, 0x01, 0};
+    static const unsigned char head[] = {
+        'G', 'I', 'F', '8', '9', 'a',  1,    0, 1, 0, 0x80, 0, 0, 0,
+        0,   0,   255, 255, 255, 0x21, 0xF9, 4, 0, 0, 0,    0, 0};
+    unsigned char gif[128];
+    size_t n = 0;
+    memcpy(gif, head, sizeof head), n = sizeof head;
+    memcpy(gif + n, frame, sizeof frame), n += sizeof frame;
+    memcpy(gif + n, frame, sizeof frame), n += sizeof frame;
+    gif[n++] = 0x3B;
+    assert_int_equal(nb_epub_gif_animated(gif, n), 1);
+    n = sizeof head + sizeof frame;
+    gif[n++] = 0x3B;
+    assert_int_equal(nb_epub_gif_animated(gif, n), 0);
+    assert_int_equal(nb_epub_gif_animated(gif, 5), 0);
+    assert_int_equal(nb_epub_gif_animated(S_png, sizeof S_png), 0);
+  }
   s = nb_epub_clean_label("  a \n\t b\x02 ");
   assert_string_equal(s, "a b");
   free(s);
+}
+
+/* A one-article book written with @p opts, opened for reading. */
+static zip_t *S_write_open(nb_doc *d, const nb_write_options *opts,
+                           const char *path) {
+  nb_book *b = nb_book_new();
+  nb_error err;
+  int zerr;
+  zip_t *za;
+  nb_book_add_doc(b, d);
+  nb_book_finish(b);
+  if (nb_write_epub(b, opts, path, &S_diag, &err) != 0)
+    fail_msg("nb_write_epub: %s", err.message);
+  nb_book_free(b);
+  za = zip_open(path, ZIP_RDONLY, &zerr);
+  assert_non_null(za);
+  return za;
+}
+
+static nb_node *S_heading(nb_node *root, int level, const char *text) {
+  nb_node *h = S_add(root, NB_NODE_HEADING);
+  nb_node_set_heading_level(h, level);
+  S_text(h, text);
+  return h;
+}
+
+/* What DAISY Ace failed the writer on, checked without Ace: the nav's
+ * role, headings in order under the headline, links a screen reader can
+ * name, cell alignment that beats the theme, and accessibility metadata
+ * that claims only what the book has. */
+static void test_accessibility(void **state) {
+  const char *path = S_tmp("a11y.epub");
+  nb_doc *d = nb_doc_new();
+  nb_node *root = nb_doc_root(d), *p, *a, *t, *r, *c;
+  nb_write_options o;
+  zip_t *za;
+  xmlDocPtr x;
+  (void)state;
+  S_meta(d, "无障碍", "2022-08-10", "测试");
+  /* source levels 3 5 4 2 6 6 1: none may skip below the h1 headline */
+  S_heading(root, 3, "甲");
+  S_heading(root, 5, "乙");
+  S_heading(root, 4, "丙");
+  S_heading(root, 2, "丁");
+  S_heading(root, 6, "戊");
+  S_heading(root, 6, "己");
+  S_heading(root, 1, "庚");
+  p = S_add(root, NB_NODE_PARAGRAPH);
+  a = S_add(p, NB_NODE_LINK); /* a picture linking to itself: no link */
+  nb_node_set_url(a, "https://img.example.com/a.png");
+  S_image(a, "https://img.example.com/a.png", NULL, &S_res_png);
+  a = S_add(p, NB_NODE_LINK); /* to a larger picture elsewhere: no link */
+  nb_node_set_url(a, "https://cdn.example.org/big/A.JPG?x=1");
+  S_image(a, "https://img.example.com/a.png", "", &S_res_png);
+  a = S_add(p, NB_NODE_LINK); /* a page: named by its host */
+  nb_node_set_url(a, "https://music.163.com/#/song?id=1");
+  S_image(a, "https://img.example.com/a.png", "", &S_res_png);
+  a = S_add(p, NB_NODE_LINK); /* ... or by its title */
+  nb_node_set_url(a, "https://example.com/page");
+  nb_node_set_title(a, "示例页面");
+  S_image(a, "https://img.example.com/a.png", "", &S_res_png);
+  a = S_add(p, NB_NODE_LINK); /* nothing in it: no link */
+  nb_node_set_url(a, "https://example.com/empty");
+  S_text(a, "  ");
+  a = S_add(p, NB_NODE_LINK); /* text: as it is */
+  nb_node_set_url(a, "https://example.com/text");
+  S_text(a, "文字链接");
+  t = S_add(root, NB_NODE_TABLE);
+  r = S_add(t, NB_NODE_TABLE_ROW);
+  c = S_add(r, NB_NODE_TABLE_CELL);
+  nb_node_set_align(c, NB_ALIGN_RIGHT);
+  S_para(c, "4000亿");
+
+  memset(&o, 0, sizeof o);
+  o.abi_version = NB_WRITE_ABI_VERSION;
+  za = S_write_open(d, &o, path);
+  x = S_parse(za, "OEBPS/chapter-0001.xhtml");
+  S_expect(x, "string(//h:h1)", "无障碍");
+  S_expect(x, "string(count(//h:h1))", "1");
+  S_expect(x, "string(//h:*[.='甲']/@id)", "nb-h1");
+  S_expect(x, "local-name(//h:*[.='甲'])", "h2");
+  S_expect(x, "local-name(//h:*[.='乙'])", "h3");
+  S_expect(x, "local-name(//h:*[.='丙'])", "h3");
+  S_expect(x, "local-name(//h:*[.='丁'])", "h2");
+  S_expect(x, "local-name(//h:*[.='戊'])", "h3");
+  S_expect(x, "local-name(//h:*[.='己'])", "h3");
+  S_expect(x, "local-name(//h:*[.='庚'])", "h2");
+  S_expect(x, "string(count(//h:p/h:img))", "2");
+  S_expect(x, "string(count(//h:a))", "3");
+  S_expect(x, "string(//h:a[starts-with(@href,'https://music')]/@aria-label)",
+           "music.163.com");
+  S_expect(x, "string(//h:a[@href='https://example.com/page']/@aria-label)",
+           "示例页面");
+  S_expect(x, "string(count(//h:a[.='文字链接']/@aria-label))", "0");
+  S_expect(x, "string(//h:td/@style)", "text-align: right");
+  S_expect(x, "string(//h:td/h:p/@style)", "text-align: right");
+  xmlFreeDoc(x);
+  x = S_parse(za, "OEBPS/nav.xhtml");
+  S_expect(x, "string(//h:nav[@epub:type='toc']/@role)", "doc-toc");
+  xmlFreeDoc(x);
+  /* one picture has no description: no claim, text alone not enough */
+  x = S_parse(za, "OEBPS/content.opf");
+  S_expect(x, "string(count(//opf:meta[@property='dcterms:conformsTo']))", "0");
+  S_expect(x,
+           "string(count(//opf:meta[@property='schema:accessModeSufficient']))",
+           "1");
+  S_expect(x, "string(//opf:meta[@property='schema:accessModeSufficient'])",
+           "textual,visual");
+  S_expect(x,
+           "string(count(//opf:meta[@property='schema:accessibilityFeature' "
+           "and .='alternativeText']))",
+           "0");
+  S_expect(x, "string(//opf:meta[@property='schema:accessibilityHazard'])",
+           "none");
+  xmlFreeDoc(x);
+  zip_close(za);
+  unlink(path);
+
+  /* every picture described or decorative: the claim is made */
+  d = nb_doc_new();
+  root = nb_doc_root(d);
+  S_meta(d, "有图", "2022-08-10", "测试");
+  p = S_add(root, NB_NODE_PARAGRAPH);
+  S_image(p, "https://img.example.com/a.png", "芯片", &S_res_png);
+  S_image(p, "https://img.example.com/a.png", "", &S_res_png);
+  za = S_write_open(d, &o, path);
+  x = S_parse(za, "OEBPS/content.opf");
+  S_expect(x, "string(//opf:meta[@property='dcterms:conformsTo'])",
+           "EPUB Accessibility 1.1 - WCAG 2.1 Level AA");
+  S_expect(x,
+           "string(count(//opf:meta[@property='schema:accessModeSufficient' "
+           "and .='textual']))",
+           "1");
+  S_expect(x,
+           "string(count(//opf:meta[@property='schema:accessibilityFeature' "
+           "and .='alternativeText']))",
+           "1");
+  xmlFreeDoc(x);
+  zip_close(za);
+  unlink(path);
+
+  /* the same with a theme of the user's own: no claim */
+  d = nb_doc_new();
+  S_meta(d, "自定主题", "2022-08-10", "测试");
+  S_para(nb_doc_root(d), "正文。");
+  o.style_path = NB_SRCDIR "/styles/default.css";
+  za = S_write_open(d, &o, path);
+  x = S_parse(za, "OEBPS/content.opf");
+  S_expect(x, "string(count(//opf:meta[@property='dcterms:conformsTo']))", "0");
+  xmlFreeDoc(x);
+  zip_close(za);
+  unlink(path);
+}
+
+/* Under a section page the headline is an h2 and the article's headings
+ * start at h3. */
+static void test_section_headings(void **state) {
+  nb_book *b = S_sections_book();
+  const char *path = S_tmp("sechead.epub");
+  zip_t *za;
+  int zerr;
+  xmlDocPtr x;
+  (void)state;
+  assert_int_equal(S_write(b, "none", path), 0);
+  za = zip_open(path, ZIP_RDONLY, &zerr);
+  assert_non_null(za);
+  x = S_parse(za, "OEBPS/chapter-0001.xhtml");
+  S_expect(x, "string(count(//h:h1))", "0");
+  S_expect(x, "string(//h:h2[@class='article-title'])",
+           "英伟达GPU：算力竞赛 <新> & \"旧\"");
+  S_expect(x, "local-name(//h:*[.='第一部分'])", "h3");
+  S_expect(x, "local-name(//h:*[.='结语'])", "h3");
+  xmlFreeDoc(x);
+  x = S_parse(za, "OEBPS/section-0001.xhtml");
+  S_expect(x, "string(//h:h1)", "半导体");
+  xmlFreeDoc(x);
+  zip_close(za);
+  unlink(path);
+  nb_book_free(b);
 }
 
 /* Golden files: the unzipped text of two books, compared byte for byte
@@ -725,6 +924,8 @@ int main(void) {
       cmocka_unit_test(test_failure_leaves_nothing),
       cmocka_unit_test(test_deep_nesting),
       cmocka_unit_test(test_golden),
+      cmocka_unit_test(test_accessibility),
+      cmocka_unit_test(test_section_headings),
   };
   const char *sample = getenv("NB_EPUB_SAMPLE_DIR");
   S_init_resources();

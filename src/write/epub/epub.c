@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <pthread.h>
 #include <libxml/xmlwriter.h>
+#include <pthread.h>
 #include <zip.h>
 
 #include "newsbook/writer.h"
@@ -82,7 +82,7 @@ static int S_add_entry(nb_epub_book *ep, const char *label, size_t item,
     return 0;
   if (!*l) {
     free(l);
-    if (!(l = nb_strdup("Untitled")))
+    if (!(l = nb_strdup(ep->words->untitled)))
       return 0;
   }
   if (ep->nentries == ep->capentries) {
@@ -192,7 +192,7 @@ static int S_cover_page(nb_epub_book *ep) {
        nb_epub_attr(w, "class", "cover") >= 0 &&
        xmlTextWriterStartElement(w, XC("img")) >= 0 &&
        nb_epub_attr(w, "src", src) >= 0 &&
-       nb_epub_attr(w, "alt", ep->zh ? "封面" : "Cover") >= 0 &&
+       nb_epub_attr(w, "alt", ep->words->cover) >= 0 &&
        xmlTextWriterEndElement(w) >= 0 && xmlTextWriterFullEndElement(w) >= 0;
   return nb_epub_end_page(ep, xbuf, w, ok, it);
 }
@@ -237,7 +237,7 @@ static int S_title_page(nb_epub_book *ep) {
     ok = nb_epub_element(w, "p", "book-dates", line) >= 0;
   }
   if (ok) {
-    snprintf(line, sizeof line, ep->zh ? "共 %zu 篇文章" : "%zu articles", n);
+    snprintf(line, sizeof line, ep->words->articles, n);
     ok = nb_epub_element(w, "p", "book-count", line) >= 0;
   }
   ok = ok && xmlTextWriterFullEndElement(w) >= 0;
@@ -261,14 +261,15 @@ static int S_section_page(nb_epub_book *ep, size_t s, const char *title) {
     free(label);
     return nb_epub_oom(ep);
   }
-  if (nb_epub_begin_page(ep, &xbuf, &w, *label ? label : "Untitled") < 0) {
+  if (nb_epub_begin_page(ep, &xbuf, &w, *label ? label : ep->words->untitled) <
+      0) {
     free(label);
     return -1;
   }
   ok = xmlTextWriterStartElement(w, XC("section")) >= 0 &&
        nb_epub_attr(w, "class", "section-page") >= 0 &&
-       nb_epub_element(w, "h1", "section-title", *label ? label : "Untitled") >=
-           0 &&
+       nb_epub_element(w, "h1", "section-title",
+                       *label ? label : ep->words->untitled) >= 0 &&
        xmlTextWriterFullEndElement(w) >= 0;
   free(label);
   return nb_epub_end_page(ep, xbuf, w, ok, it);
@@ -290,6 +291,7 @@ static int S_chapter(nb_epub_book *ep, size_t k, const nb_doc *doc, int level) {
   ch.css_href = ep->css_href;
   ch.diag = ep->diag;
   ch.images = &ep->images;
+  ch.title_level = level ? 2 : 1;
   return nb_epub_write_chapter(&ch, &it->data, ep->err);
 }
 
@@ -377,8 +379,8 @@ static int S_zip_attrs(zip_t *za, zip_int64_t idx, int store, int64_t mtime) {
   return zip_set_file_compression(za, (zip_uint64_t)idx,
                                   store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
                                   store ? 0 : 6) < 0 ||
-                 zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate,
-                                      0) < 0 ||
+                 zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate, 0) <
+                     0 ||
                  zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
                                                   ZIP_OPSYS_UNIX,
                                                   0100644u << 16) < 0
@@ -408,7 +410,8 @@ static void *S_deflate_part(void *arg) {
     if (e->store)
       continue;
     src = zip_source_buffer(za, e->data, e->size, 0);
-    if (!src || (e->idx = zip_file_add(za, e->name, src, ZIP_FL_ENC_UTF_8)) < 0) {
+    if (!src ||
+        (e->idx = zip_file_add(za, e->name, src, ZIP_FL_ENC_UTF_8)) < 0) {
       zip_source_free(src);
       zip_discard(za);
       goto fail;
@@ -707,14 +710,14 @@ int nb_write_epub(const nb_book *book, const nb_write_options *opts,
   if (!lang)
     lang = nb_doc_get_meta(nb_book_doc(book, 0), "lang");
   nb_epub_lang(lang, NULL, ep.lang, sizeof ep.lang);
-  ep.zh = strncmp(ep.lang, "zh", 2) == 0 || strncmp(ep.lang, "ja", 2) == 0;
+  ep.words = nb_epub_words_for(ep.lang);
   ep.title =
       nb_epub_clean_label(nb_book_get_meta(book, "title")
                               ? nb_book_get_meta(book, "title")
                               : nb_doc_get_meta(nb_book_doc(book, 0), "title"));
   if (ep.title && !*ep.title) {
     free(ep.title);
-    ep.title = nb_strdup("Untitled");
+    ep.title = nb_strdup(ep.words->untitled);
   }
   id = nb_book_get_meta(book, "id");
   if (!id || !*id) {

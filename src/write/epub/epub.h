@@ -24,7 +24,9 @@ typedef struct nb_epub_images {
   size_t count, cap;
   size_t *slots; /* open-addressing table of index + 1; 0 = empty */
   size_t nslots;
-  size_t without_alt; /* references written with an empty alt */
+  size_t without_alt; /* references written with no description: the model
+                         gave no alt (alt "" marks a decorative image) */
+  size_t animated;    /* images of more than one frame (animated GIFs) */
 } nb_epub_images;
 
 /** 1 when @p res can go into the EPUB as is: status OK, bytes present and a
@@ -32,6 +34,8 @@ typedef struct nb_epub_images {
 int nb_epub_image_usable(const nb_resource *res);
 /** The file extension for a usable resource's media type ("jpg"...). */
 const char *nb_epub_image_ext(const nb_resource *res);
+/** 1 when @p data (@p size bytes) is a GIF of more than one frame. */
+int nb_epub_gif_animated(const unsigned char *data, size_t size);
 /** Record @p res as referenced. 1, or 0 on out of memory. */
 int nb_epub_images_add(nb_epub_images *set, const nb_resource *res);
 void nb_epub_images_free(nb_epub_images *set);
@@ -43,6 +47,8 @@ typedef struct nb_epub_chapter {
   const char *css_href;  /* "css/style.css" */
   const nb_diag *diag;
   nb_epub_images *images; /* filled with every image embedded */
+  int title_level;        /* the headline's h1 (alone) or h2 (in a section);
+                             the article's headings follow below it */
 } nb_epub_chapter;
 
 /** Render @p ch as a complete XHTML document into @p out (appended).
@@ -83,6 +89,21 @@ char *nb_epub_clean_label(const char *s);
  * @p buf. */
 const char *nb_epub_lang(const char *lang, const char *fallback, char *buf,
                          size_t size);
+
+/** The words the writer adds itself (labels, placeholders), in the book's
+ * language: Simplified and Traditional Chinese, Japanese, else English, so
+ * that no page mixes in words of another language unmarked. */
+typedef struct nb_epub_words {
+  const char *lang; /* the language these words are in ("en", "zh", "ja") */
+  const char *toc, *landmarks, *cover, *titlepage, *start;
+  const char *articles; /* printf format with one %zu */
+  const char *source;   /* before the source URL, with its punctuation */
+  const char *image_unavailable;
+  const char *untitled;
+} nb_epub_words;
+
+/** The words for BCP 47 tag @p lang (never NULL). Static. */
+const nb_epub_words *nb_epub_words_for(const char *lang);
 
 /** A copy of @p url fit for an href when it is an absolute http(s) or mailto
  * URL with a plain host (characters outside printable ASCII and the few
@@ -125,7 +146,7 @@ typedef struct nb_epub_book {
   char *title;
   const char *identifier;
   const char *css_href;
-  int zh;
+  const nb_epub_words *words;
   nb_epub_item *items;
   size_t nitems, capitems;
   nb_epub_spine *spine;
@@ -136,6 +157,7 @@ typedef struct nb_epub_book {
   const nb_resource *cover;
   size_t nav_item;
   int has_sections;
+  int vertical; /* vertical-rl, pages turning right to left */
 } nb_epub_book;
 
 /** Set the book's error to "out of memory"; returns NB_ERR_SYSTEM. */
@@ -160,6 +182,9 @@ void nb_epub_utc_iso(int64_t t, char *buf, size_t size);
 int nb_epub_write_nav(nb_epub_book *ep, size_t first_chapter);
 /** toc.ncx for EPUB 2 reading systems, the same tree as the nav. */
 int nb_epub_write_ncx(nb_epub_book *ep);
+/** 1 when the book meets EPUB Accessibility 1.1 / WCAG 2.1 AA as far as
+ * the writer can tell (see package.c); call once every page is written. */
+int nb_epub_conforms(const nb_epub_book *ep);
 /** The package document into @p out. */
 int nb_epub_write_opf(nb_epub_book *ep, nb_buf *out);
 
