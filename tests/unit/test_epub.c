@@ -839,6 +839,100 @@ static void test_section_headings(void **state) {
   nb_book_free(b);
 }
 
+/* Kindle's rules the writer keeps by construction: custom properties out
+ * of the CSS, a language always, a warning over the size budget. */
+static void test_css_filter(void **state) {
+  static const char in[] =
+      ":root { --main: #333; color: red; }\n"
+      "a { color: var(--main); text-decoration: underline }\n"
+      "@media screen { p { --x: 1; margin: 0 } }\n"
+      "p::before { content: \"--a; var(x)\"; /* --c: 1; */ }\n"
+      "q { color: VAR( --y ) }";
+  static const char want[] =
+      ":root { color: red; }\n"
+      "a { text-decoration: underline }\n"
+      "@media screen { p { margin: 0 } }\n"
+      "p::before { content: \"--a; var(x)\"; /* --c: 1; */ }\n"
+      "q {}";
+  nb_buf out = NB_BUF_INIT;
+  (void)state;
+  assert_int_equal(nb_epub_css_filter(in, sizeof in - 1, &out), 4);
+  nb_buf_putc(&out, '\0');
+  assert_string_equal(out.data, want);
+  nb_buf_free(&out);
+}
+
+static char *S_opf_text(const char *path) {
+  int zerr;
+  zip_t *za = zip_open(path, ZIP_RDONLY, &zerr);
+  char *opf;
+  assert_non_null(za);
+  opf = (char *)S_zip_read(za, "OEBPS/content.opf", NULL);
+  zip_close(za);
+  return opf;
+}
+
+static void test_book_language(void **state) {
+  const char *path = S_tmp("lang.epub");
+  const char *langs[] = {"ja", "zh-TW", NULL, "zh_TW", "ja", "zh-TW"};
+  nb_book *b = nb_book_new();
+  nb_doc *d;
+  size_t i;
+  char *opf;
+  (void)state;
+  for (i = 0; i < sizeof langs / sizeof langs[0]; i++) {
+    d = S_doc_simple("题", "2022-08-10", "类");
+    nb_doc_set_meta(d, "lang", langs[i]);
+    nb_book_add_doc(b, d);
+  }
+  /* nb_book_finish() would give the book the first article's language:
+   * without it the writer decides, by majority */
+  assert_int_equal(S_write(b, NULL, path), 0);
+  opf = S_opf_text(path);
+  assert_non_null(strstr(opf, "<dc:language>zh-TW</dc:language>"));
+  free(opf);
+  nb_book_free(b);
+  /* no language anywhere: guessed from the text */
+  b = nb_book_new();
+  d = nb_doc_new();
+  nb_doc_set_meta(d, "title", "Nur ein Titel");
+  S_para(nb_doc_root(d), "这是一篇没有语言标记的文章。");
+  nb_book_add_doc(b, d);
+  assert_int_equal(S_write(b, NULL, path), 0);
+  opf = S_opf_text(path);
+  assert_non_null(strstr(opf, "<dc:language>zh"));
+  free(opf);
+  nb_book_free(b);
+  unlink(path);
+}
+
+static int S_limit_warnings;
+static void S_count_limits(void *ud, const nb_diagnostic *d) {
+  (void)ud;
+  if (d->severity == NB_SEV_WARNING && strcmp(d->kind, "limit") == 0)
+    S_limit_warnings++;
+}
+
+static void test_size_budget(void **state) {
+  const nb_diag diag = {NB_DIAG_ABI_VERSION, S_count_limits, NULL};
+  const char *path = S_tmp("budget.epub");
+  nb_book *b = S_single_book();
+  nb_write_options o;
+  nb_error err;
+  (void)state;
+  memset(&o, 0, sizeof o);
+  o.abi_version = NB_WRITE_ABI_VERSION;
+  S_limit_warnings = 0;
+  assert_int_equal(nb_write_epub(b, &o, path, &diag, &err), 0);
+  assert_int_equal(S_limit_warnings, 0); /* under the 50 MB default */
+  o.max_bytes = 1000;
+  assert_int_equal(nb_write_epub(b, &o, path, &diag, &err), 0);
+  assert_int_equal(S_limit_warnings, 1); /* written, and said so */
+  assert_int_equal(access(path, F_OK), 0);
+  unlink(path);
+  nb_book_free(b);
+}
+
 /* Golden files: the unzipped text of two books, compared byte for byte
  * with tests/golden/epub/NAME/ (NB_UPDATE_GOLDEN=1 rewrites them). The id
  * and date are fixed so that only this writer's output is under test. */
@@ -926,6 +1020,9 @@ int main(void) {
       cmocka_unit_test(test_golden),
       cmocka_unit_test(test_accessibility),
       cmocka_unit_test(test_section_headings),
+      cmocka_unit_test(test_css_filter),
+      cmocka_unit_test(test_book_language),
+      cmocka_unit_test(test_size_budget),
   };
   const char *sample = getenv("NB_EPUB_SAMPLE_DIR");
   S_init_resources();

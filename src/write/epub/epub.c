@@ -24,6 +24,9 @@
 
 #define XC(s) ((const xmlChar *)(s))
 
+/* Send to Kindle's limit for a book sent by mail. */
+#define S_DEFAULT_MAX_BYTES ((size_t)50 * 1000 * 1000)
+
 /* The fallback when the theme cannot be read: enough to read comfortably. */
 static const char S_builtin_css[] =
     "body { line-height: 1.75; text-align: justify; }\n"
@@ -320,8 +323,14 @@ static int S_css(nb_epub_book *ep) {
     size_t len = 0;
     if (nb_read_file(cands[c], 4u << 20, &data, &len, &rerr) == 0) {
       if (nb_utf8_valid(data, len)) {
-        nb_buf_append(&it->data, data, len);
+        size_t dropped = nb_epub_css_filter(data, len, &it->data);
         free(data);
+        if (dropped)
+          nb_diag_emit(ep->diag, NB_SEV_WARNING, "style", cands[c], 0, NULL,
+                       "%zu declaration%s of CSS custom properties (--name, "
+                       "var()) left out of the EPUB's style sheet: Kindle "
+                       "rejects them",
+                       dropped, dropped == 1 ? "" : "s");
         return it->data.failed ? nb_epub_oom(ep) : 0;
       }
       free(data);
@@ -603,6 +612,12 @@ static int S_write_zip(nb_epub_book *ep, const nb_buf *opf, const char *path) {
   }
   zip_source_close(mem);
   zip_source_free(mem);
+  if ((zip_uint64_t)st.size > ep->max_bytes)
+    nb_diag_emit(ep->diag, NB_SEV_WARNING, "limit", path, 0, NULL,
+                 "the EPUB is %.1f MB, over the budget of %.1f MB (Send to "
+                 "Kindle takes mailed books up to 50 MB): fewer articles or "
+                 "smaller images would fit",
+                 (double)st.size / 1e6, (double)ep->max_bytes / 1e6);
   rc = nb_atomic_open(&at, path, ep->err);
   if (rc == 0) {
     if (fwrite(bytes, 1, (size_t)st.size, at.fp) != (size_t)st.size) {
@@ -683,12 +698,66 @@ static int S_build(nb_epub_book *ep) {
   return 0;
 }
 
+/* The book's language, which every e-book store requires (Send to Kindle
+ * rejects a book without dc:language): the book's own, else the language
+ * most of its articles are in (the first of those in a tie), else one
+ * guessed from the first article's title and text. Never empty. */
+static void S_book_lang(const nb_book *book, char *buf, size_t size) {
+  size_t i, j, n = nb_book_doc_count(book), best_count = 0;
+  char a[40], b[40];
+  if (nb_epub_lang_ok(nb_book_get_meta(book, "lang"), buf, size))
+    return;
+  /* each distinct language counted where first met: quadratic in the
+   * number of articles only when every one differs, and books are read
+   * whole before writing anyway */
+  for (i = 0; i < n; i++) {
+    size_t count = 1;
+    if (!nb_epub_lang_ok(nb_doc_get_meta(nb_book_doc(book, i), "lang"), a,
+                         sizeof a))
+      continue;
+    for (j = 0; j < i; j++)
+      if (nb_epub_lang_ok(nb_doc_get_meta(nb_book_doc(book, j), "lang"), b,
+                          sizeof b) &&
+          strcmp(a, b) == 0)
+        break;
+    if (j < i)
+      continue;
+    for (j = i + 1; j < n; j++)
+      if (nb_epub_lang_ok(nb_doc_get_meta(nb_book_doc(book, j), "lang"), b,
+                          sizeof b) &&
+          strcmp(a, b) == 0)
+        count++;
+    if (count > best_count) {
+      best_count = count;
+      snprintf(buf, size, "%s", a);
+    }
+    if (best_count * 2 > n)
+      break; /* a majority: no other can win */
+  }
+  if (best_count)
+    return;
+  {
+    char *text = n ? nb_node_text(nb_doc_root(nb_book_doc(book, 0))) : NULL;
+    const char *title =
+        n ? nb_doc_get_meta(nb_book_doc(book, 0), "title") : NULL;
+    nb_buf probe = NB_BUF_INIT;
+    if (title)
+      nb_buf_puts(&probe, title);
+    if (text)
+      nb_buf_append(&probe, text, strnlen(text, 64u << 10));
+    snprintf(buf, size, "%s",
+             nb_text_guess_lang(probe.data ? probe.data : "", probe.len));
+    nb_buf_free(&probe);
+    free(text);
+  }
+}
+
 int nb_write_epub(const nb_book *book, const nb_write_options *opts,
                   const char *path, const nb_diag *diag, nb_error *err) {
   nb_epub_book ep;
   nb_buf opf = NB_BUF_INIT;
   size_t i, n;
-  const char *lang, *id;
+  const char *id;
   int rc;
   char idbuf[64];
 
@@ -705,11 +774,16 @@ int nb_write_epub(const nb_book *book, const nb_write_options *opts,
   ep.diag = diag;
   ep.err = err;
   ep.css_href = "css/style.css";
+  /* fields of ABI version 2 are read only from callers that have them */
+  if (opts && opts->abi_version >= 2) {
+    ep.vertical = opts->vertical != 0;
+    ep.embed_fonts = opts->embed_fonts != 0;
+    ep.max_bytes = opts->max_bytes;
+  }
+  if (ep.max_bytes == 0)
+    ep.max_bytes = S_DEFAULT_MAX_BYTES;
   ep.has_sections = nb_book_has_sections(book);
-  lang = nb_book_get_meta(book, "lang");
-  if (!lang)
-    lang = nb_doc_get_meta(nb_book_doc(book, 0), "lang");
-  nb_epub_lang(lang, NULL, ep.lang, sizeof ep.lang);
+  S_book_lang(book, ep.lang, sizeof ep.lang);
   ep.words = nb_epub_words_for(ep.lang);
   ep.title =
       nb_epub_clean_label(nb_book_get_meta(book, "title")

@@ -105,6 +105,10 @@ typedef struct nb_epub_words {
 /** The words for BCP 47 tag @p lang (never NULL). Static. */
 const nb_epub_words *nb_epub_words_for(const char *lang);
 
+/** 1 when @p lang looks like a BCP 47 tag, copied into @p buf (with '_'
+ * as '-'); 0 otherwise (@p buf then undefined). */
+int nb_epub_lang_ok(const char *lang, char *buf, size_t size);
+
 /** A copy of @p url fit for an href when it is an absolute http(s) or mailto
  * URL with a plain host (characters outside printable ASCII and the few
  * that URLs may not hold percent-encoded); NULL when it must not be a link
@@ -157,7 +161,9 @@ typedef struct nb_epub_book {
   const nb_resource *cover;
   size_t nav_item;
   int has_sections;
-  int vertical; /* vertical-rl, pages turning right to left */
+  int vertical;     /* vertical-rl, pages turning right to left */
+  int embed_fonts;  /* subsets of the theme's faces in fonts/ */
+  size_t max_bytes; /* the size budget (SIZE_MAX: none) */
 } nb_epub_book;
 
 /** Set the book's error to "out of memory"; returns NB_ERR_SYSTEM. */
@@ -177,6 +183,10 @@ int nb_epub_end_page(nb_epub_book *ep, xmlBufferPtr xbuf, xmlTextWriterPtr w,
 int64_t nb_epub_book_time(const nb_book *book);
 /** @p t as "YYYY-MM-DDThh:mm:ssZ". */
 void nb_epub_utc_iso(int64_t t, char *buf, size_t size);
+
+/** Copy @p len bytes of CSS to @p out without the declarations Kindle
+ * rejects (custom properties and var()); returns how many were left out. */
+size_t nb_epub_css_filter(const char *css, size_t len, nb_buf *out);
 
 /** nav.xhtml: the toc (nested section -> article) and the landmarks. */
 int nb_epub_write_nav(nb_epub_book *ep, size_t first_chapter);

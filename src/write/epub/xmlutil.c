@@ -251,6 +251,10 @@ static int S_lang_ok(const char *s, char *buf, size_t size) {
   return 1;
 }
 
+int nb_epub_lang_ok(const char *lang, char *buf, size_t size) {
+  return S_lang_ok(lang, buf, size);
+}
+
 const char *nb_epub_lang(const char *lang, const char *fallback, char *buf,
                          size_t size) {
   if (S_lang_ok(lang, buf, size) || S_lang_ok(fallback, buf, size))
