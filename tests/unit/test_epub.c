@@ -21,6 +21,7 @@
 
 #include "newsbook/book.h"
 #include "newsbook/doc.h"
+#include "newsbook/reader.h"
 #include "newsbook/resource.h"
 #include "newsbook/writer.h"
 #include "util/util.h"
@@ -933,6 +934,119 @@ static void test_size_budget(void **state) {
   nb_book_free(b);
 }
 
+/* Vertical writing: the markers Kindle, Kobo and EPUB 3 readers look for,
+ * and short numbers upright in one cell; asked for by the option, the
+ * book's metadata or the theme. */
+static void S_vertical_doc(nb_doc *d) {
+  nb_node *root = nb_doc_root(d), *t, *r, *c, *cb;
+  S_meta(d, "第15屆：5G與2024年", "2022-08-10", "测试");
+  nb_doc_set_meta(d, "lang", "zh-TW");
+  S_para(root, "第15日，5G與2024年，3.14和1,000，共168人，H264，10:30開始，"
+               "8月9日");
+  t = S_add(root, NB_NODE_TABLE);
+  r = S_add(t, NB_NODE_TABLE_ROW);
+  c = S_add(r, NB_NODE_TABLE_CELL);
+  S_para(c, "表內12");
+  cb = S_add(root, NB_NODE_CODE_BLOCK);
+  nb_node_set_literal(cb, "x = 42\n", 7);
+}
+
+static void S_expect_vertical(const char *path, int vertical) {
+  int zerr;
+  zip_t *za = zip_open(path, ZIP_RDONLY, &zerr);
+  xmlDocPtr x;
+  char *css;
+  assert_non_null(za);
+  x = S_parse(za, "OEBPS/content.opf");
+  S_expect(x, "string(//opf:spine/@page-progression-direction)",
+           vertical ? "rtl" : "");
+  S_expect(x, "string(//opf:meta[@name='primary-writing-mode']/@content)",
+           vertical ? "vertical-rl" : "");
+  xmlFreeDoc(x);
+  css = (char *)S_zip_read(za, "OEBPS/css/style.css", NULL);
+  assert_true((strstr(css, "text-combine-upright: all") != NULL) == vertical);
+  assert_true((strstr(css, "-epub-writing-mode: vertical-rl") != NULL) ==
+              vertical);
+  free(css);
+  x = S_parse(za, "OEBPS/chapter-0001.xhtml");
+  if (vertical) {
+    S_expect(x, "string(count(//h:span[@class='tcy']))", "5");
+    S_expect(x, "string(//h:h1/h:span[@class='tcy'])", "15");
+    S_expect(x, "string(//h:body/h:p[1]/h:span[@class='tcy'][1])", "15");
+    S_expect(x, "string(//h:body/h:p[1]/h:span[@class='tcy'][2])", "168");
+    S_expect(x, "string(//h:body/h:p[1]/h:span[@class='tcy'][3])", "8");
+    S_expect(x, "string(//h:body/h:p[1]/h:span[@class='tcy'][4])", "9");
+  } else {
+    S_expect(x, "string(count(//h:span))", "0");
+  }
+  S_expect(x, "string(count(//h:td//h:span))", "0");
+  S_expect(x, "string(count(//h:pre//h:span))", "0");
+  S_expect(x, "string(//h:body/h:p[1])",
+           "第15日，5G與2024年，3.14和1,000，共168人，H264，10:30開始，"
+           "8月9日");
+  xmlFreeDoc(x);
+  zip_close(za);
+}
+
+static void test_vertical(void **state) {
+  const char *path = S_tmp("vertical.epub");
+  const char *css_path = S_tmp("vertical-theme.css");
+  nb_write_options o;
+  nb_book *b;
+  nb_doc *d;
+  nb_error err;
+  FILE *fp;
+  (void)state;
+  memset(&o, 0, sizeof o);
+  o.abi_version = NB_WRITE_ABI_VERSION;
+  d = nb_doc_new();
+  S_vertical_doc(d);
+  o.vertical = 1;
+  zip_close(S_write_open(d, &o, path));
+  S_expect_vertical(path, 1);
+  /* not asked: nothing of it */
+  d = nb_doc_new();
+  S_vertical_doc(d);
+  o.vertical = 0;
+  zip_close(S_write_open(d, &o, path));
+  S_expect_vertical(path, 0);
+  /* asked by the book's metadata */
+  b = nb_book_new();
+  d = nb_doc_new();
+  S_vertical_doc(d);
+  nb_book_add_doc(b, d);
+  nb_book_set_meta(b, "writing-mode", "vertical-rl");
+  nb_book_finish(b);
+  assert_int_equal(nb_write_epub(b, &o, path, &S_diag, &err), 0);
+  nb_book_free(b);
+  S_expect_vertical(path, 1);
+  /* asked by the theme, for the root, after a comment */
+  fp = fopen(css_path, "w");
+  assert_non_null(fp);
+  fputs("/* a vertical theme */ html, body { -epub-writing-mode: vertical-rl; "
+        "writing-mode: vertical-rl }\np { text-indent: 1em }\n",
+        fp);
+  fclose(fp);
+  d = nb_doc_new();
+  S_vertical_doc(d);
+  o.style_path = css_path;
+  zip_close(S_write_open(d, &o, path));
+  S_expect_vertical(path, 1);
+  /* ... but not for a part of the page, nor inside @media */
+  fp = fopen(css_path, "w");
+  assert_non_null(fp);
+  fputs("pre { writing-mode: vertical-rl }\n"
+        "@media print { html { writing-mode: vertical-rl } }\n",
+        fp);
+  fclose(fp);
+  d = nb_doc_new();
+  S_vertical_doc(d);
+  zip_close(S_write_open(d, &o, path));
+  S_expect_vertical(path, 0);
+  unlink(css_path);
+  unlink(path);
+}
+
 /* Golden files: the unzipped text of two books, compared byte for byte
  * with tests/golden/epub/NAME/ (NB_UPDATE_GOLDEN=1 rewrites them). The id
  * and date are fixed so that only this writer's output is under test. */
@@ -1009,7 +1123,71 @@ static void S_write_samples(const char *dir) {
   nb_book_free(b);
 }
 
-int main(void) {
+/* Not a test: a converter for the e2e scripts, with the write options the
+ * command line has no flags for yet (the lead wires --vertical and
+ * --embed-fonts). Usage:
+ *   NB_EPUB_CONVERT=OUT.epub [NB_EPUB_MIRROR=DIR] [NB_EPUB_OPTS=vertical,
+ *   embed_fonts] [NB_EPUB_STYLE=FILE] test_epub ARTICLE.md...
+ * Reads each article, resolves its images offline from the mirror, and
+ * writes one book; diagnostics go to stderr. Exit 0 or 1. */
+static void S_print_diag(void *ud, const nb_diagnostic *d) {
+  (void)ud;
+  fprintf(stderr, "%s: %s%s%s\n",
+          d->severity == NB_SEV_NOTE      ? "note"
+          : d->severity == NB_SEV_WARNING ? "warning"
+                                          : "error",
+          d->file ? d->file : "", d->file ? ": " : "", d->message);
+}
+
+static int S_convert(const char *out, int argc, char **argv) {
+  static const nb_diag diag = {NB_DIAG_ABI_VERSION, S_print_diag, NULL};
+  const char *opts = getenv("NB_EPUB_OPTS");
+  nb_resolve_options ro;
+  nb_write_options wo;
+  nb_resources *set;
+  nb_book *b = nb_book_new();
+  nb_error err;
+  int i, rc;
+  memset(&ro, 0, sizeof ro);
+  ro.abi_version = NB_RESOLVE_ABI_VERSION;
+  ro.mirror_dir = getenv("NB_EPUB_MIRROR");
+  ro.cache_dir = "";
+  ro.offline = 1;
+  set = nb_resources_new(&ro, &diag);
+  if (!b || !set)
+    return 1;
+  for (i = 1; i < argc; i++) {
+    char *data;
+    size_t len;
+    nb_doc *d;
+    if (nb_read_file(argv[i], 0, &data, &len, &err) != 0) {
+      fprintf(stderr, "%s: %s\n", argv[i], err.message);
+      return 1;
+    }
+    d = nb_read_article(argv[i], data, len, NULL, &diag, &err);
+    free(data);
+    if (!d || nb_resources_resolve_doc(set, d, &err) != 0) {
+      fprintf(stderr, "%s: %s\n", argv[i], err.message);
+      return 1;
+    }
+    nb_book_add_doc(b, d);
+  }
+  nb_book_set_resources(b, set);
+  nb_book_finish(b);
+  memset(&wo, 0, sizeof wo);
+  wo.abi_version = NB_WRITE_ABI_VERSION;
+  wo.style_path = getenv("NB_EPUB_STYLE");
+  wo.vertical = opts && strstr(opts, "vertical") != NULL;
+  wo.embed_fonts = opts && strstr(opts, "embed_fonts") != NULL;
+  rc = nb_write_epub(b, &wo, out, &diag, &err);
+  if (rc != 0)
+    fprintf(stderr, "%s: %s\n", out, err.message);
+  nb_book_free(b);
+  nb_resources_free(set);
+  return rc == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_helpers),
       cmocka_unit_test(test_single_article),
@@ -1023,8 +1201,12 @@ int main(void) {
       cmocka_unit_test(test_css_filter),
       cmocka_unit_test(test_book_language),
       cmocka_unit_test(test_size_budget),
+      cmocka_unit_test(test_vertical),
   };
   const char *sample = getenv("NB_EPUB_SAMPLE_DIR");
+  const char *convert = getenv("NB_EPUB_CONVERT");
+  if (convert && *convert)
+    return S_convert(convert, argc, argv);
   S_init_resources();
   if (sample && *sample) {
     S_write_samples(sample);

@@ -27,19 +27,6 @@
 /* Send to Kindle's limit for a book sent by mail. */
 #define S_DEFAULT_MAX_BYTES ((size_t)50 * 1000 * 1000)
 
-/* The fallback when the theme cannot be read: enough to read comfortably. */
-static const char S_builtin_css[] =
-    "body { line-height: 1.75; text-align: justify; }\n"
-    "p { text-indent: 2em; margin: 0 0 0.5em 0; }\n"
-    "h1, h2, h3, h4, h5, h6 { text-indent: 0; text-align: left; }\n"
-    "img { max-width: 100%; height: auto; }\n"
-    "pre { white-space: pre-wrap; }\n"
-    "table { border-collapse: collapse; }\n"
-    "th, td { border: 1px solid #999999; padding: 0.2em 0.4em; }\n"
-    ".placeholder { display: block; border: 1px dashed #999999; "
-    "text-align: center; text-indent: 0; }\n"
-    "section.cover, section.titlepage { text-align: center; }\n";
-
 int nb_epub_oom(nb_epub_book *ep) {
   return nb_error_set(ep->err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
 }
@@ -295,62 +282,8 @@ static int S_chapter(nb_epub_book *ep, size_t k, const nb_doc *doc, int level) {
   ch.diag = ep->diag;
   ch.images = &ep->images;
   ch.title_level = level ? 2 : 1;
+  ch.vertical = ep->vertical;
   return nb_epub_write_chapter(&ch, &it->data, ep->err);
-}
-
-/* ## Theme */
-
-static int S_css(nb_epub_book *ep) {
-  const char *given = ep->opts ? ep->opts->style_path : NULL;
-  const char *cands[2];
-  size_t c, nc = 0;
-  nb_epub_item *it = nb_epub_add_item(ep, "css/style.css", "css", "text/css");
-  nb_error rerr;
-  if (!it)
-    return nb_epub_oom(ep);
-  if (given) {
-    cands[nc++] = given;
-  } else {
-#ifdef NB_SRCDIR
-    cands[nc++] = NB_SRCDIR "/styles/default.css";
-#endif
-#ifdef NB_DATADIR
-    cands[nc++] = NB_DATADIR "/styles/default.css";
-#endif
-  }
-  for (c = 0; c < nc; c++) {
-    char *data = NULL;
-    size_t len = 0;
-    if (nb_read_file(cands[c], 4u << 20, &data, &len, &rerr) == 0) {
-      if (nb_utf8_valid(data, len)) {
-        size_t dropped = nb_epub_css_filter(data, len, &it->data);
-        free(data);
-        if (dropped)
-          nb_diag_emit(ep->diag, NB_SEV_WARNING, "style", cands[c], 0, NULL,
-                       "%zu declaration%s of CSS custom properties (--name, "
-                       "var()) left out of the EPUB's style sheet: Kindle "
-                       "rejects them",
-                       dropped, dropped == 1 ? "" : "s");
-        return it->data.failed ? nb_epub_oom(ep) : 0;
-      }
-      free(data);
-      nb_diag_emit(ep->diag, NB_SEV_WARNING, "style", cands[c], 0, NULL,
-                   "the style sheet is not UTF-8 text: using the built-in "
-                   "style instead");
-      break;
-    }
-    if (given)
-      nb_diag_emit(ep->diag, NB_SEV_WARNING, "style", given, 0, NULL,
-                   "cannot read the style sheet (%s): using the built-in "
-                   "style instead",
-                   rerr.message);
-  }
-  if (!given && c == nc)
-    nb_diag_emit(ep->diag, NB_SEV_WARNING, "style", NULL, 0, NULL,
-                 "the default theme styles/default.css was not found: using "
-                 "the built-in style");
-  nb_buf_puts(&it->data, S_builtin_css);
-  return it->data.failed ? nb_epub_oom(ep) : 0;
 }
 
 /* ## Zip
@@ -680,7 +613,7 @@ static int S_build(nb_epub_book *ep) {
    * it as their contents, and in the reading order it would repeat every
    * title once more between the title page and the first chapter (which
    * also confuses text-order checks). */
-  if (nb_epub_write_ncx(ep) < 0 || S_css(ep) < 0)
+  if (nb_epub_write_ncx(ep) < 0 || nb_epub_write_css(ep) < 0)
     return -1;
   for (s = 0; s < ep->images.count; s++) {
     const nb_resource *r = ep->images.items[s];
@@ -752,6 +685,14 @@ static void S_book_lang(const nb_book *book, char *buf, size_t size) {
   }
 }
 
+/* Vertical writing asked for by the book's metadata ("writing-mode:
+ * vertical-rl", as --metadata or a recipe's metadata set it), besides
+ * the option and the theme. */
+static int S_meta_vertical(const nb_book *book) {
+  const char *m = nb_book_get_meta(book, "writing-mode");
+  return m && (strcmp(m, "vertical-rl") == 0 || strcmp(m, "vertical") == 0);
+}
+
 int nb_write_epub(const nb_book *book, const nb_write_options *opts,
                   const char *path, const nb_diag *diag, nb_error *err) {
   nb_epub_book ep;
@@ -813,7 +754,11 @@ int nb_write_epub(const nb_book *book, const nb_write_options *opts,
     rc = nb_epub_oom(&ep);
     goto cleanup;
   }
-  rc = S_build(&ep);
+  rc = nb_epub_read_theme(&ep);
+  if (rc == 0)
+    ep.vertical = ep.vertical || ep.theme_vertical || S_meta_vertical(book);
+  if (rc == 0)
+    rc = S_build(&ep);
   if (rc == 0)
     rc = nb_epub_write_opf(&ep, &opf);
   if (rc == 0)
@@ -829,6 +774,8 @@ cleanup:
   free(ep.entries);
   nb_epub_images_free(&ep.images);
   nb_buf_free(&opf);
+  nb_buf_free(&ep.font_css);
+  nb_buf_free(&ep.theme);
   free(ep.title);
   return rc < 0 ? rc : 0;
 }

@@ -49,6 +49,7 @@ typedef struct nb_epub_chapter {
   nb_epub_images *images; /* filled with every image embedded */
   int title_level;        /* the headline's h1 (alone) or h2 (in a section);
                              the article's headings follow below it */
+  int vertical;           /* numbers of 1-3 digits in span.tcy */
 } nb_epub_chapter;
 
 /** Render @p ch as a complete XHTML document into @p out (appended).
@@ -161,9 +162,12 @@ typedef struct nb_epub_book {
   const nb_resource *cover;
   size_t nav_item;
   int has_sections;
-  int vertical;     /* vertical-rl, pages turning right to left */
-  int embed_fonts;  /* subsets of the theme's faces in fonts/ */
-  size_t max_bytes; /* the size budget (SIZE_MAX: none) */
+  int vertical;       /* vertical-rl, pages turning right to left */
+  int embed_fonts;    /* subsets of the theme's faces in fonts/ */
+  size_t max_bytes;   /* the size budget (SIZE_MAX: none) */
+  nb_buf font_css;    /* @font-face rules for the embedded fonts */
+  nb_buf theme;       /* the theme's CSS, filtered (nb_epub_read_theme) */
+  int theme_vertical; /* the theme sets a vertical writing mode */
 } nb_epub_book;
 
 /** Set the book's error to "out of memory"; returns NB_ERR_SYSTEM. */
@@ -187,6 +191,13 @@ void nb_epub_utc_iso(int64_t t, char *buf, size_t size);
 /** Copy @p len bytes of CSS to @p out without the declarations Kindle
  * rejects (custom properties and var()); returns how many were left out. */
 size_t nb_epub_css_filter(const char *css, size_t len, nb_buf *out);
+
+/** Read the theme (or the built-in style) into ep->theme, filtered, and
+ * note whether it asks for vertical writing. 0 or a negative nb_code. */
+int nb_epub_read_theme(nb_epub_book *ep);
+/** css/style.css: ep->theme, then the vertical rules when the book is
+ * vertical, then ep->font_css. */
+int nb_epub_write_css(nb_epub_book *ep);
 
 /** nav.xhtml: the toc (nested section -> article) and the landmarks. */
 int nb_epub_write_nav(nb_epub_book *ep, size_t first_chapter);

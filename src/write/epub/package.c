@@ -384,6 +384,12 @@ static int S_metadata(nb_epub_book *ep, xmlTextWriterPtr w) {
   ok = ok && S_meta(w, "dcterms:modified", iso) >= 0;
 
   ok = ok && S_a11y(ep, w) >= 0;
+  /* Kindle takes the writing mode from here, not from the CSS */
+  if (ok && ep->vertical)
+    ok = xmlTextWriterStartElement(w, XC("meta")) >= 0 &&
+         nb_epub_attr(w, "name", "primary-writing-mode") >= 0 &&
+         nb_epub_attr(w, "content", "vertical-rl") >= 0 &&
+         xmlTextWriterEndElement(w) >= 0;
   if (ok && ep->cover) /* EPUB 2 reading systems find the cover by this */
     ok = xmlTextWriterStartElement(w, XC("meta")) >= 0 &&
          nb_epub_attr(w, "name", "cover") >= 0 &&
@@ -426,7 +432,9 @@ int nb_epub_write_opf(nb_epub_book *ep, nb_buf *out) {
   }
   ok = ok && xmlTextWriterEndElement(w) >= 0 &&
        xmlTextWriterStartElement(w, XC("spine")) >= 0 &&
-       nb_epub_attr(w, "toc", "ncx") >= 0;
+       nb_epub_attr(w, "toc", "ncx") >= 0 &&
+       (!ep->vertical ||
+        nb_epub_attr(w, "page-progression-direction", "rtl") >= 0);
   for (i = 0; ok && i < ep->nspine; i++) {
     ok = xmlTextWriterStartElement(w, XC("itemref")) >= 0 &&
          nb_epub_attr(w, "idref", ep->items[ep->spine[i].item].id) >= 0 &&

@@ -522,6 +522,56 @@ static int S_code_block(S_state *st, nb_node *node) {
   return S_end_block(st);
 }
 
+/* ## Vertical text */
+
+static int S_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+static int S_alnum(char c) {
+  return S_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* 1 when the digits s[a, b) of @p s (@p n bytes) are a number to set
+ * upright in one cell (縦中横): one to three of them, not part of a word
+ * ("5G", "H264") or of a longer number ("3.14", "1,000", "10:30"), whose
+ * digits lie sideways with the Latin text around them. */
+static int S_tcy_run(const char *s, size_t n, size_t a, size_t b) {
+  if (b - a > 3)
+    return 0;
+  if (a > 0 && (S_alnum(s[a - 1]) ||
+                (strchr(".,:", s[a - 1]) && a > 1 && S_digit(s[a - 2]))))
+    return 0;
+  if (b < n && (S_alnum(s[b]) ||
+                (strchr(".,:", s[b]) && b + 1 < n && S_digit(s[b + 1]))))
+    return 0;
+  return 1;
+}
+
+/* Text in vertical writing: short numbers wrapped in span.tcy, which the
+ * vertical style sheet sets upright in one cell; everything else as is. */
+static int S_vertical_text(S_state *st, const char *s, size_t n) {
+  size_t i = 0, from = 0;
+  while (i < n) {
+    size_t j;
+    if (!S_digit(s[i])) {
+      i++;
+      continue;
+    }
+    for (j = i; j < n && S_digit(s[j]); j++)
+      ;
+    if (S_tcy_run(s, n, i, j)) {
+      if (nb_epub_text(st->w, s + from, i - from) < 0 ||
+          xmlTextWriterStartElement(st->w, XC("span")) < 0 ||
+          nb_epub_attr(st->w, "class", "tcy") < 0 ||
+          nb_epub_text(st->w, s + i, j - i) < 0 || S_end(st) < 0)
+        return -1;
+      from = j;
+    }
+    i = j;
+  }
+  return nb_epub_text(st->w, s + from, n - from);
+}
+
 static const char *S_inline_tag(nb_node_type t) {
   switch (t) {
   case NB_NODE_EMPH: return "em";
@@ -627,6 +677,9 @@ static int S_render_node(nb_node *node, nb_event ev, S_state *st) {
       return -1;
     return xmlTextWriterWriteString(st->w, XC("\n")) < 0 ? -1 : 0;
   case NB_NODE_TEXT:
+    if (st->ch->vertical && st->ntables == 0)
+      return S_vertical_text(st, nb_node_get_literal(node),
+                             nb_node_get_literal_len(node));
     return nb_epub_text(st->w, nb_node_get_literal(node),
                         nb_node_get_literal_len(node));
   case NB_NODE_CODE:
@@ -729,9 +782,12 @@ static int S_title_block(S_state *st, const char *title) {
         S_end_block(st) < 0)
       return -1;
   }
-  if (nb_epub_element(w, st->ch->title_level == 2 ? "h2" : "h1",
-                      "article-title", title) < 0 ||
-      xmlTextWriterWriteString(w, XC("\n")) < 0)
+  if (xmlTextWriterStartElement(w, XC(st->ch->title_level == 2 ? "h2" : "h1")) <
+          0 ||
+      nb_epub_attr(w, "class", "article-title") < 0 ||
+      (st->ch->vertical ? S_vertical_text(st, title, strlen(title))
+                        : nb_epub_text(w, title, strlen(title))) < 0 ||
+      S_end(st) < 0 || xmlTextWriterWriteString(w, XC("\n")) < 0)
     return -1;
   return S_end_block(st);
 }
