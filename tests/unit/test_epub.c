@@ -60,6 +60,7 @@ static const unsigned char S_jpg[] = {
     0x00, 0x00, 0x00, 0xff, 0xda, 0x00, 0x0c, 0x03, 0x01, 0x00, 0x02, 0x11,
     0x03, 0x11, 0x00, 0x3f, 0x00, 0x8d, 0x01, 0x78, 0x2b, 0xff, 0xd9};
 
+#include "font/hbsubset.h"
 #include "write/epub/epub.h"
 
 static nb_resource S_res_png, S_res_jpg, S_res_missing, S_res_webp;
@@ -1047,6 +1048,113 @@ static void test_vertical(void **state) {
   unlink(path);
 }
 
+/* Embedded fonts: subsets of the theme's faces under fonts/, declared
+ * with @font-face under the theme's family names, holding the book's
+ * characters and not the rest of the face. Skipped without HarfBuzz's
+ * subsetter or the Noto CJK faces. */
+static int S_font_notes;
+static void S_count_font_notes(void *ud, const nb_diagnostic *d) {
+  (void)ud;
+  if (d->severity == NB_SEV_NOTE && strcmp(d->kind, "font") == 0 &&
+      strstr(d->message, "embedded"))
+    S_font_notes++;
+}
+
+static int S_have_family(const char *family) {
+  char cmd[256], out[256] = "";
+  FILE *p;
+  snprintf(cmd, sizeof cmd, "fc-match -f '%%{family}' '%s' 2>/dev/null",
+           family);
+  p = popen(cmd, "r");
+  if (!p)
+    return 0;
+  if (!fgets(out, sizeof out, p))
+    out[0] = '\0';
+  pclose(p);
+  return strstr(out, family) != NULL;
+}
+
+static void test_embed_fonts(void **state) {
+  const nb_diag diag = {NB_DIAG_ABI_VERSION, S_count_font_notes, NULL};
+  const char *path = S_tmp("fonts.epub");
+  nb_doc *d = nb_doc_new();
+  nb_node *root = nb_doc_root(d), *p, *e, *cb;
+  nb_book *b = nb_book_new();
+  nb_write_options o;
+  nb_error err;
+  zip_t *za;
+  int zerr;
+  xmlDocPtr x;
+  char *css, *serif;
+  size_t n, len;
+  (void)state;
+  if (!nb_hb_subset() || !S_have_family("Noto Serif CJK SC") ||
+      !S_have_family("Noto Sans CJK SC")) {
+    skip();
+    return;
+  }
+  S_meta(d, "字体嵌入", "2022-08-10", "测试");
+  p = S_para(root, "正文用宋体。");
+  e = S_add(p, NB_NODE_EMPH);
+  S_text(e, "强调");
+  cb = S_add(root, NB_NODE_CODE_BLOCK);
+  nb_node_set_literal(cb, "x = 1;\n", 7);
+  nb_book_add_doc(b, d);
+  nb_book_finish(b);
+  memset(&o, 0, sizeof o);
+  o.abi_version = NB_WRITE_ABI_VERSION;
+  o.embed_fonts = 1;
+  S_font_notes = 0;
+  assert_int_equal(nb_write_epub(b, &o, path, &diag, &err), 0);
+  assert_int_equal(S_font_notes, 1);
+  nb_book_free(b);
+  za = zip_open(path, ZIP_RDONLY, &zerr);
+  assert_non_null(za);
+  x = S_parse(za, "OEBPS/content.opf");
+  S_expect(x,
+           "string(count(//opf:item[starts-with(@href,'fonts/') and "
+           "(@media-type='font/otf' or @media-type='font/ttf')]) >= 3)",
+           "true");
+  serif = S_xpath(x, "string(//opf:item[contains(@href,'NotoSerifCJKSC-400')]"
+                     "/@href)");
+  xmlFreeDoc(x);
+  assert_true(serif[0] != '\0');
+  css = (char *)S_zip_read(za, "OEBPS/css/style.css", NULL);
+  assert_non_null(strstr(css, "font-family: \"Noto Serif CJK SC\";"));
+  assert_non_null(strstr(css, "font-family: \"Noto Sans CJK SC\";"));
+  assert_non_null(strstr(css, "font-weight: 700;")); /* the headline */
+  free(css);
+  {
+    /* the body face holds the body's characters, and little else */
+    char zname[160];
+    unsigned char *font;
+    hb_blob_t *blob;
+    hb_face_t *face;
+    hb_set_t *cps = hb_set_create();
+    snprintf(zname, sizeof zname, "OEBPS/%s", serif);
+    font = S_zip_read(za, zname, &len);
+    assert_non_null(font);
+    assert_true(len < 200000);
+    blob = hb_blob_create((const char *)font, (unsigned)len,
+                          HB_MEMORY_MODE_READONLY, NULL, NULL);
+    face = hb_face_create(blob, 0);
+    hb_face_collect_unicodes(face, cps);
+    assert_true(hb_set_has(cps, 0x5B8B));  /* 宋 (body) */
+    assert_true(hb_set_has(cps, 0x6B63));  /* 正 */
+    assert_false(hb_set_has(cps, 0x9F98)); /* 龘: not in the book */
+    assert_false(hb_set_has(cps, 0x5F3A)); /* 强: emphasis, in the sans */
+    n = hb_set_get_population(cps);
+    assert_true(n < 40);
+    hb_set_destroy(cps);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    free(font);
+  }
+  xmlFree(serif);
+  zip_close(za);
+  unlink(path);
+}
+
 /* Golden files: the unzipped text of two books, compared byte for byte
  * with tests/golden/epub/NAME/ (NB_UPDATE_GOLDEN=1 rewrites them). The id
  * and date are fixed so that only this writer's output is under test. */
@@ -1202,6 +1310,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_book_language),
       cmocka_unit_test(test_size_budget),
       cmocka_unit_test(test_vertical),
+      cmocka_unit_test(test_embed_fonts),
   };
   const char *sample = getenv("NB_EPUB_SAMPLE_DIR");
   const char *convert = getenv("NB_EPUB_CONVERT");

@@ -613,7 +613,9 @@ static int S_build(nb_epub_book *ep) {
    * it as their contents, and in the reading order it would repeat every
    * title once more between the title page and the first chapter (which
    * also confuses text-order checks). */
-  if (nb_epub_write_ncx(ep) < 0 || nb_epub_write_css(ep) < 0)
+  if (nb_epub_write_ncx(ep) < 0 ||
+      (ep->embed_fonts && nb_epub_embed_fonts(ep) < 0) ||
+      nb_epub_write_css(ep) < 0)
     return -1;
   for (s = 0; s < ep->images.count; s++) {
     const nb_resource *r = ep->images.items[s];
@@ -776,6 +778,9 @@ cleanup:
   nb_buf_free(&opf);
   nb_buf_free(&ep.font_css);
   nb_buf_free(&ep.theme);
+  for (i = 0; i < ep.nfont_data; i++)
+    free(ep.font_data[i]);
+  free(ep.font_data);
   free(ep.title);
   return rc < 0 ? rc : 0;
 }

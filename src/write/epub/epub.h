@@ -162,11 +162,13 @@ typedef struct nb_epub_book {
   const nb_resource *cover;
   size_t nav_item;
   int has_sections;
-  int vertical;       /* vertical-rl, pages turning right to left */
-  int embed_fonts;    /* subsets of the theme's faces in fonts/ */
-  size_t max_bytes;   /* the size budget (SIZE_MAX: none) */
-  nb_buf font_css;    /* @font-face rules for the embedded fonts */
-  nb_buf theme;       /* the theme's CSS, filtered (nb_epub_read_theme) */
+  int vertical;     /* vertical-rl, pages turning right to left */
+  int embed_fonts;  /* subsets of the theme's faces in fonts/ */
+  size_t max_bytes; /* the size budget (SIZE_MAX: none) */
+  nb_buf font_css;  /* @font-face rules for the embedded fonts */
+  nb_buf theme;     /* the theme's CSS, filtered (nb_epub_read_theme) */
+  unsigned char **font_data; /* embedded font subsets (owned) */
+  size_t nfont_data;
   int theme_vertical; /* the theme sets a vertical writing mode */
 } nb_epub_book;
 
@@ -198,6 +200,13 @@ int nb_epub_read_theme(nb_epub_book *ep);
 /** css/style.css: ep->theme, then the vertical rules when the book is
  * vertical, then ep->font_css. */
 int nb_epub_write_css(nb_epub_book *ep);
+
+/** With ep->embed_fonts: subsets of the theme's faces for the characters
+ * of every page written so far, added to the manifest under fonts/, their
+ * @font-face rules in ep->font_css, the size reported as a note. Call
+ * after the last page and before nb_epub_write_css. A face that cannot be
+ * found or cut is a warning, not a failure. 0 or a negative nb_code. */
+int nb_epub_embed_fonts(nb_epub_book *ep);
 
 /** nav.xhtml: the toc (nested section -> article) and the landmarks. */
 int nb_epub_write_nav(nb_epub_book *ep, size_t first_chapter);
