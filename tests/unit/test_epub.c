@@ -603,10 +603,19 @@ static void test_deep_nesting(void **state) {
   nb_doc_set_meta(d, "title", "deep");
   for (i = 0; i < 20000; i++)
     n = S_add(n, NB_NODE_BLOCKQUOTE);
-  S_para(n, "bottom");
+  S_para(n, "底部 bottom 12");
   nb_book_add_doc(b, d);
   nb_book_finish(b);
   assert_int_equal(S_write(b, NULL, path), 0);
+  {
+    /* vertical text and embedded fonts walk the same depth */
+    nb_write_options o;
+    nb_error err;
+    memset(&o, 0, sizeof o);
+    o.abi_version = NB_WRITE_ABI_VERSION;
+    o.vertical = o.embed_fonts = 1;
+    assert_int_equal(nb_write_epub(b, &o, path, &S_diag, &err), 0);
+  }
   unlink(path);
   nb_book_free(b);
 }

@@ -151,8 +151,13 @@ static int S_scan_page(S_fonts *f, const nb_buf *page) {
   int *roles = NULL, variant, cjk;
   size_t depth = 0, cap = 0;
   int ok = 1;
-  if (!doc)
-    return 1; /* not ours to judge: the page is written as it is */
+  if (!doc) {
+    /* deeper than libxml2 reads back: the page stays as written */
+    nb_diag_emit(f->ep->diag, NB_SEV_WARNING, "font", NULL, 0, NULL,
+                 "a page is nested too deeply to be read back for its "
+                 "characters: they are left to the reader's fonts");
+    return 1;
+  }
   root = xmlDocGetRootElement(doc);
   lang = root ? xmlGetProp(root, (const xmlChar *)"lang") : NULL;
   variant = S_variant((const char *)lang);
