@@ -810,6 +810,29 @@ static void test_accessibility(void **state) {
   zip_close(za);
   unlink(path);
 
+  /* a placeholder word, a file name, or alt "" alone in a figure: not a
+   * description, whatever the model kept */
+  {
+    static const char *const alts[] = {"image", "图片", "IMG_2041.JPG", ""};
+    size_t k;
+    for (k = 0; k < sizeof alts / sizeof alts[0]; k++) {
+      nb_node *f;
+      d = nb_doc_new();
+      root = nb_doc_root(d);
+      S_meta(d, "无描述", "2022-08-10", "测试");
+      S_para(root, "正文。");
+      f = S_add(root, NB_NODE_FIGURE);
+      S_image(f, "https://img.example.com/a.png", alts[k], &S_res_png);
+      za = S_write_open(d, &o, path);
+      x = S_parse(za, "OEBPS/content.opf");
+      S_expect(x, "string(count(//opf:meta[@property='dcterms:conformsTo']))",
+               "0");
+      xmlFreeDoc(x);
+      zip_close(za);
+    }
+    unlink(path);
+  }
+
   /* the same with a theme of the user's own: no claim */
   d = nb_doc_new();
   S_meta(d, "自定主题", "2022-08-10", "测试");

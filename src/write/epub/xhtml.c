@@ -222,6 +222,52 @@ static int S_end(S_state *st) {
   return xmlTextWriterFullEndElement(st->w) < 0 ? -1 : 0;
 }
 
+/* 1 when @p alt is no description: a placeholder word ("image", "图片",
+ * "img_2"), a file name or a URL, as sources and CMSs fill it in. */
+static int S_meaningless_alt(const char *alt) {
+  static const char *const words[] = {
+      "image",  "img",  "picture",   "pic",  "photo",   "图片",     "图",
+      "圖片",   "圖",   "照片",      "画像", "写真",    "이미지",   "untitled",
+      "无标题", "null", "undefined", "alt",  "default", "thumbnail"};
+  static const char *const exts[] = {".jpg",  ".jpeg", ".png", ".gif",
+                                     ".webp", ".bmp",  ".svg"};
+  size_t n, i, k;
+  while (*alt == ' ')
+    alt++;
+  n = strlen(alt);
+  while (n && alt[n - 1] == ' ')
+    n--;
+  for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+    k = strlen(words[i]);
+    if (n >= k && strncasecmp(alt, words[i], k) == 0 &&
+        strspn(alt + k, "0123456789-_ ") >= n - k)
+      return 1;
+  }
+  for (i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+    k = strlen(exts[i]);
+    if (n > k && strncasecmp(alt + n - k, exts[i], k) == 0)
+      return 1;
+  }
+  return strncasecmp(alt, "http://", 7) == 0 ||
+         strncasecmp(alt, "https://", 8) == 0 || strncmp(alt, "//", 2) == 0;
+}
+
+/* 1 when an embedded picture has no description, for the package's
+ * accessibility claims (the alt written is the model's, whatever this
+ * says): no alt, a meaningless one, or alt "" where it cannot be
+ * decoration, alone in its figure or paragraph. An empty alt among text
+ * is decoration. */
+static int S_undescribed(const nb_node *img, const char *alt) {
+  const nb_node *parent = nb_node_parent(img);
+  if (!alt)
+    return 1;
+  if (!*alt)
+    return parent &&
+           (nb_node_get_type(parent) == NB_NODE_FIGURE ||
+            (nb_node_first_child(parent) == img && nb_node_next(img) == NULL));
+  return S_meaningless_alt(alt);
+}
+
 static int S_render_image(S_state *st, nb_node *node) {
   const nb_resource *res = nb_node_get_resource(node);
   const char *alt = nb_node_get_alt(node);
@@ -236,8 +282,7 @@ static int S_render_image(S_state *st, nb_node *node) {
     char src[80];
     if (!nb_epub_images_add(st->ch->images, res))
       return -1;
-    /* no alt in the model: nobody described it; "" marks decoration */
-    if (!alt)
+    if (S_undescribed(node, alt))
       st->ch->images->without_alt++;
     snprintf(src, sizeof src, "images/%s.%s", res->id, nb_epub_image_ext(res));
     if (xmlTextWriterStartElement(st->w, XC("img")) < 0 ||
