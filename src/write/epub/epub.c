@@ -1,7 +1,9 @@
 /* The EPUB writer's entry point and container: which pages a book gets
  * (cover, title page, section pages, one chapter per document), in which
- * reading order, the theme CSS, and the zip. Chapters are xhtml.c's; the
- * navigation (nav, NCX) and the package document are package.c's.
+ * reading order, in which language and writing mode, and the zip, with
+ * the size budget checked. Chapters are xhtml.c's; the style sheet is
+ * css.c's and embedded fonts fonts.c's; the navigation (nav, NCX) and the
+ * package document are package.c's.
  *
  * Same book, same bytes: file names and ids are generated from positions and
  * content hashes, dates come from the book (or SOURCE_DATE_EPOCH, or a fixed

@@ -1,9 +1,12 @@
 /* Private interface of the EPUB writer, shared by its files: xhtml.c turns
- * one document into an XHTML chapter with libxml2's xmlTextWriter; epub.c
- * decides which pages exist (cover, title page, sections, chapters) and
- * writes the CSS and the zip; package.c writes the navigation (nav, NCX) and
- * the package document (OPF); xmlutil.c holds what they share (clean text,
- * URLs, languages, the image set, the XHTML page frame). Not public API. */
+ * one document into an XHTML chapter with libxml2's xmlTextWriter, asking
+ * text.c about links' names, pictures' descriptions and vertical numbers;
+ * epub.c decides which pages exist (cover, title page, sections, chapters)
+ * and writes the zip; css.c reads the theme and writes the style sheet;
+ * fonts.c embeds subsets of the theme's faces; package.c writes the
+ * navigation (nav, NCX) and the package document (OPF); xmlutil.c holds
+ * what they share (clean text, URLs, languages, the writer's own words,
+ * the image set, the XHTML page frame). Not public API. */
 #ifndef NB_WRITE_EPUB_H
 #define NB_WRITE_EPUB_H
 
@@ -56,6 +59,34 @@ typedef struct nb_epub_chapter {
  * 0 or a negative nb_code with @p err filled. */
 int nb_epub_write_chapter(const nb_epub_chapter *ch, nb_buf *out,
                           nb_error *err);
+
+/* ## Decisions about pieces of a document (text.c) */
+
+/** What a link's content gives a reader that cannot see it. */
+typedef enum nb_epub_link_text {
+  NB_EPUB_LINK_TEXT = 0,   /* text, or an image with a description */
+  NB_EPUB_LINK_IMAGES = 1, /* only images without one */
+  NB_EPUB_LINK_EMPTY = 2   /* nothing at all */
+} nb_epub_link_text;
+
+/** What @p link's subtree holds; @p *image_url set to the URL of an image
+ * without a description. Walks the subtree (call it for the outermost
+ * link only, so that each node is visited once more at most). */
+nb_epub_link_text nb_epub_link_content(nb_node *link, const char **image_url);
+/** 1 when @p s holds something other than white space. */
+int nb_epub_has_text(const char *s);
+/** 1 when @p url names a picture file (by its path's extension). */
+int nb_epub_image_url(const char *url);
+/** The host of an http(s) URL into @p buf ("" when none). Returns @p buf. */
+const char *nb_epub_url_host(const char *href, char *buf, size_t size);
+/** 1 when picture @p img with alt @p alt (the model's) has no description,
+ * for the package's accessibility claims: no alt, a placeholder word, a
+ * file name or URL, or alt "" alone in its figure or paragraph. */
+int nb_epub_undescribed(const nb_node *img, const char *alt);
+/** Write text for vertical writing: numbers of one to three digits that
+ * are not part of a word or a longer number in span.tcy, the rest as
+ * nb_epub_text does. 0 or -1. */
+int nb_epub_vertical_text(xmlTextWriterPtr w, const char *s, size_t n);
 
 /* ## Building blocks for the generated pages (cover, title, sections, nav) */
 

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <libxml/xmlwriter.h>
 
@@ -222,52 +221,6 @@ static int S_end(S_state *st) {
   return xmlTextWriterFullEndElement(st->w) < 0 ? -1 : 0;
 }
 
-/* 1 when @p alt is no description: a placeholder word ("image", "图片",
- * "img_2"), a file name or a URL, as sources and CMSs fill it in. */
-static int S_meaningless_alt(const char *alt) {
-  static const char *const words[] = {
-      "image",  "img",  "picture",   "pic",  "photo",   "图片",     "图",
-      "圖片",   "圖",   "照片",      "画像", "写真",    "이미지",   "untitled",
-      "无标题", "null", "undefined", "alt",  "default", "thumbnail"};
-  static const char *const exts[] = {".jpg",  ".jpeg", ".png", ".gif",
-                                     ".webp", ".bmp",  ".svg"};
-  size_t n, i, k;
-  while (*alt == ' ')
-    alt++;
-  n = strlen(alt);
-  while (n && alt[n - 1] == ' ')
-    n--;
-  for (i = 0; i < sizeof words / sizeof words[0]; i++) {
-    k = strlen(words[i]);
-    if (n >= k && strncasecmp(alt, words[i], k) == 0 &&
-        strspn(alt + k, "0123456789-_ ") >= n - k)
-      return 1;
-  }
-  for (i = 0; i < sizeof exts / sizeof exts[0]; i++) {
-    k = strlen(exts[i]);
-    if (n > k && strncasecmp(alt + n - k, exts[i], k) == 0)
-      return 1;
-  }
-  return strncasecmp(alt, "http://", 7) == 0 ||
-         strncasecmp(alt, "https://", 8) == 0 || strncmp(alt, "//", 2) == 0;
-}
-
-/* 1 when an embedded picture has no description, for the package's
- * accessibility claims (the alt written is the model's, whatever this
- * says): no alt, a meaningless one, or alt "" where it cannot be
- * decoration, alone in its figure or paragraph. An empty alt among text
- * is decoration. */
-static int S_undescribed(const nb_node *img, const char *alt) {
-  const nb_node *parent = nb_node_parent(img);
-  if (!alt)
-    return 1;
-  if (!*alt)
-    return parent &&
-           (nb_node_get_type(parent) == NB_NODE_FIGURE ||
-            (nb_node_first_child(parent) == img && nb_node_next(img) == NULL));
-  return S_meaningless_alt(alt);
-}
-
 static int S_render_image(S_state *st, nb_node *node) {
   const nb_resource *res = nb_node_get_resource(node);
   const char *alt = nb_node_get_alt(node);
@@ -282,7 +235,7 @@ static int S_render_image(S_state *st, nb_node *node) {
     char src[80];
     if (!nb_epub_images_add(st->ch->images, res))
       return -1;
-    if (S_undescribed(node, alt))
+    if (nb_epub_undescribed(node, alt))
       st->ch->images->without_alt++;
     snprintf(src, sizeof src, "images/%s.%s", res->id, nb_epub_image_ext(res));
     if (xmlTextWriterStartElement(st->w, XC("img")) < 0 ||
@@ -324,98 +277,12 @@ static int S_render_image(S_state *st, nb_node *node) {
   return rc;
 }
 
-/* What a link's content gives a reader that cannot see it. */
-typedef enum S_link_text {
-  S_LINK_TEXT = 0,   /* text, or an image with a description */
-  S_LINK_IMAGES = 1, /* only images without one */
-  S_LINK_EMPTY = 2   /* nothing at all */
-} S_link_text;
-
-static int S_has_text(const char *s) {
-  for (; s && *s; s++)
-    if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-      return 1;
-  return 0;
-}
-
-/* Scanned only for the outermost link (inner ones write no <a>), so each
- * node is visited once more at most. */
-static S_link_text S_link_content(nb_node *link, const char **image_url) {
-  nb_iter *it = nb_iter_new(link);
-  nb_event ev;
-  S_link_text r = S_LINK_EMPTY;
-  if (!it)
-    return S_LINK_TEXT; /* out of memory: leave the link as it is */
-  while (r != S_LINK_TEXT && (ev = nb_iter_next(it)) != NB_EVENT_DONE) {
-    nb_node *n = nb_iter_node(it);
-    if (ev != NB_EVENT_ENTER)
-      continue;
-    switch (nb_node_get_type(n)) {
-    case NB_NODE_TEXT:
-    case NB_NODE_CODE:
-      if (S_has_text(nb_node_get_literal(n)))
-        r = S_LINK_TEXT;
-      break;
-    case NB_NODE_IMAGE:
-      /* a placeholder always shows words; an image its description */
-      if (!nb_epub_image_usable(nb_node_get_resource(n)) ||
-          S_has_text(nb_node_get_alt(n)))
-        r = S_LINK_TEXT;
-      else {
-        r = S_LINK_IMAGES;
-        *image_url = nb_node_get_url(n);
-      }
-      break;
-    default: break;
-    }
-  }
-  nb_iter_free(it);
-  return r;
-}
-
-/* 1 when @p url names a picture file (by its path's extension). */
-static int S_image_url(const char *url) {
-  static const char *const exts[] = {"jpg",  "jpeg", "png", "gif",
-                                     "webp", "bmp",  "svg", "avif"};
-  size_t n = strcspn(url, "?#"), i, k;
-  const char *dot = NULL;
-  for (i = 0; i < n; i++)
-    if (url[i] == '.')
-      dot = url + i + 1;
-    else if (url[i] == '/')
-      dot = NULL;
-  if (!dot)
-    return 0;
-  k = (size_t)(url + n - dot);
-  for (i = 0; i < sizeof exts / sizeof exts[0]; i++)
-    if (k == strlen(exts[i]) && strncasecmp(dot, exts[i], k) == 0)
-      return 1;
-  return 0;
-}
-
-/* The host of an http(s) URL, as a link's name when nothing else names it:
- * "music.163.com". Into @p buf; "" when there is none. */
-static const char *S_url_host(const char *href, char *buf, size_t size) {
-  const char *h = strstr(href, "://");
-  size_t n;
-  buf[0] = '\0';
-  if (!h)
-    return buf;
-  h += 3;
-  n = strcspn(h, "/?#:");
-  if (n >= size)
-    n = size - 1;
-  memcpy(buf, h, n);
-  buf[n] = '\0';
-  return buf;
-}
-
 static int S_enter_link(S_state *st, nb_node *node) {
   const char *url = nb_node_get_url(node);
   const char *title = nb_node_get_title(node);
   const char *image_url = NULL;
   char *href = NULL;
-  S_link_text content = S_LINK_TEXT;
+  nb_epub_link_text content = NB_EPUB_LINK_TEXT;
   int open = 0;
   if (st->open_a == 0 && url) {
     if (url[0] == '#') {
@@ -431,14 +298,14 @@ static int S_enter_link(S_state *st, nb_node *node) {
       href = nb_epub_safe_href(url);
     }
     if (href)
-      content = S_link_content(node, &image_url);
+      content = nb_epub_link_content(node, &image_url);
     /* An image linking to a picture (its own, larger), or a link with
      * nothing in it, is no link a reader can use or a screen reader can
      * name: the image stays, the link goes. */
-    if (href &&
-        (content == S_LINK_EMPTY ||
-         (content == S_LINK_IMAGES &&
-          ((image_url && strcmp(image_url, url) == 0) || S_image_url(url))))) {
+    if (href && (content == NB_EPUB_LINK_EMPTY ||
+                 (content == NB_EPUB_LINK_IMAGES &&
+                  ((image_url && strcmp(image_url, url) == 0) ||
+                   nb_epub_image_url(url))))) {
       free(href);
       href = NULL;
     }
@@ -447,10 +314,10 @@ static int S_enter_link(S_state *st, nb_node *node) {
     char host[256];
     /* only images without a description: name the link by its title, or
      * else by where it goes */
-    const char *label = content != S_LINK_IMAGES ? NULL
-                        : title && S_has_text(title)
+    const char *label = content != NB_EPUB_LINK_IMAGES ? NULL
+                        : title && nb_epub_has_text(title)
                             ? title
-                            : S_url_host(href, host, sizeof host);
+                            : nb_epub_url_host(href, host, sizeof host);
     if (xmlTextWriterStartElement(st->w, XC("a")) < 0 ||
         nb_epub_attr(st->w, "href", href) < 0 ||
         (title && *title && nb_epub_attr(st->w, "title", title) < 0) ||
@@ -567,56 +434,6 @@ static int S_code_block(S_state *st, nb_node *node) {
   return S_end_block(st);
 }
 
-/* ## Vertical text */
-
-static int S_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-static int S_alnum(char c) {
-  return S_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* 1 when the digits s[a, b) of @p s (@p n bytes) are a number to set
- * upright in one cell (縦中横): one to three of them, not part of a word
- * ("5G", "H264") or of a longer number ("3.14", "1,000", "10:30"), whose
- * digits lie sideways with the Latin text around them. */
-static int S_tcy_run(const char *s, size_t n, size_t a, size_t b) {
-  if (b - a > 3)
-    return 0;
-  if (a > 0 && (S_alnum(s[a - 1]) ||
-                (strchr(".,:", s[a - 1]) && a > 1 && S_digit(s[a - 2]))))
-    return 0;
-  if (b < n && (S_alnum(s[b]) ||
-                (strchr(".,:", s[b]) && b + 1 < n && S_digit(s[b + 1]))))
-    return 0;
-  return 1;
-}
-
-/* Text in vertical writing: short numbers wrapped in span.tcy, which the
- * vertical style sheet sets upright in one cell; everything else as is. */
-static int S_vertical_text(S_state *st, const char *s, size_t n) {
-  size_t i = 0, from = 0;
-  while (i < n) {
-    size_t j;
-    if (!S_digit(s[i])) {
-      i++;
-      continue;
-    }
-    for (j = i; j < n && S_digit(s[j]); j++)
-      ;
-    if (S_tcy_run(s, n, i, j)) {
-      if (nb_epub_text(st->w, s + from, i - from) < 0 ||
-          xmlTextWriterStartElement(st->w, XC("span")) < 0 ||
-          nb_epub_attr(st->w, "class", "tcy") < 0 ||
-          nb_epub_text(st->w, s + i, j - i) < 0 || S_end(st) < 0)
-        return -1;
-      from = j;
-    }
-    i = j;
-  }
-  return nb_epub_text(st->w, s + from, n - from);
-}
-
 static const char *S_inline_tag(nb_node_type t) {
   switch (t) {
   case NB_NODE_EMPH: return "em";
@@ -723,8 +540,8 @@ static int S_render_node(nb_node *node, nb_event ev, S_state *st) {
     return xmlTextWriterWriteString(st->w, XC("\n")) < 0 ? -1 : 0;
   case NB_NODE_TEXT:
     if (st->ch->vertical && st->ntables == 0)
-      return S_vertical_text(st, nb_node_get_literal(node),
-                             nb_node_get_literal_len(node));
+      return nb_epub_vertical_text(st->w, nb_node_get_literal(node),
+                                   nb_node_get_literal_len(node));
     return nb_epub_text(st->w, nb_node_get_literal(node),
                         nb_node_get_literal_len(node));
   case NB_NODE_CODE:
@@ -830,7 +647,7 @@ static int S_title_block(S_state *st, const char *title) {
   if (xmlTextWriterStartElement(w, XC(st->ch->title_level == 2 ? "h2" : "h1")) <
           0 ||
       nb_epub_attr(w, "class", "article-title") < 0 ||
-      (st->ch->vertical ? S_vertical_text(st, title, strlen(title))
+      (st->ch->vertical ? nb_epub_vertical_text(st->w, title, strlen(title))
                         : nb_epub_text(w, title, strlen(title))) < 0 ||
       S_end(st) < 0 || xmlTextWriterWriteString(w, XC("\n")) < 0)
     return -1;
