@@ -1,11 +1,11 @@
 /* The style sheet an EPUB ships: the theme, without what e-book stores
  * reject, followed by the rules the writer itself needs (vertical writing
  * from styles/vertical.css, @font-face rules for embedded fonts). Kindle's
- * conversion refuses CSS custom
- * properties, so declarations of them (--name: value) and declarations
- * using them (var(--name)) are left out, and said so. Everything else is
- * copied byte for byte: this is a filter over the text, not a CSS
- * parser, and it never fails on content. */
+ * conversion refuses CSS custom properties, so declarations of them
+ * (--name: value) and declarations using them (var(--name)) are left out,
+ * and said so. Everything else is copied byte for byte: this is a filter
+ * over the text, not a CSS parser, and it never fails on content. The
+ * theme also says whether it asks for vertical writing. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +18,16 @@
  * '}') declares a custom property or uses one. */
 static int S_custom(const char *d, size_t n) {
   size_t i = 0, k;
-  while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' ||
-                   d[i] == '\r' || d[i] == '\f'))
-    i++;
+  for (;;) { /* white space and comments before the property */
+    while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' ||
+                     d[i] == '\r' || d[i] == '\f'))
+      i++;
+    if (!(i + 1 < n && d[i] == '/' && d[i + 1] == '*'))
+      break;
+    for (i += 2; i + 1 < n && !(d[i] == '*' && d[i + 1] == '/'); i++)
+      ;
+    i += 2;
+  }
   if (i + 1 < n && d[i] == '-' && d[i + 1] == '-')
     return 1;
   for (k = i; k + 4 <= n; k++) {
