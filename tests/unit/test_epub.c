@@ -846,6 +846,42 @@ static void test_accessibility(void **state) {
   unlink(path);
 }
 
+/* An embedded video or frame, as the HTML reader gives it: a figure whose
+ * image has no source (its alt says what it was) and whose caption is its
+ * link. A visible placeholder with the title, and the link. */
+static void test_media_placeholder(void **state) {
+  const char *path = S_tmp("media.epub");
+  nb_doc *d = nb_doc_new();
+  nb_node *root = nb_doc_root(d), *f, *img, *cap, *a;
+  nb_write_options o;
+  zip_t *za;
+  xmlDocPtr x;
+  (void)state;
+  S_meta(d, "视频", "2022-08-10", "测试");
+  S_para(root, "前文。");
+  f = S_add(root, NB_NODE_FIGURE);
+  img = S_add(f, NB_NODE_IMAGE);
+  nb_node_set_alt(img, "Video not included:\xC2\xA0发布会现场");
+  cap = S_add(f, NB_NODE_CAPTION);
+  a = S_add(cap, NB_NODE_LINK);
+  nb_node_set_url(a, "https://tv.sohu.com/v/abc.html");
+  S_text(a, "https://tv.sohu.com/v/abc.html");
+  memset(&o, 0, sizeof o);
+  o.abi_version = NB_WRITE_ABI_VERSION;
+  S_warnings = 0;
+  za = S_write_open(d, &o, path);
+  assert_int_equal(S_warnings, 0); /* the reader has said it already */
+  x = S_parse(za, "OEBPS/chapter-0001.xhtml");
+  S_expect(x, "string(//h:figure/h:div[@class='placeholder'])",
+           "Video not included:\xC2\xA0发布会现场");
+  S_expect(x, "string(//h:figure/h:figcaption/h:a/@href)",
+           "https://tv.sohu.com/v/abc.html");
+  S_expect(x, "string(count(//h:img))", "0");
+  xmlFreeDoc(x);
+  zip_close(za);
+  unlink(path);
+}
+
 /* Under a section page the headline is an h2 and the article's headings
  * start at h3. */
 static void test_section_headings(void **state) {
@@ -1340,6 +1376,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_golden),
       cmocka_unit_test(test_accessibility),
       cmocka_unit_test(test_section_headings),
+      cmocka_unit_test(test_media_placeholder),
       cmocka_unit_test(test_css_filter),
       cmocka_unit_test(test_book_language),
       cmocka_unit_test(test_size_budget),
