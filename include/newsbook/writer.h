@@ -4,6 +4,8 @@
 #ifndef NEWSBOOK_WRITER_H
 #define NEWSBOOK_WRITER_H
 
+#include <stddef.h>
+
 #include "book.h"
 #include "error.h"
 #include "export.h"
@@ -24,9 +26,21 @@ typedef struct nb_write_options {
                                theme's @page */
   int duplex;             /**< mirror inner/outer margins */
   int image_dpi;          /**< downsample above this, default 300 */
+  /* EPUB (NB_WRITE_ABI_VERSION 2) */
+  size_t max_bytes;       /**< report (a warning) when the EPUB is larger;
+                               0: 50 MB, Send to Kindle's limit for a
+                               mailed book; SIZE_MAX: no budget */
+  int vertical;           /**< vertical writing (vertical-rl): columns
+                               right to left, pages turned right to left;
+                               images, tables and code stay upright */
+  int embed_fonts;        /**< embed subsets (only the characters the book
+                               uses) of the theme's body, heading and code
+                               faces, so readers without CJK fonts show
+                               the book as designed; the size added is
+                               reported as a note */
 } nb_write_options;
 
-#define NB_WRITE_ABI_VERSION 1
+#define NB_WRITE_ABI_VERSION 2
 
 /** Write @p book as EPUB 3 (with NCX) to @p path. 0 or a negative nb_code
  * with @p err filled; @p path is untouched on failure. */

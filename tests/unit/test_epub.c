@@ -21,6 +21,7 @@
 
 #include "newsbook/book.h"
 #include "newsbook/doc.h"
+#include "newsbook/reader.h"
 #include "newsbook/resource.h"
 #include "newsbook/writer.h"
 #include "util/util.h"
@@ -59,6 +60,7 @@ static const unsigned char S_jpg[] = {
     0x00, 0x00, 0x00, 0xff, 0xda, 0x00, 0x0c, 0x03, 0x01, 0x00, 0x02, 0x11,
     0x03, 0x11, 0x00, 0x3f, 0x00, 0x8d, 0x01, 0x78, 0x2b, 0xff, 0xd9};
 
+#include "font/hbsubset.h"
 #include "write/epub/epub.h"
 
 static nb_resource S_res_png, S_res_jpg, S_res_missing, S_res_webp;
@@ -454,8 +456,9 @@ static void test_single_article(void **state) {
   S_expect(ch, "string(//h:time/@datetime)", "2022-08-10T12:38:31Z");
   S_expect(ch, "string(//h:p[@class='source']/h:a/@href)",
            "https://www.cls.cn/detail/1095123");
-  S_expect(ch, "string(//h:h3[1]/@id)", "nb-h1");
-  S_expect(ch, "string(//h:h2[1])", "结语");
+  S_expect(ch, "string(//h:h2[1]/@id)", "nb-h1");
+  S_expect(ch, "string(//h:h2[2])", "结语");
+  S_expect(ch, "string(count(//h:h3))", "0");
   S_expect(ch, "string(//h:a[.='跳到第一部分']/@href)", "#nb-h1");
   S_expect(ch, "string(count(//h:a[.='脚本链接']))", "0");
   S_expect(ch, "string(count(//h:a[.='断开的锚点']))", "0");
@@ -465,8 +468,7 @@ static void test_single_article(void **state) {
            "%E8%B7%AF%E5%BE%84%20%E7%A9%BA%E6%A0%BC?q=1#frag%23more");
   S_expect(ch, "string(count(//h:*[@class='placeholder']))", "4");
   S_expect(ch, "string(//h:span[@class='placeholder'][1])", "丢失的图");
-  S_expect(ch, "string(//h:span[@class='placeholder'][2])",
-           "image unavailable");
+  S_expect(ch, "string(//h:span[@class='placeholder'][2])", "图片无法显示");
   S_expect(ch, "string(//h:figure[2]/h:div[@class='placeholder']/@title)",
            "https://img.example.com/gone.jpg");
   S_expect(ch, "string(count(//h:img))", "3");
@@ -601,10 +603,19 @@ static void test_deep_nesting(void **state) {
   nb_doc_set_meta(d, "title", "deep");
   for (i = 0; i < 20000; i++)
     n = S_add(n, NB_NODE_BLOCKQUOTE);
-  S_para(n, "bottom");
+  S_para(n, "底部 bottom 12");
   nb_book_add_doc(b, d);
   nb_book_finish(b);
   assert_int_equal(S_write(b, NULL, path), 0);
+  {
+    /* vertical text and embedded fonts walk the same depth */
+    nb_write_options o;
+    nb_error err;
+    memset(&o, 0, sizeof o);
+    o.abi_version = NB_WRITE_ABI_VERSION;
+    o.vertical = o.embed_fonts = 1;
+    assert_int_equal(nb_write_epub(b, &o, path, &S_diag, &err), 0);
+  }
   unlink(path);
   nb_book_free(b);
 }
@@ -635,9 +646,583 @@ static void test_helpers(void **state) {
   s = nb_epub_safe_href("mailto:a@b.com");
   assert_string_equal(s, "mailto:a@b.com");
   free(s);
+  {
+    /* two frames, then one: only the first is animated */
+    static const unsigned char frame[] = {0x2C, 0, 0, 0, 0,    1,    0, 1,
+                                          0,    0, 2, 2, 0x44, 0x01, 0};
+    static const unsigned char head[] = {
+        'G', 'I', 'F', '8', '9', 'a',  1,    0, 1, 0, 0x80, 0, 0, 0,
+        0,   0,   255, 255, 255, 0x21, 0xF9, 4, 0, 0, 0,    0, 0};
+    unsigned char gif[128];
+    size_t n = 0;
+    memcpy(gif, head, sizeof head), n = sizeof head;
+    memcpy(gif + n, frame, sizeof frame), n += sizeof frame;
+    memcpy(gif + n, frame, sizeof frame), n += sizeof frame;
+    gif[n++] = 0x3B;
+    assert_int_equal(nb_epub_gif_animated(gif, n), 1);
+    n = sizeof head + sizeof frame;
+    gif[n++] = 0x3B;
+    assert_int_equal(nb_epub_gif_animated(gif, n), 0);
+    assert_int_equal(nb_epub_gif_animated(gif, 5), 0);
+    assert_int_equal(nb_epub_gif_animated(S_png, sizeof S_png), 0);
+  }
   s = nb_epub_clean_label("  a \n\t b\x02 ");
   assert_string_equal(s, "a b");
   free(s);
+}
+
+/* A one-article book written with @p opts, opened for reading. */
+static zip_t *S_write_open(nb_doc *d, const nb_write_options *opts,
+                           const char *path) {
+  nb_book *b = nb_book_new();
+  nb_error err;
+  int zerr;
+  zip_t *za;
+  nb_book_add_doc(b, d);
+  nb_book_finish(b);
+  if (nb_write_epub(b, opts, path, &S_diag, &err) != 0)
+    fail_msg("nb_write_epub: %s", err.message);
+  nb_book_free(b);
+  za = zip_open(path, ZIP_RDONLY, &zerr);
+  assert_non_null(za);
+  return za;
+}
+
+static nb_node *S_heading(nb_node *root, int level, const char *text) {
+  nb_node *h = S_add(root, NB_NODE_HEADING);
+  nb_node_set_heading_level(h, level);
+  S_text(h, text);
+  return h;
+}
+
+/* What DAISY Ace failed the writer on, checked without Ace: the nav's
+ * role, headings in order under the headline, links a screen reader can
+ * name, cell alignment that beats the theme, and accessibility metadata
+ * that claims only what the book has. */
+static void test_accessibility(void **state) {
+  const char *path = S_tmp("a11y.epub");
+  nb_doc *d = nb_doc_new();
+  nb_node *root = nb_doc_root(d), *p, *a, *t, *r, *c;
+  nb_write_options o;
+  zip_t *za;
+  xmlDocPtr x;
+  (void)state;
+  S_meta(d, "无障碍", "2022-08-10", "测试");
+  /* source levels 3 5 4 2 6 6 1: none may skip below the h1 headline */
+  S_heading(root, 3, "甲");
+  S_heading(root, 5, "乙");
+  S_heading(root, 4, "丙");
+  S_heading(root, 2, "丁");
+  S_heading(root, 6, "戊");
+  S_heading(root, 6, "己");
+  S_heading(root, 1, "庚");
+  p = S_add(root, NB_NODE_PARAGRAPH);
+  a = S_add(p, NB_NODE_LINK); /* a picture linking to itself: no link */
+  nb_node_set_url(a, "https://img.example.com/a.png");
+  S_image(a, "https://img.example.com/a.png", NULL, &S_res_png);
+  a = S_add(p, NB_NODE_LINK); /* to a larger picture elsewhere: no link */
+  nb_node_set_url(a, "https://cdn.example.org/big/A.JPG?x=1");
+  S_image(a, "https://img.example.com/a.png", "", &S_res_png);
+  a = S_add(p, NB_NODE_LINK); /* a page: named by its host */
+  nb_node_set_url(a, "https://music.163.com/#/song?id=1");
+  S_image(a, "https://img.example.com/a.png", "", &S_res_png);
+  a = S_add(p, NB_NODE_LINK); /* ... or by its title */
+  nb_node_set_url(a, "https://example.com/page");
+  nb_node_set_title(a, "示例页面");
+  S_image(a, "https://img.example.com/a.png", "", &S_res_png);
+  a = S_add(p, NB_NODE_LINK); /* nothing in it: no link */
+  nb_node_set_url(a, "https://example.com/empty");
+  S_text(a, "  ");
+  a = S_add(p, NB_NODE_LINK); /* text: as it is */
+  nb_node_set_url(a, "https://example.com/text");
+  S_text(a, "文字链接");
+  t = S_add(root, NB_NODE_TABLE);
+  r = S_add(t, NB_NODE_TABLE_ROW);
+  c = S_add(r, NB_NODE_TABLE_CELL);
+  nb_node_set_align(c, NB_ALIGN_RIGHT);
+  S_para(c, "4000亿");
+
+  memset(&o, 0, sizeof o);
+  o.abi_version = NB_WRITE_ABI_VERSION;
+  za = S_write_open(d, &o, path);
+  x = S_parse(za, "OEBPS/chapter-0001.xhtml");
+  S_expect(x, "string(//h:h1)", "无障碍");
+  S_expect(x, "string(count(//h:h1))", "1");
+  S_expect(x, "string(//h:*[.='甲']/@id)", "nb-h1");
+  S_expect(x, "local-name(//h:*[.='甲'])", "h2");
+  S_expect(x, "local-name(//h:*[.='乙'])", "h3");
+  S_expect(x, "local-name(//h:*[.='丙'])", "h3");
+  S_expect(x, "local-name(//h:*[.='丁'])", "h2");
+  S_expect(x, "local-name(//h:*[.='戊'])", "h3");
+  S_expect(x, "local-name(//h:*[.='己'])", "h3");
+  S_expect(x, "local-name(//h:*[.='庚'])", "h2");
+  S_expect(x, "string(count(//h:p/h:img))", "2");
+  S_expect(x, "string(count(//h:a))", "3");
+  S_expect(x, "string(//h:a[starts-with(@href,'https://music')]/@aria-label)",
+           "music.163.com");
+  S_expect(x, "string(//h:a[@href='https://example.com/page']/@aria-label)",
+           "示例页面");
+  S_expect(x, "string(count(//h:a[.='文字链接']/@aria-label))", "0");
+  S_expect(x, "string(//h:td/@style)", "text-align: right");
+  S_expect(x, "string(//h:td/h:p/@style)", "text-align: right");
+  xmlFreeDoc(x);
+  x = S_parse(za, "OEBPS/nav.xhtml");
+  S_expect(x, "string(//h:nav[@epub:type='toc']/@role)", "doc-toc");
+  xmlFreeDoc(x);
+  /* one picture has no description: no claim, text alone not enough */
+  x = S_parse(za, "OEBPS/content.opf");
+  S_expect(x, "string(count(//opf:meta[@property='dcterms:conformsTo']))", "0");
+  S_expect(x,
+           "string(count(//opf:meta[@property='schema:accessModeSufficient']))",
+           "1");
+  S_expect(x, "string(//opf:meta[@property='schema:accessModeSufficient'])",
+           "textual,visual");
+  S_expect(x,
+           "string(count(//opf:meta[@property='schema:accessibilityFeature' "
+           "and .='alternativeText']))",
+           "0");
+  S_expect(x, "string(//opf:meta[@property='schema:accessibilityHazard'])",
+           "none");
+  xmlFreeDoc(x);
+  zip_close(za);
+  unlink(path);
+
+  /* every picture described or decorative: the claim is made */
+  d = nb_doc_new();
+  root = nb_doc_root(d);
+  S_meta(d, "有图", "2022-08-10", "测试");
+  p = S_add(root, NB_NODE_PARAGRAPH);
+  S_image(p, "https://img.example.com/a.png", "芯片", &S_res_png);
+  S_image(p, "https://img.example.com/a.png", "", &S_res_png);
+  za = S_write_open(d, &o, path);
+  x = S_parse(za, "OEBPS/content.opf");
+  S_expect(x, "string(//opf:meta[@property='dcterms:conformsTo'])",
+           "EPUB Accessibility 1.1 - WCAG 2.1 Level AA");
+  S_expect(x,
+           "string(count(//opf:meta[@property='schema:accessModeSufficient' "
+           "and .='textual']))",
+           "1");
+  S_expect(x,
+           "string(count(//opf:meta[@property='schema:accessibilityFeature' "
+           "and .='alternativeText']))",
+           "1");
+  xmlFreeDoc(x);
+  zip_close(za);
+  unlink(path);
+
+  /* a placeholder word, a file name, or alt "" alone in a figure: not a
+   * description, whatever the model kept */
+  {
+    static const char *const alts[] = {"image", "图片", "IMG_2041.JPG", ""};
+    size_t k;
+    for (k = 0; k < sizeof alts / sizeof alts[0]; k++) {
+      nb_node *f;
+      d = nb_doc_new();
+      root = nb_doc_root(d);
+      S_meta(d, "无描述", "2022-08-10", "测试");
+      S_para(root, "正文。");
+      f = S_add(root, NB_NODE_FIGURE);
+      S_image(f, "https://img.example.com/a.png", alts[k], &S_res_png);
+      za = S_write_open(d, &o, path);
+      x = S_parse(za, "OEBPS/content.opf");
+      S_expect(x, "string(count(//opf:meta[@property='dcterms:conformsTo']))",
+               "0");
+      xmlFreeDoc(x);
+      zip_close(za);
+    }
+    unlink(path);
+  }
+
+  /* the same with a theme of the user's own: no claim */
+  d = nb_doc_new();
+  S_meta(d, "自定主题", "2022-08-10", "测试");
+  S_para(nb_doc_root(d), "正文。");
+  o.style_path = NB_SRCDIR "/styles/default.css";
+  za = S_write_open(d, &o, path);
+  x = S_parse(za, "OEBPS/content.opf");
+  S_expect(x, "string(count(//opf:meta[@property='dcterms:conformsTo']))", "0");
+  xmlFreeDoc(x);
+  zip_close(za);
+  unlink(path);
+}
+
+/* An embedded video or frame, as the HTML reader gives it: a figure whose
+ * image has no source (its alt says what it was) and whose caption is its
+ * link. A visible placeholder with the title, and the link. */
+static void test_media_placeholder(void **state) {
+  const char *path = S_tmp("media.epub");
+  nb_doc *d = nb_doc_new();
+  nb_node *root = nb_doc_root(d), *f, *img, *cap, *a;
+  nb_write_options o;
+  zip_t *za;
+  xmlDocPtr x;
+  (void)state;
+  S_meta(d, "视频", "2022-08-10", "测试");
+  S_para(root, "前文。");
+  f = S_add(root, NB_NODE_FIGURE);
+  img = S_add(f, NB_NODE_IMAGE);
+  nb_node_set_alt(img, "Video not included:\xC2\xA0发布会现场");
+  cap = S_add(f, NB_NODE_CAPTION);
+  a = S_add(cap, NB_NODE_LINK);
+  nb_node_set_url(a, "https://tv.sohu.com/v/abc.html");
+  S_text(a, "https://tv.sohu.com/v/abc.html");
+  memset(&o, 0, sizeof o);
+  o.abi_version = NB_WRITE_ABI_VERSION;
+  S_warnings = 0;
+  za = S_write_open(d, &o, path);
+  assert_int_equal(S_warnings, 0); /* the reader has said it already */
+  x = S_parse(za, "OEBPS/chapter-0001.xhtml");
+  S_expect(x, "string(//h:figure/h:div[@class='placeholder'])",
+           "Video not included:\xC2\xA0发布会现场");
+  S_expect(x, "string(//h:figure/h:figcaption/h:a/@href)",
+           "https://tv.sohu.com/v/abc.html");
+  S_expect(x, "string(count(//h:img))", "0");
+  xmlFreeDoc(x);
+  zip_close(za);
+  unlink(path);
+}
+
+/* Under a section page the headline is an h2 and the article's headings
+ * start at h3. */
+static void test_section_headings(void **state) {
+  nb_book *b = S_sections_book();
+  const char *path = S_tmp("sechead.epub");
+  zip_t *za;
+  int zerr;
+  xmlDocPtr x;
+  (void)state;
+  assert_int_equal(S_write(b, "none", path), 0);
+  za = zip_open(path, ZIP_RDONLY, &zerr);
+  assert_non_null(za);
+  x = S_parse(za, "OEBPS/chapter-0001.xhtml");
+  S_expect(x, "string(count(//h:h1))", "0");
+  S_expect(x, "string(//h:h2[@class='article-title'])",
+           "英伟达GPU：算力竞赛 <新> & \"旧\"");
+  S_expect(x, "local-name(//h:*[.='第一部分'])", "h3");
+  S_expect(x, "local-name(//h:*[.='结语'])", "h3");
+  xmlFreeDoc(x);
+  x = S_parse(za, "OEBPS/section-0001.xhtml");
+  S_expect(x, "string(//h:h1)", "半导体");
+  xmlFreeDoc(x);
+  zip_close(za);
+  unlink(path);
+  nb_book_free(b);
+}
+
+/* Kindle's rules the writer keeps by construction: custom properties out
+ * of the CSS, a language always, a warning over the size budget. */
+static void test_css_filter(void **state) {
+  static const char in[] =
+      ":root { --main: #333; color: red; }\n"
+      "a { color: var(--main); text-decoration: underline }\n"
+      "@media screen { p { --x: 1; margin: 0 } }\n"
+      "p::before { content: \"--a; var(x)\"; /* --c: 1; */ }\n"
+      "q { color: VAR( --y ) }\n"
+      "r { /* note */ --z: 2; margin: 0 }";
+  static const char want[] =
+      ":root { color: red; }\n"
+      "a { text-decoration: underline }\n"
+      "@media screen { p { margin: 0 } }\n"
+      "p::before { content: \"--a; var(x)\"; /* --c: 1; */ }\n"
+      "q {}\n"
+      "r { margin: 0 }";
+  nb_buf out = NB_BUF_INIT;
+  (void)state;
+  assert_int_equal(nb_epub_css_filter(in, sizeof in - 1, &out), 5);
+  nb_buf_putc(&out, '\0');
+  assert_string_equal(out.data, want);
+  nb_buf_free(&out);
+}
+
+static char *S_opf_text(const char *path) {
+  int zerr;
+  zip_t *za = zip_open(path, ZIP_RDONLY, &zerr);
+  char *opf;
+  assert_non_null(za);
+  opf = (char *)S_zip_read(za, "OEBPS/content.opf", NULL);
+  zip_close(za);
+  return opf;
+}
+
+static void test_book_language(void **state) {
+  const char *path = S_tmp("lang.epub");
+  const char *langs[] = {"ja", "zh-TW", NULL, "zh_TW", "ja", "zh-TW"};
+  nb_book *b = nb_book_new();
+  nb_doc *d;
+  size_t i;
+  char *opf;
+  (void)state;
+  for (i = 0; i < sizeof langs / sizeof langs[0]; i++) {
+    d = S_doc_simple("题", "2022-08-10", "类");
+    nb_doc_set_meta(d, "lang", langs[i]);
+    nb_book_add_doc(b, d);
+  }
+  /* nb_book_finish() would give the book the first article's language:
+   * without it the writer decides, by majority */
+  assert_int_equal(S_write(b, NULL, path), 0);
+  opf = S_opf_text(path);
+  assert_non_null(strstr(opf, "<dc:language>zh-TW</dc:language>"));
+  free(opf);
+  nb_book_free(b);
+  /* no language anywhere: guessed from the text */
+  b = nb_book_new();
+  d = nb_doc_new();
+  nb_doc_set_meta(d, "title", "Nur ein Titel");
+  S_para(nb_doc_root(d), "这是一篇没有语言标记的文章。");
+  nb_book_add_doc(b, d);
+  assert_int_equal(S_write(b, NULL, path), 0);
+  opf = S_opf_text(path);
+  assert_non_null(strstr(opf, "<dc:language>zh"));
+  free(opf);
+  nb_book_free(b);
+  unlink(path);
+}
+
+static int S_limit_warnings;
+static void S_count_limits(void *ud, const nb_diagnostic *d) {
+  (void)ud;
+  if (d->severity == NB_SEV_WARNING && strcmp(d->kind, "limit") == 0)
+    S_limit_warnings++;
+}
+
+static void test_size_budget(void **state) {
+  const nb_diag diag = {NB_DIAG_ABI_VERSION, S_count_limits, NULL};
+  const char *path = S_tmp("budget.epub");
+  nb_book *b = S_single_book();
+  nb_write_options o;
+  nb_error err;
+  (void)state;
+  memset(&o, 0, sizeof o);
+  o.abi_version = NB_WRITE_ABI_VERSION;
+  S_limit_warnings = 0;
+  assert_int_equal(nb_write_epub(b, &o, path, &diag, &err), 0);
+  assert_int_equal(S_limit_warnings, 0); /* under the 50 MB default */
+  o.max_bytes = 1000;
+  assert_int_equal(nb_write_epub(b, &o, path, &diag, &err), 0);
+  assert_int_equal(S_limit_warnings, 1); /* written, and said so */
+  assert_int_equal(access(path, F_OK), 0);
+  unlink(path);
+  nb_book_free(b);
+}
+
+/* Vertical writing: the markers Kindle, Kobo and EPUB 3 readers look for,
+ * and short numbers upright in one cell; asked for by the option, the
+ * book's metadata or the theme. */
+static void S_vertical_doc(nb_doc *d) {
+  nb_node *root = nb_doc_root(d), *t, *r, *c, *cb;
+  S_meta(d, "第15屆：5G與2024年", "2022-08-10", "测试");
+  nb_doc_set_meta(d, "lang", "zh-TW");
+  S_para(root, "第15日，5G與2024年，3.14和1,000，共168人，H264，10:30開始，"
+               "8月9日");
+  t = S_add(root, NB_NODE_TABLE);
+  r = S_add(t, NB_NODE_TABLE_ROW);
+  c = S_add(r, NB_NODE_TABLE_CELL);
+  S_para(c, "表內12");
+  cb = S_add(root, NB_NODE_CODE_BLOCK);
+  nb_node_set_literal(cb, "x = 42\n", 7);
+}
+
+static void S_expect_vertical(const char *path, int vertical) {
+  int zerr;
+  zip_t *za = zip_open(path, ZIP_RDONLY, &zerr);
+  xmlDocPtr x;
+  char *css;
+  assert_non_null(za);
+  x = S_parse(za, "OEBPS/content.opf");
+  S_expect(x, "string(//opf:spine/@page-progression-direction)",
+           vertical ? "rtl" : "");
+  S_expect(x, "string(//opf:meta[@name='primary-writing-mode']/@content)",
+           vertical ? "vertical-rl" : "");
+  xmlFreeDoc(x);
+  css = (char *)S_zip_read(za, "OEBPS/css/style.css", NULL);
+  assert_true((strstr(css, "text-combine-upright: all") != NULL) == vertical);
+  assert_true((strstr(css, "-epub-writing-mode: vertical-rl") != NULL) ==
+              vertical);
+  free(css);
+  x = S_parse(za, "OEBPS/chapter-0001.xhtml");
+  if (vertical) {
+    S_expect(x, "string(count(//h:span[@class='tcy']))", "5");
+    S_expect(x, "string(//h:h1/h:span[@class='tcy'])", "15");
+    S_expect(x, "string(//h:body/h:p[1]/h:span[@class='tcy'][1])", "15");
+    S_expect(x, "string(//h:body/h:p[1]/h:span[@class='tcy'][2])", "168");
+    S_expect(x, "string(//h:body/h:p[1]/h:span[@class='tcy'][3])", "8");
+    S_expect(x, "string(//h:body/h:p[1]/h:span[@class='tcy'][4])", "9");
+  } else {
+    S_expect(x, "string(count(//h:span))", "0");
+  }
+  S_expect(x, "string(count(//h:td//h:span))", "0");
+  S_expect(x, "string(count(//h:pre//h:span))", "0");
+  S_expect(x, "string(//h:body/h:p[1])",
+           "第15日，5G與2024年，3.14和1,000，共168人，H264，10:30開始，"
+           "8月9日");
+  xmlFreeDoc(x);
+  zip_close(za);
+}
+
+static void test_vertical(void **state) {
+  const char *path = S_tmp("vertical.epub");
+  const char *css_path = S_tmp("vertical-theme.css");
+  nb_write_options o;
+  nb_book *b;
+  nb_doc *d;
+  nb_error err;
+  FILE *fp;
+  (void)state;
+  memset(&o, 0, sizeof o);
+  o.abi_version = NB_WRITE_ABI_VERSION;
+  d = nb_doc_new();
+  S_vertical_doc(d);
+  o.vertical = 1;
+  zip_close(S_write_open(d, &o, path));
+  S_expect_vertical(path, 1);
+  /* not asked: nothing of it */
+  d = nb_doc_new();
+  S_vertical_doc(d);
+  o.vertical = 0;
+  zip_close(S_write_open(d, &o, path));
+  S_expect_vertical(path, 0);
+  /* asked by the book's metadata */
+  b = nb_book_new();
+  d = nb_doc_new();
+  S_vertical_doc(d);
+  nb_book_add_doc(b, d);
+  nb_book_set_meta(b, "writing-mode", "vertical-rl");
+  nb_book_finish(b);
+  assert_int_equal(nb_write_epub(b, &o, path, &S_diag, &err), 0);
+  nb_book_free(b);
+  S_expect_vertical(path, 1);
+  /* asked by the theme, for the root, after a comment */
+  fp = fopen(css_path, "w");
+  assert_non_null(fp);
+  fputs("/* a vertical theme */ html, body { -epub-writing-mode: vertical-rl; "
+        "writing-mode: vertical-rl }\np { text-indent: 1em }\n",
+        fp);
+  fclose(fp);
+  d = nb_doc_new();
+  S_vertical_doc(d);
+  o.style_path = css_path;
+  zip_close(S_write_open(d, &o, path));
+  S_expect_vertical(path, 1);
+  /* ... but not for a part of the page, nor inside @media */
+  fp = fopen(css_path, "w");
+  assert_non_null(fp);
+  fputs("pre { writing-mode: vertical-rl }\n"
+        "@media print { html { writing-mode: vertical-rl } }\n",
+        fp);
+  fclose(fp);
+  d = nb_doc_new();
+  S_vertical_doc(d);
+  zip_close(S_write_open(d, &o, path));
+  S_expect_vertical(path, 0);
+  unlink(css_path);
+  unlink(path);
+}
+
+/* Embedded fonts: subsets of the theme's faces under fonts/, declared
+ * with @font-face under the theme's family names, holding the book's
+ * characters and not the rest of the face. Skipped without HarfBuzz's
+ * subsetter or the Noto CJK faces. */
+static int S_font_notes;
+static void S_count_font_notes(void *ud, const nb_diagnostic *d) {
+  (void)ud;
+  if (d->severity == NB_SEV_NOTE && strcmp(d->kind, "font") == 0 &&
+      strstr(d->message, "embedded"))
+    S_font_notes++;
+}
+
+static int S_have_family(const char *family) {
+  char cmd[256], out[256] = "";
+  FILE *p;
+  snprintf(cmd, sizeof cmd, "fc-match -f '%%{family}' '%s' 2>/dev/null",
+           family);
+  p = popen(cmd, "r");
+  if (!p)
+    return 0;
+  if (!fgets(out, sizeof out, p))
+    out[0] = '\0';
+  pclose(p);
+  return strstr(out, family) != NULL;
+}
+
+static void test_embed_fonts(void **state) {
+  const nb_diag diag = {NB_DIAG_ABI_VERSION, S_count_font_notes, NULL};
+  const char *path = S_tmp("fonts.epub");
+  nb_doc *d = nb_doc_new();
+  nb_node *root = nb_doc_root(d), *p, *e, *cb;
+  nb_book *b = nb_book_new();
+  nb_write_options o;
+  nb_error err;
+  zip_t *za;
+  int zerr;
+  xmlDocPtr x;
+  char *css, *serif;
+  size_t n, len;
+  (void)state;
+  if (!nb_hb_subset() || !S_have_family("Noto Serif CJK SC") ||
+      !S_have_family("Noto Sans CJK SC")) {
+    skip();
+    return;
+  }
+  S_meta(d, "字体嵌入", "2022-08-10", "测试");
+  p = S_para(root, "正文用宋体。");
+  e = S_add(p, NB_NODE_EMPH);
+  S_text(e, "强调");
+  cb = S_add(root, NB_NODE_CODE_BLOCK);
+  nb_node_set_literal(cb, "x = 1;\n", 7);
+  nb_book_add_doc(b, d);
+  nb_book_finish(b);
+  memset(&o, 0, sizeof o);
+  o.abi_version = NB_WRITE_ABI_VERSION;
+  o.embed_fonts = 1;
+  S_font_notes = 0;
+  assert_int_equal(nb_write_epub(b, &o, path, &diag, &err), 0);
+  assert_int_equal(S_font_notes, 1);
+  nb_book_free(b);
+  za = zip_open(path, ZIP_RDONLY, &zerr);
+  assert_non_null(za);
+  x = S_parse(za, "OEBPS/content.opf");
+  S_expect(x,
+           "string(count(//opf:item[starts-with(@href,'fonts/') and "
+           "(@media-type='font/otf' or @media-type='font/ttf')]) >= 3)",
+           "true");
+  serif = S_xpath(x, "string(//opf:item[contains(@href,'NotoSerifCJKSC-400')]"
+                     "/@href)");
+  xmlFreeDoc(x);
+  assert_true(serif[0] != '\0');
+  css = (char *)S_zip_read(za, "OEBPS/css/style.css", NULL);
+  assert_non_null(strstr(css, "font-family: \"Noto Serif CJK SC\";"));
+  assert_non_null(strstr(css, "font-family: \"Noto Sans CJK SC\";"));
+  assert_non_null(strstr(css, "font-weight: 700;")); /* the headline */
+  free(css);
+  {
+    /* the body face holds the body's characters, and little else */
+    char zname[160];
+    unsigned char *font;
+    hb_blob_t *blob;
+    hb_face_t *face;
+    hb_set_t *cps = hb_set_create();
+    snprintf(zname, sizeof zname, "OEBPS/%s", serif);
+    font = S_zip_read(za, zname, &len);
+    assert_non_null(font);
+    assert_true(len < 200000);
+    blob = hb_blob_create((const char *)font, (unsigned)len,
+                          HB_MEMORY_MODE_READONLY, NULL, NULL);
+    face = hb_face_create(blob, 0);
+    hb_face_collect_unicodes(face, cps);
+    assert_true(hb_set_has(cps, 0x5B8B));  /* 宋 (body) */
+    assert_true(hb_set_has(cps, 0x6B63));  /* 正 */
+    assert_false(hb_set_has(cps, 0x9F98)); /* 龘: not in the book */
+    assert_false(hb_set_has(cps, 0x5F3A)); /* 强: emphasis, in the sans */
+    n = hb_set_get_population(cps);
+    assert_true(n < 40);
+    hb_set_destroy(cps);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    free(font);
+  }
+  xmlFree(serif);
+  zip_close(za);
+  unlink(path);
 }
 
 /* Golden files: the unzipped text of two books, compared byte for byte
@@ -716,7 +1301,71 @@ static void S_write_samples(const char *dir) {
   nb_book_free(b);
 }
 
-int main(void) {
+/* Not a test: a converter for the e2e scripts, with the write options the
+ * command line has no flags for yet (the lead wires --vertical and
+ * --embed-fonts). Usage:
+ *   NB_EPUB_CONVERT=OUT.epub [NB_EPUB_MIRROR=DIR] [NB_EPUB_OPTS=vertical,
+ *   embed_fonts] [NB_EPUB_STYLE=FILE] test_epub ARTICLE.md...
+ * Reads each article, resolves its images offline from the mirror, and
+ * writes one book; diagnostics go to stderr. Exit 0 or 1. */
+static void S_print_diag(void *ud, const nb_diagnostic *d) {
+  (void)ud;
+  fprintf(stderr, "%s: %s%s%s\n",
+          d->severity == NB_SEV_NOTE      ? "note"
+          : d->severity == NB_SEV_WARNING ? "warning"
+                                          : "error",
+          d->file ? d->file : "", d->file ? ": " : "", d->message);
+}
+
+static int S_convert(const char *out, int argc, char **argv) {
+  static const nb_diag diag = {NB_DIAG_ABI_VERSION, S_print_diag, NULL};
+  const char *opts = getenv("NB_EPUB_OPTS");
+  nb_resolve_options ro;
+  nb_write_options wo;
+  nb_resources *set;
+  nb_book *b = nb_book_new();
+  nb_error err;
+  int i, rc;
+  memset(&ro, 0, sizeof ro);
+  ro.abi_version = NB_RESOLVE_ABI_VERSION;
+  ro.mirror_dir = getenv("NB_EPUB_MIRROR");
+  ro.cache_dir = "";
+  ro.offline = 1;
+  set = nb_resources_new(&ro, &diag);
+  if (!b || !set)
+    return 1;
+  for (i = 1; i < argc; i++) {
+    char *data;
+    size_t len;
+    nb_doc *d;
+    if (nb_read_file(argv[i], 0, &data, &len, &err) != 0) {
+      fprintf(stderr, "%s: %s\n", argv[i], err.message);
+      return 1;
+    }
+    d = nb_read_article(argv[i], data, len, NULL, &diag, &err);
+    free(data);
+    if (!d || nb_resources_resolve_doc(set, d, &err) != 0) {
+      fprintf(stderr, "%s: %s\n", argv[i], err.message);
+      return 1;
+    }
+    nb_book_add_doc(b, d);
+  }
+  nb_book_set_resources(b, set);
+  nb_book_finish(b);
+  memset(&wo, 0, sizeof wo);
+  wo.abi_version = NB_WRITE_ABI_VERSION;
+  wo.style_path = getenv("NB_EPUB_STYLE");
+  wo.vertical = opts && strstr(opts, "vertical") != NULL;
+  wo.embed_fonts = opts && strstr(opts, "embed_fonts") != NULL;
+  rc = nb_write_epub(b, &wo, out, &diag, &err);
+  if (rc != 0)
+    fprintf(stderr, "%s: %s\n", out, err.message);
+  nb_book_free(b);
+  nb_resources_free(set);
+  return rc == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_helpers),
       cmocka_unit_test(test_single_article),
@@ -725,8 +1374,19 @@ int main(void) {
       cmocka_unit_test(test_failure_leaves_nothing),
       cmocka_unit_test(test_deep_nesting),
       cmocka_unit_test(test_golden),
+      cmocka_unit_test(test_accessibility),
+      cmocka_unit_test(test_section_headings),
+      cmocka_unit_test(test_media_placeholder),
+      cmocka_unit_test(test_css_filter),
+      cmocka_unit_test(test_book_language),
+      cmocka_unit_test(test_size_budget),
+      cmocka_unit_test(test_vertical),
+      cmocka_unit_test(test_embed_fonts),
   };
   const char *sample = getenv("NB_EPUB_SAMPLE_DIR");
+  const char *convert = getenv("NB_EPUB_CONVERT");
+  if (convert && *convert)
+    return S_convert(convert, argc, argv);
   S_init_resources();
   if (sample && *sample) {
     S_write_samples(sample);

@@ -1,7 +1,9 @@
 /* The EPUB writer's entry point and container: which pages a book gets
  * (cover, title page, section pages, one chapter per document), in which
- * reading order, the theme CSS, and the zip. Chapters are xhtml.c's; the
- * navigation (nav, NCX) and the package document are package.c's.
+ * reading order, in which language and writing mode, and the zip, with
+ * the size budget checked. Chapters are xhtml.c's; the style sheet is
+ * css.c's and embedded fonts fonts.c's; the navigation (nav, NCX) and the
+ * package document are package.c's.
  *
  * Same book, same bytes: file names and ids are generated from positions and
  * content hashes, dates come from the book (or SOURCE_DATE_EPOCH, or a fixed
@@ -15,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <pthread.h>
 #include <libxml/xmlwriter.h>
+#include <pthread.h>
 #include <zip.h>
 
 #include "newsbook/writer.h"
@@ -24,18 +26,8 @@
 
 #define XC(s) ((const xmlChar *)(s))
 
-/* The fallback when the theme cannot be read: enough to read comfortably. */
-static const char S_builtin_css[] =
-    "body { line-height: 1.75; text-align: justify; }\n"
-    "p { text-indent: 2em; margin: 0 0 0.5em 0; }\n"
-    "h1, h2, h3, h4, h5, h6 { text-indent: 0; text-align: left; }\n"
-    "img { max-width: 100%; height: auto; }\n"
-    "pre { white-space: pre-wrap; }\n"
-    "table { border-collapse: collapse; }\n"
-    "th, td { border: 1px solid #999999; padding: 0.2em 0.4em; }\n"
-    ".placeholder { display: block; border: 1px dashed #999999; "
-    "text-align: center; text-indent: 0; }\n"
-    "section.cover, section.titlepage { text-align: center; }\n";
+/* Send to Kindle's limit for a book sent by mail. */
+#define S_DEFAULT_MAX_BYTES ((size_t)50 * 1000 * 1000)
 
 int nb_epub_oom(nb_epub_book *ep) {
   return nb_error_set(ep->err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
@@ -82,7 +74,7 @@ static int S_add_entry(nb_epub_book *ep, const char *label, size_t item,
     return 0;
   if (!*l) {
     free(l);
-    if (!(l = nb_strdup("Untitled")))
+    if (!(l = nb_strdup(ep->words->untitled)))
       return 0;
   }
   if (ep->nentries == ep->capentries) {
@@ -192,7 +184,7 @@ static int S_cover_page(nb_epub_book *ep) {
        nb_epub_attr(w, "class", "cover") >= 0 &&
        xmlTextWriterStartElement(w, XC("img")) >= 0 &&
        nb_epub_attr(w, "src", src) >= 0 &&
-       nb_epub_attr(w, "alt", ep->zh ? "封面" : "Cover") >= 0 &&
+       nb_epub_attr(w, "alt", ep->words->cover) >= 0 &&
        xmlTextWriterEndElement(w) >= 0 && xmlTextWriterFullEndElement(w) >= 0;
   return nb_epub_end_page(ep, xbuf, w, ok, it);
 }
@@ -237,7 +229,7 @@ static int S_title_page(nb_epub_book *ep) {
     ok = nb_epub_element(w, "p", "book-dates", line) >= 0;
   }
   if (ok) {
-    snprintf(line, sizeof line, ep->zh ? "共 %zu 篇文章" : "%zu articles", n);
+    snprintf(line, sizeof line, ep->words->articles, n);
     ok = nb_epub_element(w, "p", "book-count", line) >= 0;
   }
   ok = ok && xmlTextWriterFullEndElement(w) >= 0;
@@ -261,14 +253,15 @@ static int S_section_page(nb_epub_book *ep, size_t s, const char *title) {
     free(label);
     return nb_epub_oom(ep);
   }
-  if (nb_epub_begin_page(ep, &xbuf, &w, *label ? label : "Untitled") < 0) {
+  if (nb_epub_begin_page(ep, &xbuf, &w, *label ? label : ep->words->untitled) <
+      0) {
     free(label);
     return -1;
   }
   ok = xmlTextWriterStartElement(w, XC("section")) >= 0 &&
        nb_epub_attr(w, "class", "section-page") >= 0 &&
-       nb_epub_element(w, "h1", "section-title", *label ? label : "Untitled") >=
-           0 &&
+       nb_epub_element(w, "h1", "section-title",
+                       *label ? label : ep->words->untitled) >= 0 &&
        xmlTextWriterFullEndElement(w) >= 0;
   free(label);
   return nb_epub_end_page(ep, xbuf, w, ok, it);
@@ -290,56 +283,9 @@ static int S_chapter(nb_epub_book *ep, size_t k, const nb_doc *doc, int level) {
   ch.css_href = ep->css_href;
   ch.diag = ep->diag;
   ch.images = &ep->images;
+  ch.title_level = level ? 2 : 1;
+  ch.vertical = ep->vertical;
   return nb_epub_write_chapter(&ch, &it->data, ep->err);
-}
-
-/* ## Theme */
-
-static int S_css(nb_epub_book *ep) {
-  const char *given = ep->opts ? ep->opts->style_path : NULL;
-  const char *cands[2];
-  size_t c, nc = 0;
-  nb_epub_item *it = nb_epub_add_item(ep, "css/style.css", "css", "text/css");
-  nb_error rerr;
-  if (!it)
-    return nb_epub_oom(ep);
-  if (given) {
-    cands[nc++] = given;
-  } else {
-#ifdef NB_SRCDIR
-    cands[nc++] = NB_SRCDIR "/styles/default.css";
-#endif
-#ifdef NB_DATADIR
-    cands[nc++] = NB_DATADIR "/styles/default.css";
-#endif
-  }
-  for (c = 0; c < nc; c++) {
-    char *data = NULL;
-    size_t len = 0;
-    if (nb_read_file(cands[c], 4u << 20, &data, &len, &rerr) == 0) {
-      if (nb_utf8_valid(data, len)) {
-        nb_buf_append(&it->data, data, len);
-        free(data);
-        return it->data.failed ? nb_epub_oom(ep) : 0;
-      }
-      free(data);
-      nb_diag_emit(ep->diag, NB_SEV_WARNING, "style", cands[c], 0, NULL,
-                   "the style sheet is not UTF-8 text: using the built-in "
-                   "style instead");
-      break;
-    }
-    if (given)
-      nb_diag_emit(ep->diag, NB_SEV_WARNING, "style", given, 0, NULL,
-                   "cannot read the style sheet (%s): using the built-in "
-                   "style instead",
-                   rerr.message);
-  }
-  if (!given && c == nc)
-    nb_diag_emit(ep->diag, NB_SEV_WARNING, "style", NULL, 0, NULL,
-                 "the default theme styles/default.css was not found: using "
-                 "the built-in style");
-  nb_buf_puts(&it->data, S_builtin_css);
-  return it->data.failed ? nb_epub_oom(ep) : 0;
 }
 
 /* ## Zip
@@ -377,8 +323,8 @@ static int S_zip_attrs(zip_t *za, zip_int64_t idx, int store, int64_t mtime) {
   return zip_set_file_compression(za, (zip_uint64_t)idx,
                                   store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
                                   store ? 0 : 6) < 0 ||
-                 zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate,
-                                      0) < 0 ||
+                 zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate, 0) <
+                     0 ||
                  zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
                                                   ZIP_OPSYS_UNIX,
                                                   0100644u << 16) < 0
@@ -408,7 +354,8 @@ static void *S_deflate_part(void *arg) {
     if (e->store)
       continue;
     src = zip_source_buffer(za, e->data, e->size, 0);
-    if (!src || (e->idx = zip_file_add(za, e->name, src, ZIP_FL_ENC_UTF_8)) < 0) {
+    if (!src ||
+        (e->idx = zip_file_add(za, e->name, src, ZIP_FL_ENC_UTF_8)) < 0) {
       zip_source_free(src);
       zip_discard(za);
       goto fail;
@@ -600,6 +547,12 @@ static int S_write_zip(nb_epub_book *ep, const nb_buf *opf, const char *path) {
   }
   zip_source_close(mem);
   zip_source_free(mem);
+  if ((zip_uint64_t)st.size > ep->max_bytes)
+    nb_diag_emit(ep->diag, NB_SEV_WARNING, "limit", path, 0, NULL,
+                 "the EPUB is %.1f MB, over the budget of %.1f MB (Send to "
+                 "Kindle takes mailed books up to 50 MB): fewer articles or "
+                 "smaller images would fit",
+                 (double)st.size / 1e6, (double)ep->max_bytes / 1e6);
   rc = nb_atomic_open(&at, path, ep->err);
   if (rc == 0) {
     if (fwrite(bytes, 1, (size_t)st.size, at.fp) != (size_t)st.size) {
@@ -662,7 +615,9 @@ static int S_build(nb_epub_book *ep) {
    * it as their contents, and in the reading order it would repeat every
    * title once more between the title page and the first chapter (which
    * also confuses text-order checks). */
-  if (nb_epub_write_ncx(ep) < 0 || S_css(ep) < 0)
+  if (nb_epub_write_ncx(ep) < 0 ||
+      (ep->embed_fonts && nb_epub_embed_fonts(ep) < 0) ||
+      nb_epub_write_css(ep) < 0)
     return -1;
   for (s = 0; s < ep->images.count; s++) {
     const nb_resource *r = ep->images.items[s];
@@ -680,12 +635,74 @@ static int S_build(nb_epub_book *ep) {
   return 0;
 }
 
+/* The book's language, which every e-book store requires (Send to Kindle
+ * rejects a book without dc:language): the book's own, else the language
+ * most of its articles are in (the first of those in a tie), else one
+ * guessed from the first article's title and text. Never empty. */
+static void S_book_lang(const nb_book *book, char *buf, size_t size) {
+  size_t i, j, n = nb_book_doc_count(book), best_count = 0;
+  char a[40], b[40];
+  if (nb_epub_lang_ok(nb_book_get_meta(book, "lang"), buf, size))
+    return;
+  /* each distinct language counted where first met: quadratic in the
+   * number of articles only when every one differs, and books are read
+   * whole before writing anyway */
+  for (i = 0; i < n; i++) {
+    size_t count = 1;
+    if (!nb_epub_lang_ok(nb_doc_get_meta(nb_book_doc(book, i), "lang"), a,
+                         sizeof a))
+      continue;
+    for (j = 0; j < i; j++)
+      if (nb_epub_lang_ok(nb_doc_get_meta(nb_book_doc(book, j), "lang"), b,
+                          sizeof b) &&
+          strcmp(a, b) == 0)
+        break;
+    if (j < i)
+      continue;
+    for (j = i + 1; j < n; j++)
+      if (nb_epub_lang_ok(nb_doc_get_meta(nb_book_doc(book, j), "lang"), b,
+                          sizeof b) &&
+          strcmp(a, b) == 0)
+        count++;
+    if (count > best_count) {
+      best_count = count;
+      snprintf(buf, size, "%s", a);
+    }
+    if (best_count * 2 > n)
+      break; /* a majority: no other can win */
+  }
+  if (best_count)
+    return;
+  {
+    char *text = n ? nb_node_text(nb_doc_root(nb_book_doc(book, 0))) : NULL;
+    const char *title =
+        n ? nb_doc_get_meta(nb_book_doc(book, 0), "title") : NULL;
+    nb_buf probe = NB_BUF_INIT;
+    if (title)
+      nb_buf_puts(&probe, title);
+    if (text)
+      nb_buf_append(&probe, text, strnlen(text, 64u << 10));
+    snprintf(buf, size, "%s",
+             nb_text_guess_lang(probe.data ? probe.data : "", probe.len));
+    nb_buf_free(&probe);
+    free(text);
+  }
+}
+
+/* Vertical writing asked for by the book's metadata ("writing-mode:
+ * vertical-rl", as --metadata or a recipe's metadata set it), besides
+ * the option and the theme. */
+static int S_meta_vertical(const nb_book *book) {
+  const char *m = nb_book_get_meta(book, "writing-mode");
+  return m && (strcmp(m, "vertical-rl") == 0 || strcmp(m, "vertical") == 0);
+}
+
 int nb_write_epub(const nb_book *book, const nb_write_options *opts,
                   const char *path, const nb_diag *diag, nb_error *err) {
   nb_epub_book ep;
   nb_buf opf = NB_BUF_INIT;
   size_t i, n;
-  const char *lang, *id;
+  const char *id;
   int rc;
   char idbuf[64];
 
@@ -702,19 +719,24 @@ int nb_write_epub(const nb_book *book, const nb_write_options *opts,
   ep.diag = diag;
   ep.err = err;
   ep.css_href = "css/style.css";
+  /* fields of ABI version 2 are read only from callers that have them */
+  if (opts && opts->abi_version >= 2) {
+    ep.vertical = opts->vertical != 0;
+    ep.embed_fonts = opts->embed_fonts != 0;
+    ep.max_bytes = opts->max_bytes;
+  }
+  if (ep.max_bytes == 0)
+    ep.max_bytes = S_DEFAULT_MAX_BYTES;
   ep.has_sections = nb_book_has_sections(book);
-  lang = nb_book_get_meta(book, "lang");
-  if (!lang)
-    lang = nb_doc_get_meta(nb_book_doc(book, 0), "lang");
-  nb_epub_lang(lang, NULL, ep.lang, sizeof ep.lang);
-  ep.zh = strncmp(ep.lang, "zh", 2) == 0 || strncmp(ep.lang, "ja", 2) == 0;
+  S_book_lang(book, ep.lang, sizeof ep.lang);
+  ep.words = nb_epub_words_for(ep.lang);
   ep.title =
       nb_epub_clean_label(nb_book_get_meta(book, "title")
                               ? nb_book_get_meta(book, "title")
                               : nb_doc_get_meta(nb_book_doc(book, 0), "title"));
   if (ep.title && !*ep.title) {
     free(ep.title);
-    ep.title = nb_strdup("Untitled");
+    ep.title = nb_strdup(ep.words->untitled);
   }
   id = nb_book_get_meta(book, "id");
   if (!id || !*id) {
@@ -736,7 +758,11 @@ int nb_write_epub(const nb_book *book, const nb_write_options *opts,
     rc = nb_epub_oom(&ep);
     goto cleanup;
   }
-  rc = S_build(&ep);
+  rc = nb_epub_read_theme(&ep);
+  if (rc == 0)
+    ep.vertical = ep.vertical || ep.theme_vertical || S_meta_vertical(book);
+  if (rc == 0)
+    rc = S_build(&ep);
   if (rc == 0)
     rc = nb_epub_write_opf(&ep, &opf);
   if (rc == 0)
@@ -752,6 +778,11 @@ cleanup:
   free(ep.entries);
   nb_epub_images_free(&ep.images);
   nb_buf_free(&opf);
+  nb_buf_free(&ep.font_css);
+  nb_buf_free(&ep.theme);
+  for (i = 0; i < ep.nfont_data; i++)
+    free(ep.font_data[i]);
+  free(ep.font_data);
   free(ep.title);
   return rc < 0 ? rc : 0;
 }

@@ -75,7 +75,7 @@ int nb_epub_write_nav(nb_epub_book *ep, size_t first_chapter) {
   xmlBufferPtr xbuf;
   xmlTextWriterPtr w;
   nb_epub_item *it;
-  const char *toc = ep->zh ? "目录" : "Contents";
+  const char *toc = ep->words->toc;
   int ok;
   if (!(it = nb_epub_add_item(ep, "nav.xhtml", "nav", "application/xhtml+xml")))
     return nb_epub_oom(ep);
@@ -85,6 +85,7 @@ int nb_epub_write_nav(nb_epub_book *ep, size_t first_chapter) {
     return -1;
   ok = xmlTextWriterStartElement(w, XC("nav")) >= 0 &&
        nb_epub_attr(w, "epub:type", "toc") >= 0 &&
+       nb_epub_attr(w, "role", "doc-toc") >= 0 &&
        nb_epub_attr(w, "id", "toc") >= 0 &&
        xmlTextWriterWriteString(w, XC("\n")) >= 0 &&
        nb_epub_element(w, "h1", NULL, toc) >= 0 &&
@@ -96,19 +97,19 @@ int nb_epub_write_nav(nb_epub_book *ep, size_t first_chapter) {
        nb_epub_attr(w, "epub:type", "landmarks") >= 0 &&
        nb_epub_attr(w, "id", "landmarks") >= 0 &&
        nb_epub_attr(w, "hidden", "hidden") >= 0 &&
-       nb_epub_element(w, "h2", NULL, ep->zh ? "导览" : "Landmarks") >= 0 &&
+       nb_epub_element(w, "h2", NULL, ep->words->landmarks) >= 0 &&
        xmlTextWriterStartElement(w, XC("ol")) >= 0 &&
        xmlTextWriterWriteString(w, XC("\n")) >= 0;
   if (ok && ep->cover)
-    ok = S_landmark(w, "cover", "cover.xhtml", ep->zh ? "封面" : "Cover") >= 0;
+    ok = S_landmark(w, "cover", "cover.xhtml", ep->words->cover) >= 0;
   /* no "toc" landmark: the nav is not a spine item, and EPUBCheck allows
    * hyperlinks only to those */
   if (ok && nb_book_doc_count(ep->book) > 1)
-    ok = S_landmark(w, "titlepage", "titlepage.xhtml",
-                    ep->zh ? "书名页" : "Title page") >= 0;
+    ok = S_landmark(w, "titlepage", "titlepage.xhtml", ep->words->titlepage) >=
+         0;
   if (ok && first_chapter < ep->nitems)
     ok = S_landmark(w, "bodymatter", ep->items[first_chapter].href,
-                    ep->zh ? "正文" : "Start") >= 0;
+                    ep->words->start) >= 0;
   ok = ok && xmlTextWriterFullEndElement(w) >= 0 &&
        xmlTextWriterWriteString(w, XC("\n")) >= 0 &&
        xmlTextWriterFullEndElement(w) >= 0;
@@ -249,6 +250,87 @@ static int S_strs_add(S_strs *s, const char *str) {
   return 1;
 }
 
+/* ## Accessibility metadata (EPUB Accessibility 1.1, schema.org terms)
+ *
+ * Declared from what this book is, never as a blanket claim: the images
+ * decide the access modes and the alternativeText feature, animated
+ * pictures the flashing hazard, and the conformance claim is made only
+ * when every check this writer can make holds: headings in order under
+ * the headline, every navigation element labelled, links named and
+ * underlined, text at 4.5:1 or more (the default theme's colours), every
+ * image described or marked decorative, nothing that may flash. A theme of
+ * the user's own is not ours to vouch for: no claim then. */
+
+/* The conformance statement Ace and EPUBCheck know (EPUB Accessibility
+ * 1.1, section 3.2). */
+#define S_CONFORMS "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+
+int nb_epub_conforms(const nb_epub_book *ep) {
+  int own_theme = ep->opts && ep->opts->style_path;
+  return !own_theme && ep->images.without_alt == 0 && ep->images.animated == 0;
+}
+
+static int S_a11y(nb_epub_book *ep, xmlTextWriterPtr w) {
+  const nb_epub_images *im = &ep->images;
+  int described = im->without_alt == 0;
+  nb_buf sum = NB_BUF_INIT;
+  int ok;
+
+  ok = S_meta(w, "schema:accessMode", "textual") >= 0 &&
+       (!im->count || S_meta(w, "schema:accessMode", "visual") >= 0);
+  /* text alone suffices when no picture lacks its words */
+  ok = ok &&
+       (!described ||
+        S_meta(w, "schema:accessModeSufficient", "textual") >= 0) &&
+       (!im->count ||
+        S_meta(w, "schema:accessModeSufficient", "textual,visual") >= 0);
+  ok = ok &&
+       S_meta(w, "schema:accessibilityFeature", "structuralNavigation") >= 0 &&
+       S_meta(w, "schema:accessibilityFeature", "tableOfContents") >= 0 &&
+       S_meta(w, "schema:accessibilityFeature", "readingOrder") >= 0 &&
+       S_meta(w, "schema:accessibilityFeature", "displayTransformability") >= 0;
+  if (ok && im->count && described)
+    ok = S_meta(w, "schema:accessibilityFeature", "alternativeText") >= 0;
+  if (ok && ep->vertical)
+    ok = S_meta(w, "schema:accessibilityFeature", "verticalWriting") >= 0;
+  if (ok && im->animated)
+    ok =
+        S_meta(w, "schema:accessibilityHazard", "unknownFlashingHazard") >= 0 &&
+        S_meta(w, "schema:accessibilityHazard", "noMotionSimulationHazard") >=
+            0 &&
+        S_meta(w, "schema:accessibilityHazard", "noSoundHazard") >= 0;
+  else if (ok)
+    ok = S_meta(w, "schema:accessibilityHazard", "none") >= 0;
+
+  nb_buf_puts(&sum, "Reflowable text with a table of contents and headings "
+                    "in order.");
+  if (!(ep->opts && ep->opts->style_path))
+    nb_buf_puts(&sum, " Links are underlined.");
+  if (im->count && described)
+    nb_buf_puts(&sum, " Every image has a text alternative or is marked "
+                      "decorative.");
+  else if (im->count)
+    nb_buf_puts(&sum, " Some images have no text alternative.");
+  if (im->animated)
+    nb_buf_puts(&sum, " Some images are animated and were not checked for "
+                      "flashing.");
+  nb_buf_puts(&sum, " Pictures, frames and media that could not be included "
+                    "are shown as labelled placeholders.");
+  if (nb_epub_conforms(ep))
+    nb_buf_puts(&sum, " Meets EPUB Accessibility 1.1 and WCAG 2.1 AA as "
+                      "checked by the program that made it.");
+  else if (ep->opts && ep->opts->style_path)
+    nb_buf_puts(&sum, " Styled with a theme of the user's own, whose "
+                      "colours were not checked.");
+  nb_buf_putc(&sum, '\0');
+  ok = ok && !sum.failed &&
+       S_meta(w, "schema:accessibilitySummary", sum.data) >= 0;
+  nb_buf_free(&sum);
+  if (ok && nb_epub_conforms(ep))
+    ok = S_meta(w, "dcterms:conformsTo", S_CONFORMS) >= 0;
+  return ok ? 0 : -1;
+}
+
 /* Creators listed in the package; readers show the first few. */
 #define S_MAX_CREATORS 32
 
@@ -301,31 +383,13 @@ static int S_metadata(nb_epub_book *ep, xmlTextWriterPtr w) {
   nb_epub_utc_iso(nb_epub_book_time(book), iso, sizeof iso);
   ok = ok && S_meta(w, "dcterms:modified", iso) >= 0;
 
-  /* Accessibility (EPUB Accessibility 1.1, schema.org vocabulary) */
-  ok = ok && S_meta(w, "schema:accessMode", "textual") >= 0;
-  if (ok && ep->images.count)
-    ok = S_meta(w, "schema:accessMode", "visual") >= 0;
-  ok = ok && S_meta(w, "schema:accessModeSufficient", "textual") >= 0;
-  if (ok && ep->images.count)
-    ok = S_meta(w, "schema:accessModeSufficient", "textual,visual") >= 0;
-  ok = ok &&
-       S_meta(w, "schema:accessibilityFeature", "structuralNavigation") >= 0 &&
-       S_meta(w, "schema:accessibilityFeature", "tableOfContents") >= 0 &&
-       S_meta(w, "schema:accessibilityFeature", "readingOrder") >= 0 &&
-       S_meta(w, "schema:accessibilityFeature", "displayTransformability") >= 0;
-  if (ok && ep->images.count && ep->images.without_alt == 0)
-    ok = S_meta(w, "schema:accessibilityFeature", "alternativeText") >= 0;
-  ok = ok && S_meta(w, "schema:accessibilityHazard", "none") >= 0 &&
-       S_meta(w, "schema:accessibilitySummary",
-              ep->images.count && ep->images.without_alt
-                  ? "Reflowable text with a navigable table of contents and "
-                    "headings. Some images have no text alternative; images "
-                    "that could not be embedded are shown as labelled "
-                    "placeholders."
-                  : "Reflowable text with a navigable table of contents and "
-                    "headings; images carry their text alternatives, and "
-                    "images that could not be embedded are shown as labelled "
-                    "placeholders.") >= 0;
+  ok = ok && S_a11y(ep, w) >= 0;
+  /* Kindle takes the writing mode from here, not from the CSS */
+  if (ok && ep->vertical)
+    ok = xmlTextWriterStartElement(w, XC("meta")) >= 0 &&
+         nb_epub_attr(w, "name", "primary-writing-mode") >= 0 &&
+         nb_epub_attr(w, "content", "vertical-rl") >= 0 &&
+         xmlTextWriterEndElement(w) >= 0;
   if (ok && ep->cover) /* EPUB 2 reading systems find the cover by this */
     ok = xmlTextWriterStartElement(w, XC("meta")) >= 0 &&
          nb_epub_attr(w, "name", "cover") >= 0 &&
@@ -368,7 +432,9 @@ int nb_epub_write_opf(nb_epub_book *ep, nb_buf *out) {
   }
   ok = ok && xmlTextWriterEndElement(w) >= 0 &&
        xmlTextWriterStartElement(w, XC("spine")) >= 0 &&
-       nb_epub_attr(w, "toc", "ncx") >= 0;
+       nb_epub_attr(w, "toc", "ncx") >= 0 &&
+       (!ep->vertical ||
+        nb_epub_attr(w, "page-progression-direction", "rtl") >= 0);
   for (i = 0; ok && i < ep->nspine; i++) {
     ok = xmlTextWriterStartElement(w, XC("itemref")) >= 0 &&
          nb_epub_attr(w, "idref", ep->items[ep->spine[i].item].id) >= 0 &&

@@ -39,6 +39,9 @@ typedef struct S_state {
   unsigned char *links; /* per open LINK: 1 when an <a> was written */
   size_t nlinks, caplinks;
   size_t open_a;
+  const nb_epub_words *words; /* in the chapter's language */
+  unsigned char *hlevels;     /* the h1..h6 each heading becomes, in order */
+  size_t nhlevels, caphlevels, next_hlevel;
 } S_state;
 
 static int S_push(unsigned char **stack, size_t *n, size_t *cap,
@@ -96,15 +99,50 @@ static int S_anchorable(nb_node_type t) {
   }
 }
 
+/* The element each heading becomes. The chapter's title is h<base> (h1,
+ * or h2 under a section page); the article's headings go below it with no
+ * level skipped, whatever levels the source used: each heading is one
+ * level below the nearest earlier heading of a higher source rank (a
+ * smaller number), or right below the title when there is none. So
+ * h2 h4 h3 become h2 h3 h3 under an h1 title, and a lone h4 becomes h2.
+ * The stack holds source levels strictly increasing, so at most 6. */
+typedef struct S_outline {
+  int src[7], out[7];
+  int depth, base;
+} S_outline;
+
+static int S_outline_level(S_outline *o, int src) {
+  int out;
+  if (src < 1)
+    src = 1;
+  if (src > 6)
+    src = 6;
+  while (o->depth > 0 && o->src[o->depth - 1] >= src)
+    o->depth--;
+  out = (o->depth > 0 ? o->out[o->depth - 1] : o->base) + 1;
+  if (out > 6)
+    out = 6;
+  o->src[o->depth] = src;
+  o->out[o->depth] = out;
+  o->depth++;
+  return out;
+}
+
 /* First pass: every heading gets an id (the reader's when it is a valid,
- * unique name, else "nb-hN"); other nodes keep valid unique reader ids. */
+ * unique name, else "nb-hN") and its output level; other nodes keep valid
+ * unique reader ids. */
 static int S_collect_anchors(S_state *st, nb_node *root) {
   nb_iter *it = nb_iter_new(root);
   nb_event ev;
   size_t headings = 0;
+  S_outline outline;
   int ok = 1;
   if (!it)
     return 0;
+  memset(&outline, 0, sizeof outline);
+  outline.base = st->ch->title_level >= 1 && st->ch->title_level <= 5
+                     ? st->ch->title_level
+                     : 1;
   while (ok && (ev = nb_iter_next(it)) != NB_EVENT_DONE) {
     nb_node *n = nb_iter_node(it);
     nb_node_type t = nb_node_get_type(n);
@@ -113,6 +151,13 @@ static int S_collect_anchors(S_state *st, nb_node *root) {
     const char *id = NULL;
     if (ev != NB_EVENT_ENTER || !S_anchorable(t))
       continue;
+    if (t == NB_NODE_HEADING &&
+        !S_push(&st->hlevels, &st->nhlevels, &st->caphlevels,
+                (unsigned char)S_outline_level(&outline,
+                                               nb_node_get_heading_level(n)))) {
+      ok = 0;
+      break;
+    }
     rid = nb_node_get_id(n);
     /* Linear lookups: documents carry few ids; headings dominate and are
      * generated, so only reader ids are compared. */
@@ -190,7 +235,7 @@ static int S_render_image(S_state *st, nb_node *node) {
     char src[80];
     if (!nb_epub_images_add(st->ch->images, res))
       return -1;
-    if (!alt || !*alt)
+    if (nb_epub_undescribed(node, alt))
       st->ch->images->without_alt++;
     snprintf(src, sizeof src, "images/%s.%s", res->id, nb_epub_image_ext(res));
     if (xmlTextWriterStartElement(st->w, XC("img")) < 0 ||
@@ -222,8 +267,9 @@ static int S_render_image(S_state *st, nb_node *node) {
   rc = xmlTextWriterStartElement(st->w, XC(block ? "div" : "span")) < 0 ||
                nb_epub_attr(st->w, "class", "placeholder") < 0 ||
                (url && *url && nb_epub_attr(st->w, "title", url) < 0) ||
-               nb_epub_text(st->w, *label ? label : "image unavailable",
-                            strlen(*label ? label : "image unavailable")) < 0 ||
+               nb_epub_text(
+                   st->w, *label ? label : st->words->image_unavailable,
+                   strlen(*label ? label : st->words->image_unavailable)) < 0 ||
                xmlTextWriterFullEndElement(st->w) < 0
            ? -1
            : 0;
@@ -234,20 +280,48 @@ static int S_render_image(S_state *st, nb_node *node) {
 static int S_enter_link(S_state *st, nb_node *node) {
   const char *url = nb_node_get_url(node);
   const char *title = nb_node_get_title(node);
+  const char *image_url = NULL;
   char *href = NULL;
+  nb_epub_link_text content = NB_EPUB_LINK_TEXT;
   int open = 0;
   if (st->open_a == 0 && url) {
     if (url[0] == '#') {
       if (url[1] && S_find_anchor(st, url + 1))
         href = nb_strdup(url);
+      else
+        nb_diag_emit(st->ch->diag, NB_SEV_NOTE, "link", st->file,
+                     nb_node_get_line(node), NULL,
+                     "link to %s: the article has no such anchor, so the "
+                     "link text is kept as plain text",
+                     url[1] ? url : "\"#\"");
     } else {
       href = nb_epub_safe_href(url);
     }
+    if (href)
+      content = nb_epub_link_content(node, &image_url);
+    /* An image linking to a picture (its own, larger), or a link with
+     * nothing in it, is no link a reader can use or a screen reader can
+     * name: the image stays, the link goes. */
+    if (href && (content == NB_EPUB_LINK_EMPTY ||
+                 (content == NB_EPUB_LINK_IMAGES &&
+                  ((image_url && strcmp(image_url, url) == 0) ||
+                   nb_epub_image_url(url))))) {
+      free(href);
+      href = NULL;
+    }
   }
   if (href) {
+    char host[256];
+    /* only images without a description: name the link by its title, or
+     * else by where it goes */
+    const char *label = content != NB_EPUB_LINK_IMAGES ? NULL
+                        : title && nb_epub_has_text(title)
+                            ? title
+                            : nb_epub_url_host(href, host, sizeof host);
     if (xmlTextWriterStartElement(st->w, XC("a")) < 0 ||
         nb_epub_attr(st->w, "href", href) < 0 ||
-        (title && *title && nb_epub_attr(st->w, "title", title) < 0)) {
+        (title && *title && nb_epub_attr(st->w, "title", title) < 0) ||
+        (label && *label && nb_epub_attr(st->w, "aria-label", label) < 0)) {
       free(href);
       return -1;
     }
@@ -290,6 +364,12 @@ static int S_enter_row(S_state *st, nb_node *row) {
   return S_start(st, "tr", row);
 }
 
+static const char *S_align(nb_align al) {
+  return al == NB_ALIGN_LEFT     ? "text-align: left"
+         : al == NB_ALIGN_CENTER ? "text-align: center"
+                                 : "text-align: right";
+}
+
 static int S_enter_cell(S_state *st, nb_node *cell) {
   nb_node *row = nb_node_parent(cell);
   int header = nb_node_get_header(cell) || (row && nb_node_get_header(row));
@@ -303,13 +383,24 @@ static int S_enter_cell(S_state *st, nb_node *cell) {
     if (nb_epub_attr(st->w, "colspan", b) < 0)
       return -1;
   }
-  if (al != NB_ALIGN_NONE &&
-      nb_epub_attr(st->w, "style",
-                   al == NB_ALIGN_LEFT     ? "text-align: left"
-                   : al == NB_ALIGN_CENTER ? "text-align: center"
-                                           : "text-align: right") < 0)
+  if (al != NB_ALIGN_NONE && nb_epub_attr(st->w, "style", S_align(al)) < 0)
     return -1;
   return 0;
+}
+
+/* A paragraph in an aligned cell carries the alignment too: themes align
+ * paragraphs themselves (justified body text), and a rule on <p> beats
+ * what the cell would pass down. An inline style beats any theme. */
+static int S_enter_paragraph(S_state *st, nb_node *node) {
+  nb_node *parent = nb_node_parent(node);
+  nb_align al = parent && nb_node_get_type(parent) == NB_NODE_TABLE_CELL
+                    ? nb_node_get_align(parent)
+                    : NB_ALIGN_NONE;
+  if (S_start(st, "p", node) < 0)
+    return -1;
+  return al != NB_ALIGN_NONE && nb_epub_attr(st->w, "style", S_align(al)) < 0
+             ? -1
+             : 0;
 }
 
 static int S_code_block(S_state *st, nb_node *node) {
@@ -381,22 +472,22 @@ static int S_is_figcaption(const nb_node *cap) {
 static int S_render_node(nb_node *node, nb_event ev, S_state *st) {
   nb_node_type t = nb_node_get_type(node);
   int enter = ev == NB_EVENT_ENTER;
-  char tag[4];
+  char tag[16];
 
   switch (t) {
   case NB_NODE_DOCUMENT: return 0;
   case NB_NODE_HEADING: {
-    /* the chapter's title is the h1; the article's own levels go below */
-    int level = nb_node_get_heading_level(node) + 1;
-    if (level > 6)
-      level = 6;
-    if (level < 2)
-      level = 2;
+    /* levels decided in the first pass, met here in the same order */
+    int level = 2;
+    if (!enter)
+      return S_end_block(st);
+    if (st->next_hlevel < st->nhlevels)
+      level = st->hlevels[st->next_hlevel++];
     snprintf(tag, sizeof tag, "h%d", level);
-    return enter ? S_start(st, tag, node) : S_end_block(st);
+    return S_start(st, tag, node);
   }
   case NB_NODE_PARAGRAPH:
-    return enter ? S_start(st, "p", node) : S_end_block(st);
+    return enter ? S_enter_paragraph(st, node) : S_end_block(st);
   case NB_NODE_LIST:
     if (!enter)
       return S_end_block(st);
@@ -448,6 +539,9 @@ static int S_render_node(nb_node *node, nb_event ev, S_state *st) {
       return -1;
     return xmlTextWriterWriteString(st->w, XC("\n")) < 0 ? -1 : 0;
   case NB_NODE_TEXT:
+    if (st->ch->vertical && st->ntables == 0)
+      return nb_epub_vertical_text(st->w, nb_node_get_literal(node),
+                                   nb_node_get_literal_len(node));
     return nb_epub_text(st->w, nb_node_get_literal(node),
                         nb_node_get_literal_len(node));
   case NB_NODE_CODE:
@@ -550,14 +644,18 @@ static int S_title_block(S_state *st, const char *title) {
         S_end_block(st) < 0)
       return -1;
   }
-  if (nb_epub_element(w, "h1", "article-title", title) < 0 ||
-      xmlTextWriterWriteString(w, XC("\n")) < 0)
+  if (xmlTextWriterStartElement(w, XC(st->ch->title_level == 2 ? "h2" : "h1")) <
+          0 ||
+      nb_epub_attr(w, "class", "article-title") < 0 ||
+      (st->ch->vertical ? nb_epub_vertical_text(st->w, title, strlen(title))
+                        : nb_epub_text(w, title, strlen(title))) < 0 ||
+      S_end(st) < 0 || xmlTextWriterWriteString(w, XC("\n")) < 0)
     return -1;
   return S_end_block(st);
 }
 
 /* The foot of a chapter: where the article came from. */
-static int S_source_foot(S_state *st, const char *lang) {
+static int S_source_foot(S_state *st) {
   const char *source = nb_doc_get_meta(st->ch->doc, "source");
   xmlTextWriterPtr w = st->w;
   char *href;
@@ -569,9 +667,7 @@ static int S_source_foot(S_state *st, const char *lang) {
        nb_epub_attr(w, "class", "article-foot") < 0 ||
        xmlTextWriterStartElement(w, XC("p")) < 0 ||
        nb_epub_attr(w, "class", "source") < 0 ||
-       nb_epub_text(
-           w, strncmp(lang, "zh", 2) == 0 ? "原文：" : "Source: ",
-           strlen(strncmp(lang, "zh", 2) == 0 ? "原文：" : "Source: ")) < 0;
+       nb_epub_text(w, st->words->source, strlen(st->words->source)) < 0;
   if (!rc && href)
     rc = xmlTextWriterStartElement(w, XC("a")) < 0 ||
          nb_epub_attr(w, "href", href) < 0;
@@ -607,16 +703,17 @@ int nb_epub_write_chapter(const nb_epub_chapter *ch, nb_buf *out,
     rc = nb_error_set(err, NB_ERR_SYSTEM, st.file, 0, "out of memory");
     goto cleanup;
   }
+  lang = nb_epub_lang(nb_doc_get_meta(ch->doc, "lang"), ch->book_lang, lbuf,
+                      sizeof lbuf);
+  st.words = nb_epub_words_for(lang);
   if (!*title) {
     free(title);
-    title = nb_strdup("Untitled");
+    title = nb_strdup(st.words->untitled);
     if (!title) {
       rc = nb_error_set(err, NB_ERR_SYSTEM, st.file, 0, "out of memory");
       goto cleanup;
     }
   }
-  lang = nb_epub_lang(nb_doc_get_meta(ch->doc, "lang"), ch->book_lang, lbuf,
-                      sizeof lbuf);
   st.w = nb_epub_xhtml_begin(xbuf, lang, title, ch->css_href, "article");
   if (!st.w) {
     rc = nb_error_set(err, NB_ERR_LIBRARY, st.file, 0,
@@ -628,7 +725,7 @@ int nb_epub_write_chapter(const nb_epub_chapter *ch, nb_buf *out,
   while (rc == 0 && (ev = nb_iter_next(it)) != NB_EVENT_DONE)
     if (S_render_node(nb_iter_node(it), ev, &st) < 0)
       rc = -1;
-  if (rc == 0 && S_source_foot(&st, lang) < 0)
+  if (rc == 0 && S_source_foot(&st) < 0)
     rc = -1;
   if (rc < 0) {
     xmlFreeTextWriter(st.w);
@@ -647,6 +744,7 @@ cleanup:
   free(st.anchors);
   free(st.tables);
   free(st.links);
+  free(st.hlevels);
   free(title);
   return rc;
 }

@@ -95,7 +95,45 @@ int nb_epub_images_add(nb_epub_images *set, const nb_resource *res) {
   }
   set->items[set->count++] = res;
   set->slots[j] = set->count;
+  if (res->media_type && strcmp(res->media_type, "image/gif") == 0 &&
+      nb_epub_gif_animated(res->data, res->size))
+    set->animated++;
   return 1;
+}
+
+/* Skip a GIF's data sub-blocks from @p i; the offset after the terminator,
+ * or @p n when they run past the end. */
+static size_t S_gif_skip_blocks(const unsigned char *d, size_t n, size_t i) {
+  while (i < n && d[i] != 0)
+    i += (size_t)d[i] + 1;
+  return i < n ? i + 1 : n;
+}
+
+int nb_epub_gif_animated(const unsigned char *d, size_t n) {
+  size_t i, frames = 0;
+  if (!d || n < 13 || memcmp(d, "GIF", 3) != 0)
+    return 0;
+  i = 13;
+  if (d[10] & 0x80) /* global colour table */
+    i += (size_t)3 << ((d[10] & 7) + 1);
+  while (i < n) {
+    if (d[i] == 0x3B) /* trailer */
+      break;
+    if (d[i] == 0x21) { /* extension: label, then sub-blocks */
+      i = S_gif_skip_blocks(d, n, i + 2);
+    } else if (d[i] == 0x2C) { /* image: descriptor, table, LZW data */
+      if (++frames > 1)
+        return 1;
+      if (i + 10 > n)
+        break;
+      if (d[i + 9] & 0x80)
+        i += (size_t)3 << ((d[i + 9] & 7) + 1);
+      i = S_gif_skip_blocks(d, n, i + 11);
+    } else {
+      break; /* damaged: what was read is all we know */
+    }
+  }
+  return 0;
 }
 
 void nb_epub_images_free(nb_epub_images *set) {
@@ -213,12 +251,54 @@ static int S_lang_ok(const char *s, char *buf, size_t size) {
   return 1;
 }
 
+int nb_epub_lang_ok(const char *lang, char *buf, size_t size) {
+  return S_lang_ok(lang, buf, size);
+}
+
 const char *nb_epub_lang(const char *lang, const char *fallback, char *buf,
                          size_t size) {
   if (S_lang_ok(lang, buf, size) || S_lang_ok(fallback, buf, size))
     return buf;
   snprintf(buf, size, "en");
   return buf;
+}
+
+/* ## The writer's own words */
+
+const nb_epub_words *nb_epub_words_for(const char *lang) {
+  static const nb_epub_words en = {
+      "en",           "Contents",   "Landmarks",
+      "Cover",        "Title page", "Start",
+      "%zu articles", "Source: ",   "image unavailable",
+      "Untitled"};
+  static const nb_epub_words hans = {
+      "zh-Hans", "目录",          "导览",   "封面",         "书名页",
+      "正文",    "共 %zu 篇文章", "原文：", "图片无法显示", "无标题"};
+  static const nb_epub_words hant = {
+      "zh-Hant", "目錄",          "導覽",   "封面",         "書名頁",
+      "正文",    "共 %zu 篇文章", "原文：", "圖片無法顯示", "無標題"};
+  static const nb_epub_words ja = {"ja",
+                                   "目次",
+                                   "ランドマーク",
+                                   "表紙",
+                                   "扉",
+                                   "本文",
+                                   "全 %zu 本の記事",
+                                   "出典：",
+                                   "画像を表示できません",
+                                   "無題"};
+  if (!lang)
+    return &en;
+  if (strncasecmp(lang, "ja", 2) == 0 && (lang[2] == '\0' || lang[2] == '-'))
+    return &ja;
+  if (strncasecmp(lang, "zh", 2) == 0 && (lang[2] == '\0' || lang[2] == '-')) {
+    if (strstr(lang, "Hant") || strstr(lang, "hant") ||
+        strcasecmp(lang + 2, "-TW") == 0 || strcasecmp(lang + 2, "-HK") == 0 ||
+        strcasecmp(lang + 2, "-MO") == 0)
+      return &hant;
+    return &hans;
+  }
+  return &en;
 }
 
 /* ## URLs */

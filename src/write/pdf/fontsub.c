@@ -4,11 +4,10 @@
  * the Pango font), so the sizes, weights mapped to one file and synthetic
  * slants of a face share one subset and one embedded font, as they do when
  * Cairo subsets the file itself. HarfBuzz's subsetter is loaded at run
- * time: it is an optional library, and without it the PDF is written as
- * before, only slower. */
+ * time (font/hbsubset.c): it is an optional library, and without it the PDF
+ * is written as before, only slower. */
 #include "write/pdf/fontsub.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,63 +22,23 @@
 #include <pango/pangocairo.h>
 #include <pango/pangofc-font.h>
 
+#include "font/hbsubset.h"
 #include "util/pool.h"
 #include "util/util.h"
 
-/* ## HarfBuzz's subsetter, loaded on first use */
-
-typedef struct hb_subset_api {
-  hb_subset_input_t *(*input_create)(void);
-  void (*input_destroy)(hb_subset_input_t *input);
-  hb_set_t *(*glyph_set)(hb_subset_input_t *input);
-  hb_set_t *(*set)(hb_subset_input_t *input, hb_subset_sets_t which);
-  void (*set_flags)(hb_subset_input_t *input, unsigned value);
-  hb_subset_plan_t *(*plan_create)(hb_face_t *face,
-                                   const hb_subset_input_t *input);
-  hb_face_t *(*plan_execute)(hb_subset_plan_t *plan);
-  void (*plan_destroy)(hb_subset_plan_t *plan);
-  const hb_map_t *(*plan_map)(const hb_subset_plan_t *plan);
-} hb_subset_api;
+/* ## HarfBuzz's subsetter (font/hbsubset.c) and FreeType, set up once */
 
 static pthread_once_t S_once = PTHREAD_ONCE_INIT;
-static hb_subset_api S_hb;
+static const nb_hb_subset_api *S_hb;
 static int S_hb_ok;
 static FT_Library S_ft;
 /* FreeType wants face creation and disposal on one library serialised */
 static pthread_mutex_t S_ft_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int S_sym(void *lib, const char *name, void *fn, size_t size) {
-  void *p = dlsym(lib, name);
-  if (!p)
-    return 0;
-  /* ISO C has no cast from object to function pointer; POSIX guarantees
-   * the representations agree */
-  memcpy(fn, &p, size);
-  return 1;
-}
-
 static void S_load(void) {
-  void *lib = dlopen("libharfbuzz-subset.so.0", RTLD_NOW | RTLD_LOCAL);
-  if (!lib)
+  S_hb = nb_hb_subset();
+  if (!S_hb)
     return;
-  if (!S_sym(lib, "hb_subset_input_create_or_fail", &S_hb.input_create,
-             sizeof S_hb.input_create) ||
-      !S_sym(lib, "hb_subset_input_destroy", &S_hb.input_destroy,
-             sizeof S_hb.input_destroy) ||
-      !S_sym(lib, "hb_subset_input_glyph_set", &S_hb.glyph_set,
-             sizeof S_hb.glyph_set) ||
-      !S_sym(lib, "hb_subset_input_set", &S_hb.set, sizeof S_hb.set) ||
-      !S_sym(lib, "hb_subset_input_set_flags", &S_hb.set_flags,
-             sizeof S_hb.set_flags) ||
-      !S_sym(lib, "hb_subset_plan_create_or_fail", &S_hb.plan_create,
-             sizeof S_hb.plan_create) ||
-      !S_sym(lib, "hb_subset_plan_execute_or_fail", &S_hb.plan_execute,
-             sizeof S_hb.plan_execute) ||
-      !S_sym(lib, "hb_subset_plan_destroy", &S_hb.plan_destroy,
-             sizeof S_hb.plan_destroy) ||
-      !S_sym(lib, "hb_subset_plan_old_to_new_glyph_mapping", &S_hb.plan_map,
-             sizeof S_hb.plan_map))
-    return; /* the library stays loaded: harmless */
   if (FT_Init_FreeType(&S_ft) != 0)
     return;
   S_hb_ok = 1;
@@ -263,25 +222,25 @@ static void S_build_face(sub_face *f) {
   if (!src)
     goto done;
   face = hb_face_create(src, (unsigned)f->index);
-  in = S_hb.input_create();
+  in = S_hb->input_create();
   if (!in)
     goto done;
-  hb_set_union(S_hb.glyph_set(in), f->glyphs);
+  hb_set_union(S_hb->glyph_set(in), f->glyphs);
   for (i = 0; i < sizeof drop / sizeof drop[0]; i++)
-    hb_set_add(S_hb.set(in, HB_SUBSET_SETS_DROP_TABLE_TAG),
+    hb_set_add(S_hb->set(in, HB_SUBSET_SETS_DROP_TABLE_TAG),
                hb_tag_from_string(drop[i], 4));
-  hb_set_clear(S_hb.set(in, HB_SUBSET_SETS_LAYOUT_FEATURE_TAG));
+  hb_set_clear(S_hb->set(in, HB_SUBSET_SETS_LAYOUT_FEATURE_TAG));
   /* Flattened charstrings are quicker to make than subset subroutines,
    * and Cairo 1.16 mis-subsets some subroutine-using glyphs (如 of Noto
    * Sans CJK SC Regular). Glyphs are renumbered densely (keeping their
    * ids would leave Cairo and FreeType tables of 65536 entries to read):
    * the plan's map takes Pango's ids to the subset's. */
-  S_hb.set_flags(in, HB_SUBSET_FLAGS_DESUBROUTINIZE);
-  plan = S_hb.plan_create(face, in);
+  S_hb->set_flags(in, HB_SUBSET_FLAGS_DESUBROUTINIZE);
+  plan = S_hb->plan_create(face, in);
   if (!plan)
     goto done;
-  f->map = hb_map_copy(S_hb.plan_map(plan));
-  out = S_hb.plan_execute(plan);
+  f->map = hb_map_copy(S_hb->plan_map(plan));
+  out = S_hb->plan_execute(plan);
   if (!out || !hb_map_allocation_successful(f->map))
     goto done;
   out_blob = hb_face_reference_blob(out);
@@ -322,9 +281,9 @@ done:
   hb_blob_destroy(out_blob);
   hb_face_destroy(out);
   if (plan)
-    S_hb.plan_destroy(plan);
+    S_hb->plan_destroy(plan);
   if (in)
-    S_hb.input_destroy(in);
+    S_hb->input_destroy(in);
   hb_face_destroy(face);
   hb_blob_destroy(src);
 }
