@@ -8,6 +8,7 @@
 #include "export.h"
 #include "reader.h"
 #include "resource.h"
+#include "state.h"
 #include "writer.h"
 
 #define NEWSBOOK_VERSION_MAJOR 0
