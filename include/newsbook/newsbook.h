@@ -3,6 +3,8 @@
 #define NEWSBOOK_H
 
 #include "book.h"
+#include "deliver.h"
+#include "device.h"
 #include "doc.h"
 #include "error.h"
 #include "export.h"
