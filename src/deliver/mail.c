@@ -19,7 +19,6 @@
  * Deliberately not here: making volumes (volume.c plans them, the pipeline
  * writes them) and deciding whom to send to. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,231 +28,11 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <glib.h>
 
+#include "deliver/creds.h"
 #include "newsbook/deliver.h"
 #include "util/util.h"
-
-/* ## Credentials */
-
-typedef struct S_creds {
-  char *user, *password;
-} S_creds;
-
-static void S_wipe(char *s) {
-  if (s) {
-    explicit_bzero(s, strlen(s));
-    free(s);
-  }
-}
-
-static void S_creds_free(S_creds *c) {
-  S_wipe(c->user);
-  S_wipe(c->password);
-  c->user = c->password = NULL;
-}
-
-/* The next netrc token of @p s at *@p pos into @p out (size @p size):
- * white-space separated, or "double-quoted" with backslash escapes. */
-static int S_token(const char *s, size_t len, size_t *pos, char *out,
-                   size_t size) {
-  size_t i = *pos, o = 0;
-  while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
-                     s[i] == '\r' || s[i] == '#')) {
-    if (s[i] == '#') /* a comment to the end of the line */
-      while (i < len && s[i] != '\n')
-        i++;
-    else
-      i++;
-  }
-  if (i >= len)
-    return 0;
-  if (s[i] == '"') {
-    for (i++; i < len && s[i] != '"'; i++) {
-      if (s[i] == '\\' && i + 1 < len)
-        i++;
-      if (o + 1 < size)
-        out[o++] = s[i];
-    }
-    i++;
-  } else {
-    for (;
-         i < len && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r';
-         i++)
-      if (o + 1 < size)
-        out[o++] = s[i];
-  }
-  out[o] = '\0';
-  *pos = i;
-  return 1;
-}
-
-/* Read login and password for @p host from the netrc-syntax @p path, after
- * checking that only its owner (us) can read it. */
-static int S_creds_file(const char *path, const char *host, S_creds *c,
-                        nb_error *err) {
-  struct stat sb;
-  char buf[65536], tok[1024];
-  ssize_t got;
-  size_t len = 0, pos = 0;
-  int fd, rc = 0, in_match = 0, matched = 0;
-  char *user = NULL, *pass = NULL;
-
-  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0)
-    return nb_error_set(err, NB_ERR_ARGUMENT, path, 0,
-                        "cannot read the SMTP credentials file: %s",
-                        strerror(errno));
-  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-    close(fd);
-    return nb_error_set(err, NB_ERR_ARGUMENT, path, 0,
-                        "the SMTP credentials file is not a regular file");
-  }
-  if (sb.st_uid != geteuid() || (sb.st_mode & (S_IRWXG | S_IRWXO))) {
-    close(fd);
-    return nb_error_set(
-        err, NB_ERR_ARGUMENT, path, 0,
-        "the SMTP credentials file can be read by others (mode %03o, "
-        "owner %ld) — it must be the user's own and private: chmod 600 %s",
-        (unsigned)(sb.st_mode & 0777), (long)sb.st_uid, path);
-  }
-  while (len < sizeof buf - 1 &&
-         (got = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
-    len += (size_t)got;
-  close(fd);
-  buf[len] = '\0';
-  /* netrc: "machine NAME" or "default" start an entry; "login" and
-   * "password" belong to the current one. The first entry for the host
-   * wins, "default" only when none matches. */
-  while (!matched && S_token(buf, len, &pos, tok, sizeof tok)) {
-    if (strcmp(tok, "machine") == 0) {
-      if (in_match == 1 && (user || pass))
-        matched = 1;
-      else if (S_token(buf, len, &pos, tok, sizeof tok))
-        in_match = strcasecmp(tok, host) == 0 ? 1 : 0;
-    } else if (strcmp(tok, "default") == 0) {
-      if (in_match == 1 && (user || pass))
-        matched = 1;
-      else
-        in_match = (user || pass) ? 0 : 2;
-    } else if ((strcmp(tok, "login") == 0 || strcmp(tok, "password") == 0) &&
-               in_match) {
-      int is_login = tok[0] == 'l';
-      if (S_token(buf, len, &pos, tok, sizeof tok)) {
-        char **slot = is_login ? &user : &pass;
-        S_wipe(*slot);
-        *slot = nb_strdup(tok);
-      }
-    } else if (strcmp(tok, "macdef") == 0) {
-      /* a macro runs to an empty line: skip it */
-      const char *end = strstr(buf + pos, "\n\n");
-      pos = end ? (size_t)(end - buf) + 2 : len;
-    }
-  }
-  explicit_bzero(buf, sizeof buf);
-  explicit_bzero(tok, sizeof tok);
-  if (!user && !pass) {
-    rc = nb_error_set(err, NB_ERR_ARGUMENT, path, 0,
-                      "no \"machine %s\" (or \"default\") entry with a login "
-                      "and password in the SMTP credentials file",
-                      host);
-  } else {
-    c->user = user;
-    c->password = pass;
-  }
-  return rc;
-}
-
-static int S_creds_get(const nb_mail_options *o, const char *host, S_creds *c,
-                       nb_error *err) {
-  const char *u, *p;
-  memset(c, 0, sizeof *c);
-  if (o->credentials_file && *o->credentials_file)
-    return S_creds_file(o->credentials_file, host, c, err);
-  u = getenv("NEWSBOOK_SMTP_USER");
-  p = getenv("NEWSBOOK_SMTP_PASSWORD");
-  if (u && *u && !(c->user = nb_strdup(u)))
-    return nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
-  if (p && *p && !(c->password = nb_strdup(p))) {
-    S_creds_free(c);
-    return nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
-  }
-  if (c->password && !c->user) {
-    S_creds_free(c);
-    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
-                        "NEWSBOOK_SMTP_PASSWORD is set but "
-                        "NEWSBOOK_SMTP_USER is not");
-  }
-  return 0;
-}
-
-/* ## Scrubbing */
-
-static void S_b64(const unsigned char *in, size_t n, char *out) {
-  static const char tab[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  size_t i, o = 0;
-  for (i = 0; i + 2 < n; i += 3) {
-    out[o++] = tab[in[i] >> 2];
-    out[o++] = tab[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-    out[o++] = tab[((in[i + 1] & 15) << 2) | (in[i + 2] >> 6)];
-    out[o++] = tab[in[i + 2] & 63];
-  }
-  if (i < n) {
-    out[o++] = tab[in[i] >> 2];
-    if (i + 1 < n) {
-      out[o++] = tab[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-      out[o++] = tab[(in[i + 1] & 15) << 2];
-    } else {
-      out[o++] = tab[(in[i] & 3) << 4];
-      out[o++] = '=';
-    }
-    out[o++] = '=';
-  }
-  out[o] = '\0';
-}
-
-static void S_replace_all(char *s, const char *secret) {
-  size_t n = strlen(secret);
-  char *p;
-  if (n == 0)
-    return;
-  while ((p = strstr(s, secret)) != NULL) {
-    size_t tail = strlen(p + n);
-    memcpy(p, "***", 3);
-    memmove(p + 3, p + n, tail + 1);
-    if (n < 3) /* never grow: the buffer is what it is */
-      break;
-  }
-}
-
-/* Remove the password, plain and as AUTH PLAIN / AUTH LOGIN send it, from
- * @p s in place. */
-static void S_scrub(char *s, const S_creds *c) {
-  char *plain, *b64;
-  size_t ul, pl;
-  if (!s || !c->password || !*c->password)
-    return;
-  ul = c->user ? strlen(c->user) : 0;
-  pl = strlen(c->password);
-  if (pl >= 3)
-    S_replace_all(s, c->password);
-  plain = malloc(ul + pl + 2);
-  b64 = malloc((ul + pl + 2) / 3 * 4 + 8);
-  if (plain && b64) {
-    plain[0] = '\0';
-    memcpy(plain + 1, c->user ? c->user : "", ul);
-    plain[1 + ul] = '\0';
-    memcpy(plain + 2 + ul, c->password, pl);
-    S_b64((unsigned char *)plain, ul + pl + 2, b64);
-    S_replace_all(s, b64);
-    S_b64((const unsigned char *)c->password, pl, b64);
-    S_replace_all(s, b64);
-  }
-  if (plain)
-    explicit_bzero(plain, ul + pl + 2);
-  free(plain);
-  free(b64);
-}
 
 /* ## Server replies */
 
@@ -343,7 +122,7 @@ static int S_subject(nb_buf *b, const char *subject) {
   i = 0;
   while (i < n) {
     size_t start = i, chunk;
-    char enc[64];
+    gchar *enc;
     /* 45 bytes encode to 60 characters: "=?UTF-8?B?" + 60 + "?=" = 72 */
     while (i < n) {
       size_t clen = 1;
@@ -364,10 +143,13 @@ static int S_subject(nb_buf *b, const char *subject) {
       i++;
       continue;
     }
-    S_b64(s + start, chunk, enc);
+    enc = g_base64_encode(s + start, chunk);
+    if (!enc)
+      return 0;
     if (start > 0)
       nb_buf_puts(b, "\r\n ");
     nb_buf_printf(b, "=?UTF-8?B?%s?=", enc);
+    g_free(enc);
   }
   return !b->failed;
 }
@@ -520,7 +302,7 @@ typedef struct S_attempt {
 typedef struct S_msg {
   const nb_mail_options *o;
   const nb_mail_book *book;
-  const S_creds *creds;
+  const nb__creds *creds;
   const char *from;
   char name[128];
   char *subject_hdr, *to_hdr, *text;
@@ -631,9 +413,9 @@ static int S_attempt_once(const S_msg *m, S_attempt *a) {
   if (a->code != CURLE_OK && !a->curl_msg[0])
     snprintf(a->curl_msg, sizeof a->curl_msg, "%s",
              curl_easy_strerror(a->code));
-  S_scrub(a->curl_msg, m->creds);
-  S_scrub(a->replies.last, m->creds);
-  S_scrub(a->replies.bad, m->creds);
+  nb__creds_scrub(a->curl_msg, m->creds);
+  nb__creds_scrub(a->replies.last, m->creds);
+  nb__creds_scrub(a->replies.bad, m->creds);
   a->replies.len = strlen(a->replies.last);
 cleanup:
   curl_mime_free(mime);
@@ -673,7 +455,7 @@ static void S_sleep_ms(long ms) {
 
 /* Check the options and the book and fill @p m (everything but creds). */
 static int S_prepare(const nb_mail_options *o, const nb_mail_book *book,
-                     const S_creds *creds, S_msg *m, nb_error *err) {
+                     const nb__creds *creds, S_msg *m, nb_error *err) {
   struct stat sb;
   nb_buf b = NB_BUF_INIT;
   uint64_t cap =
@@ -740,7 +522,7 @@ static int S_prepare(const nb_mail_options *o, const nb_mail_book *book,
 int nb_mail_send(const nb_mail_options *o, const nb_mail_book *book,
                  const nb_diag *diag, nb_error *err) {
   char host[256], reply[1200];
-  S_creds creds;
+  nb__creds creds;
   S_msg m;
   S_attempt a;
   int tries, t, rc;
@@ -751,7 +533,7 @@ int nb_mail_send(const nb_mail_options *o, const nb_mail_book *book,
                         "nb_mail_send: no options or book");
   if ((rc = S_parse_url(o->url, host, sizeof host, err)) != 0)
     return rc;
-  if ((rc = S_creds_get(o, host, &creds, err)) != 0)
+  if ((rc = nb__creds_get(o->credentials_file, host, &creds, err)) != 0)
     return rc;
   if ((rc = S_prepare(o, book, &creds, &m, err)) != 0)
     goto done;
@@ -777,7 +559,7 @@ int nb_mail_send(const nb_mail_options *o, const nb_mail_book *book,
           o->nto > 1 ? " and others" : "", host, after, a.curl_msg,
           reply[0] ? " — the server said: " : "", reply);
       if (err)
-        S_scrub(err->message, &creds);
+        nb__creds_scrub(err->message, &creds);
       break;
     }
     nb_diag_emit(diag, NB_SEV_WARNING, "mail", book->path, 0, NULL,
@@ -797,6 +579,6 @@ done:
   free(m.subject_hdr);
   free(m.to_hdr);
   free(m.text);
-  S_creds_free(&creds);
+  nb__creds_free(&creds);
   return rc;
 }
