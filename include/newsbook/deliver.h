@@ -14,12 +14,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "doc.h"
 #include "error.h"
 #include "export.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+struct nb_resources; /* resource.h */
 
 /* ## E-mail
  *
@@ -114,18 +117,28 @@ NB_EXPORT uint64_t nb_mail_message_size(uint64_t book_bytes);
  * as its own message. Which articles go into which volume is decided here;
  * making the books is the pipeline's work:
  *
- *   1. estimate each article's share of the book (its text and its images
- *      as stored: nb_resource sizes) and the per-book overhead (styles,
- *      fonts, cover, navigation);
+ *   1. estimate each article's share of the book (nb_volume_doc_size) and
+ *      the per-book overhead (styles, cover: the cover resource's size
+ *      plus 64 kB);
  *   2. nb_volume_plan(sizes, n, overhead, nb_volume_budget(cap), ...);
  *   3. when it gives more than one volume, write volume v (1-based) with
  *      the articles planned into it, titled nb_volume_title(title, v, N)
  *      and its own id (the book id + "-v1"...), then send each with
- *      nb_mail_book.volume = v, .volumes = N. */
+ *      nb_mail_book.volume = v, .volumes = N;
+ *   4. estimates can be wrong: when nb_mail_send still answers
+ *      NB_ERR_LIMIT for a volume, plan again with a budget 20% smaller. */
 
 /** The largest book (file bytes) whose message stays within
  * @p max_message_bytes (0: NB_MAIL_DEFAULT_CAP). */
 NB_EXPORT uint64_t nb_volume_budget(uint64_t max_message_bytes);
+
+/** An estimate of what @p doc adds to a book, for nb_volume_plan: its
+ * text (zipped XHTML takes about half the bytes of the UTF-8 text) plus
+ * every distinct image it shows, as stored (nb_resource.size: after any
+ * device profile), its lead image from @p set (may be NULL), plus 2 kB of
+ * markup and navigation. Call after its images are resolved. */
+NB_EXPORT uint64_t nb_volume_doc_size(const nb_doc *doc,
+                                      const struct nb_resources *set);
 
 /** Partition @p n articles, in order, into the fewest volumes each at most
  * @p budget bytes (@p overhead + its articles' @p sizes), balanced so the

@@ -11,6 +11,47 @@
 #include <string.h>
 
 #include "newsbook/deliver.h"
+#include "newsbook/resource.h"
+
+uint64_t nb_volume_doc_size(const nb_doc *doc, const nb_resources *set) {
+  nb_iter *it;
+  nb_event ev;
+  uint64_t text = 0, images = 0;
+  const nb_resource *seen[64];
+  size_t nseen = 0, i;
+  if (!doc || !(it = nb_iter_new(nb_doc_root(doc))))
+    return 0;
+  while ((ev = nb_iter_next(it)) != NB_EVENT_DONE) {
+    nb_node *n = nb_iter_node(it);
+    const nb_resource *r;
+    int dup = 0;
+    if (ev != NB_EVENT_ENTER)
+      continue;
+    text += nb_node_get_literal_len(n);
+    if (nb_node_get_type(n) != NB_NODE_IMAGE ||
+        !(r = nb_node_get_resource(n)) || r->status != NB_RES_OK)
+      continue;
+    /* the same picture twice is stored once; past 64 distinct ones a
+     * repeat may be counted again, which only over-estimates */
+    for (i = 0; i < nseen && !dup; i++)
+      dup = seen[i] == r;
+    if (dup)
+      continue;
+    if (nseen < sizeof seen / sizeof *seen)
+      seen[nseen++] = r;
+    images += r->size;
+  }
+  nb_iter_free(it);
+  {
+    const nb_resource *lead = set ? nb_resources_lead(set, doc) : NULL;
+    int dup = 0;
+    for (i = 0; i < nseen && !dup; i++)
+      dup = seen[i] == lead;
+    if (lead && lead->status == NB_RES_OK && !dup)
+      images += lead->size;
+  }
+  return text / 2 + images + 2048;
+}
 
 uint64_t nb_volume_budget(uint64_t max_message_bytes) {
   uint64_t cap = max_message_bytes ? max_message_bytes : NB_MAIL_DEFAULT_CAP;

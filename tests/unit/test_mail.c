@@ -327,6 +327,35 @@ static void test_volume_plan(void **state) {
   assert_int_equal(nb_volume_plan(NULL, 0, 0, budget, NULL, &nv, &err), 0);
   assert_int_equal(nv, 0);
 
+  /* an article's estimate: half its text, its images once, 2 kB */
+  {
+    nb_resolve_options ro;
+    nb_resources *set;
+    nb_doc *d;
+    const char *md =
+        "---\ntitle: T\n---\n<p>0123456789012345678901234567890123456789"
+        "</p><img src=\"data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///"
+        "yH5BAEAAAAALAAAAAABAAEAAAIBRAA7\"><img src=\"data:image/gif;base64,"
+        "R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7\">";
+    uint64_t est;
+    const nb_resource *r;
+    memset(&ro, 0, sizeof ro);
+    ro.abi_version = NB_RESOLVE_ABI_VERSION;
+    ro.offline = 1;
+    ro.cache_dir = "";
+    set = nb_resources_new(&ro, NULL);
+    d = nb_read_article(NULL, md, strlen(md), NULL, NULL, &err);
+    assert_non_null(d);
+    assert_int_equal(nb_resources_resolve_doc(set, d, &err), 0);
+    assert_int_equal(nb_resources_count(set), 1);
+    r = nb_resources_at(set, 0);
+    assert_int_equal(r->status, NB_RES_OK);
+    est = nb_volume_doc_size(d, set);
+    assert_true(est == 40 / 2 + r->size + 2048);
+    nb_doc_free(d);
+    nb_resources_free(set);
+  }
+
   assert_string_equal(nb_volume_title("财联社", 1, 2, t, sizeof t),
                       "财联社 (1/2)");
   assert_string_equal(nb_volume_title("Daily", 1, 1, t, sizeof t), "Daily");
