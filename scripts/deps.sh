@@ -11,7 +11,7 @@ build_pkgs=(build-essential cmake pkg-config
   libpng-dev libwebp-dev libgif-dev libsqlite3-dev libcmocka-dev
   fonts-noto-cjk fonts-dejavu-core fonts-symbola)
 test_pkgs=(python3 poppler-utils qpdf mupdf-tools ghostscript epubcheck
-  unzip zip clang libclang-rt-14-dev)
+  unzip zip clang libclang-rt-14-dev openssl)
 
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")

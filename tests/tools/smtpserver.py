@@ -3,6 +3,7 @@
 
     smtpserver.py OUTDIR PORTFILE [--mode ok|451|550|535] [--fail N]
                   [--max-size BYTES] [--lifetime SECONDS] [--auth MECHS]
+                  [--tls-cert PEM --tls-key PEM [--smtps]]
     smtpserver.py --inspect MESSAGE.eml
 
 Serving: listens on 127.0.0.1 (a free port, written to PORTFILE), speaks
@@ -16,7 +17,9 @@ commands with AUTH data redacted (it must never hold a password).
 Modes: ok accepts; 451 answers "451 4.3.0 try again later" to the first N
 (--fail, default 2) MAIL commands, then accepts; 550 refuses every RCPT
 ("550 5.7.1 mailbox unavailable"); 535 refuses every AUTH. --max-size
-refuses (552) a message larger than BYTES and advertises SIZE.
+refuses (552) a message larger than BYTES and advertises SIZE. With
+--tls-cert, STARTTLS is offered (or, with --smtps, TLS starts at once) and
+the log says which messages came over TLS.
 
 Inspecting: prints one KEY=VALUE line each for the message's subject
 (decoded), from, to, and for its attachment: filename, content_type,
@@ -30,6 +33,7 @@ import email.policy
 import hashlib
 import os
 import socketserver
+import ssl
 import sys
 import threading
 import time
@@ -50,6 +54,19 @@ class State:
 
 class Handler(socketserver.StreamRequestHandler):
     timeout = 60
+
+    def setup(self):
+        args = self.server.state.args
+        if args.smtps:
+            self.request = self.server.tls.wrap_socket(self.request,
+                                                       server_side=True)
+        super().setup()
+
+    def starttls(self):
+        self.request = self.server.tls.wrap_socket(self.request,
+                                                   server_side=True)
+        self.rfile = self.request.makefile("rb")
+        self.wfile = self.request.makefile("wb")
 
     def send(self, line):
         self.wfile.write((line + "\r\n").encode())
@@ -74,6 +91,7 @@ class Handler(socketserver.StreamRequestHandler):
         args = st.args
         need_auth = os.environ.get("NEWSBOOK_TEST_SMTP_USER") is not None
         authed = False
+        tls_on = bool(args.smtps)
         sender = None
         rcpts = []
         self.send("220 localhost newsbook test SMTP")
@@ -92,6 +110,8 @@ class Handler(socketserver.StreamRequestHandler):
                     if args.max_size:
                         self.send("250-SIZE %d" % args.max_size)
                     self.send("250-8BITMIME")
+                    if args.tls_cert and not args.smtps and not tls_on:
+                        self.send("250-STARTTLS")
                     self.send("250 AUTH " + args.auth)
                 elif verb == "AUTH":
                     parts = line.split(" ")
@@ -182,9 +202,10 @@ class Handler(socketserver.StreamRequestHandler):
                         with open(path + ".tmp", "wb") as f:
                             f.write(b"".join(chunks))
                         os.rename(path + ".tmp", path)
-                        st.note("S: saved %s (%d bytes, from %s to %s)" %
+                        st.note("S: saved %s (%d bytes, from %s to %s%s)" %
                                 (os.path.basename(path), size, sender,
-                                 ",".join(rcpts)))
+                                 ",".join(rcpts), ", over TLS" if tls_on
+                                 else ""))
                         self.send("250 2.0.0 queued as %d" % n)
                     sender = None
                     rcpts = []
@@ -198,7 +219,14 @@ class Handler(socketserver.StreamRequestHandler):
                     self.send("221 bye")
                     return
                 elif verb == "STARTTLS":
-                    self.send("454 4.7.0 TLS not available")
+                    if not args.tls_cert or tls_on:
+                        self.send("454 4.7.0 TLS not available")
+                        continue
+                    self.send("220 2.0.0 ready to start TLS")
+                    self.starttls()
+                    tls_on = True
+                    authed = False
+                    st.note("S: TLS started")
                 else:
                     self.send("502 5.5.2 command not recognised")
         except (EOFError, ConnectionError, OSError):
@@ -248,10 +276,17 @@ def main():
     p.add_argument("--max-size", type=int, default=0)
     p.add_argument("--lifetime", type=float, default=300)
     p.add_argument("--auth", default="PLAIN LOGIN")
+    p.add_argument("--tls-cert", help="PEM certificate: offer STARTTLS")
+    p.add_argument("--tls-key", help="PEM key of --tls-cert")
+    p.add_argument("--smtps", action="store_true",
+                   help="TLS from the first byte (needs --tls-cert)")
     args = p.parse_args()
     os.makedirs(args.outdir, exist_ok=True)
     srv = Server(("127.0.0.1", 0), Handler)
     srv.state = State(args)
+    if args.tls_cert:
+        srv.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        srv.tls.load_cert_chain(args.tls_cert, args.tls_key)
     with open(args.portfile + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
     os.rename(args.portfile + ".tmp", args.portfile)

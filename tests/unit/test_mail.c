@@ -559,6 +559,77 @@ static void test_credentials(void **state) {
   S_stop(&s);
 }
 
+/* STARTTLS when offered, smtps:// from the first byte, the certificate
+ * checked, and require_tls refusing a server that offers no TLS. */
+static void test_tls(void **state) {
+  S_server s;
+  nb_mail_options o;
+  nb_mail_book b;
+  nb_error err;
+  char book[300], cert[300], key[300], cmd[1200], log[400];
+  const char *to[] = {"me@kindle.com"};
+  const char *starttls[] = {"--tls-cert", cert, "--tls-key", key, NULL};
+  const char *smtps[] = {"--tls-cert", cert, "--tls-key", key, "--smtps", NULL};
+  char *text;
+  (void)state;
+  if (access("/usr/bin/openssl", X_OK) != 0)
+    skip();
+  snprintf(cert, sizeof cert, "%s/cert.pem", S_dir);
+  snprintf(key, sizeof key, "%s/key.pem", S_dir);
+  snprintf(cmd, sizeof cmd,
+           "openssl req -x509 -newkey rsa:2048 -nodes -keyout '%s' -out '%s' "
+           "-days 2 -subj /CN=localhost "
+           "-addext subjectAltName=IP:127.0.0.1,DNS:localhost 2>/dev/null",
+           key, cert);
+  assert_int_equal(system(cmd), 0);
+  snprintf(book, sizeof book, "%s/tls.epub", S_dir);
+  S_make_book(book, 20000, 7);
+  memset(&b, 0, sizeof b);
+  b.path = book;
+  b.title = "Daily";
+
+  S_start(&s, "starttls", starttls);
+  S_opts(&o, &s, to, 1);
+  o.ca_file = cert;
+  o.require_tls = 1;
+  assert_int_equal(nb_mail_send(&o, &b, &S_diag, &err), 0);
+  /* a certificate nobody vouches for is refused, and not retried */
+  o.ca_file = NULL;
+  o.tries = 3;
+  S_retries = 0;
+  assert_int_not_equal(nb_mail_send(&o, &b, &S_diag, &err), 0);
+  assert_int_equal(S_retries, 0);
+  S_no_secret(err.message);
+  snprintf(log, sizeof log, "%s/log", s.out);
+  text = S_slurp(log, NULL);
+  assert_int_equal(S_count(text, "over TLS"), 1);
+  assert_int_equal(S_count(text, "saved msg-"), 1);
+  g_free(text);
+  S_no_secret_in_log(&s);
+  S_stop(&s);
+
+  S_start(&s, "smtps", smtps);
+  S_opts(&o, &s, to, 1);
+  snprintf(s.url, sizeof s.url, "smtps://127.0.0.1:%d", s.port);
+  o.url = s.url;
+  o.ca_file = cert;
+  assert_int_equal(nb_mail_send(&o, &b, &S_diag, &err), 0);
+  snprintf(log, sizeof log, "%s/log", s.out);
+  text = S_slurp(log, NULL);
+  assert_int_equal(S_count(text, "over TLS"), 1);
+  g_free(text);
+  S_stop(&s);
+
+  /* no STARTTLS on offer: refused when TLS is required, plain otherwise */
+  S_start(&s, "plain", NULL);
+  S_opts(&o, &s, to, 1);
+  o.require_tls = 1;
+  assert_int_not_equal(nb_mail_send(&o, &b, &S_diag, &err), 0);
+  o.require_tls = 0;
+  assert_int_equal(nb_mail_send(&o, &b, &S_diag, &err), 0);
+  S_stop(&s);
+}
+
 /* A 60 MB book: the volume plan makes two books, each sent as a message of
  * at most 50 MB to a server that refuses anything larger. */
 static void test_sixty_megabytes(void **state) {
@@ -628,6 +699,7 @@ int main(void) {
       cmocka_unit_test(test_retry_451),
       cmocka_unit_test(test_permanent_failures),
       cmocka_unit_test(test_credentials),
+      cmocka_unit_test(test_tls),
       cmocka_unit_test(test_sixty_megabytes),
   };
   signal(SIGPIPE, SIG_IGN);
