@@ -3,8 +3,9 @@
  * already right kept byte for byte, the cover at the screen's shape.
  *
  * Also a driver for tests/e2e/deliver_device.sh until the command line
- * has --device:  test_device --make-book DEVICE|none OUT.epub MIRROR
- * ARTICLE...  (articles in order, images from the mirror, offline). */
+ * has --device:  test_device --make-book DEVICE|none OUT.epub|OUT.pdf
+ * MIRROR ARTICLE...  (articles in order, images from the mirror,
+ * offline). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -334,7 +335,8 @@ static int S_make_book(int argc, char **argv) {
   nb_book_finish(book);
   if (nb_book_generate_cover_for(book, dev, &err) != 0)
     fprintf(stderr, "cover: %s\n", err.message);
-  if (nb_write_epub(book, NULL, argv[3], NULL, &err) != 0) {
+  if ((strstr(argv[3], ".pdf") ? nb_write_pdf : nb_write_epub)(
+          book, NULL, argv[3], NULL, &err) != 0) {
     fprintf(stderr, "%s\n", err.message);
     return 1;
   }
