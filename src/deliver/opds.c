@@ -383,7 +383,8 @@ int nb_opds_update(const char *dir, const nb_opds_options *opts,
       d = nb_date_parse(b->date);
     b->when = d.valid ? d.utc : (int64_t)b->mtime;
   }
-  qsort(sh.v, sh.n, sizeof *sh.v, S_newest_first);
+  if (sh.n > 1)
+    qsort(sh.v, sh.n, sizeof *sh.v, S_newest_first);
   rc = S_write_catalog(&sh, err);
 cleanup:
   for (i = 0; i < sh.n; i++)

@@ -374,7 +374,7 @@ void nb__device_convert(const nb_resolve_options *opt, unsigned char *raw,
   o->data = jpg.data;
   o->size = jpg.len;
   o->mt = jpg.mt;
-  o->ext = strcmp(jpg.mt, "image/jpeg") == 0 ? "jpg" : "png";
+  o->ext = jpg.mt && strcmp(jpg.mt, "image/jpeg") == 0 ? "jpg" : "png";
   o->comp = jpg.comp;
   o->w = pm.width;
   o->h = pm.height;

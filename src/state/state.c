@@ -81,6 +81,7 @@ static int S_int(sqlite3 *db, const char *sql, int64_t *v, const char *path,
                  nb_error *err) {
   sqlite3_stmt *s = NULL;
   int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+  *v = 0;
   if (rc == SQLITE_OK)
     rc = sqlite3_step(s);
   if (rc != SQLITE_ROW) {
@@ -98,7 +99,7 @@ typedef enum S_kind { S_EMPTY, S_OURS } S_kind;
  * ours at a known version. Anything else is an error naming what it is. */
 static int S_identify(sqlite3 *db, const char *path, S_kind *kind,
                       nb_error *err) {
-  int64_t app, ver, objects;
+  int64_t app = 0, ver = 0, objects = 0;
   int rc;
   if ((rc = S_int(db, "PRAGMA application_id", &app, path, err)) != 0 ||
       (rc = S_int(db, "PRAGMA user_version", &ver, path, err)) != 0 ||
@@ -210,7 +211,7 @@ static int S_validate_readonly(const char *path, int busy_ms, S_kind *kind,
 /* Make an empty database a state file, or accept it when a concurrent run
  * did first. */
 static int S_initialise(nb_state *st, nb_error *err) {
-  S_kind kind;
+  S_kind kind = S_EMPTY;
   int rc;
   char sql[160];
   if ((rc = S_exec(st, "BEGIN IMMEDIATE", err, "creating the state file")))
@@ -572,7 +573,7 @@ int nb_state_list(nb_state *st,
 
 int nb_state_count(nb_state *st, int64_t *books, int64_t *articles,
                    nb_error *err) {
-  int64_t v;
+  int64_t v = 0;
   int rc;
   if (!st)
     return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0, "no state");
