@@ -370,6 +370,50 @@ static void test_shelf(void **state) {
   assert_int_equal(S_size(".daily.epub.tmp-Ab12Cd"), 13);
 }
 
+/* PDFs whose Info dictionary is missing, truncated or lies: listed by
+ * their file names or what could be read, never a crash. */
+static void test_hostile_pdfs(void **state) {
+  char dir[300], cmd[400], path[400];
+  nb_error err;
+  FILE *f;
+  int i;
+  static const char *const pdfs[] = {
+      "%PDF-1.4\n1 0 obj\n<< /Title (unterminated \\( string\ntrailer\n"
+      "<< /Info 1 0 R >>\n",
+      "%PDF-1.4\ntrailer << /Info 99999 0 R >>\n%%EOF\n",
+      "%PDF-1.4\n7 0 obj << /Title <FEFFD800D800DC0041> /CreationDate "
+      "(D:2) /ModDate (D:99999999999999) >> endobj\ntrailer << /Info 7 0 R "
+      ">>\n",
+      "%PDF-1.4\n3 0 obj << /Title (\\101\\102\\0) /Author <4> >>\n"
+      "trailer << /Info 3 0 R >>",
+      "\x00\x01/Info/Info/Info 1 0 R 1 0 obj<<>>",
+  };
+  (void)state;
+  snprintf(dir, sizeof dir, "%s/hostile", S_dir);
+  snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
+  assert_int_equal(system(cmd), 0);
+  for (i = 0; i < 5; i++) {
+    snprintf(path, sizeof path, "%s/h%d.pdf", dir, i);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite(pdfs[i], 1, strlen(pdfs[i]), f);
+    fclose(f);
+  }
+  assert_int_equal(nb_opds_update(dir, NULL, NULL, &err), 0);
+  snprintf(path, sizeof path, "%s/catalog.xml", dir);
+  {
+    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+    xmlNode *e;
+    int n = 0;
+    assert_non_null(doc);
+    for (e = xmlDocGetRootElement(doc)->children; e; e = e->next)
+      n += e->type == XML_ELEMENT_NODE &&
+           !strcmp((const char *)e->name, "entry");
+    assert_int_equal(n, 5);
+    xmlFreeDoc(doc);
+  }
+}
+
 static void test_missing_dir(void **state) {
   nb_error err;
   (void)state;
@@ -380,6 +424,7 @@ static void test_missing_dir(void **state) {
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_shelf),
+      cmocka_unit_test(test_hostile_pdfs),
       cmocka_unit_test(test_missing_dir),
   };
   /* the driver of tests/e2e/deliver_opds.sh: test_opds --update DIR */
