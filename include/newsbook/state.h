@@ -68,7 +68,10 @@ NB_EXPORT void nb_state_close(nb_state *st);
  * unknown. At least one of guid, url, hash should be set, or the article
  * can never be recognised again. */
 typedef struct nb_state_article {
-  const char *guid;  /**< the feed's id (RSS guid, Atom id) */
+  const char *guid;  /**< the feed's id (RSS guid, Atom id). RSS guids
+                          that are not URLs are only unique within their
+                          feed ("1234"): qualify those with the feed's
+                          URL ("FEEDURL#1234") before recording */
   const char *url;   /**< canonical URL; stored normalised (scheme and host
                           lower-cased, default port, fragment and utm_*
                           parameters dropped) */
