@@ -44,30 +44,62 @@ typedef struct S_shelf {
 
 /* ## Scanning */
 
-static S_book *S_find_or_add(S_shelf *sh, const char *stem) {
-  size_t i;
-  for (i = 0; i < sh->n; i++)
-    if (strcmp(sh->v[i].stem, stem) == 0)
-      return &sh->v[i];
-  if (sh->n == S_MAX_BOOKS)
-    return NULL;
-  if (sh->n == sh->cap) {
-    size_t ncap = sh->cap ? sh->cap * 2 : 32;
-    S_book *nv = nb_reallocarray(sh->v, ncap, sizeof *nv);
-    if (!nv)
-      return NULL;
-    sh->v = nv;
-    sh->cap = ncap;
-  }
-  memset(&sh->v[sh->n], 0, sizeof sh->v[sh->n]);
-  if (!(sh->v[sh->n].stem = nb_strdup(stem)))
-    return NULL;
-  return &sh->v[sh->n++];
+typedef struct S_file {
+  char *stem;
+  int epub;
+  long long size;
+  time_t mtime;
+} S_file;
+
+static int S_file_cmp(const void *a, const void *b) {
+  const S_file *x = a, *y = b;
+  int c = strcmp(x->stem, y->stem);
+  return c ? c : x->epub - y->epub;
 }
 
+static int S_book_cmp(const void *key, const void *b) {
+  return strcmp(key, ((const S_book *)b)->stem);
+}
+
+/* NAME.cover.EXT and NAME.thumb.jpg are ours: the stem of such a name, or
+ * NULL. */
+static char *S_derived_stem(const char *name) {
+  static const char *const suffixes[] = {
+      ".thumb.jpg", ".cover.jpg", ".cover.png", ".cover.gif", ".cover.webp"};
+  size_t l = strlen(name), k;
+  for (k = 0; k < sizeof suffixes / sizeof *suffixes; k++) {
+    size_t sl = strlen(suffixes[k]);
+    if (l > sl && strcmp(name + l - sl, suffixes[k]) == 0)
+      return nb_strndup(name, l - sl);
+  }
+  return NULL;
+}
+
+/* Covers and thumbnails left by books no longer on the shelf go too. */
+static void S_remove_orphans(S_shelf *sh, DIR *d) {
+  struct dirent *e;
+  rewinddir(d);
+  while ((e = readdir(d)) != NULL) {
+    char *stem = e->d_name[0] != '.' ? S_derived_stem(e->d_name) : NULL;
+    if (stem && !bsearch(stem, sh->v, sh->n, sizeof *sh->v, S_book_cmp)) {
+      char *path = nb__shelf_join(sh->dir, e->d_name);
+      if (path && unlink(path) == 0)
+        nb_diag_emit(sh->diag, NB_SEV_NOTE, "opds", path, 0, NULL,
+                     "removed: its book is no longer on the shelf");
+      free(path);
+    }
+    free(stem);
+  }
+}
+
+/* Every .epub and .pdf of the directory, grouped by stem (sorted), into
+ * sh->v. */
 static int S_scan(S_shelf *sh, nb_error *err) {
   DIR *d = opendir(sh->dir);
   struct dirent *e;
+  S_file *files = NULL;
+  size_t nf = 0, capf = 0, i;
+  int rc = 0;
   if (!d)
     return nb_error_set(err, NB_ERR_SYSTEM, sh->dir, 0,
                         "cannot read the shelf directory: %s", strerror(errno));
@@ -75,9 +107,8 @@ static int S_scan(S_shelf *sh, nb_error *err) {
     size_t l = strlen(e->d_name);
     int epub = l > 5 && strcasecmp(e->d_name + l - 5, ".epub") == 0;
     int pdf = l > 4 && strcasecmp(e->d_name + l - 4, ".pdf") == 0;
-    char *path, *stem;
+    char *path;
     struct stat sb;
-    S_book *b;
     if ((!epub && !pdf) || e->d_name[0] == '.')
       continue; /* .NAME.tmp-XXXXXX are books being written */
     path = nb__shelf_join(sh->dir, e->d_name);
@@ -86,27 +117,67 @@ static int S_scan(S_shelf *sh, nb_error *err) {
       continue;
     }
     free(path);
-    stem = nb_strndup(e->d_name, l - (epub ? 5 : 4));
-    b = stem ? S_find_or_add(sh, stem) : NULL;
-    free(stem);
-    if (!b) {
+    if (nf == 2 * (size_t)S_MAX_BOOKS) {
       nb_diag_emit(sh->diag, NB_SEV_WARNING, "opds", sh->dir, 0, NULL,
-                   "more than %d books (or out of memory): %s is not listed",
-                   S_MAX_BOOKS, e->d_name);
+                   "more than %d books: %s is not listed", S_MAX_BOOKS,
+                   e->d_name);
       continue;
     }
-    if (epub) {
+    if (nf == capf) {
+      size_t nc = capf ? capf * 2 : 64;
+      S_file *nv = nb_reallocarray(files, nc, sizeof *nv);
+      if (!nv) {
+        rc = nb_error_set(err, NB_ERR_SYSTEM, sh->dir, 0, "out of memory");
+        goto done;
+      }
+      files = nv;
+      capf = nc;
+    }
+    files[nf].stem = nb_strndup(e->d_name, l - (epub ? 5 : 4));
+    if (!files[nf].stem) {
+      rc = nb_error_set(err, NB_ERR_SYSTEM, sh->dir, 0, "out of memory");
+      goto done;
+    }
+    files[nf].epub = epub;
+    files[nf].size = (long long)sb.st_size;
+    files[nf].mtime = sb.st_mtime;
+    nf++;
+  }
+  if (nf > 1)
+    qsort(files, nf, sizeof *files, S_file_cmp);
+  if (nf && !(sh->v = nb_calloc(nf, sizeof *sh->v))) {
+    rc = nb_error_set(err, NB_ERR_SYSTEM, sh->dir, 0, "out of memory");
+    goto done;
+  }
+  for (i = 0; i < nf; i++) {
+    S_book *b;
+    if (!sh->n || strcmp(sh->v[sh->n - 1].stem, files[i].stem) != 0) {
+      if (sh->n == S_MAX_BOOKS)
+        break;
+      b = &sh->v[sh->n++];
+      b->stem = files[i].stem;
+      files[i].stem = NULL;
+    } else {
+      b = &sh->v[sh->n - 1];
+    }
+    if (files[i].epub) {
       b->has_epub = 1;
-      b->epub_size = (long long)sb.st_size;
+      b->epub_size = files[i].size;
     } else {
       b->has_pdf = 1;
-      b->pdf_size = (long long)sb.st_size;
+      b->pdf_size = files[i].size;
     }
-    if (sb.st_mtime > b->mtime)
-      b->mtime = sb.st_mtime;
+    if (files[i].mtime > b->mtime)
+      b->mtime = files[i].mtime;
   }
+  sh->cap = nf;
+  S_remove_orphans(sh, d);
+done:
+  for (i = 0; i < nf; i++)
+    free(files[i].stem);
+  free(files);
   closedir(d);
-  return 0;
+  return rc;
 }
 
 static int S_newest_first(const void *a, const void *b) {

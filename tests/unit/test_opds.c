@@ -366,6 +366,16 @@ static void test_shelf(void **state) {
   unlink(path);
   assert_int_equal(nb_opds_update(S_dir, &o, &S_diag, &err), 0);
   assert_int_equal(S_read_catalog(e, 10), 5);
+  /* and so are the cover and thumbnail extracted for it, nothing else */
+  assert_true(S_size("daily-2022-08-09.cover.png") > 0);
+  snprintf(path, sizeof path, "%s/daily-2022-08-09.epub", S_dir);
+  unlink(path);
+  assert_int_equal(nb_opds_update(S_dir, &o, &S_diag, &err), 0);
+  assert_int_equal(S_read_catalog(e, 10), 4);
+  assert_int_equal(S_size("daily-2022-08-09.cover.png"), -1);
+  assert_int_equal(S_size("daily-2022-08-09.thumb.jpg"), -1);
+  assert_true(S_size("daily-2022-08-12.thumb.jpg") > 0);
+  assert_true(S_size("notes.txt") > 0);
   /* no temporary left behind */
   assert_int_equal(S_size(".daily.epub.tmp-Ab12Cd"), 13);
 }
