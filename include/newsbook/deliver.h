@@ -171,7 +171,8 @@ typedef struct nb_opds_options {
  * package document (libzip + libxml2) and from a PDF's Info dictionary
  * or a sidecar NAME.opf beside it. Covers are extracted next to their
  * book as NAME.cover.EXT, thumbnails made as NAME.thumb.jpg (only when
- * missing or older than the book). Links are relative, so the directory
+ * missing or older than the book); those of a book no longer in the
+ * directory are removed. Links are relative, so the directory
  * can be served by any static web server. The catalog is written to a
  * temporary file and renamed into place, under a lock
  * (@p dir/.catalog.lock) so two runs do not interleave. A book that cannot
