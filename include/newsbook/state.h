@@ -9,7 +9,9 @@
  * One finished book is recorded in one transaction
  * (nb_state_record_book): a run that fails or is killed before that call
  * returns leaves the file as it was. Several processes may use one file at
- * once: writers wait for each other (a busy timeout), readers never block.
+ * once: writers wait for each other (a busy timeout), readers never block;
+ * two runs that both ask before either records may both carry an article,
+ * unless they take turns (nb_state_options.run_lock).
  *
  * Threading: an nb_state handle belongs to one thread at a time (SQLite's
  * connection rules); open one handle per thread or process.
@@ -37,10 +39,18 @@ typedef struct nb_state nb_state;
 /* ## Opening */
 
 typedef struct nb_state_options {
-  int abi_version;     /**< NB_STATE_ABI_VERSION */
-  int readonly;        /**< 1: never write (listing); the file must exist */
-  int busy_timeout_ms; /**< how long to wait for another process's write
-                            transaction; 0: 60000 */
+  int abi_version;        /**< NB_STATE_ABI_VERSION */
+  int readonly;           /**< 1: never write (listing); the file must exist */
+  int busy_timeout_ms;    /**< how long to wait for another process's write
+                               transaction; 0: 60000 */
+  int run_lock;           /**< 1: hold an exclusive lock (FILE.lock, flock)
+                               from open to close, waiting for another run
+                               that holds it: runs that overlap (a slow cron
+                               job) then take turns, and the second leaves out
+                               what the first delivered instead of sending it
+                               again */
+  int run_lock_timeout_s; /**< how long to wait for that lock before
+                               NB_ERR_LIMIT; 0: 3600 */
 } nb_state_options;
 
 #define NB_STATE_ABI_VERSION 1

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@ struct nb_state {
   sqlite3 *db;
   char *path;
   int readonly;
+  int lock_fd; /* FILE.lock held for a run, or -1 */
   /* nb_state_find's answer: strings copied out of the statement */
   nb_buf found;
 };
@@ -230,6 +232,43 @@ static int S_initialise(nb_state *st, nb_error *err) {
   return rc;
 }
 
+/* Take FILE.lock exclusively, polling so the wait can end. */
+static int S_run_lock(nb_state *st, int timeout_s, nb_error *err) {
+  nb_buf b = NB_BUF_INIT;
+  struct timespec step = {0, 100 * 1000 * 1000};
+  long waited_ms = 0;
+  nb_buf_printf(&b, "%s.lock", st->path);
+  if (b.failed)
+    return nb_error_set(err, NB_ERR_SYSTEM, st->path, 0, "out of memory");
+  st->lock_fd = open(b.data, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (st->lock_fd < 0) {
+    nb_error_set(err, NB_ERR_SYSTEM, b.data, 0, "cannot lock the state: %s",
+                 strerror(errno));
+    nb_buf_free(&b);
+    return NB_ERR_SYSTEM;
+  }
+  while (flock(st->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      nb_error_set(err, NB_ERR_SYSTEM, b.data, 0, "cannot lock the state: %s",
+                   strerror(errno));
+      nb_buf_free(&b);
+      return NB_ERR_SYSTEM;
+    }
+    if (waited_ms >= (long)timeout_s * 1000) {
+      nb_error_set(err, NB_ERR_LIMIT, st->path, 0,
+                   "another run has held the state for %d s — it may be "
+                   "stuck; try again when it is done",
+                   timeout_s);
+      nb_buf_free(&b);
+      return NB_ERR_LIMIT;
+    }
+    nanosleep(&step, NULL);
+    waited_ms += 100;
+  }
+  nb_buf_free(&b);
+  return 0;
+}
+
 int nb_state_open(const char *path, const nb_state_options *opts,
                   nb_state **out, nb_error *err) {
   nb_state *st;
@@ -257,6 +296,14 @@ int nb_state_open(const char *path, const nb_state_options *opts,
     return nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory");
   }
   st->readonly = readonly;
+  st->lock_fd = -1;
+  if (opts && opts->run_lock && !readonly &&
+      (rc = S_run_lock(
+           st, opts->run_lock_timeout_s > 0 ? opts->run_lock_timeout_s : 3600,
+           err)) != 0) {
+    nb_state_close(st);
+    return rc;
+  }
   flags = readonly ? SQLITE_OPEN_READONLY
                    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
@@ -288,6 +335,8 @@ void nb_state_close(nb_state *st) {
   if (!st)
     return;
   sqlite3_close(st->db);
+  if (st->lock_fd >= 0)
+    close(st->lock_fd); /* releases the lock */
   nb_buf_free(&st->found);
   free(st->path);
   free(st);
