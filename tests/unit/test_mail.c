@@ -1,9 +1,10 @@
 /* Sending books by e-mail to a loopback SMTP server the test starts
- * (tests/tools/smtpserver.py): the attachment arrives byte for byte under
- * an ASCII name, retries get past 451, 550 and 535 fail at once with the
- * server's reply, credentials files must be private, the password appears
- * in no error, diagnostic or log, and a 60 MB book goes out as two
- * volumes of at most 50 MB each. */
+ * (tests/tools/smtpserver.py), with AUTH LOGIN and AUTH PLAIN: the
+ * attachment arrives byte for byte under an ASCII name, retries get past
+ * 451, 550 and 535 fail at once with the server's reply, credentials files
+ * must be private, STARTTLS and smtps:// work with a checked certificate,
+ * the password appears in no error, diagnostic or log, and a 60 MB book
+ * goes out as two volumes of at most 50 MB each. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -369,8 +370,10 @@ static void test_send(void **state) {
   S_msg m;
   char book[300], eml[400], sha[65];
   const char *to[] = {"me_123@kindle.com", "other@example.net"};
+  const char *login_only[] = {"--auth", "LOGIN", NULL};
+  char log[400], *text;
   (void)state;
-  S_start(&s, "ok", NULL);
+  S_start(&s, "ok", login_only);
   snprintf(book, sizeof book, "%s/财联社.epub", S_dir);
   S_make_book(book, 300000, 1);
   S_opts(&o, &s, to, 2);
@@ -394,6 +397,10 @@ static void test_send(void **state) {
   assert_non_null(strstr(m.to, "other@example.net"));
   S_no_secret(S_diag_text);
   S_no_secret_in_log(&s);
+  snprintf(log, sizeof log, "%s/log", s.out);
+  text = S_slurp(log, NULL);
+  assert_non_null(strstr(text, "C: AUTH LOGIN"));
+  g_free(text);
   S_stop(&s);
 }
 
@@ -536,6 +543,13 @@ static void test_credentials(void **state) {
   /* the environment is not used when a file is given */
   setenv("NEWSBOOK_SMTP_PASSWORD", "wrong", 1);
   assert_int_equal(nb_mail_send(&o, &b, &S_diag, &err), 0);
+  {
+    char log[400], *text;
+    snprintf(log, sizeof log, "%s/log", s.out);
+    text = S_slurp(log, NULL);
+    assert_non_null(strstr(text, "C: AUTH PLAIN"));
+    g_free(text);
+  }
   setenv("NEWSBOOK_SMTP_PASSWORD", S_PASSWORD, 1);
 
   /* a URL carrying a password is refused */
