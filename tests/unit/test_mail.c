@@ -79,7 +79,7 @@ static void S_start(S_server *s, const char *name, const char *const *extra) {
     execvp("python3", (char *const *)argv);
     _exit(127);
   }
-  for (k = 0; k < 600; k++) {
+  for (k = 0; k < 1200; k++) {
     FILE *f = fopen(portfile, "r");
     if (f) {
       int ok = fscanf(f, "%d", &s->port) == 1;
@@ -115,18 +115,34 @@ static char *S_slurp(const char *path, size_t *len) {
 }
 
 static void S_make_book(const char *path, size_t size, unsigned seed) {
+  static uint32_t block[16384];
   FILE *f = fopen(path, "wb");
-  size_t i;
+  size_t done = 0, i;
   uint32_t x = seed * 2654435761u + 1;
   assert_non_null(f);
-  /* a zip signature first, then noise that does not compress */
-  fputs("PK\003\004", f);
-  for (i = 4; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    fputc((int)(x & 0xff), f);
+  /* a zip signature first, then noise that does not compress, written a
+   * block at a time (byte by byte is slow under ASan) */
+  while (done < size) {
+    size_t n = size - done < sizeof block ? size - done : sizeof block;
+    for (i = 0; i < sizeof block / sizeof *block; i++) {
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+      block[i] = x;
+    }
+    if (done == 0)
+      memcpy(block, "PK\003\004", 4);
+    assert_int_equal(fwrite(block, 1, n, f), n);
+    done += n;
   }
+  fclose(f);
+}
+
+/* A file of @p size bytes that takes no time to make (sparse). */
+static void S_make_sparse(const char *path, off_t size) {
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(ftruncate(fileno(f), size), 0);
   fclose(f);
 }
 
@@ -657,21 +673,26 @@ static void test_sixty_megabytes(void **state) {
   uint64_t sizes[60], load[2] = {0, 0};
   size_t vol[60], nv, i;
   int v;
+  /* Under ASan libcurl's MIME encoding crawls (its memcpy goes through the
+   * sanitizer): the same test at a tenth of the sizes, 6 MB under 5 MB. */
+  uint64_t scale = getenv("NEWSBOOK_SANITIZED") ? 10 : 1;
+  uint64_t cap = NB_MAIL_DEFAULT_CAP / scale;
   (void)state;
-  snprintf(maxs, sizeof maxs, "%llu", (unsigned long long)NB_MAIL_DEFAULT_CAP);
+  snprintf(maxs, sizeof maxs, "%llu", (unsigned long long)cap);
   for (i = 0; i < 60; i++)
-    sizes[i] = 1000000;
+    sizes[i] = 1000000 / scale;
   assert_int_equal(
-      nb_volume_plan(sizes, 60, 0, nb_volume_budget(0), vol, &nv, &err), 0);
+      nb_volume_plan(sizes, 60, 0, nb_volume_budget(cap), vol, &nv, &err), 0);
   assert_int_equal(nv, 2);
   for (i = 0; i < 60; i++)
     load[vol[i]] += sizes[i];
 
   S_start(&s, "big", extra);
   S_opts(&o, &s, to, 1);
+  o.max_message_bytes = cap;
   /* the whole book is refused before anything is sent */
   snprintf(book[0], sizeof book[0], "%s/whole.epub", S_dir);
-  S_make_book(book[0], 60000000, 5);
+  S_make_sparse(book[0], (off_t)(60000000 / scale));
   memset(&b, 0, sizeof b);
   b.path = book[0];
   b.title = "Big";
@@ -694,7 +715,8 @@ static void test_sixty_megabytes(void **state) {
     S_inspect(eml, &m);
     S_sha256_file(book[v], sha);
     assert_string_equal(m.sha256, sha);
-    assert_true(m.size <= (long long)NB_MAIL_DEFAULT_CAP);
+    assert_true(m.size <= (long long)cap);
+    assert_true(m.bytes == (long long)load[v]);
     assert_string_equal(m.filename, v == 0
                                         ? "newsbook-2022-08-10-big-1of2.epub"
                                         : "newsbook-2022-08-10-big-2of2.epub");
