@@ -3,11 +3,14 @@
 #define NEWSBOOK_H
 
 #include "book.h"
+#include "deliver.h"
+#include "device.h"
 #include "doc.h"
 #include "error.h"
 #include "export.h"
 #include "reader.h"
 #include "resource.h"
+#include "state.h"
 #include "writer.h"
 
 #define NEWSBOOK_VERSION_MAJOR 0

@@ -66,6 +66,9 @@ typedef struct nb_resolve_options {
   int max_parallel;         /**< concurrent downloads, default 8 */
   int webp_keep;            /**< 1: keep WebP in EPUB (else PNG/JPEG) */
   int max_image_width;      /**< downscale wider images (0: never) */
+  const struct nb_device *device; /**< an e-reader profile (device.h):
+                                       images fitted to its screen, grey
+                                       for e-ink; NULL: images as found */
 } nb_resolve_options;
 
 #define NB_RESOLVE_ABI_VERSION 1

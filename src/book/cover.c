@@ -15,11 +15,14 @@
 #include <pango/pangocairo.h>
 
 #include "newsbook/book.h"
+#include "newsbook/device.h"
 #include "newsbook/resource.h"
 #include "util/util.h"
 
-/* Canvas and layout, in pixels. 2:3 is what e-book stores ask for and what
- * Kindle shows best; 1600 wide stays sharp on high-density screens. */
+/* Canvas and layout, in pixels. 2:3 is what e-book stores ask for; with an
+ * e-reader profile the canvas takes the screen's shape instead (3:4 for a
+ * Kindle), so the cover fills it. 1600 wide stays sharp on high-density
+ * screens. */
 enum {
   S_W = 1600,
   S_H = 2400,
@@ -46,6 +49,7 @@ static const S_rgb S_grey = {0.36, 0.36, 0.37};
 static const S_rgb S_accent = {0.659, 0.196, 0.176};
 
 typedef struct S_canvas {
+  int h; /* the canvas height; the width is S_W */
   cairo_t *cr;
   PangoFontMap *fontmap;
   PangoContext *pango;
@@ -297,9 +301,9 @@ static void S_draw(S_canvas *cv, const nb_book *book, cairo_surface_t *photo) {
   size_t k, n = nb_book_doc_count(book), shown = 0, listed;
   char dates[80], line[512];
 
-  S_rect(cr, S_paper, 0, 0, S_W, S_H);
+  S_rect(cr, S_paper, 0, 0, S_W, cv->h);
   S_rect(cr, S_accent, 0, 0, S_W, S_BAND);
-  S_rect(cr, S_accent, 0, S_H - S_BAND, S_W, S_BAND);
+  S_rect(cr, S_accent, 0, cv->h - S_BAND, S_W, S_BAND);
 
   y = photo ? 150 : 220;
   S_date_range(book, dates, sizeof dates);
@@ -335,7 +339,7 @@ static void S_draw(S_canvas *cv, const nb_book *book, cairo_surface_t *photo) {
   /* A single article's cover needs no contents strip. */
   listed = n > 1 ? S_titled(book, photo ? 5 : S_MAX_HEADLINES) : 0;
   more = n > listed && listed > 0;
-  hl_y = S_H - S_BAND - 130 -
+  hl_y = cv->h - S_BAND - 130 -
          (listed ? 100 + (int)(listed + (size_t)more) * S_HEADLINE_STEP : 0);
   /* Fewer headlines when the title ran long, never into it. */
   while (listed > 1 && hl_y < top + (photo ? S_IMAGE_MIN_H + 60 : 40)) {
@@ -430,8 +434,8 @@ static int S_encode(cairo_surface_t *surface, int photo, unsigned char **out,
 
 /* ## Public */
 
-int nb_book_render_cover(const nb_book *book, unsigned char **out, size_t *size,
-                         const char **media_type, nb_error *err) {
+static int S_render(const nb_book *book, int height, unsigned char **out,
+                    size_t *size, const char **media_type, nb_error *err) {
   cairo_surface_t *surface = NULL, *photo = NULL;
   cairo_font_options_t *fo = NULL;
   S_canvas cv;
@@ -441,12 +445,13 @@ int nb_book_render_cover(const nb_book *book, unsigned char **out, size_t *size,
   *size = 0;
   *media_type = NULL;
   memset(&cv, 0, sizeof cv);
+  cv.h = height;
   if (!book)
     return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0, "cover: no book");
-  surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, S_W, S_H);
+  surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, S_W, cv.h);
   if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
     rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0,
-                      "cover: out of memory for a %dx%d canvas", S_W, S_H);
+                      "cover: out of memory for a %dx%d canvas", S_W, cv.h);
     goto cleanup;
   }
   cv.cr = cairo_create(surface);
@@ -487,7 +492,12 @@ cleanup:
   return rc;
 }
 
-int nb_book_generate_cover(nb_book *book, nb_error *err) {
+int nb_book_render_cover(const nb_book *book, unsigned char **out, size_t *size,
+                         const char **media_type, nb_error *err) {
+  return S_render(book, S_H, out, size, media_type, err);
+}
+
+static int S_generate(nb_book *book, int height, nb_error *err) {
   nb_resources *set = book ? nb_book_get_resources(book) : NULL;
   const nb_resource *r;
   const char *type;
@@ -499,7 +509,7 @@ int nb_book_generate_cover(nb_book *book, nb_error *err) {
     return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
                         "cover: the book has no resource set to keep the "
                         "cover in — call nb_book_set_resources first");
-  rc = nb_book_render_cover(book, &data, &size, &type, err);
+  rc = S_render(book, height, &data, &size, &type, err);
   if (rc != 0)
     return rc;
   r = nb_resources_add_bytes(
@@ -513,4 +523,23 @@ int nb_book_generate_cover(nb_book *book, nb_error *err) {
                         r && r->reason ? r->reason : "out of memory");
   nb_book_set_cover(book, r);
   return 0;
+}
+
+int nb_book_generate_cover(nb_book *book, nb_error *err) {
+  return S_generate(book, S_H, err);
+}
+
+int nb_book_generate_cover_for(nb_book *book, const nb_device *device,
+                               nb_error *err) {
+  int h = S_H;
+  if (device && device->width > 0 && device->height > 0) {
+    /* the screen's shape, within sane bounds (square to 1:2) */
+    h = (int)(((int64_t)S_W * device->height + device->width / 2) /
+              device->width);
+    if (h < S_W)
+      h = S_W;
+    if (h > 2 * S_W)
+      h = 2 * S_W;
+  }
+  return S_generate(book, h, err);
 }

@@ -4,9 +4,10 @@
  * cleanly; CMYK/YCCK JPEG becomes RGB JPEG (old readers invert it), WebP
  * becomes PNG (alpha) or JPEG unless kept, wider-than-allowed images are
  * downscaled, damaged ones re-encoded from what decoded, SVG kept only when
- * safe. Everything is proven to decode (a file that does not is BROKEN
- * here rather than a blank in a reader): JPEG at 1/8 scale, PNG by reading
- * its rows through without a pixmap, the rest by decoding. */
+ * safe; with an e-reader profile, device.c fits images to its screen and
+ * makes them grey for e-ink. Everything is proven to decode (a file that does
+ * not is BROKEN here rather than a blank in a reader): JPEG at 1/8 scale, PNG
+ * by reading its rows through without a pixmap, the rest by decoding. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,10 @@ void nb__convert(const nb_resolve_options *opt, unsigned char *raw, size_t n,
              "%dx%d pixels is over the cap of %lld pixels (--max-image-pixels)",
              o->w, o->h, (long long)opt->max_pixels);
     free(raw);
+    return;
+  }
+  if (opt->device && nb__device_wants(opt, mt, o->w, o->h)) {
+    nb__device_convert(opt, raw, n, mt, o);
     return;
   }
   if (strcmp(mt, "image/jpeg") == 0) {

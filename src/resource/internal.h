@@ -69,6 +69,19 @@ typedef struct nb_converted {
 void nb__convert(const nb_resolve_options *opt, unsigned char *raw, size_t n,
                  nb_converted *o);
 
+/* ## E-reader profiles (device.c) */
+
+/** 1 when @p opt's device profile changes an image of type @p mt and size
+ * @p w x @p h (0 x 0: unknown): every raster image for e-ink; on a colour
+ * screen JPEGs and images larger than the screen. */
+int nb__device_wants(const nb_resolve_options *opt, const char *mt, int w,
+                     int h);
+/** Convert @p raw (consumed) for opt->device: fitted to the screen, grey
+ * for e-ink, JPEG quality for size. o->w and o->h hold the size read from
+ * the header (0 when unknown). Never fails: the outcome is o->status. */
+void nb__device_convert(const nb_resolve_options *opt, unsigned char *raw,
+                        size_t n, const char *mt, nb_converted *o);
+
 /* ## References */
 
 typedef enum nb_ref_kind {
