@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
 #include "read/read.h"
@@ -480,9 +481,109 @@ static const xmlNode *S_child(const xmlNode *n, const char *name) {
   return NULL;
 }
 
+/* libxml2's last error for @p ctxt, one line, into @p buf. */
+static void S_parse_error(xmlParserCtxt *ctxt, char *buf, size_t size,
+                          int *line) {
+  const char *m = ctxt->lastError.message;
+  size_t n = m ? strcspn(m, "\r\n") : 0;
+  *line = ctxt->lastError.line;
+  if (n == 0) {
+    snprintf(buf, size, "libxml2 stopped");
+    return;
+  }
+  snprintf(buf, size, "%.*s", (int)(n > 200 ? 200 : n), m);
+  if (strstr(buf, "entity") || strstr(buf, "Entity"))
+    snprintf(buf + strlen(buf), size - strlen(buf), ": an entity bomb?");
+}
+
+/* xmlReadMemory() step by step, to see whether the parser halted: no
+ * XML_PARSE_NOENT (entities stay unexpanded), no DTD loading, no network;
+ * NOCDATA merges CDATA sections (content:encoded) into text. Recovering,
+ * libxml2 only stops for what it will not go through (an entity bomb, a
+ * limit): what follows that point is lost, and *halted says so. */
+static xmlDoc *S_parse_xml(const nb_read__feed *f, const char *data, size_t len,
+                           const char *enc, int *halted, char *stop,
+                           size_t stop_size, int *stop_line) {
+  xmlParserCtxt *ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
+  xmlDoc *xdoc;
+  *halted = 0;
+  if (!ctxt)
+    return NULL;
+  xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA |
+                              XML_PARSE_RECOVER | XML_PARSE_NOERROR |
+                              XML_PARSE_NOWARNING);
+  if (enc) {
+    xmlCharEncodingHandler *h = xmlFindCharEncodingHandler(enc);
+    if (h)
+      xmlSwitchToEncoding(ctxt, h);
+  }
+  if (ctxt->input && !ctxt->input->filename && (f->url || f->path))
+    ctxt->input->filename =
+        (char *)xmlStrdup((const xmlChar *)(f->url ? f->url : f->path));
+  xmlParseDocument(ctxt);
+  xdoc = ctxt->myDoc;
+  ctxt->myDoc = NULL;
+  *halted = ctxt->disableSAX != 0;
+  if (*halted)
+    S_parse_error(ctxt, stop, stop_size, stop_line);
+  xmlFreeParserCtxt(ctxt);
+  return xdoc;
+}
+
+/* A copy of @p data with its prolog's DOCTYPE declaration (internal
+ * subset and all) blanked out, line breaks kept so that lines still
+ * count; NULL when there is none. */
+static char *S_without_doctype(const char *data, size_t len) {
+  size_t i = 0, start, end, k;
+  char *copy;
+  while (i < len && i < 65536) {
+    const char *gt;
+    while (i < len && (isspace((unsigned char)data[i]) || data[i] == '\xEF' ||
+                       data[i] == '\xBB' || data[i] == '\xBF'))
+      i++;
+    if (i + 1 >= len || data[i] != '<' ||
+        (data[i + 1] != '?' && data[i + 1] != '!'))
+      return NULL;
+    if (len - i >= 9 && memcmp(data + i, "<!DOCTYPE", 9) == 0)
+      break;
+    if (len - i >= 4 && memcmp(data + i, "<!--", 4) == 0) {
+      for (k = i + 4; k + 2 < len && memcmp(data + k, "-->", 3) != 0; k++)
+        ;
+      i = k + 3;
+      continue;
+    }
+    gt = memchr(data + i, '>', len - i);
+    if (!gt)
+      return NULL;
+    i = (size_t)(gt - data) + 1;
+  }
+  if (i >= len || len - i < 9 || memcmp(data + i, "<!DOCTYPE", 9) != 0)
+    return NULL;
+  start = i;
+  for (end = i; end < len && data[end] != '>' && data[end] != '['; end++)
+    ;
+  if (end < len && data[end] == '[') {
+    while (end < len && data[end] != ']')
+      end++;
+    while (end < len && data[end] != '>')
+      end++;
+  }
+  if (end >= len)
+    return NULL;
+  copy = nb_strndup(data, len);
+  if (!copy)
+    return NULL;
+  for (k = start; k <= end; k++)
+    if (copy[k] != '\n')
+      copy[k] = ' ';
+  return copy;
+}
+
 static int S_read_xml(nb_read__feed *f, const char *data, size_t len,
                       const char *charset) {
   xmlDoc *xdoc;
+  char stop[300] = "", *blank;
+  int halted = 0, stop_line = 0;
   xmlNode *root, *c, *items_parent;
   char *repaired = NULL, *feed_title = NULL;
   const char *enc;
@@ -501,16 +602,37 @@ static int S_read_xml(nb_read__feed *f, const char *data, size_t len,
     data = repaired;
     len = fixed_len;
   }
-  /* No XML_PARSE_NOENT (entities stay unexpanded), no DTDLOAD, no network.
-   * NOCDATA merges CDATA sections (content:encoded) into text. */
-  xdoc = xmlReadMemory(data, (int)len, f->url ? f->url : f->path, enc,
-                       XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_RECOVER |
-                           XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  xdoc = S_parse_xml(f, data, len, enc, &halted, stop, sizeof stop, &stop_line);
+  if (halted && (blank = S_without_doctype(data, len)) != NULL) {
+    /* Entities are never expanded here (an entity reference is kept as
+     * written, and the HTML reader knows the HTML ones), so a DTD that
+     * makes libxml2 stop can go, and the text after the bomb stays. */
+    char stop2[300];
+    int halted2 = 0, line2 = 0;
+    xmlDoc *again =
+        S_parse_xml(f, blank, len, enc, &halted2, stop2, sizeof stop2, &line2);
+    if (again && !halted2) {
+      nb_diag_emit(f->diag, NB_SEV_WARNING, "limit", f->path, stop_line, f->url,
+                   "the feed's DTD stops the XML parser (%s): read without "
+                   "it, its entities left as written",
+                   stop);
+      if (xdoc)
+        xmlFreeDoc(xdoc);
+      xdoc = again;
+      halted = 0;
+    } else if (again) {
+      xmlFreeDoc(again);
+    }
+    free(blank);
+  }
   free(repaired);
   root = xdoc ? xmlDocGetRootElement(xdoc) : NULL;
   if (!root) {
     if (xdoc)
       xmlFreeDoc(xdoc);
+    if (halted)
+      return nb_error_set(f->err, NB_ERR_FORMAT, f->path, stop_line,
+                          "not a feed: the XML could not be read (%s)", stop);
     return nb_error_set(f->err, NB_ERR_FORMAT, f->path, 0,
                         "not a feed: the XML could not be read");
   }
@@ -538,6 +660,16 @@ static int S_read_xml(nb_read__feed *f, const char *data, size_t len,
   }
   free(feed_title);
   xmlFreeDoc(xdoc);
+  if (rc >= 0 && halted && f->count == 0)
+    return nb_error_set(f->err, NB_ERR_FORMAT, f->path, stop_line,
+                        "the feed's XML stops before its first item (%s) — "
+                        "nothing to read",
+                        stop);
+  if (rc >= 0 && halted)
+    nb_diag_emit(f->diag, NB_SEV_WARNING, "syntax", f->path, stop_line, f->url,
+                 "the feed's XML stops here (%s): the items after it "
+                 "are lost",
+                 stop);
   return rc < 0 ? rc : f->count;
 }
 
@@ -634,6 +766,18 @@ int nb_is_feed(const char *data, size_t len) {
       end = memchr(data + i, '>', len - i);
       if (!end)
         return 0;
+      {
+        /* a DOCTYPE's internal subset holds '>' of its own */
+        const char *open = memchr(data + i, '[', (size_t)(end - data) - i);
+        if (open) {
+          const char *close = memchr(open, ']', len - (size_t)(open - data));
+          if (!close)
+            return 0;
+          end = memchr(close, '>', len - (size_t)(close - data));
+          if (!end)
+            return 0;
+        }
+      }
       i = (size_t)(end - data) + 1;
       continue;
     }
