@@ -27,6 +27,7 @@ Routes:
   /many.xml?n=N        RSS with N summary-only items linking to
                        /slow-article/K.html
   /stats               {"max_in_flight": K} for /slow-article/, then reset
+  /slow-feed.xml       one summary-only item whose link is /slow
   /lm-only.xml         a feed with Last-Modified but no ETag
   /no-validators.xml   a feed with neither
   /changing.xml        a feed whose body (and ETag) changes on every request
@@ -147,7 +148,7 @@ def feed_xml(base):
          "guid": base + "/article/2.html",
          "pubDate": "Wed, 10 Aug 2022 10:00:00 GMT",
          "author": "feed-author@example.com (频道作者)",
-         "description": "<p>SUMMARY_TWO_TEXT " + "摘要文字很长。" * 120 +
+         "description": "<p>SUMMARY_TWO_TEXT " + "摘要文字很长。" * 60 +
                         '</p><p><a href="' + base +
                         '/article/2.html">阅读全文</a></p>'},
         {"title": "SUMMARY_MISSING 页面不存在", "link": base + "/missing.html",
@@ -387,6 +388,11 @@ def main():
             if path == "/many.xml":
                 n = int(query.get("n", ["8"])[0])
                 return self.send(200, many_xml(base, n), xml)
+            if path == "/slow-feed.xml":
+                return self.send(200, rss(base, [
+                    {"title": "SLOW_ITEM", "link": base + "/slow",
+                     "guid": "urn:slow", "description": "SLOW_ITEM_SUMMARY"}]),
+                    xml)
             if path == "/lm-only.xml":
                 return self.send(200, feed_xml(base), xml, validators="lm")
             if path == "/no-validators.xml":
