@@ -48,6 +48,7 @@ Routes:
   /huge                a 100 MB page with its Content-Length
   /huge-chunked        a 100 MB page, chunked
   /bomb.xml            a billion-laughs feed
+  /img/NAME            a small PNG (the pages' and feeds' images)
   /image.png           a PNG image
   /sitemap.xml         XML that is not a feed
   /not-a-feed.json     JSON that is not a JSON Feed
@@ -67,13 +68,26 @@ import hashlib
 import io
 import json
 import os
+import struct
 import sys
 import threading
 import time
 import urllib.parse
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LAST_MODIFIED = "Wed, 10 Aug 2022 12:38:31 GMT"
+
+
+def png(w=16, h=12, rgb=(200, 60, 40)):
+    """A small opaque PNG, made here so that the site needs no files."""
+    def chunk(kind, data):
+        c = struct.pack(">I", len(data)) + kind + data
+        return c + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    raw = b"".join(b"\0" + bytes(rgb) * w for _ in range(h))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def esc(s):
@@ -233,20 +247,20 @@ BOMB = b"""<?xml version="1.0"?>
 <!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">
 ]>
 <rss version="2.0"><channel><title>&i;</title>
-<item><title>BOMB_ITEM &i;</title><link>http://example.invalid/x</link>
-<description>BOMB_BODY &i;&i;&i;&i;</description></item>
+<item><title>BOMB_ITEM &i;</title><link>BASE/article/20.html</link>
+<description>BOMB_BODY &i;&i;&i;&i; LONG</description></item>
 </channel></rss>
 """
 
 CHARSET_TEXT = "编码测试：中文正文 CHARSET_BODY"
 
 
-def charset_feed(encoding, decl):
+def charset_feed(base, encoding, decl):
     head = '<?xml version="1.0" encoding="%s"?>' % decl if decl else ""
     body = ("%s<rss version=\"2.0\"><channel><title>编码</title><item>"
-            "<title>CHARSET_TITLE 标题</title><link>http://example.invalid/c</link>"
+            "<title>CHARSET_TITLE 标题</title><link>%s/article/21.html</link>"
             "<description>%s</description></item></channel></rss>"
-            % (head, CHARSET_TEXT))
+            % (head, base, CHARSET_TEXT + "。" + "中文正文很长。" * 80))
     return body.encode(encoding)
 
 
@@ -444,13 +458,13 @@ def main():
                 return self.send(200, raw.getvalue(), "text/html",
                                  [("Content-Encoding", "gzip")], validators=False)
             if path == "/charset/utf8-says-latin1.xml":
-                return self.send(200, charset_feed("utf-8", None),
+                return self.send(200, charset_feed(base, "utf-8", None),
                                  "application/xml; charset=iso-8859-1")
             if path == "/charset/gbk-decl-says-utf8.xml":
-                return self.send(200, charset_feed("gbk", "GBK"),
+                return self.send(200, charset_feed(base, "gbk", "GBK"),
                                  "application/xml; charset=utf-8")
             if path == "/charset/gbk-header.xml":
-                return self.send(200, charset_feed("gbk", None),
+                return self.send(200, charset_feed(base, "gbk", None),
                                  'application/rss+xml; charset="GBK"')
             if path == "/charset/gbk-page.html":
                 body = ("<!DOCTYPE html><html><head><meta charset=\"gbk\">"
@@ -486,7 +500,12 @@ def main():
             if path == "/huge-chunked":
                 return self.stream(100 << 20, True)
             if path == "/bomb.xml":
-                return self.send(200, BOMB, "application/rss+xml")
+                # a long body, so that no full text replaces it
+                body = BOMB.replace(b"BASE", base.encode()).replace(
+                    b"LONG", b"long enough to be the whole article. " * 20)
+                return self.send(200, body, "application/rss+xml")
+            if path.startswith("/img/"):
+                return self.send(200, png(), "image/png")
             if path == "/image.png":
                 return self.send(200, b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png")
             if path == "/sitemap.xml":
