@@ -140,10 +140,12 @@ static char *S_abs(xmlDoc *xdoc, const xmlNode *n, const char *ref) {
   return abs ? abs : nb_strdup(ref);
 }
 
+/* Set @p key to @p ref made absolute, when it is a link worth keeping
+ * (http(s) or relative: never javascript:, data:, file:). */
 static void S_set_abs(nb_doc *doc, const char *key, xmlDoc *xdoc,
                       const xmlNode *n, const char *ref) {
   char *abs = S_abs(xdoc, n, ref);
-  if (abs)
+  if (abs && nb_read__url_ok(abs))
     nb_doc_set_meta(doc, key, abs);
   free(abs);
 }
@@ -632,9 +634,12 @@ static int S_read_xml(nb_read__feed *f, const char *data, size_t len,
       xmlFreeDoc(xdoc);
     if (halted)
       return nb_error_set(f->err, NB_ERR_FORMAT, f->path, stop_line,
-                          "not a feed: the XML could not be read (%s)", stop);
+                          "not a feed: the XML could not be read (%s) — check "
+                          "that it is an RSS, Atom or JSON feed",
+                          stop);
     return nb_error_set(f->err, NB_ERR_FORMAT, f->path, 0,
-                        "not a feed: the XML could not be read");
+                        "not a feed: the XML could not be read — check that "
+                        "it is an RSS, Atom or JSON feed");
   }
   if (S_is(root, "rss")) {
     items_parent = (xmlNode *)S_child(root, "channel");

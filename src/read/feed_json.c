@@ -180,6 +180,14 @@ static void S_set(nb_doc *doc, const char *key, char *value) {
   free(value);
 }
 
+/* Set @p key to a URL made absolute, when it is one worth keeping (http(s)
+ * or relative: never javascript:, data:, file:). Takes @p value. */
+static void S_set_url(nb_doc *doc, const char *key, char *value) {
+  if (value && nb_read__url_ok(value))
+    nb_doc_set_meta(doc, key, value);
+  free(value);
+}
+
 /* Metadata of one item (everything but its body) into @p doc. */
 static void S_item_meta(nb_doc *doc, json_object *item, const S_feed *fd) {
   char *s;
@@ -188,10 +196,10 @@ static void S_item_meta(nb_doc *doc, json_object *item, const S_feed *fd) {
   S_set(doc, "title", S_get(item, "title", 0));
   S_set(doc, "guid", S_get(item, "id", 1));
   if ((s = S_get(item, "url", 0)) != NULL)
-    S_set(doc, "source", S_abs(fd->base, s));
+    S_set_url(doc, "source", S_abs(fd->base, s));
   free(s);
   if ((s = S_get(item, "external_url", 0)) != NULL)
-    S_set(doc, "external_url", S_abs(fd->base, s));
+    S_set_url(doc, "external_url", S_abs(fd->base, s));
   free(s);
   if (!nb_doc_get_meta(doc, "source")) {
     const char *g = nb_doc_get_meta(doc, "guid");
@@ -221,10 +229,10 @@ static void S_item_meta(nb_doc *doc, json_object *item, const S_feed *fd) {
       nb_doc_add_category(doc, v);
   }
   if ((s = S_get(item, "image", 0)) != NULL)
-    S_set(doc, "headimg", S_abs(fd->base, s));
+    S_set_url(doc, "headimg", S_abs(fd->base, s));
   free(s);
   if ((s = S_get(item, "banner_image", 0)) != NULL)
-    S_set(doc, "banner_image", S_abs(fd->base, s));
+    S_set_url(doc, "banner_image", S_abs(fd->base, s));
   free(s);
   if (!nb_doc_get_meta(doc, "headimg") && nb_doc_get_meta(doc, "banner_image"))
     nb_doc_set_meta(doc, "headimg", nb_doc_get_meta(doc, "banner_image"));
@@ -307,13 +315,15 @@ static json_object *S_parse(nb_read__feed *f, const char *data, size_t len) {
   }
   if (jerr == json_tokener_continue) {
     nb_error_set(f->err, NB_ERR_SYNTAX, f->path, S_line_of(data, len),
-                 "the JSON Feed ends in the middle (truncated?)");
+                 "the JSON Feed ends in the middle (truncated?) — fetch or "
+                 "save it again");
     json_object_put(root);
     return NULL;
   }
   if (jerr != json_tokener_success || !root) {
     nb_error_set(f->err, NB_ERR_SYNTAX, f->path, S_line_of(data, end),
-                 "the JSON Feed is not valid JSON: %s",
+                 "the JSON Feed is not valid JSON: %s — fix it or fetch it "
+                 "again",
                  json_tokener_error_desc(jerr));
     json_object_put(root);
     return NULL;
@@ -348,7 +358,8 @@ int nb_read__json_feed(nb_read__feed *f, const char *data, size_t len) {
                    strncmp(version, "http://jsonfeed.org/version/", 28) != 0)) {
     rc = nb_error_set(f->err, NB_ERR_FORMAT, f->path, 0,
                       "not a JSON Feed: no \"version\": "
-                      "\"https://jsonfeed.org/version/1.1\"");
+                      "\"https://jsonfeed.org/version/1.1\" — give the "
+                      "feed's own URL or file");
     goto cleanup;
   }
   fd.root = root;
@@ -370,7 +381,8 @@ int nb_read__json_feed(nb_read__feed *f, const char *data, size_t len) {
   }
   if (json_object_get_type(items) != json_type_array) {
     rc = nb_error_set(f->err, NB_ERR_FORMAT, f->path, 0,
-                      "the JSON Feed's \"items\" is not an array");
+                      "the JSON Feed's \"items\" is not an array — "
+                      "nothing to read; check the feed");
     goto cleanup;
   }
   n = json_object_array_length(items);

@@ -54,6 +54,10 @@ void nb_read__cap_title(nb_doc *doc, const char *path, int line,
  * http(s) URL (then it stays as written). */
 char *nb_read__resolve_url(const char *base, const char *ref);
 
+/** 1 when @p ref may be kept as an article's link or image: http(s), or
+ * relative (no scheme); 0 for javascript:, data:, file:, mailto:... */
+int nb_read__url_ok(const char *ref);
+
 /* ## Feeds (feed.c for RSS and Atom, feed_json.c for JSON Feed) */
 
 /** One feed being read: where it came from and where its items go. */

@@ -30,6 +30,12 @@ static int S_has_scheme(const char *ref) {
   return *p == ':';
 }
 
+int nb_read__url_ok(const char *ref) {
+  while (ref && (*ref == ' ' || *ref == '\t' || *ref == '\n' || *ref == '\r'))
+    ref++;
+  return ref && *ref && (!S_has_scheme(ref) || S_is_http(ref));
+}
+
 char *nb_read__resolve_url(const char *base, const char *ref) {
   xmlChar *r, *esc = NULL;
   char *out = NULL;
