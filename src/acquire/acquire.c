@@ -90,6 +90,26 @@ static int S_page(const nb_fetched *f, const nb_acquire_options *o,
   return 1;
 }
 
+/* What to do about a URL that could not be fetched, for the error line. */
+static const char *S_advice(const nb_fetched *f) {
+  const char *r = f->reason;
+  if (strstr(r, "offline"))
+    return "run once without --offline to fetch it";
+  if (strstr(r, "private"))
+    return "add --allow-private to fetch from it";
+  if (f->status == NB_RES_REFUSED)
+    return "only http and https URLs are fetched";
+  if (f->status == NB_RES_TOO_LARGE)
+    return "raise --max-download if it is meant to be that large";
+  if (strstr(r, "timed out"))
+    return "raise --timeout, or try again later";
+  if (strstr(r, "stalled") || strstr(r, "incomplete"))
+    return "try again later";
+  if (strstr(r, "redirects"))
+    return "check the URL (a redirect loop?)";
+  return "check the URL";
+}
+
 int nb_acquire_url(const char *url, const nb_acquire_options *opt,
                    const nb_diag *diag, nb_feed_item_fn fn, void *userdata,
                    nb_error *err) {
@@ -108,16 +128,9 @@ int nb_acquire_url(const char *url, const nb_acquire_options *opt,
   dopt.max_per_host = o.max_per_host;
   rc = nb_fetch_document(url, o.net, &dopt, diag, &f, err);
   if (rc != 0) {
-    /* "URL: reason" as the fetcher says it, and what to do */
-    if (err && f.status == NB_RES_MISSING && o.net && o.net->offline)
-      snprintf(err->message, sizeof err->message,
-               "not available offline (not in the cache) — run once "
-               "without --offline to fetch it");
-    else if (err && (strncmp(f.reason, "the server answered", 19) == 0 ||
-                     strncmp(f.reason, "download failed", 15) == 0 ||
-                     strncmp(f.reason, "the server sent no", 18) == 0))
-      snprintf(err->message, sizeof err->message, "%.900s — check the URL",
-               f.reason);
+    if (err)
+      snprintf(err->message, sizeof err->message, "%.700s — %s", f.reason,
+               S_advice(&f));
     nb_fetched_clear(&f);
     return rc;
   }

@@ -20,8 +20,9 @@ chapters() { unzip -l "$1" | grep -c 'chapter-[0-9]*\.xhtml$'; }
 text() { unzip -p "$1" 'OEBPS/chapter-*.xhtml' | sed -e 's/<[^>]*>//g'; }
 # requests PATH: the log lines for exactly PATH
 requests() { awk -F'\t' -v p="$1" '$2 == p' "$WLOG"; }
-# one_line FILE: stderr is exactly one "newsbook: " error line
-one_line() { [ "$(grep -c '' "$1")" -eq 1 ] && grep -q '^newsbook: ' "$1"; }
+# one_line FILE: stderr is exactly one error line, "newsbook: URL: what —
+# what to do"
+one_line() { [ "$(grep -c '' "$1")" -eq 1 ] && grep -qE '^newsbook: [^ ].*: .+ — .+' "$1"; }
 # elapsed CMD...: run, setting rc and secs
 elapsed() { local t0; t0=$(date +%s); "$@"; rc=$?; secs=$(( $(date +%s) - t0 )); }
 
