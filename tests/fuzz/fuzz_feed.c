@@ -24,9 +24,9 @@ static int S_item(void *ud, nb_doc *doc) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static const char *const charsets[] = {
-      NULL,       "utf-8", "gbk",    "iso-8859-1",
-      "shift_jis", "big5", "utf-16", "no-such-charset"};
+  static const char *const charsets[] = {NULL,         "utf-8",          "gbk",
+                                         "iso-8859-1", "shift_jis",      "big5",
+                                         "utf-16",     "no-such-charset"};
   static const char *const types[] = {NULL, "text/html", "application/xml",
                                       "application/json"};
   nb_fuzz_in in = {data, size};
