@@ -462,6 +462,16 @@ static const char *S_xml_encoding(nb_read__feed *f, const char *data,
   if (has_decl && !S_is_utf8_name(decl))
     return NULL; /* libxml2 converts from the declared encoding */
   if (charset && !S_is_utf8_name(charset)) {
+    xmlCharEncodingHandler *h = xmlFindCharEncodingHandler(charset);
+    if (!h) {
+      nb_diag_emit(f->diag, NB_SEV_WARNING, "encoding", f->path, 0, f->url,
+                   "the server names a character set unknown here (%.60s): "
+                   "the feed is read as UTF-8",
+                   charset);
+      *repair = 1;
+      return "UTF-8";
+    }
+    xmlCharEncCloseFunc(h);
     if (has_decl)
       nb_diag_emit(f->diag, NB_SEV_WARNING, "encoding", f->path, 0, f->url,
                    "the feed's XML declaration says UTF-8 but its bytes are "
@@ -503,11 +513,24 @@ static void S_parse_error(xmlParserCtxt *ctxt, char *buf, size_t size,
  * NOCDATA merges CDATA sections (content:encoded) into text. Recovering,
  * libxml2 only stops for what it will not go through (an entity bomb, a
  * limit): what follows that point is lost, and *halted says so. */
+/* libxml2 reports some errors with no parser context to tell (an encoder
+ * error: bytes that are not in the encoding a feed is read in) through its
+ * generic handler, which prints to stderr. The library never prints: they
+ * are dropped (what they cost shows in the document, and a halt is
+ * reported as a diagnostic). */
+static void S_quiet(void *ctx, const char *msg, ...) {
+  (void)ctx;
+  (void)msg;
+}
+
 static xmlDoc *S_parse_xml(const nb_read__feed *f, const char *data, size_t len,
                            const char *enc, int *halted, char *stop,
                            size_t stop_size, int *stop_line) {
-  xmlParserCtxt *ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
+  xmlParserCtxt *ctxt;
   xmlDoc *xdoc;
+  /* per thread: libxml2 keeps the handler in thread-local state */
+  xmlSetGenericErrorFunc(NULL, S_quiet);
+  ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
   *halted = 0;
   if (!ctxt)
     return NULL;

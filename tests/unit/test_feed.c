@@ -419,6 +419,13 @@ static void test_charsets(void **state) {
                          "</title></item></channel></rss>",
                          S_UTF8));
   assert_non_null(strstr(S_d.all, "as the HTTP Content-Type says"));
+  /* a charset nobody knows: repaired as UTF-8, with a warning */
+  assert_true(S_title_is(u, "x-no-such-charset",
+                         "<rss><channel><item><title>a\xff"
+                         "b</title></item></channel></rss>",
+                         "a\xEF\xBF\xBD"
+                         "b"));
+  assert_non_null(strstr(S_d.all, "unknown here"));
   /* nothing to go by: repaired, with a warning */
   assert_true(S_title_is(u, NULL,
                          "<rss><channel><item><title>a\xff"
