@@ -119,6 +119,17 @@ static void test_private_refused(void **state) {
     assert_string_equal(err.file, url);
     nb_fetched_clear(&f);
   }
+  {
+    /* no options at all: the defaults refuse loopback too */
+    nb_fetched f;
+    nb_error err;
+    assert_int_equal(nb_fetch_document(nb_web_url("/feed.xml?private=d"), NULL,
+                                       NULL, NULL, &f, &err),
+                     NB_ERR_ARGUMENT);
+    assert_int_equal(f.status, NB_RES_REFUSED);
+    nb_fetched_clear(&f);
+    assert_int_equal(nb_web_requests("/feed.xml?private=d", NULL, 0), 0);
+  }
   /* nothing reached the server */
   for (i = 0; i < sizeof hosts / sizeof *hosts; i++) {
     char path[64];
