@@ -21,40 +21,40 @@
 
 /* Every HTML element name, current and obsolete, sorted. */
 static const char *const S_html[] = {
-    "a",         "abbr",    "acronym",  "address",  "applet",     "area",
-    "article",   "aside",   "audio",    "b",        "base",       "basefont",
-    "bdi",       "bdo",     "big",      "blink",    "blockquote", "body",
-    "br",        "button",  "canvas",   "caption",  "center",     "cite",
-    "code",      "col",     "colgroup", "data",     "datalist",   "dd",
-    "del",       "details", "dfn",      "dialog",   "dir",        "div",
-    "dl",        "dt",      "em",       "embed",    "fieldset",   "figcaption",
-    "figure",    "font",    "footer",   "form",     "frame",      "frameset",
-    "h1",        "h2",      "h3",       "h4",       "h5",         "h6",
-    "head",      "header",  "hgroup",   "hr",       "html",       "i",
-    "iframe",    "img",     "input",    "ins",      "kbd",        "label",
-    "legend",    "li",      "link",     "main",     "map",        "mark",
-    "marquee",   "math",    "menu",     "meta",     "meter",      "nav",
-    "nobr",      "noembed", "noframes", "noscript", "object",     "ol",
-    "optgroup",  "option",  "output",   "p",        "param",      "picture",
-    "plaintext", "pre",     "progress", "q",        "rb",         "rp",
-    "rt",        "rtc",     "ruby",     "s",        "samp",       "script",
-    "search",    "section", "select",   "slot",     "small",      "source",
-    "span",      "strike",  "strong",   "style",    "sub",        "summary",
-    "sup",       "svg",     "table",    "tbody",    "td",         "template",
-    "textarea",  "tfoot",   "th",       "thead",    "time",       "title",
-    "tr",        "track",   "tt",       "u",        "ul",         "var",
-    "video",     "wbr",     "xmp"};
+    "a",        "abbr",     "acronym",  "address",  "applet",   "area",
+    "article",  "aside",    "audio",    "b",        "base",     "basefont",
+    "bdi",      "bdo",      "big",      "blink",    "blockquote", "body",
+    "br",       "button",   "canvas",   "caption",  "center",   "cite",
+    "code",     "col",      "colgroup", "data",     "datalist", "dd",
+    "del",      "details",  "dfn",      "dialog",   "dir",      "div",
+    "dl",       "dt",       "em",       "embed",    "fieldset", "figcaption",
+    "figure",   "font",     "footer",   "form",     "frame",    "frameset",
+    "h1",       "h2",       "h3",       "h4",       "h5",       "h6",
+    "head",     "header",   "hgroup",   "hr",       "html",     "i",
+    "iframe",   "img",      "input",    "ins",      "kbd",      "label",
+    "legend",   "li",       "link",     "main",     "map",      "mark",
+    "marquee",  "math",     "menu",     "meta",     "meter",    "nav",
+    "nobr",     "noembed",  "noframes", "noscript", "object",   "ol",
+    "optgroup", "option",   "output",   "p",        "param",    "picture",
+    "plaintext", "pre",     "progress", "q",        "rb",       "rp",
+    "rt",       "rtc",      "ruby",     "s",        "samp",     "script",
+    "search",   "section",  "select",   "slot",     "small",    "source",
+    "span",     "strike",   "strong",   "style",    "sub",      "summary",
+    "sup",      "svg",      "table",    "tbody",    "td",       "template",
+    "textarea", "tfoot",    "th",       "thead",    "time",     "title",
+    "tr",       "track",    "tt",       "u",        "ul",       "var",
+    "video",    "wbr",      "xmp"};
 
 /* Tags that open or furnish a document: never markup inside code. */
-static const char *const S_docish[] = {"base",     "body", "head",   "html",
-                                       "link",     "meta", "script", "style",
+static const char *const S_docish[] = {"base", "body",   "head",  "html",
+                                       "link", "meta",   "script", "style",
                                        "template", "title"};
 
 /* What syntax highlighters put in code: kept even in an HTML sample. */
 static const char *const S_highlight[] = {
-    "a",    "b",      "br",  "code", "del", "em",   "font",
-    "i",    "ins",    "kbd", "mark", "s",   "samp", "small",
-    "span", "strong", "sub", "sup",  "u",   "var"};
+    "a",    "b",    "br",   "code", "del",  "em",   "font", "i",   "ins",
+    "kbd",  "mark", "s",    "samp", "small", "span", "strong", "sub",
+    "sup",  "u",    "var"};
 
 static int S_cmp(const void *key, const void *el) {
   return strcmp(key, *(const char *const *)el);
@@ -66,11 +66,11 @@ static int S_in(const char *name, const char *const *set, size_t n) {
 #define S_IN(name, set) S_in(name, set, sizeof set / sizeof *set)
 
 typedef enum tag_class {
-  TAG_NONE,      /* not a tag: text already */
-  TAG_MARKUP,    /* an element that may well be markup in code */
+  TAG_NONE,    /* not a tag: text already */
+  TAG_MARKUP,  /* an element that may well be markup in code */
   TAG_HIGHLIGHT, /* what highlighters emit */
-  TAG_DOC,       /* opens a document: code */
-  TAG_FOREIGN    /* no HTML element: code */
+  TAG_DOC,     /* opens a document: code */
+  TAG_FOREIGN  /* no HTML element: code */
 } tag_class;
 
 /* Classifies the tag starting at @p s ('<'), @p n bytes left; @p name gets
@@ -87,8 +87,8 @@ static tag_class S_class(const char *s, size_t n, char *name, size_t size) {
                               : TAG_MARKUP); /* a comment */
   if (i >= n || !isalpha((unsigned char)s[i]))
     return TAG_NONE;
-  for (; i < n && !isspace((unsigned char)s[i]) && s[i] != '/' && s[i] != '>' &&
-         s[i] != '<';
+  for (; i < n && !isspace((unsigned char)s[i]) && s[i] != '/' &&
+         s[i] != '>' && s[i] != '<';
        i++) {
     if (k + 1 < size)
       name[k++] = (char)tolower((unsigned char)s[i]);
@@ -134,8 +134,9 @@ static void S_rewrite(const char *html, size_t from, size_t to, int sample,
   size_t i;
   char name[16];
   for (i = from; i < to; i++) {
-    tag_class c = html[i] == '<' ? S_class(html + i, to - i, name, sizeof name)
-                                 : TAG_NONE;
+    tag_class c = html[i] == '<'
+                      ? S_class(html + i, to - i, name, sizeof name)
+                      : TAG_NONE;
     if (c == TAG_FOREIGN || c == TAG_DOC || (sample && c == TAG_MARKUP)) {
       memcpy(out + *o, "&lt;", 4);
       *o += 4;
