@@ -417,6 +417,10 @@ static int S_declared_encoding(const char *data, size_t len, char *out,
       ;
     if (e >= end || e == v || e - v >= size)
       return 0;
+    for (k = v; k < e; k++) /* EncName: [A-Za-z] ([A-Za-z0-9._] | '-')* */
+      if (!isalnum((unsigned char)data[k]) && data[k] != '.' &&
+          data[k] != '_' && data[k] != '-')
+        return 0;
     memcpy(out, data + v, e - v);
     out[e - v] = '\0';
     return 1;

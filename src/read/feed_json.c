@@ -46,33 +46,47 @@ int nb_read__is_json_feed(const char *data, size_t len) {
   return 0;
 }
 
-/* A string member of @p o (ids may be numbers), copied: NULs dropped,
- * invalid UTF-8 repaired, white space trimmed. NULL when absent, not a
- * string, or empty. */
-static char *S_get(json_object *o, const char *key, int number_ok) {
+/* How S_get copies a member. */
+enum { S_LINE = 0, S_NUMBER = 1, S_LINES = 2 };
+
+/* A string member of @p o (S_NUMBER: a number too, as ids may be), copied:
+ * NULs dropped, invalid UTF-8 repaired, white space trimmed and, unless
+ * S_LINES (bodies), every run of white space made one space (a title, a
+ * name or a URL is one line). NULL when absent, not a string, or empty. */
+static char *S_get(json_object *o, const char *key, int how) {
   json_object *v;
   const char *s;
   size_t n, i, start, end;
   nb_buf b = NB_BUF_INIT;
   json_type t;
+  int sp = 0;
   if (!o || !json_object_object_get_ex(o, key, &v) || !v)
     return NULL;
   t = json_object_get_type(v);
   if (t != json_type_string &&
-      !(number_ok && (t == json_type_int || t == json_type_double)))
+      !((how & S_NUMBER) && (t == json_type_int || t == json_type_double)))
     return NULL;
   s = json_object_get_string(v);
-  n = t == json_type_string ? (size_t)json_object_get_string_len(v)
-                            : (s ? strlen(s) : 0);
   if (!s)
     return NULL;
+  n = t == json_type_string ? (size_t)json_object_get_string_len(v) : strlen(s);
   for (start = 0; start < n && isspace((unsigned char)s[start]); start++)
     ;
   for (end = n; end > start && isspace((unsigned char)s[end - 1]); end--)
     ;
-  for (i = start; i < end; i++)
-    if (s[i] != '\0')
-      nb_buf_putc(&b, s[i]);
+  for (i = start; i < end; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '\0')
+      continue;
+    if (!(how & S_LINES) && (isspace(c) || c < 0x20 || c == 0x7f)) {
+      sp = 1;
+      continue;
+    }
+    if (sp)
+      nb_buf_putc(&b, ' ');
+    sp = 0;
+    nb_buf_putc(&b, (char)c);
+  }
   if (b.failed || b.len == 0) {
     nb_buf_free(&b);
     return NULL;
@@ -101,13 +115,13 @@ static int S_authors(nb_doc *doc, json_object *o) {
   int n = 0;
   size_t i, len = arr ? json_object_array_length(arr) : 0;
   for (i = 0; i < len; i++) {
-    char *name = S_get(json_object_array_get_idx(arr, i), "name", 0);
+    char *name = S_get(json_object_array_get_idx(arr, i), "name", S_LINE);
     if (name && nb_doc_add_author(doc, name))
       n++;
     free(name);
   }
   if (n == 0 && (one = S_member(o, "author", json_type_object)) != NULL) {
-    char *name = S_get(one, "name", 0);
+    char *name = S_get(one, "name", S_LINE);
     if (name && nb_doc_add_author(doc, name))
       n++;
     free(name);
@@ -193,12 +207,12 @@ static void S_item_meta(nb_doc *doc, json_object *item, const S_feed *fd) {
   char *s;
   json_object *tags;
   size_t i, n;
-  S_set(doc, "title", S_get(item, "title", 0));
-  S_set(doc, "guid", S_get(item, "id", 1));
-  if ((s = S_get(item, "url", 0)) != NULL)
+  S_set(doc, "title", S_get(item, "title", S_LINE));
+  S_set(doc, "guid", S_get(item, "id", S_NUMBER));
+  if ((s = S_get(item, "url", S_LINE)) != NULL)
     S_set_url(doc, "source", S_abs(fd->base, s));
   free(s);
-  if ((s = S_get(item, "external_url", 0)) != NULL)
+  if ((s = S_get(item, "external_url", S_LINE)) != NULL)
     S_set_url(doc, "external_url", S_abs(fd->base, s));
   free(s);
   if (!nb_doc_get_meta(doc, "source")) {
@@ -208,8 +222,8 @@ static void S_item_meta(nb_doc *doc, json_object *item, const S_feed *fd) {
     else if (nb_doc_get_meta(doc, "external_url"))
       nb_doc_set_meta(doc, "source", nb_doc_get_meta(doc, "external_url"));
   }
-  if ((s = S_get(item, "date_published", 0)) == NULL)
-    s = S_get(item, "date_modified", 0);
+  if ((s = S_get(item, "date_published", S_LINE)) == NULL)
+    s = S_get(item, "date_modified", S_LINE);
   if (s) {
     nb_doc_set_meta(doc, "date", s);
     nb_doc_set_date(doc, nb_date_parse(s));
@@ -228,15 +242,15 @@ static void S_item_meta(nb_doc *doc, json_object *item, const S_feed *fd) {
     if (v && *v && nb_utf8_valid(v, strlen(v)))
       nb_doc_add_category(doc, v);
   }
-  if ((s = S_get(item, "image", 0)) != NULL)
+  if ((s = S_get(item, "image", S_LINE)) != NULL)
     S_set_url(doc, "headimg", S_abs(fd->base, s));
   free(s);
-  if ((s = S_get(item, "banner_image", 0)) != NULL)
+  if ((s = S_get(item, "banner_image", S_LINE)) != NULL)
     S_set_url(doc, "banner_image", S_abs(fd->base, s));
   free(s);
   if (!nb_doc_get_meta(doc, "headimg") && nb_doc_get_meta(doc, "banner_image"))
     nb_doc_set_meta(doc, "headimg", nb_doc_get_meta(doc, "banner_image"));
-  if ((s = S_get(item, "language", 0)) != NULL)
+  if ((s = S_get(item, "language", S_LINE)) != NULL)
     S_set(doc, "lang", s);
   else if (fd->language)
     nb_doc_set_meta(doc, "lang", fd->language);
@@ -255,17 +269,21 @@ static int S_item(nb_read__feed *f, json_object *item, const S_feed *fd) {
   if (!doc)
     return nb_error_set(f->err, NB_ERR_SYSTEM, f->path, 0, "out of memory");
   S_item_meta(doc, item, fd);
-  content_html = S_get(item, "content_html", 0);
-  content_text = content_html ? NULL : S_get(item, "content_text", 0);
-  summary = S_get(item, "summary", 0);
+  content_html = S_get(item, "content_html", S_LINES);
+  content_text = content_html ? NULL : S_get(item, "content_text", S_LINES);
+  summary = S_get(item, "summary", S_LINES);
   if (content_html)
     nb_buf_puts(&html, content_html);
   else if (content_text)
     S_text_html(content_text, &html);
   else if (summary)
     S_text_html(summary, &html);
-  if ((content_html || content_text) && summary && strlen(summary) < 1024)
-    nb_doc_set_meta(doc, "description", summary);
+  if ((content_html || content_text) && summary) {
+    char *line = S_get(item, "summary", S_LINE);
+    if (line && strlen(line) < 1024)
+      nb_doc_set_meta(doc, "description", line);
+    free(line);
+  }
   free(content_html);
   free(content_text);
   free(summary);
@@ -352,7 +370,7 @@ int nb_read__json_feed(nb_read__feed *f, const char *data, size_t len) {
   if (!root)
     return f->err && f->err->code ? f->err->code : NB_ERR_SYNTAX;
   version = json_object_get_type(root) == json_type_object
-                ? S_get(root, "version", 0)
+                ? S_get(root, "version", S_LINE)
                 : NULL;
   if (!version || (strncmp(version, "https://jsonfeed.org/version/", 29) != 0 &&
                    strncmp(version, "http://jsonfeed.org/version/", 28) != 0)) {
@@ -363,15 +381,15 @@ int nb_read__json_feed(nb_read__feed *f, const char *data, size_t len) {
     goto cleanup;
   }
   fd.root = root;
-  fd.title = S_get(root, "title", 0);
-  fd.language = S_get(root, "language", 0);
+  fd.title = S_get(root, "title", S_LINE);
+  fd.language = S_get(root, "language", S_LINE);
   if (f->url) {
     fd.base = nb_strdup(f->url);
   } else {
-    char *u = S_get(root, "feed_url", 0);
+    char *u = S_get(root, "feed_url", S_LINE);
     if (!S_is_http(u)) {
       free(u);
-      u = S_get(root, "home_page_url", 0);
+      u = S_get(root, "home_page_url", S_LINE);
     }
     fd.base = S_is_http(u) ? u : (free(u), NULL);
   }

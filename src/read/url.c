@@ -31,9 +31,15 @@ static int S_has_scheme(const char *ref) {
 }
 
 int nb_read__url_ok(const char *ref) {
+  const unsigned char *p;
   while (ref && (*ref == ' ' || *ref == '\t' || *ref == '\n' || *ref == '\r'))
     ref++;
-  return ref && *ref && (!S_has_scheme(ref) || S_is_http(ref));
+  if (!ref || !*ref || (S_has_scheme(ref) && !S_is_http(ref)))
+    return 0;
+  for (p = (const unsigned char *)ref; *p; p++)
+    if (*p < 0x20 || *p == 0x7f)
+      return 0; /* a link is one line */
+  return 1;
 }
 
 char *nb_read__resolve_url(const char *base, const char *ref) {

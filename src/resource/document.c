@@ -33,6 +33,18 @@ void nb_fetched_clear(nb_fetched *f) {
   memset(f, 0, sizeof *f);
 }
 
+/* 1 when @p s is an HTTP token (a charset name): nothing that could turn
+ * a message into two lines or name a file. */
+static int S_token(const char *s, size_t n) {
+  size_t i;
+  if (n == 0 || n > 64)
+    return 0;
+  for (i = 0; i < n; i++)
+    if (!isalnum((unsigned char)s[i]) && !strchr("!#$%&'*+.^_`|~-:", s[i]))
+      return 0;
+  return 1;
+}
+
 /* Split a Content-Type value into its media type and charset parameter,
  * both lower-cased (malloc'd; NULL when absent). */
 static void S_split_type(const char *value, char **type, char **charset) {
@@ -70,7 +82,8 @@ static void S_split_type(const char *value, char **type, char **charset) {
     while (e > v &&
            (e[-1] == ' ' || e[-1] == '"' || e[-1] == '\'' || e[-1] == '\t'))
       e--;
-    if (e > v && !*charset && (*charset = nb_strndup(v, (size_t)(e - v)))) {
+    if (e > v && !*charset && S_token(v, (size_t)(e - v)) &&
+        (*charset = nb_strndup(v, (size_t)(e - v)))) {
       char *c;
       for (c = *charset; *c; c++)
         *c = (char)tolower((unsigned char)*c);

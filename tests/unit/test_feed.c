@@ -278,6 +278,39 @@ static void test_json_errors(void **state) {
   assert_non_null(strstr(err.message, "deeper than"));
 }
 
+/* Titles, names, ids and links are one line (control characters and line
+ * breaks become spaces); a link with a scheme other than http(s) is not
+ * kept; bodies keep their lines. An XML declaration whose encoding is not
+ * a name is no declaration. */
+static void test_one_line(void **state) {
+  static const char j[] =
+      "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": "
+      "[{\"id\": \"a\\nb\", \"title\": \"T1\\n\\tT2\\u0001T3\", "
+      "\"url\": \"https://e.com/a\\u0007b\", \"external_url\": "
+      "\"data:text/html,x\", \"authors\": [{\"name\": \"A\\r\\nB\"}], "
+      "\"content_text\": \"L1\\nL2\", \"summary\": \"S1\\nS2\"}]}";
+  static const char x[] =
+      "<?xml version=\"1.0\" encoding=\"x\n\"?><rss><channel><item><title>"
+      "OK</title></item></channel></rss>";
+  S_items it;
+  nb_error err;
+  (void)state;
+  assert_int_equal(S_read(NULL, NULL, j, sizeof j - 1, &it, &err), 1);
+  assert_string_equal(nb_doc_get_meta(it.docs[0], "title"), "T1 T2 T3");
+  assert_string_equal(nb_doc_get_meta(it.docs[0], "guid"), "a b");
+  assert_string_equal(nb_doc_get_meta(it.docs[0], "source"),
+                      "https://e.com/a b");
+  assert_null(nb_doc_get_meta(it.docs[0], "external_url"));
+  assert_string_equal(nb_doc_author(it.docs[0], 0), "A B");
+  assert_string_equal(nb_doc_get_meta(it.docs[0], "description"), "S1 S2");
+  S_free(&it);
+  assert_int_equal(S_read("https://e.com/f", "gbk", x, sizeof x - 1, &it, &err),
+                   1);
+  assert_string_equal(nb_doc_get_meta(it.docs[0], "title"), "OK");
+  assert_null(strchr(S_d.all, '\n'));
+  S_free(&it);
+}
+
 /* RSS guid, Atom id and rdf:about are kept as "guid"; the link as the
  * source, made absolute against xml:base and the feed's URL. */
 static void test_guid_and_links(void **state) {
@@ -506,6 +539,7 @@ int main(void) {
       cmocka_unit_test(test_json_feed_11),
       cmocka_unit_test(test_json_feed_10),
       cmocka_unit_test(test_json_errors),
+      cmocka_unit_test(test_one_line),
       cmocka_unit_test(test_guid_and_links),
       cmocka_unit_test(test_charsets),
       cmocka_unit_test(test_entity_bomb),
