@@ -46,9 +46,10 @@ static int S_token(const char *s, size_t n) {
 }
 
 /* Split a Content-Type value into its media type and charset parameter,
- * both lower-cased (malloc'd; NULL when absent). */
+ * both lower-cased (malloc'd; NULL when absent or not made of HTTP
+ * tokens). */
 static void S_split_type(const char *value, char **type, char **charset) {
-  const char *p = value, *semi;
+  const char *p = value, *semi, *slash;
   size_t n;
   *type = NULL;
   *charset = NULL;
@@ -60,7 +61,10 @@ static void S_split_type(const char *value, char **type, char **charset) {
   n = semi ? (size_t)(semi - p) : strlen(p);
   while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
     n--;
-  if (n > 0 && (*type = nb_strndup(p, n)) != NULL) {
+  slash = n > 0 && n < 128 ? memchr(p, '/', n) : NULL;
+  if (slash && S_token(p, (size_t)(slash - p)) &&
+      S_token(slash + 1, n - (size_t)(slash - p) - 1) &&
+      (*type = nb_strndup(p, n)) != NULL) {
     char *c;
     for (c = *type; *c; c++)
       *c = (char)tolower((unsigned char)*c);
