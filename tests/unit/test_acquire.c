@@ -413,8 +413,6 @@ static void test_json_feed(void **state) {
   assert_string_equal(S_meta(x, "guid"), "42");
   assert_string_equal(S_meta(x, "full_text"), nb_web_url("/article/4.html"));
   assert_true(S_has_text(x, "PAGE_4_PARA_3"));
-  /* the default reader keeps the whole page, chrome and all */
-  assert_true(S_has_text(x, "PAGE_4_NAV"));
   assert_string_equal(S_meta(x, "headimg"), nb_web_url("/img/banner-4.jpg"));
   x = S_find(&d, "JSON_TEXT");
   assert_null(nb_doc_get_meta(x, "source"));
