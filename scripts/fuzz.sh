@@ -88,6 +88,14 @@ done <"$CORPUS/mirror/INDEX.tsv"
 mapfile -t small < <(ls -S -r "${images[@]}" 2>/dev/null | head -40)
 S_seed image '\x1c' "${small[@]}"
 S_seed css '' "$SRC"/styles/*.css
+# Hand-made seeds, option prefix included (JSON Feed for fuzz_feed...).
+if [ -d "$SRC/tests/fuzz/seeds" ]; then
+  for d in "$SRC"/tests/fuzz/seeds/*/; do
+    h=$(basename "$d")
+    mkdir -p "$SEEDS/$h"
+    cp "$d"* "$SEEDS/$h/" 2>/dev/null
+  done
+fi
 # The hostile inputs and earlier findings are seeds too.
 if [ -d "$SRC/tests/hostile/fuzz" ]; then
   for d in "$SRC"/tests/hostile/fuzz/*/; do

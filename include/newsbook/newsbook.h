@@ -2,6 +2,7 @@
 #ifndef NEWSBOOK_H
 #define NEWSBOOK_H
 
+#include "acquire.h"
 #include "book.h"
 #include "deliver.h"
 #include "device.h"

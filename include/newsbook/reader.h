@@ -99,15 +99,52 @@ NB_EXPORT int nb_read_front_matter(nb_doc *doc, const char *path,
  * to go on, non-zero to stop. */
 typedef int (*nb_feed_item_fn)(void *userdata, nb_doc *doc);
 
-/** Read an RSS 2.0 or Atom feed; each item becomes a document handed to
- * @p fn. Returns the number of items, or a negative nb_code. */
+/** Read an RSS 2.0, RSS 1.0 (RDF), Atom or JSON Feed (1.0, 1.1) feed; each
+ * item becomes a document handed to @p fn, in the feed's order. XML is
+ * read with no network, no DTD and no entity expansion; JSON with json-c,
+ * nesting capped. Besides the article metadata (title, author list, date,
+ * categories, lang, "description" for a summary beside the content), each
+ * item's document holds:
+ *   - "guid": the item's identity as the feed gives it (RSS <guid>, Atom
+ *     <id>, RSS 1.0 rdf:about, JSON Feed "id"), when it gives one;
+ *   - "source": its link (RSS <link>, Atom rel=alternate, JSON Feed "url";
+ *     else a guid/id that is an http(s) URL; else JSON Feed
+ *     "external_url"), the article's canonical URL;
+ *   - "feed_title": the feed's title; "headimg": its image (RSS enclosure
+ *     or media:thumbnail/content, JSON Feed "image" then "banner_image");
+ *     "external_url" (JSON Feed).
+ * An item without a title gets the start of its text (RSS and Atom items
+ * warn; JSON Feed titles are optional). Returns the number of items, or a
+ * negative nb_code. */
 NB_EXPORT int nb_read_feed(const char *path, const char *data, size_t len,
                            const nb_read_options *opts, const nb_diag *diag,
                            nb_feed_item_fn fn, void *userdata,
                            nb_error *err);
 
-/** 1 when @p data looks like an RSS or Atom feed. */
+/** nb_read_feed() for a feed fetched from @p url (its address after
+ * redirects), which also names it in messages. Items' links, images and
+ * lead images are made absolute against xml:base or @p url; "feed" holds
+ * @p url and no "path" is set. @p charset is the HTTP charset parameter
+ * (NULL when none): an XML feed is read in it when its bytes are not UTF-8
+ * and its XML declaration names no other encoding; bytes that are valid
+ * UTF-8 are read as UTF-8 whatever the header or the declaration claim
+ * (a warning says so). */
+NB_EXPORT int nb_read_feed_url(const char *url, const char *charset,
+                               const char *data, size_t len,
+                               const nb_read_options *opts,
+                               const nb_diag *diag, nb_feed_item_fn fn,
+                               void *userdata, nb_error *err);
+
+/** 1 when @p data looks like a feed: RSS, RDF or Atom by its root element,
+ * a JSON Feed by its "version". */
 NB_EXPORT int nb_is_feed(const char *data, size_t len);
+
+/** Make the relative references of @p doc absolute against @p base (an
+ * http(s) URL): LINK and IMAGE targets and the "source", "headimg",
+ * "thumbnail", "banner_image" and "external_url" metadata. A reference
+ * that would not resolve to http(s) stays as written. 1, or 0 when out of
+ * memory or @p base is not http(s). */
+NB_EXPORT int nb_read_resolve_urls(nb_doc *doc, const char *base);
 
 /** The reader table, as pandoc's Readers.hs. */
 typedef nb_doc *(*nb_reader_fn)(const char *path, const char *data,

@@ -132,6 +132,80 @@ NB_EXPORT char *nb_resources_report_json(const nb_resources *set);
 /** Name of a status ("ok", "missing", ...). Static. */
 NB_EXPORT const char *nb_res_status_name(nb_res_status status);
 
+/* ## Documents
+ *
+ * Feeds and web pages, fetched by the same fetcher as images (http and
+ * https only, at most 5 redirects each re-checked, loopback and private
+ * addresses refused unless allow_private, the byte cap counted on the
+ * decoded bytes, a total and a stall time limit, compression, a User-Agent
+ * naming newsbook and its version) and kept in the same cache with their
+ * validators. A document already cached is asked for with If-None-Match /
+ * If-Modified-Since, and a 304 answer reuses the cached body: a second run
+ * against an unchanged feed transfers no body. Offline, the cached copy is
+ * used as it is. A damaged cache entry is reported (kind "cache") and
+ * ignored. */
+
+/** One fetched document. Everything is malloc'd and freed by
+ * nb_fetched_clear(). */
+typedef struct nb_fetched {
+  nb_res_status status; /**< NB_RES_OK, or MISSING, REFUSED, TOO_LARGE */
+  char reason[256];     /**< why not OK: one line without the URL */
+  char *data;           /**< the body, NUL-terminated (it may hold NULs) */
+  size_t size;
+  char *url;            /**< the final URL after redirects */
+  char *content_type;   /**< media type in lower case without parameters
+                             ("text/html"), or NULL when none was sent */
+  char *charset;        /**< Content-Type's charset parameter in lower case
+                             ("gbk"), or NULL */
+  long http_status;     /**< 2xx; 304 when the cached copy was revalidated;
+                             0 when it was used without asking (offline) */
+  const char *origin;   /**< "network" or "cache" (static) */
+} nb_fetched;
+
+/** How documents are fetched, beyond the resolver's network options. Zero
+ * means the default for every field. */
+typedef struct nb_fetch_doc_options {
+  int abi_version;    /**< NB_FETCH_DOC_ABI_VERSION */
+  int max_per_host;   /**< at most this many transfers to one host at a
+                           time, default 4 */
+  double time_limit;  /**< seconds each document may take, when less than
+                           the resolve options' timeout_s (an article's time
+                           budget); 0: timeout_s */
+  int want_page;      /**< 1: an article's web page is wanted (Accept
+                           prefers HTML); 0: a feed or a page */
+} nb_fetch_doc_options;
+
+#define NB_FETCH_DOC_ABI_VERSION 1
+
+/** Fetch @p n documents at once (at most net->max_parallel transfers, and
+ * max_per_host to one host) into @p out[0..n) (each zeroed first). @p net
+ * gives offline, allow_private, cache_dir, max_bytes, connect_timeout_s,
+ * timeout_s and max_parallel (NULL: defaults); @p dopt may be NULL. The
+ * outcome of each is its status: OK with the body, or a reason. Returns 0,
+ * or a negative nb_code (with @p err filled) when nothing could be tried
+ * (libcurl not initialised, out of memory). */
+NB_EXPORT int nb_fetch_documents(const char *const *urls, size_t n,
+                                 const nb_resolve_options *net,
+                                 const nb_fetch_doc_options *dopt,
+                                 const nb_diag *diag, nb_fetched *out,
+                                 nb_error *err);
+
+/** nb_fetch_documents() for one URL. Returns 0 when @p out holds the body;
+ * otherwise a negative nb_code with @p err saying "URL: reason" in one line
+ * (NB_ERR_ARGUMENT refused by policy, NB_ERR_LIMIT over the byte cap or
+ * out of time, NB_ERR_SYSTEM not reachable or an HTTP error); @p out must
+ * still be cleared. */
+NB_EXPORT int nb_fetch_document(const char *url, const nb_resolve_options *net,
+                                const nb_fetch_doc_options *dopt,
+                                const nb_diag *diag, nb_fetched *out,
+                                nb_error *err);
+
+/** Free what @p f holds and zero it. NULL is fine. */
+NB_EXPORT void nb_fetched_clear(nb_fetched *f);
+
+/** The User-Agent every request sends ("newsbook/VERSION (+URL)"). Static. */
+NB_EXPORT const char *nb_fetch_user_agent(void);
+
 /* ## Images */
 
 /** Decoded pixels in Cairo's ARGB32 layout: native-endian 32-bit,

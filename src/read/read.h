@@ -47,4 +47,47 @@ void nb_read__guess_lang(nb_doc *doc);
 void nb_read__cap_title(nb_doc *doc, const char *path, int line,
                         const nb_diag *diag);
 
+/* ## URLs (url.c) */
+
+/** @p ref resolved against @p base (http or https), malloc'd; NULL when
+ * @p ref is already absolute, a fragment, empty, or would not resolve to an
+ * http(s) URL (then it stays as written). */
+char *nb_read__resolve_url(const char *base, const char *ref);
+
+/** 1 when @p ref may be kept as an article's link or image: http(s), or
+ * relative (no scheme); 0 for javascript:, data:, file:, mailto:... */
+int nb_read__url_ok(const char *ref);
+
+/* ## Feeds (feed.c for RSS and Atom, feed_json.c for JSON Feed) */
+
+/** One feed being read: where it came from and where its items go. */
+typedef struct nb_read__feed {
+  const char *path; /* names the input in messages: a file or the URL */
+  const char *url;  /* the feed's own URL when fetched, else NULL */
+  const nb_read_options *opts; /* defaults filled in */
+  const nb_diag *diag;
+  nb_feed_item_fn fn;
+  void *userdata;
+  nb_error *err;
+  int count; /* items handed over */
+} nb_read__feed;
+
+/** Finish an item whose metadata @p doc already holds: read @p html (its
+ * body, UTF-8) into it, make relative references absolute against
+ * @p base (NULL: none), give it a title when it has none (from its text,
+ * warning when @p title_expected), and hand it to the feed's callback.
+ * Takes @p doc. Returns 0 to go on, 1 when the callback said stop, or a
+ * negative nb_code (f->err filled). */
+int nb_read__feed_item(nb_read__feed *f, nb_doc *doc, const char *html,
+                       size_t len, const char *base, int line,
+                       int title_expected);
+
+/** Read a JSON Feed (1.0 or 1.1; valid UTF-8) into items. Returns the
+ * number of items, or a negative nb_code (f->err filled). */
+int nb_read__json_feed(nb_read__feed *f, const char *data, size_t len);
+
+/** 1 when @p data (after a BOM and white space) is a JSON object that
+ * names a JSON Feed version near its start. */
+int nb_read__is_json_feed(const char *data, size_t len);
+
 #endif

@@ -127,24 +127,65 @@ int nb__cache_get(const char *dir, const char *url, size_t max_bytes,
 void nb__cache_put(const char *dir, const char *url,
                    const unsigned char *data, size_t size);
 
+/** What the cache keeps beside a document's body (a feed or a page): the
+ * validators for a conditional GET and what the response said about the
+ * body. Every string is malloc'd or NULL; nb__cache_meta_clear frees. */
+typedef struct nb_cache_meta {
+  char *etag;          /* ETag as sent, quotes and W/ kept */
+  char *last_modified; /* Last-Modified as sent */
+  char *content_type;  /* Content-Type as sent, parameters kept */
+  char *final_url;     /* where the redirects ended */
+} nb_cache_meta;
+
+void nb__cache_meta_clear(nb_cache_meta *m);
+
+/** Look a document up: 1 with the body (malloc'd, NUL-terminated) and its
+ * metadata; 0 when nothing is cached for @p url; -1 when an entry exists but
+ * is damaged (unreadable record, a record for another URL, a missing body
+ * or one whose bytes do not match their name, a header value with control
+ * characters) — the caller warns and fetches afresh. */
+int nb__cache_doc_get(const char *dir, const char *url, size_t max_bytes,
+                      unsigned char **data, size_t *size, nb_cache_meta *meta);
+/** Store a document's body and metadata for @p url (the body under its
+ * content hash, the record written last and renamed into place, so that a
+ * reader sees the old entry or the new one). Failures are ignored. */
+void nb__cache_doc_put(const char *dir, const char *url,
+                       const unsigned char *data, size_t size,
+                       const nb_cache_meta *meta);
+
 /* ## Fetching */
 
 typedef struct nb_fetch {
   /* in */
   const char *url;
   const char *referer; /* or NULL */
+  /* A document (feed or page) rather than an image: @p accept is sent as
+   * Accept, the validators as If-None-Match / If-Modified-Since, a 304 is
+   * a success (not_modified), and the response's metadata is kept in the
+   * out fields below. Images leave all of this zero. */
+  int document;
+  const char *accept;        /* or NULL */
+  const char *etag;          /* validator to send, or NULL */
+  const char *last_modified; /* validator to send, or NULL */
   /* out */
-  unsigned char *data; /* malloc'd body on success */
+  unsigned char *data; /* malloc'd body on success (NUL-terminated) */
   size_t size;
   nb_res_status status; /* OK, MISSING, REFUSED, TOO_LARGE */
   char reason[256];
+  long http_code;   /* the last response's status; 0 when none came */
+  int not_modified; /* 304 to a conditional request: OK without data */
+  nb_cache_meta meta; /* documents only: malloc'd strings (nb__fetch_clear) */
 } nb_fetch;
+
+/** Free what a fetch returned (data and metadata) and zero those fields. */
+void nb__fetch_clear(nb_fetch *f);
 
 /* The reason of an image not loaded because its article's time budget ran
  * out; the resolver recognises it to call the article late. */
 #define NB__OUT_OF_TIME \
   "not loaded: the article ran out of time (--max-article-time)"
 
+/* Zero in every field means its default; callers memset the struct. */
 typedef struct nb_fetch_options {
   int allow_private;
   size_t max_bytes;
@@ -153,11 +194,17 @@ typedef struct nb_fetch_options {
    * transfers still running are stopped (an article's time budget); 0:
    * none. Timeouts are capped to the time left. */
   int64_t deadline_ns;
+  /* A transfer that moves less than a byte a second for this long is
+   * stalled and stopped (default 15 s, never more than timeout_s). */
+  int stall_s;
+  /* At most this many transfers to one host (name and port) at a time; 0:
+   * no limit beyond max_parallel. */
+  int max_per_host;
 } nb_fetch_options;
 
-/** Download every item, at most max_parallel at a time. Per-item outcomes
- * go into the items; returns 0, or a negative nb_code when curl itself
- * could not be set up. */
+/** Download every item, at most max_parallel at a time (and max_per_host
+ * to one host). Per-item outcomes go into the items; returns 0, or a
+ * negative nb_code when curl itself could not be set up. */
 int nb__fetch_all(nb_fetch *items, size_t n, const nb_fetch_options *opt,
                   nb_error *err);
 

@@ -559,6 +559,7 @@ static void S_fetch(const nb_resources *set, S_batch *batch,
     items[k].referer = referer;
     k++;
   }
+  memset(&fo, 0, sizeof fo);
   fo.allow_private = set->opt.allow_private;
   fo.max_bytes = set->opt.max_bytes;
   fo.connect_timeout_s = set->opt.connect_timeout_s;

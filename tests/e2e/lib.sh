@@ -37,6 +37,22 @@ start_imgserver() {
   PORT=$(cat "$portfile")
   BASE=http://127.0.0.1:$PORT
 }
+# start_webserver LIFETIME [SLOW]: serve the loopback web site of
+# tests/tools/webserver.py (feeds, article pages, hostile answers) until the
+# script exits; sets WPID, WPORT, WBASE and WLOG (its request log, one line
+# per request: method, path, status, body bytes, validators sent...).
+start_webserver() {
+  local portfile=$WORK/webport
+  unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
+  WLOG=$WORK/requests.log
+  python3 "$SRC/tests/tools/webserver.py" "$portfile" "$WLOG" --lifetime "$1" --slow "${2:-30}" &
+  WPID=$!
+  trap 'kill "$WPID" 2>/dev/null; wait "$WPID" 2>/dev/null' EXIT
+  for _ in $(seq 1 100); do [ -s "$portfile" ] && break; sleep 0.1; done
+  [ -s "$portfile" ] || { echo "FAIL: the web server did not start"; exit 1; }
+  WPORT=$(cat "$portfile")
+  WBASE=http://127.0.0.1:$WPORT
+}
 finish() {
   echo "$passes passed, $fails failed"
   [ "$fails" -eq 0 ]

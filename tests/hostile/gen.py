@@ -587,6 +587,35 @@ def main():
         + ''.join('<item><title>T%d</title><description>I%d</description>'
                   '</item>' % (i, i) for i in range(100000)) +
         '</channel></rss>\n')
+    # JSON Feed: nesting past json-c's cap, a cut-off file, many items,
+    # bytes that are not UTF-8 and \u0000 escapes, one huge text, and HTML
+    # that tries to reach files and run script.
+    jv = '{"version": "https://jsonfeed.org/version/1.1", '
+    put('feed-json-deep.json',
+        jv + '"title": "deep", "items": [' + '[' * 100000 + ']' * 100000 +
+        ']}')
+    put('feed-json-truncated.json',
+        jv + '"items": [{"id": "1", "title": "JTRUNC", "content_html": '
+        '"<p>JTRUNC_BODY')
+    put('feed-json-many.json',
+        jv + '"title": "many", "items": [' + ','.join(
+            '{"id": "j%d", "title": "J_%d", "content_html": "<p>J_%d body</p>"}'
+            % (i, i, i) for i in range(20000)) + ']}')
+    put('feed-json-bad-utf8.json',
+        (jv + '"items": [{"id": "1", "title": "JBAD \\u0000 title", '
+         '"content_text": "JBAD_BODY ').encode() + b'\xff\xfe\xc0\xaf' +
+        ' \\ud800 lone \\u0000 nul JBAD_END"}]}'.encode())
+    put('feed-json-big-text.json',
+        jv + '"items": [{"id": "1", "title": "JBIG", "content_text": "' +
+        ('很长的一段文字。' * 8 + '\\n') * 40000 + 'JBIG_END"}]}')
+    put('feed-json-hostile-html.json',
+        jv + '"home_page_url": "file:///etc/", "items": [{"id": "1", '
+        '"url": "javascript:alert(1)", "title": "JHTML", "image": '
+        '"file:///etc/passwd", "content_html": "<p>JHTML_BODY<script>'
+        'alert(1)</script><img src=\\"passwd\\"><img src=\\"file:///etc/'
+        'passwd\\"><a href=\\"javascript:alert(1)\\">x</a></p>"}]}')
+    put('feed-json-items-object.json',
+        jv + '"items": {"0": {"id": "1", "title": "JOBJ"}}}')
     put('feed-atom-xml-base.xml',
         '<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom" '
         'xml:base="file:///etc/"><title>base</title>'
