@@ -83,8 +83,8 @@ static int S_same_key(const S_entry *a, const S_entry *b, int by_title) {
 }
 
 /* The slot of @p e's key in @p t: holding an equal entry, or empty. */
-static size_t S_seen_find(const S_seen *t, const S_entry *all,
-                          const S_entry *e, int by_title) {
+static size_t S_seen_find(const S_seen *t, const S_entry *all, const S_entry *e,
+                          int by_title) {
   size_t i = (size_t)S_key_hash(e, by_title) & (t->cap - 1);
   while (t->slot[i] && !S_same_key(&all[t->slot[i] - 1], e, by_title))
     i = (i + 1) & (t->cap - 1);
@@ -129,8 +129,7 @@ static char *S_group_of(const nb_doc *doc, const nb_select_options *o,
                                                  : o->category);
     }
     return nb_strdup(n ? nb_doc_category(doc, n - 1) : "uncategorised");
-  default:
-    return NULL;
+  default: return NULL;
   }
 }
 

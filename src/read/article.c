@@ -3,9 +3,9 @@
  * whether the body is HTML or Markdown and hands each part to its reader.
  * Also the reader table and option defaults. */
 #include <ctype.h>
-#include <stdlib.h>
 #include <iconv.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -19,7 +19,9 @@
  * xmlDictCreate). Initialising once, before any parse, closes the race;
  * every reader entry point passes here. */
 static pthread_once_t S_xml_once = PTHREAD_ONCE_INIT;
-static void S_xml_init(void) { xmlInitParser(); }
+static void S_xml_init(void) {
+  xmlInitParser();
+}
 
 nb_read_options nb_read__options(const nb_read_options *opts) {
   nb_read_options o;
@@ -126,9 +128,11 @@ static char *S_iconv_all(const char *charset, const char *data, size_t len,
 static const char *S_legacy_charset(const char *data, size_t len,
                                     size_t invalid) {
   size_t i, high = 0, scan = len < 8192 ? len : 8192;
-  if (len >= 2 && (unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE)
+  if (len >= 2 && (unsigned char)data[0] == 0xFF &&
+      (unsigned char)data[1] == 0xFE)
     return "UTF-16LE";
-  if (len >= 2 && (unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF)
+  if (len >= 2 && (unsigned char)data[0] == 0xFE &&
+      (unsigned char)data[1] == 0xFF)
     return "UTF-16BE";
   for (i = 0; i + 6 <= scan; i++) {
     if ((data[i] | 0x20) == 'g' && (data[i + 1] | 0x20) == 'b' &&

@@ -101,8 +101,7 @@ static void S_free_fields(S_fields *fs) {
  * by comparing it with every anchor so far, so 50,000 anchors and aliases
  * take seconds of strcmp: past a few hundred the block goes to the
  * line-wise reader (front matter uses none). */
-static void S_scan(const char *s, size_t len, int *depth_out,
-                   size_t *anchors) {
+static void S_scan(const char *s, size_t len, int *depth_out, size_t *anchors) {
   size_t i, n = 0;
   int depth = 0, max = 0;
   char quote = 0, prev = '\n';
@@ -375,9 +374,8 @@ static void S_apply(nb_doc *doc, const char *path, const S_fields *fs,
       size_t have = cat ? nb_doc_category_count(doc) : nb_doc_author_count(doc);
       for (j = 0; j < f->count; j++) {
         if (have >= NB_FM_MAX_LIST) {
-          nb_diag_emit(diag, NB_SEV_WARNING, "limit", path,
-                       line0 + f->line - 1, NULL,
-                       "%s: only the first %d of %zu entries kept",
+          nb_diag_emit(diag, NB_SEV_WARNING, "limit", path, line0 + f->line - 1,
+                       NULL, "%s: only the first %d of %zu entries kept",
                        f->key, NB_FM_MAX_LIST, f->count);
           break;
         }
@@ -388,9 +386,8 @@ static void S_apply(nb_doc *doc, const char *path, const S_fields *fs,
           size_t cut = NB_READ_MAX_TITLE;
           while (cut > 0 && ((unsigned char)v[cut] & 0xc0) == 0x80)
             cut--;
-          nb_diag_emit(diag, NB_SEV_WARNING, "limit", path,
-                       line0 + f->line - 1, NULL,
-                       "%s: an entry of %zu bytes cut to its first %d",
+          nb_diag_emit(diag, NB_SEV_WARNING, "limit", path, line0 + f->line - 1,
+                       NULL, "%s: an entry of %zu bytes cut to its first %d",
                        f->key, strlen(v), NB_READ_MAX_TITLE);
           v[cut] = '\0';
         }

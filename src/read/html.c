@@ -647,8 +647,7 @@ static int S_enter(S_state *st, const xmlNode *el) {
   /* Both depths count: DOM elements, and model nodes, which grow faster
    * than elements where one element implies several (a <table> straight
    * inside a <table> opens an implicit row and cell as well). */
-  if (((int)st->nframes >= st->max_depth ||
-       (int)st->nstack >= st->max_depth) &&
+  if (((int)st->nframes >= st->max_depth || (int)st->nstack >= st->max_depth) &&
       kind != NB_HTML_TRANSPARENT) {
     if (!st->depth_warned)
       nb_diag_emit(st->diag, NB_SEV_WARNING, "limit", st->path,

@@ -76,13 +76,12 @@ static const char *S_res_key(const nb_resources *set, size_t i) {
 
 typedef const char *(*S_keyfn)(const nb_resources *, size_t);
 
-static size_t S_tab_find(const nb_resources *set, const size_t *tab,
-                         size_t cap, S_keyfn fn, const char *key) {
+static size_t S_tab_find(const nb_resources *set, const size_t *tab, size_t cap,
+                         S_keyfn fn, const char *key) {
   size_t i;
   if (cap == 0)
     return 0;
-  for (i = (size_t)S_strhash(key) & (cap - 1); tab[i];
-       i = (i + 1) & (cap - 1))
+  for (i = (size_t)S_strhash(key) & (cap - 1); tab[i]; i = (i + 1) & (cap - 1))
     if (strcmp(fn(set, tab[i] - 1), key) == 0)
       return tab[i];
   return 0;
@@ -293,7 +292,8 @@ static void S_prepare(const nb_resources *set, nb_res_status status,
   } else {
     memset(o, 0, sizeof *o);
     o->status = status;
-    snprintf(o->reason, sizeof o->reason, "%s", reason ? reason : "unavailable");
+    snprintf(o->reason, sizeof o->reason, "%s",
+             reason ? reason : "unavailable");
     free(raw);
   }
 }
@@ -527,8 +527,7 @@ static void S_load(const nb_resources *set, S_pending *p) {
     p->origin = "network";
     p->fetch = 1;
     return;
-  case NB_REF_REFUSED:
-    return; /* settled in S_lookup */
+  case NB_REF_REFUSED: return; /* settled in S_lookup */
   }
 }
 

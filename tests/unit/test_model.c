@@ -18,9 +18,9 @@ static void test_containment(void **state) {
   (void)state;
   assert_int_equal(nb_node_append_child(nb_doc_root(doc), p), 1);
   assert_int_equal(nb_node_append_child(p, t), 1);
-  assert_int_equal(nb_node_append_child(p, l), 0);     /* block in inline */
-  assert_int_equal(nb_node_append_child(t, p), 0);     /* leaf / cycle */
-  assert_int_equal(nb_node_append_child(l, p), 0);     /* list holds items */
+  assert_int_equal(nb_node_append_child(p, l), 0); /* block in inline */
+  assert_int_equal(nb_node_append_child(t, p), 0); /* leaf / cycle */
+  assert_int_equal(nb_node_append_child(l, p), 0); /* list holds items */
   assert_ptr_equal(nb_node_parent(t), p);
   nb_doc_free(doc);
 }
@@ -83,12 +83,14 @@ static void test_dates(void **state) {
   d = nb_date_parse("Wed, 10 Aug 2022 12:38:31 GMT");
   assert_true(d.valid);
   assert_int_equal(d.utc, 1660135111);
-  assert_string_equal(nb_date_format_iso(d, buf, sizeof buf), "2022-08-10T12:38:31Z");
+  assert_string_equal(nb_date_format_iso(d, buf, sizeof buf),
+                      "2022-08-10T12:38:31Z");
   d = nb_date_parse("2022-08-10T20:38:31+08:00");
   assert_true(d.valid);
   assert_int_equal(d.utc, 1660135111);
   assert_int_equal(d.tz_minutes, 480);
-  assert_string_equal(nb_date_format_iso(d, buf, sizeof buf), "2022-08-10T20:38:31+08:00");
+  assert_string_equal(nb_date_format_iso(d, buf, sizeof buf),
+                      "2022-08-10T20:38:31+08:00");
   d = nb_date_parse("2022-08-10 12:38:31");
   assert_true(d.valid);
   assert_int_equal(d.utc, 1660135111);
@@ -120,9 +122,11 @@ static void test_lang(void **state) {
 }
 
 int main(void) {
-  const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_containment), cmocka_unit_test(test_iterator_deep),
-      cmocka_unit_test(test_literal_append), cmocka_unit_test(test_meta),
-      cmocka_unit_test(test_dates), cmocka_unit_test(test_lang)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_containment),
+                                     cmocka_unit_test(test_iterator_deep),
+                                     cmocka_unit_test(test_literal_append),
+                                     cmocka_unit_test(test_meta),
+                                     cmocka_unit_test(test_dates),
+                                     cmocka_unit_test(test_lang)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

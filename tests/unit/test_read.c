@@ -357,7 +357,8 @@ static void test_unescaped_code(void **state) {
       "<pre><code class=\"c\"><span class=\"m\">#include <stdio.h></span>\n"
       "<span>Map<K, V> m;</span>\n</code></pre>"
       "<pre><code><!DOCTYPE html>\n<body>\n  <div id=\"app\"></div>\n"
-      "  <script src=\"x.js\"></script>\n</body>\n<span>kept</span></code></pre>"
+      "  <script "
+      "src=\"x.js\"></script>\n</body>\n<span>kept</span></code></pre>"
       "<pre><?xml version=\"1.0\"?>\n<dependency><groupId>g</groupId>"
       "</dependency></pre><pre>a <b>bold</b> <div>c</div></pre>",
       &g);
@@ -506,10 +507,12 @@ static void test_model_depth(void **state) {
 /* LeetCode's slideshow marker becomes a placeholder that keeps it; text
  * that merely looks like one stays text. */
 static void test_embed_marker(void **state) {
-  static const char *const not_markers[] = {
-      "<p>!?!x!?!</p>", "<p>see !?!a/b.json:1,2!?!</p>",
-      "<p>!?!a b.json:1,2!?!</p>", "<p>!?!a.json:1,x!?!</p>",
-      "<p>!?!<b>a.json:1,2</b>!?!</p>", "<p>!?!a.json:1,2!?! tail</p>"};
+  static const char *const not_markers[] = {"<p>!?!x!?!</p>",
+                                            "<p>see !?!a/b.json:1,2!?!</p>",
+                                            "<p>!?!a b.json:1,2!?!</p>",
+                                            "<p>!?!a.json:1,x!?!</p>",
+                                            "<p>!?!<b>a.json:1,2</b>!?!</p>",
+                                            "<p>!?!a.json:1,2!?! tail</p>"};
   diags g = {0};
   nb_doc *doc;
   nb_node *fig, *img;
