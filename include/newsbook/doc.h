@@ -100,9 +100,10 @@ NB_EXPORT void *nb_doc_alloc(nb_doc *doc, size_t size);
  *
  * Free-form string metadata by key. Keys readers set: "title", "author"
  * (the first; all in the author list), "date" (the string as written),
- * "lang" (BCP 47), "source" (the article's URL), "headimg", "thumbnail",
- * "description", "path" (the input file), "id" (stable content id), plus any
- * --metadata KEY=VALUE. */
+ * "lang" (BCP 47), "source" (the article's URL), "guid" (a feed item's or
+ * front matter's unique id), "headimg", "thumbnail", "description", "path"
+ * (the input file), "id" (stable content id), plus any --metadata
+ * KEY=VALUE. */
 
 /** Set @p key to a copy of @p value (NULL removes it). 1 on success, 0 on
  * out of memory. */
@@ -154,6 +155,12 @@ NB_EXPORT nb_node *nb_node_new(nb_doc *doc, nb_node_type type);
  * Returns 1, or 0 when @p parent cannot contain @p child (see
  * nb_node_can_contain); nothing changes then. */
 NB_EXPORT int nb_node_append_child(nb_node *parent, nb_node *child);
+/** Detach @p node like nb_node_unlink(), and with it the containers it
+ * leaves empty: a paragraph, caption or inline holding nothing but white
+ * space goes too, and a figure that loses its image keeps its caption as
+ * a paragraph in its place. For what a reader or resolver decides not to
+ * show (a decorative image). Does not free: the arena owns it. */
+NB_EXPORT void nb_node_remove(nb_node *node);
 /** Insert @p node before @p sibling, under the same parent. 1 or 0. */
 NB_EXPORT int nb_node_insert_before(nb_node *sibling, nb_node *node);
 /** Detach @p node (with its subtree) from its parent. Does not free: the

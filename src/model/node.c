@@ -110,6 +110,67 @@ void nb_node_unlink(nb_node *n) {
   n->parent = n->next = n->prev = NULL;
 }
 
+/* 1 when @p n holds nothing a reader sees: no children, or only TEXT of
+ * spaces (ASCII, no-break, ideographic). */
+static int S_is_empty(const nb_node *n) {
+  const nb_node *c;
+  for (c = n->first; c; c = c->next) {
+    size_t i;
+    if (c->type != NB_NODE_TEXT)
+      return 0;
+    for (i = 0; i < c->len; i++) {
+      unsigned char b = (unsigned char)c->literal[i];
+      if (b == ' ' || b == '\t' || b == '\n' || b == '\r')
+        continue;
+      if (b == 0xC2 && i + 1 < c->len &&
+          (unsigned char)c->literal[i + 1] == 0xA0) {
+        i++;
+        continue;
+      }
+      if (b == 0xE3 && i + 2 < c->len &&
+          (unsigned char)c->literal[i + 1] == 0x80 &&
+          (unsigned char)c->literal[i + 2] == 0x80) {
+        i += 2;
+        continue;
+      }
+      return 0;
+    }
+  }
+  return 1;
+}
+
+void nb_node_remove(nb_node *n) {
+  nb_node *p;
+  if (!n)
+    return;
+  p = n->parent;
+  nb_node_unlink(n);
+  while (p && p->type != NB_NODE_DOCUMENT) {
+    nb_node *up = p->parent;
+    if (p->type == NB_NODE_FIGURE) {
+      /* a figure without its image: its caption stays, as a paragraph */
+      nb_node *cap = p->first, *para;
+      while (cap && cap->type != NB_NODE_CAPTION)
+        cap = cap->next;
+      if (cap && !S_is_empty(cap) &&
+          (para = nb_node_new(p->doc, NB_NODE_PARAGRAPH)) != NULL &&
+          nb_node_insert_before(p, para)) {
+        para->line = cap->line;
+        while (cap->first)
+          if (!nb_node_append_child(para, cap->first))
+            nb_node_unlink(cap->first);
+      }
+    } else if (!(p->type == NB_NODE_PARAGRAPH || p->type == NB_NODE_CAPTION ||
+                 (nb_node_type_is_inline(p->type) &&
+                  p->type != NB_NODE_TEXT)) ||
+               !S_is_empty(p)) {
+      break;
+    }
+    nb_node_unlink(p);
+    p = up;
+  }
+}
+
 /* A childless node is nobody's ancestor but its own, so the walk up (O(depth))
  * only happens when moving a subtree, never when building a tree. */
 static int S_is_ancestor(const nb_node *a, const nb_node *n) {

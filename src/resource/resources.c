@@ -284,11 +284,29 @@ static void S_short(const char *url, char *buf, size_t size) {
  * and needs no lock; S_publish interns the result and warns, under the
  * set's lock. */
 
+/* ## Decorative images
+ *
+ * A spacer (at most 2x2 pixels, decoded or by its header) or a tiny image
+ * that does not decode (a 1x1 GIF without a colour table, as hover
+ * pop-ups carry) shows nothing: its nodes are left out with a note rather
+ * than drawn as a placeholder box. */
+
+#define S_TINY_BYTES 128
+
+static int S_is_decorative(const nb_converted *o, size_t n) {
+  if (o->status != NB_RES_OK && o->status != NB_RES_BROKEN)
+    return 0;
+  if (o->w > 0 && o->h > 0)
+    return o->w <= 2 && o->h <= 2;
+  return o->status == NB_RES_BROKEN && n <= S_TINY_BYTES;
+}
+
 static void S_prepare(const nb_resources *set, nb_res_status status,
                       const char *reason, unsigned char *raw, size_t n,
                       nb_converted *o) {
   if (status == NB_RES_OK) {
     nb__convert(&set->opt, raw, n, o);
+    o->decorative = S_is_decorative(o, n);
   } else {
     memset(o, 0, sizeof *o);
     o->status = status;
@@ -308,6 +326,17 @@ static void S_publish(nb_resources *set, S_ref *ref, nb_converted *o,
   if (!ref->res) {
     nb_diag_emit(set->diag, NB_SEV_WARNING, "image", file, line, shortu,
                  "image %s: out of memory — shown as a placeholder", shortu);
+  } else if (o->decorative) {
+    ref->res->pub.decorative = 1;
+    if (o->w > 0)
+      nb_diag_emit(set->diag, NB_SEV_NOTE, "image", file, line, shortu,
+                   "image %s is decorative (%dx%d pixels): left out", shortu,
+                   o->w, o->h);
+    else
+      nb_diag_emit(set->diag, NB_SEV_NOTE, "image", file, line, shortu,
+                   "image %s is decorative (a tiny image that does not "
+                   "decode: %s): left out",
+                   shortu, o->reason);
   } else if (ref->res->pub.status != NB_RES_OK) {
     nb_diag_emit(set->diag, NB_SEV_WARNING, "image", file, line, shortu,
                  "image %s: %s — shown as a placeholder", shortu,
@@ -741,6 +770,11 @@ static int S_resolve(nb_resources *set, nb_doc *doc, int64_t deadline,
     if (uses[i].ref->inflight)
       continue; /* out of time waiting for it: the node keeps no image */
     S_res *res = uses[i].ref->res;
+    if (res && res->pub.decorative) {
+      if (uses[i].node)
+        nb_node_remove(uses[i].node); /* a spacer: nothing to show */
+      continue;
+    }
     if (res)
       res->pub.uses++;
     if (uses[i].node)
@@ -887,7 +921,7 @@ const nb_resource *nb_resources_lead(const nb_resources *set,
   for (i = 0; i < set->nleads; i++) {
     if (set->leads[i].doc == doc) {
       S_res *res = set->leads[i].ref->res;
-      if (res && res->pub.status == NB_RES_OK)
+      if (res && res->pub.status == NB_RES_OK && !res->pub.decorative)
         r = &res->pub;
       break;
     }
@@ -944,7 +978,9 @@ char *nb_resources_report_json(const nb_resources *set) {
                     ", \"width\": %d, \"height\": %d, \"bytes\": %zu, \"id\": ",
                     r ? r->width : 0, r ? r->height : 0, ok ? r->size : 0);
       S_json_str(&b, ok ? r->id : NULL);
-      nb_buf_printf(&b, ", \"uses\": %d}", ref->uses);
+      nb_buf_printf(
+          &b, ", \"uses\": %d%s}", ref->uses,
+          ref->res && ref->res->pub.decorative ? ", \"decorative\": true" : "");
     }
     pthread_mutex_unlock((pthread_mutex_t *)&set->lock);
   }

@@ -121,12 +121,57 @@ static void test_lang(void **state) {
   }
 }
 
+/* nb_node_remove: the image goes, and the containers it leaves empty; a
+ * figure's caption stays as a paragraph; content around it stays. */
+static nb_node *S_add(nb_node *parent, nb_node_type type, const char *text) {
+  nb_node *n = nb_node_new(nb_node_get_doc(parent), type);
+  assert_int_equal(nb_node_append_child(parent, n), 1);
+  if (text)
+    assert_int_equal(nb_node_set_literal(n, text, strlen(text)), 1);
+  return n;
+}
+
+static void test_remove(void **state) {
+  nb_doc *doc = nb_doc_new();
+  nb_node *root = nb_doc_root(doc), *p1, *l, *img1, *fig, *img2, *cap, *p3,
+          *img3, *c;
+  char *text;
+  (void)state;
+  p1 = S_add(root, NB_NODE_PARAGRAPH, NULL);
+  l = S_add(p1, NB_NODE_LINK, NULL);
+  S_add(l, NB_NODE_TEXT, " \xE3\x80\x80");
+  img1 = S_add(l, NB_NODE_IMAGE, NULL);
+  fig = S_add(root, NB_NODE_FIGURE, NULL);
+  img2 = S_add(fig, NB_NODE_IMAGE, NULL);
+  cap = S_add(fig, NB_NODE_CAPTION, NULL);
+  S_add(cap, NB_NODE_TEXT, "caption");
+  p3 = S_add(root, NB_NODE_PARAGRAPH, NULL);
+  S_add(p3, NB_NODE_TEXT, "kept ");
+  img3 = S_add(p3, NB_NODE_IMAGE, NULL);
+  nb_node_remove(img1); /* paragraph and link of blanks go */
+  nb_node_remove(img2); /* the caption becomes a paragraph */
+  nb_node_remove(img3); /* the text stays */
+  c = nb_node_first_child(root);
+  assert_int_equal(nb_node_get_type(c), NB_NODE_PARAGRAPH);
+  text = nb_node_text(c);
+  assert_string_equal(text, "caption");
+  free(text);
+  assert_ptr_equal(nb_node_next(c), p3);
+  assert_null(nb_node_next(p3));
+  text = nb_node_text(root);
+  assert_string_equal(text, "captionkept ");
+  free(text);
+  nb_node_remove(NULL);
+  nb_doc_free(doc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_containment),
                                      cmocka_unit_test(test_iterator_deep),
                                      cmocka_unit_test(test_literal_append),
                                      cmocka_unit_test(test_meta),
                                      cmocka_unit_test(test_dates),
-                                     cmocka_unit_test(test_lang)};
+                                     cmocka_unit_test(test_lang),
+                                     cmocka_unit_test(test_remove)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
