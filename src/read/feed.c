@@ -159,6 +159,8 @@ static nb_doc *S_item(xmlDoc *xdoc, const xmlNode *item, const char *path,
       }
     } else if (strcmp(name, "guid") == 0 || strcmp(name, "id") == 0) {
       t = S_text(c);
+      if (t && *t && !nb_doc_get_meta(doc, "guid"))
+        nb_doc_set_meta(doc, "guid", t); /* a book keeps an item once */
       if (t &&
           (strncmp(t, "http://", 7) == 0 || strncmp(t, "https://", 8) == 0) &&
           !nb_doc_get_meta(doc, "source"))
@@ -227,9 +229,10 @@ static nb_doc *S_item(xmlDoc *xdoc, const xmlNode *item, const char *path,
     return NULL;
   }
   nb_buf_free(&html);
-  if (!nb_doc_get_meta(doc, "title")) {
+  if (!nb_doc_get_meta(doc, "title") ||
+      nb_read__blank(nb_doc_get_meta(doc, "title"))) {
     nb_diag_emit(diag, NB_SEV_WARNING, "metadata", path, (int)item->line, NULL,
-                 "feed item without a title");
+                 "feed item without a title; using \"Untitled\"");
     nb_doc_set_meta(doc, "title", "Untitled");
   }
   nb_read__cap_title(doc, path, (int)item->line, diag);

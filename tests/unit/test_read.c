@@ -187,6 +187,8 @@ static void test_front_matter_cases(void **state) {
       {"\n\n---\ntitle: blank lines first\n---\nbody", "blank lines first", 0},
       {"no front matter at all", "note", 1},
       {"---\ntitle: never closed\nbody", "note", 2},
+      /* white space only (ideographic, no-break): no title */
+      {"---\ntitle: '\xE3\x80\x80 \xC2\xA0'\n---\nbody", "note", 1},
   };
   size_t i;
   (void)state;
@@ -199,6 +201,44 @@ static void test_front_matter_cases(void **state) {
     assert_int_equal(g.count, cases[i].warnings);
     nb_doc_free(doc);
   }
+}
+
+/* The title fallback says what the book shows: a file name that is only
+ * white space gives "Untitled", and the warning says so. */
+static void test_title_fallback(void **state) {
+  diags g = {0};
+  nb_doc *doc = S_read("/dir/ .md", "---\ntitle: ' '\n---\nbody", &g);
+  (void)state;
+  assert_string_equal(nb_doc_get_meta(doc, "title"), "Untitled");
+  assert_non_null(strstr(g.last, "\"Untitled\""));
+  nb_doc_free(doc);
+  memset(&g, 0, sizeof g);
+  doc = S_read("/dir/kept.md", "---\ntitle: '\xE3\x80\x80'\n---\nbody", &g);
+  assert_string_equal(nb_doc_get_meta(doc, "title"), "kept");
+  assert_non_null(strstr(g.last, "only white space; using \"kept\""));
+  nb_doc_free(doc);
+}
+
+/* Markdown links in front-matter values show as their text; a GUID is
+ * kept for telling repeats apart. The title is left as written. */
+static void test_front_matter_links(void **state) {
+  diags g = {0};
+  nb_doc *doc = S_read(
+      "a.md",
+      "---\ntitle: '[PDF] report (2021)'\ncategories:\n  - 漫画\n"
+      "  - Webtoons - [Naver](https://comic.naver.com)\n"
+      "author: '[Ann](mailto:ann@example.com) and [Bo](/u/bo)'\n"
+      "description: 'see [here](https://x.example/a) and [not a link](x y)'\n"
+      "guid: tag:example.com,2021:7\n---\nbody",
+      &g);
+  (void)state;
+  assert_string_equal(nb_doc_category(doc, 1), "Webtoons - Naver");
+  assert_string_equal(nb_doc_author(doc, 0), "Ann and Bo");
+  assert_string_equal(nb_doc_get_meta(doc, "description"),
+                      "see here and [not a link](x y)");
+  assert_string_equal(nb_doc_get_meta(doc, "title"), "[PDF] report (2021)");
+  assert_string_equal(nb_doc_get_meta(doc, "guid"), "tag:example.com,2021:7");
+  nb_doc_free(doc);
 }
 
 static void test_front_matter_fields(void **state) {
@@ -746,6 +786,8 @@ int main(void) {
       cmocka_unit_test(test_corpus_metadata),
       cmocka_unit_test(test_front_matter_cases),
       cmocka_unit_test(test_front_matter_fields),
+      cmocka_unit_test(test_title_fallback),
+      cmocka_unit_test(test_front_matter_links),
       cmocka_unit_test(test_dates),
       cmocka_unit_test(test_invalid_utf8),
       cmocka_unit_test(test_input_limit),
