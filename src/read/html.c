@@ -38,6 +38,10 @@ typedef struct S_frame {
   size_t height;    /* block kinds: model stack height to return to */
   int suppressed;   /* NB_HTML_INLINE that cannot stand where it is */
   int spaced;       /* a block kept inside a heading: a space after it */
+  int hides;        /* counted in st->hidden */
+  int ruby_paren;   /* an <rt> between <rp>s: their text goes inside */
+  int tag_words;    /* the author's words: "</name>" is written at the end */
+  int noscript;     /* counted in st->noscript */
   /* NB_HTML_FIGURE */
   nb_node *fig_flow, *fig_last, *fig_caption;
 } S_frame;
@@ -66,6 +70,9 @@ typedef struct S_state {
   int pre_depth;
   int thead_depth;
   int depth_warned;
+  int hidden;        /* open elements that hide their content */
+  int noscript;      /* open <noscript> elements */
+  nb_node *last_img; /* the image made last */
   int oom;
 } S_state;
 
@@ -408,6 +415,29 @@ static void S_text(S_state *st, const char *s, size_t len) {
 
 /* ## Images */
 
+/* A decorative image is left out, with a note: spacer-sized by its
+ * attributes (tracking pixels, 1x1 GIFs), or inside content the page
+ * hides (a hover pop-up's picture). */
+static int S_decorative(S_state *st, const xmlNode *el, const char *src) {
+  const char *w = nb_read__attr(el, "width"), *h = nb_read__attr(el, "height");
+  const char *why = NULL;
+  char shown[96];
+  if (nb_read__tiny(w) || nb_read__tiny(h))
+    why = "spacer-sized";
+  else if (st->hidden)
+    why = "inside hidden content";
+  if (!why)
+    return 0;
+  snprintf(shown, sizeof shown, "%s",
+           strncasecmp(src, "data:", 5) == 0 ? "(data: URI)" : src);
+  if (strlen(src) >= sizeof shown - 1)
+    memcpy(shown + sizeof shown - 4, "...", 4);
+  nb_diag_emit(st->diag, NB_SEV_NOTE, "image", st->path,
+               st->line0 > 0 ? st->line0 + (int)el->line - 1 : 0, NULL,
+               "image %s is decorative (%s): left out", shown, why);
+  return 1;
+}
+
 static void S_image(S_state *st, const xmlNode *el) {
   char *src;
   const char *alt = nb_read__attr(el, "alt"),
@@ -415,14 +445,18 @@ static void S_image(S_state *st, const xmlNode *el) {
   nb_node *img, *target;
   if (st->pre)
     return;
-  if (nb_read__tiny(nb_read__attr(el, "width")) ||
-      nb_read__tiny(nb_read__attr(el, "height")))
-    return;
   src = nb_read__img_src(el);
   if (!src) {
     /* Nothing to show: keep the alt text as text. */
     if (alt && *alt)
       S_text(st, alt, strlen(alt));
+    return;
+  }
+  if (S_decorative(st, el, src) ||
+      (st->noscript && st->last_img &&
+       strcmp(nb_node_get_url(st->last_img), src) == 0)) {
+    /* (the <noscript> copy of a lazy-loaded image: shown once) */
+    free(src);
     return;
   }
   img = S_new(st, NB_NODE_IMAGE, el);
@@ -439,6 +473,7 @@ static void S_image(S_state *st, const xmlNode *el) {
       nb_node_set_title(img, title);
     if (!nb_node_append_child(target, img))
       st->oom = 1;
+    st->last_img = img;
     st->last_cp = 0xFFFC; /* an object: spaces around it are kept */
     st->last_br = NULL;
   }
@@ -604,6 +639,112 @@ static S_frame *S_nearest_figure(S_state *st) {
   return NULL;
 }
 
+/* ## Form controls
+ *
+ * What a control shows is kept: an option's text, a box's state. A bare
+ * <input>, one with a template's attributes (v-model, :value, @input), or
+ * a <select> without options is the author naming the tag in the text. */
+
+static int S_template_attrs(const xmlNode *el) {
+  const xmlAttr *a;
+  for (a = el->properties; a; a = a->next)
+    if (a->name && (strncmp((const char *)a->name, "v-", 2) == 0 ||
+                    a->name[0] == ':' || a->name[0] == '@'))
+      return 1;
+  return 0;
+}
+
+static int S_has_option(const xmlNode *el) {
+  const xmlNode *c, *g;
+  for (c = el->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE)
+      continue;
+    if (strcasecmp((const char *)c->name, "option") == 0)
+      return 1;
+    if (strcasecmp((const char *)c->name, "optgroup") == 0)
+      for (g = c->children; g; g = g->next)
+        if (g->type == XML_ELEMENT_NODE &&
+            strcasecmp((const char *)g->name, "option") == 0)
+          return 1;
+  }
+  return 0;
+}
+
+static void S_tag_as_text(S_state *st, const xmlNode *el) {
+  char *t = nb_read__tag_text(el);
+  if (!t) {
+    st->oom = 1;
+    return;
+  }
+  S_text(st, t, strlen(t));
+  free(t);
+}
+
+/* A <title> in the body, or a <template> holding only text, is the author
+ * naming the tags ("写在 <template> 和 </template> 之间"). */
+static int S_tag_words(const xmlNode *el) {
+  const xmlNode *c;
+  if (strcasecmp((const char *)el->name, "title") == 0)
+    return 1;
+  if (strcasecmp((const char *)el->name, "template") != 0)
+    return 0;
+  for (c = el->children; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE)
+      return 0;
+  return 1;
+}
+
+static void S_control(S_state *st, const xmlNode *el, S_frame *f) {
+  const char *name = (const char *)el->name;
+  if (strcasecmp(name, "input") == 0) {
+    const char *type = nb_read__attr(el, "type");
+    int on = nb_read__attr(el, "checked") != NULL;
+    if (type && strcasecmp(type, "checkbox") == 0) {
+      S_text(st, on ? "\xE2\x98\x91" : "\xE2\x98\x90", 3); /* ☑ ☐ */
+      st->pending_ws = 1;
+    } else if (type && strcasecmp(type, "radio") == 0) {
+      S_text(st, on ? "\xE2\x97\x89" : "\xE2\x97\x8B", 3); /* ◉ ○ */
+      st->pending_ws = 1;
+    } else if (!el->properties || S_template_attrs(el)) {
+      S_tag_as_text(st, el);
+    }
+    return;
+  }
+  if (strcasecmp(name, "select") == 0) {
+    if (!S_has_option(el) || S_template_attrs(el))
+      S_tag_as_text(st, el);
+    return;
+  }
+  /* option, optgroup: one after another, apart */
+  if (st->pending_ws < 1)
+    st->pending_ws = 1;
+  f->spaced = 1;
+}
+
+/* ## Ruby parentheses
+ *
+ * <rp> holds what a reader without ruby shows around the annotation:
+ * "漢(kan)". The model has no node for it, so its text goes inside the
+ * annotation, at its edges: kept, and in order. */
+static void S_ruby_paren(S_state *st, const xmlNode *rt, int after) {
+  const xmlNode *c = after ? rt->next : rt->prev;
+  xmlChar *t;
+  while (c && c->type == XML_TEXT_NODE && c->content &&
+         strspn((const char *)c->content, " \t\r\n") ==
+             strlen((const char *)c->content))
+    c = after ? c->next : c->prev;
+  if (!c || c->type != XML_ELEMENT_NODE ||
+      strcasecmp((const char *)c->name, "rp") != 0)
+    return;
+  t = xmlNodeGetContent(c);
+  if (t && *t) {
+    size_t len = strlen((const char *)t);
+    if (len < 64)
+      S_text(st, (const char *)t, len);
+  }
+  xmlFree(t);
+}
+
 /* Enter element @p el. Returns 1 to descend into its children, 0 to skip
  * them (the frame is pushed either way unless skipped). */
 static int S_enter(S_state *st, const xmlNode *el) {
@@ -643,6 +784,12 @@ static int S_enter(S_state *st, const xmlNode *el) {
   } else if (kind == NB_HTML_BR) {
     S_linebreak(st, el);
     kind = NB_HTML_TRANSPARENT;
+  } else if (kind == NB_HTML_CONTROL) {
+    S_control(st, el, &f);
+    kind = NB_HTML_TRANSPARENT;
+  } else if (kind == NB_HTML_TRANSPARENT && S_tag_words(el)) {
+    S_tag_as_text(st, el);
+    f.tag_words = 1;
   }
   /* Both depths count: DOM elements, and model nodes, which grow faster
    * than elements where one element implies several (a <table> straight
@@ -790,6 +937,7 @@ static int S_enter(S_state *st, const xmlNode *el) {
       if (!href || strncasecmp(href, "javascript:", 11) == 0)
         f.kind = NB_HTML_TRANSPARENT;
     }
+    f.ruby_paren = f.type == NB_NODE_RUBY_TEXT;
     break;
   default: break;
   }
@@ -801,6 +949,14 @@ degrade:
     return -1;
   f.kind = NB_HTML_TRANSPARENT;
 push:
+  if (nb_read__hidden(el)) {
+    f.hides = 1;
+    st->hidden++;
+  }
+  if (strcasecmp((const char *)el->name, "noscript") == 0) {
+    f.noscript = 1;
+    st->noscript++;
+  }
   if (st->nframes == st->fcap) {
     size_t ncap = st->fcap ? st->fcap * 2 : 64;
     S_frame *nf = nb_reallocarray(st->frames, ncap, sizeof *nf);
@@ -812,6 +968,8 @@ push:
     st->fcap = ncap;
   }
   st->frames[st->nframes++] = f;
+  if (f.ruby_paren)
+    S_ruby_paren(st, el, 0);
   return 1;
 }
 
@@ -845,6 +1003,8 @@ static void S_exit(S_state *st) {
   S_frame *f = &st->frames[st->nframes - 1];
   switch (f->kind) {
   case NB_HTML_INLINE:
+    if (f->ruby_paren)
+      S_ruby_paren(st, f->el, 1);
     if (f->node && f->model_idx < st->nstack &&
         st->stack[f->model_idx].node == f->node)
       S_pop_to(st, f->model_idx);
@@ -891,10 +1051,17 @@ static void S_exit(S_state *st) {
     break;
   case NB_HTML_THEAD: st->thead_depth--; break;
   default:
+    if (f->tag_words) {
+      char end[32];
+      snprintf(end, sizeof end, "</%.24s>", (const char *)f->el->name);
+      S_text(st, end, strlen(end));
+    }
     if (f->spaced && st->pending_ws < 1)
       st->pending_ws = 1;
     break;
   }
+  st->hidden -= f->hides;
+  st->noscript -= f->noscript;
   st->nframes--;
   if (st->mat_from > st->nframes)
     st->mat_from = st->nframes;
@@ -998,8 +1165,9 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
   S_state st;
   int rc = 0;
 
-  char *capped = NULL, *repaired = NULL, *code = NULL;
+  char *capped = NULL, *repaired = NULL, *code = NULL, *words = NULL;
   size_t capped_len = 0, dropped = 0, code_len = 0, escaped = 0;
+  size_t words_len = 0, unclosed = 0;
 
   if (len > (size_t)INT_MAX)
     return nb_error_set(err, NB_ERR_LIMIT, path, 0, "HTML body too large");
@@ -1019,6 +1187,15 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
       free(repaired);
       return nb_error_set(err, NB_ERR_LIMIT, path, 0, "HTML body too large");
     }
+  }
+  if ((words = nb_read__html_unclosed_tags(html, len, &words_len, &unclosed)) !=
+      NULL) {
+    nb_diag_emit(diag, NB_SEV_NOTE, "html", path, line0 > 0 ? line0 : 0, NULL,
+                 "%zu tag(s) opened and never closed (<script>, <textarea>, "
+                 "<select>... named in the text) kept as text",
+                 unclosed);
+    html = words;
+    len = words_len;
   }
   if ((code = nb_read__html_code_tags(html, len, &code_len, &escaped)) !=
       NULL) {
@@ -1040,6 +1217,7 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
   if (!ctxt) {
     free(capped);
     free(code);
+    free(words);
     free(repaired);
     return nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory");
   }
@@ -1054,6 +1232,7 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
   htmlFreeParserCtxt(ctxt);
   free(capped);
   free(code);
+  free(words);
   free(repaired);
   if (!dom)
     return 0; /* nothing parsable: an empty body (libxml2 returns NULL for

@@ -27,6 +27,7 @@ typedef enum nb_html_kind {
   NB_HTML_HR,
   NB_HTML_BR,
   NB_HTML_IMG,
+  NB_HTML_CONTROL, /* input, select, option: what they show is kept */
   NB_HTML_INLINE
 } nb_html_kind;
 
@@ -43,18 +44,33 @@ int nb_read__int_attr(const xmlNode *el, const char *name, int def, int lo,
 nb_align nb_read__align(const xmlNode *el);
 /** Set @p cb's info from class="language-x" / "lang-x" unless set. */
 void nb_read__code_lang(nb_node *cb, const xmlNode *el);
-/** 1 for a width or height of 0 or 1: a tracking pixel. */
+/** 1 for a width or height of 2 or less: a tracking pixel or a spacer. */
 int nb_read__tiny(const char *v);
+/** 1 when @p el hides its content: the hidden attribute,
+ * aria-hidden="true", or an inline display:none / visibility:hidden. */
+int nb_read__hidden(const xmlNode *el);
+/** The start tag of @p el as text ("<select name=\"x\">"), for a tag
+ * the author wrote as a word; malloc'd or NULL. */
+char *nb_read__tag_text(const xmlNode *el);
 /** The URL an <img> shows: src, lazy-loading attributes, srcset, an
  * enclosing <picture>. malloc'd, or NULL for none. */
 char *nb_read__img_src(const xmlNode *el);
 /** The text of <head><title> below @p html, white space collapsed;
  * malloc'd or NULL. */
 char *nb_read__head_title(const xmlNode *html);
-/** A copy of @p html in which tags inside <pre> and <code> that cannot be
- * markup there (<stdio.h>, List<String>, an HTML sample's <body>) are
- * escaped as text (html_code.c); @p count gets how many. NULL when none
- * is, or on out of memory (then @p count is 0 too). */
+/** A copy of @p html in which the opening tag of a raw-text element
+ * (script, style, textarea, title...) that is never closed after it is
+ * escaped as text: the author named the tag in prose (html_code.c);
+ * @p count gets how many. NULL when none is, or on out of memory (then
+ * @p count is 0 too). */
+char *nb_read__html_unclosed_tags(const char *html, size_t len,
+                                  size_t *out_len, size_t *count);
+/** A copy of @p html in which every tag, comment and declaration inside
+ * <pre> and a closed <code> that is not a highlighter's inline markup is
+ * escaped as text (#include <stdio.h>, List<String>, an HTML sample's
+ * <div id="app">), and so is the content of <textarea> and <xmp>
+ * (html_code.c); @p count gets how many. NULL when none is, or on out of
+ * memory (then @p count is 0 too). */
 char *nb_read__html_code_tags(const char *html, size_t len, size_t *out_len,
                               size_t *count);
 

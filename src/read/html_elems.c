@@ -22,7 +22,7 @@ typedef struct S_elem {
 static const S_elem S_elems[] = {
     {"a", NB_HTML_INLINE, NB_NODE_LINK},
     {"address", NB_HTML_SOFT, NB_NODE_NONE},
-    {"applet", NB_HTML_SKIP, NB_NODE_NONE},
+    {"applet", NB_HTML_TRANSPARENT, NB_NODE_NONE},
     {"article", NB_HTML_SOFT, NB_NODE_NONE},
     {"aside", NB_HTML_SOFT, NB_NODE_NONE},
     {"b", NB_HTML_INLINE, NB_NODE_STRONG},
@@ -30,12 +30,12 @@ static const S_elem S_elems[] = {
     {"blockquote", NB_HTML_QUOTE, NB_NODE_NONE},
     {"body", NB_HTML_SOFT, NB_NODE_NONE},
     {"br", NB_HTML_BR, NB_NODE_NONE},
-    {"button", NB_HTML_SKIP, NB_NODE_NONE},
+    {"button", NB_HTML_TRANSPARENT, NB_NODE_NONE},
     {"caption", NB_HTML_TCAPTION, NB_NODE_NONE},
     {"center", NB_HTML_SOFT, NB_NODE_NONE},
     {"cite", NB_HTML_INLINE, NB_NODE_EMPH},
     {"code", NB_HTML_INLINE, NB_NODE_CODE},
-    {"datalist", NB_HTML_SKIP, NB_NODE_NONE},
+    {"datalist", NB_HTML_TRANSPARENT, NB_NODE_NONE},
     {"dd", NB_HTML_SOFT, NB_NODE_NONE},
     {"del", NB_HTML_INLINE, NB_NODE_STRIKE},
     {"details", NB_HTML_SOFT, NB_NODE_NONE},
@@ -67,9 +67,9 @@ static const S_elem S_elems[] = {
     {"hr", NB_HTML_HR, NB_NODE_NONE},
     {"html", NB_HTML_SOFT, NB_NODE_NONE},
     {"i", NB_HTML_INLINE, NB_NODE_EMPH},
-    {"iframe", NB_HTML_SKIP, NB_NODE_NONE},
+    {"iframe", NB_HTML_TRANSPARENT, NB_NODE_NONE},
     {"img", NB_HTML_IMG, NB_NODE_NONE},
-    {"input", NB_HTML_SKIP, NB_NODE_NONE},
+    {"input", NB_HTML_CONTROL, NB_NODE_NONE},
     {"ins", NB_HTML_INLINE, NB_NODE_UNDERLINE},
     {"kbd", NB_HTML_INLINE, NB_NODE_CODE},
     {"legend", NB_HTML_SOFT, NB_NODE_NONE},
@@ -80,10 +80,11 @@ static const S_elem S_elems[] = {
     {"menu", NB_HTML_LIST, NB_NODE_NONE},
     {"meta", NB_HTML_SKIP, NB_NODE_NONE},
     {"nav", NB_HTML_SOFT, NB_NODE_NONE},
-    {"noscript", NB_HTML_SKIP, NB_NODE_NONE},
-    {"object", NB_HTML_SKIP, NB_NODE_NONE},
+    {"noscript", NB_HTML_TRANSPARENT, NB_NODE_NONE},
+    {"object", NB_HTML_TRANSPARENT, NB_NODE_NONE},
     {"ol", NB_HTML_LIST, NB_NODE_NONE},
-    {"option", NB_HTML_SKIP, NB_NODE_NONE},
+    {"optgroup", NB_HTML_CONTROL, NB_NODE_NONE},
+    {"option", NB_HTML_CONTROL, NB_NODE_NONE},
     {"p", NB_HTML_PARA, NB_NODE_NONE},
     {"param", NB_HTML_SKIP, NB_NODE_NONE},
     {"plaintext", NB_HTML_PRE, NB_NODE_NONE},
@@ -95,7 +96,7 @@ static const S_elem S_elems[] = {
     {"samp", NB_HTML_INLINE, NB_NODE_CODE},
     {"script", NB_HTML_SKIP, NB_NODE_NONE},
     {"section", NB_HTML_SOFT, NB_NODE_NONE},
-    {"select", NB_HTML_SKIP, NB_NODE_NONE},
+    {"select", NB_HTML_CONTROL, NB_NODE_NONE},
     {"strike", NB_HTML_INLINE, NB_NODE_STRIKE},
     {"strong", NB_HTML_INLINE, NB_NODE_STRONG},
     {"style", NB_HTML_SKIP, NB_NODE_NONE},
@@ -104,11 +105,11 @@ static const S_elem S_elems[] = {
     {"sup", NB_HTML_INLINE, NB_NODE_SUP},
     {"table", NB_HTML_TABLE, NB_NODE_NONE},
     {"td", NB_HTML_CELL, NB_NODE_NONE},
-    {"template", NB_HTML_SKIP, NB_NODE_NONE},
-    {"textarea", NB_HTML_SKIP, NB_NODE_NONE},
+    {"template", NB_HTML_TRANSPARENT, NB_NODE_NONE},
+    {"textarea", NB_HTML_PRE, NB_NODE_NONE},
     {"th", NB_HTML_CELL, NB_NODE_NONE},
     {"thead", NB_HTML_THEAD, NB_NODE_NONE},
-    {"title", NB_HTML_SKIP, NB_NODE_NONE},
+    {"title", NB_HTML_TRANSPARENT, NB_NODE_NONE},
     {"tr", NB_HTML_ROW, NB_NODE_NONE},
     {"tt", NB_HTML_INLINE, NB_NODE_CODE},
     {"u", NB_HTML_INLINE, NB_NODE_UNDERLINE},
@@ -138,14 +139,14 @@ const char *nb_read__attr(const xmlNode *el, const char *name) {
   return NULL;
 }
 
-/* A width or height attribute of 0 or 1: a tracking pixel. */
+/* A width or height attribute of 2 or less: a tracking pixel, a spacer. */
 int nb_read__tiny(const char *v) {
   char *end;
   long n;
   if (!v)
     return 0;
   n = strtol(v, &end, 10);
-  return end != v && n <= 1 && (*end == '\0' || strcmp(end, "px") == 0);
+  return end != v && n <= 2 && (*end == '\0' || strcmp(end, "px") == 0);
 }
 
 /* The best candidate of a srcset: the widest (w) or densest (x). Returns a
@@ -336,4 +337,67 @@ char *nb_read__head_title(const xmlNode *html) {
           return b.len ? nb_buf_detach(&b) : (nb_buf_free(&b), NULL);
         }
   return NULL;
+}
+
+/* ## Hidden content and tags shown as text */
+
+/* 1 when @p style (an inline style attribute) sets @p prop to @p value,
+ * ignoring case and white space ("display : none"). */
+static int S_style_is(const char *style, const char *prop, const char *value) {
+  size_t pl = strlen(prop), vl = strlen(value);
+  const char *p = style;
+  while (p && *p) {
+    const char *q;
+    while (*p && (isspace((unsigned char)*p) || *p == ';'))
+      p++;
+    if (strncasecmp(p, prop, pl) == 0) {
+      q = p + pl;
+      while (isspace((unsigned char)*q))
+        q++;
+      if (*q == ':') {
+        q++;
+        while (isspace((unsigned char)*q))
+          q++;
+        if (strncasecmp(q, value, vl) == 0 && !isalnum((unsigned char)q[vl]) &&
+            q[vl] != '-')
+          return 1;
+      }
+    }
+    p = strchr(p, ';');
+  }
+  return 0;
+}
+
+int nb_read__hidden(const xmlNode *el) {
+  const char *v;
+  if (nb_read__attr(el, "hidden"))
+    return 1;
+  if ((v = nb_read__attr(el, "aria-hidden")) && strcasecmp(v, "true") == 0)
+    return 1;
+  v = nb_read__attr(el, "style");
+  return v && (S_style_is(v, "display", "none") ||
+               S_style_is(v, "visibility", "hidden"));
+}
+
+char *nb_read__tag_text(const xmlNode *el) {
+  nb_buf b = NB_BUF_INIT;
+  const xmlAttr *a;
+  nb_buf_putc(&b, '<');
+  nb_buf_puts(&b, el->name ? (const char *)el->name : "");
+  for (a = el->properties; a; a = a->next) {
+    nb_buf_putc(&b, ' ');
+    nb_buf_puts(&b, (const char *)a->name);
+    if (a->children && a->children->type == XML_TEXT_NODE &&
+        a->children->content) {
+      nb_buf_puts(&b, "=\"");
+      nb_buf_puts(&b, (const char *)a->children->content);
+      nb_buf_putc(&b, '"');
+    }
+  }
+  nb_buf_putc(&b, '>');
+  if (b.failed) {
+    nb_buf_free(&b);
+    return NULL;
+  }
+  return nb_buf_detach(&b);
 }
