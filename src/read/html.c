@@ -745,6 +745,14 @@ static void S_ruby_paren(S_state *st, const xmlNode *rt, int after) {
   xmlFree(t);
 }
 
+static int S_math_script(const xmlNode *el) {
+  const char *type;
+  if (strcasecmp((const char *)el->name, "script") != 0)
+    return 0;
+  type = nb_read__attr(el, "type");
+  return type && strncasecmp(type, "math/tex", 8) == 0;
+}
+
 /* Enter element @p el. Returns 1 to descend into its children, 0 to skip
  * them (the frame is pushed either way unless skipped). */
 static int S_enter(S_state *st, const xmlNode *el) {
@@ -753,6 +761,11 @@ static int S_enter(S_state *st, const xmlNode *el) {
   nb_html_kind kind = nb_read__html_kind(el, &etype);
   nb_node *n;
 
+  if (kind == NB_HTML_SKIP && S_math_script(el)) {
+    /* MathJax's source of a formula is the author's text: its TeX */
+    kind = NB_HTML_INLINE;
+    etype = NB_NODE_CODE;
+  }
   if (kind == NB_HTML_SKIP)
     return -1;
   memset(&f, 0, sizeof f);
@@ -924,9 +937,21 @@ static int S_enter(S_state *st, const xmlNode *el) {
     S_close_inline(st);
     f.height = st->nstack;
     if (nb_node_get_type(S_top(st)) == NB_NODE_TABLE) {
-      /* The model's tables hold only rows: the caption goes before. */
+      /* The model's tables hold only rows: the caption goes before, or
+       * after the rows it follows in the source (reading order). */
+      nb_node *table = S_top(st), *next = nb_node_next(table);
+      int ok;
       n = S_new(st, NB_NODE_PARAGRAPH, el);
-      if (!n || !nb_node_insert_before(S_top(st), n) || !S_push(st, n, 0, -1))
+      if (!n)
+        goto degrade;
+      if (!nb_node_first_child(table))
+        ok = nb_node_insert_before(table, n);
+      else if (next)
+        ok = nb_node_insert_before(next, n);
+      else
+        ok = nb_node_parent(table) &&
+             nb_node_append_child(nb_node_parent(table), n);
+      if (!ok || !S_push(st, n, 0, -1))
         goto degrade;
     }
     f.kind = NB_HTML_SOFT;

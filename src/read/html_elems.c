@@ -54,7 +54,7 @@ static const S_elem S_elems[] = {
     {"footer", NB_HTML_SOFT, NB_NODE_NONE},
     {"form", NB_HTML_SOFT, NB_NODE_NONE}, /* ASP.NET wraps whole pages */
     {"frame", NB_HTML_SKIP, NB_NODE_NONE},
-    {"frameset", NB_HTML_SKIP, NB_NODE_NONE},
+    {"frameset", NB_HTML_TRANSPARENT, NB_NODE_NONE}, /* <noframes> */
     {"h1", NB_HTML_HEADING, NB_NODE_NONE},
     {"h2", NB_HTML_HEADING, NB_NODE_NONE},
     {"h3", NB_HTML_HEADING, NB_NODE_NONE},
