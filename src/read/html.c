@@ -753,57 +753,80 @@ static int S_math_script(const xmlNode *el) {
   return type && strncasecmp(type, "math/tex", 8) == 0;
 }
 
-/* Enter element @p el. Returns 1 to descend into its children, 0 to skip
- * them (the frame is pushed either way unless skipped). */
-static int S_enter(S_state *st, const xmlNode *el) {
-  S_frame f;
-  nb_node_type etype;
-  nb_html_kind kind = nb_read__html_kind(el, &etype);
-  nb_node *n;
+/* ## Entering an element
+ *
+ * S_enter is the walk's step into an element: what the element is (its
+ * kind), then, in turn, what it shows straight away (an image, a break, a
+ * control, tags written as words), what it may be where it stands (blocks
+ * past the depth limit or inside a heading are flattened), the model node
+ * it opens, and its frame. */
 
+/* The kind of @p el, with the one exception to its name: a MathJax
+ * script's TeX is the author's text. */
+static nb_html_kind S_kind_of(const xmlNode *el, nb_node_type *type) {
+  nb_html_kind kind = nb_read__html_kind(el, type);
   if (kind == NB_HTML_SKIP && S_math_script(el)) {
-    /* MathJax's source of a formula is the author's text: its TeX */
     kind = NB_HTML_INLINE;
-    etype = NB_NODE_CODE;
+    *type = NB_NODE_CODE;
   }
-  if (kind == NB_HTML_SKIP)
-    return -1;
-  memset(&f, 0, sizeof f);
-  f.el = el;
-  f.type = etype;
+  return kind;
+}
 
-  if (st->pre) {
-    /* Inside <pre>, markup is syntax colouring: only text and breaks. */
-    if (kind == NB_HTML_INLINE && f.type == NB_NODE_CODE)
-      nb_read__code_lang(st->pre, el);
-    if (kind == NB_HTML_BR)
-      S_linebreak(st, el);
-    if (kind == NB_HTML_PRE)
-      st->pre_depth++;
-    f.kind = kind == NB_HTML_PRE ? NB_HTML_PRE : NB_HTML_TRANSPARENT;
-    goto push;
-  }
-  if ((kind == NB_HTML_PARA || kind == NB_HTML_SOFT) && !S_in_heading(st)) {
-    size_t mlen;
-    const char *mark = S_embed_marker(el, &mlen);
-    if (mark) {
-      S_embed(st, el, mark, mlen);
-      return -1; /* its text is in the placeholder */
-    }
-  }
+/* Inside <pre>, markup is syntax colouring: only text and breaks. */
+static void S_enter_code(S_state *st, const xmlNode *el, nb_html_kind kind,
+                         S_frame *f) {
+  if (kind == NB_HTML_INLINE && f->type == NB_NODE_CODE)
+    nb_read__code_lang(st->pre, el);
+  if (kind == NB_HTML_BR)
+    S_linebreak(st, el);
+  if (kind == NB_HTML_PRE)
+    st->pre_depth++;
+  f->kind = kind == NB_HTML_PRE ? NB_HTML_PRE : NB_HTML_TRANSPARENT;
+}
+
+/* A block that is a LeetCode slideshow marker becomes its placeholder:
+ * 1 when @p el was one (its text is in the placeholder). */
+static int S_enter_embed(S_state *st, const xmlNode *el, nb_html_kind kind) {
+  size_t mlen;
+  const char *mark;
+  if ((kind != NB_HTML_PARA && kind != NB_HTML_SOFT) || S_in_heading(st))
+    return 0;
+  mark = S_embed_marker(el, &mlen);
+  if (!mark)
+    return 0;
+  S_embed(st, el, mark, mlen);
+  return 1;
+}
+
+/* What @p el shows where it stands: an image, a line break, what a form
+ * control shows, tags the author wrote as words. Returns the kind the
+ * element keeps (an image, a break or a control is transparent after). */
+static nb_html_kind S_enter_content(S_state *st, const xmlNode *el,
+                                    nb_html_kind kind, S_frame *f) {
   if (kind == NB_HTML_IMG) {
     S_image(st, el);
-    kind = NB_HTML_TRANSPARENT;
-  } else if (kind == NB_HTML_BR) {
-    S_linebreak(st, el);
-    kind = NB_HTML_TRANSPARENT;
-  } else if (kind == NB_HTML_CONTROL) {
-    S_control(st, el, &f);
-    kind = NB_HTML_TRANSPARENT;
-  } else if (kind == NB_HTML_TRANSPARENT && S_tag_words(el)) {
-    S_tag_as_text(st, el);
-    f.tag_words = 1;
+    return NB_HTML_TRANSPARENT;
   }
+  if (kind == NB_HTML_BR) {
+    S_linebreak(st, el);
+    return NB_HTML_TRANSPARENT;
+  }
+  if (kind == NB_HTML_CONTROL) {
+    S_control(st, el, f);
+    return NB_HTML_TRANSPARENT;
+  }
+  if (kind == NB_HTML_TRANSPARENT && S_tag_words(el)) {
+    S_tag_as_text(st, el);
+    f->tag_words = 1;
+  }
+  return kind;
+}
+
+/* What @p el may be where it stands: past the depth limit every element
+ * is transparent, and a p, div or figure inside a heading or caption
+ * stays inside it, as a space. */
+static nb_html_kind S_demote(S_state *st, const xmlNode *el, nb_html_kind kind,
+                             S_frame *f) {
   /* Both depths count: DOM elements, and model nodes, which grow faster
    * than elements where one element implies several (a <table> straight
    * inside a <table> opens an implicit row and cell as well). */
@@ -824,162 +847,188 @@ static int S_enter(S_state *st, const xmlNode *el) {
     if (st->pending_ws < 1)
       st->pending_ws = 1;
     kind = NB_HTML_TRANSPARENT;
-    f.spaced = 1;
+    f->spaced = 1;
   }
-  f.kind = kind;
-  switch (kind) {
+  return kind;
+}
+
+/* ### Opening model nodes
+ *
+ * Each returns 1, or 0 when no node could be made (out of memory, or a
+ * containment the model refuses): then the content is kept as if the
+ * element were not there. */
+
+/* p, h1-h6, blockquote, ul/ol, table, figcaption: a block in the flow. */
+static int S_open_block(S_state *st, const xmlNode *el, S_frame *f) {
+  nb_html_kind kind = f->kind;
+  nb_node *n;
+  if (!S_ensure_flow(st))
+    return 0;
+  f->height = st->nstack;
+  if (kind == NB_HTML_PARA || kind == NB_HTML_FIGCAPTION)
+    n = S_new(st, NB_NODE_PARAGRAPH, el);
+  else if (kind == NB_HTML_HEADING) {
+    n = S_new(st, NB_NODE_HEADING, el);
+    if (n)
+      nb_node_set_heading_level(n, el->name[1] - '0');
+  } else if (kind == NB_HTML_QUOTE)
+    n = S_new(st, NB_NODE_BLOCKQUOTE, el);
+  else if (kind == NB_HTML_LIST) {
+    int ordered = strcasecmp((const char *)el->name, "ol") == 0;
+    n = S_new(st, NB_NODE_LIST, el);
+    if (n)
+      nb_node_set_list(
+          n, ordered,
+          ordered ? nb_read__int_attr(el, "start", 1, INT_MIN / 2, INT_MAX / 2)
+                  : 1);
+  } else
+    n = S_new(st, NB_NODE_TABLE, el);
+  if (!S_add_block(st, n, 1))
+    return 0;
+  if (kind == NB_HTML_FIGCAPTION) {
+    S_frame *fig = S_nearest_figure(st);
+    if (fig && !fig->fig_caption)
+      fig->fig_caption = n;
+  }
+  return 1;
+}
+
+/* li: an item of the open list, or of an implicit one. */
+static int S_open_item(S_state *st, const xmlNode *el, S_frame *f) {
+  nb_node *n;
+  S_pop_implicit_for(st, NB_NODE_ITEM);
+  if (nb_node_get_type(S_top(st)) != NB_NODE_LIST) {
+    n = S_new(st, NB_NODE_LIST, NULL);
+    if (!S_add_block(st, n, 1))
+      return 0;
+    st->stack[st->nstack - 1].implicit = 1;
+  }
+  f->height = st->nstack;
+  n = S_new(st, NB_NODE_ITEM, el);
+  return n && nb_node_append_child(S_top(st), n) && S_push(st, n, 0, -1);
+}
+
+/* tr: a row of the open table; outside any table just a block. */
+static int S_open_row(S_state *st, const xmlNode *el, S_frame *f) {
+  nb_node *n;
+  S_pop_implicit_for(st, NB_NODE_TABLE_ROW);
+  f->height = st->nstack;
+  if (nb_node_get_type(S_top(st)) != NB_NODE_TABLE) {
+    f->kind = NB_HTML_SOFT;
+    return 1;
+  }
+  n = S_new(st, NB_NODE_TABLE_ROW, el);
+  if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 0, -1))
+    return 0;
+  if (st->thead_depth)
+    nb_node_set_header(n, 1);
+  return 1;
+}
+
+/* td, th: a cell of the open row (opening an implicit row straight in a
+ * table); outside any row just a block. */
+static int S_open_cell(S_state *st, const xmlNode *el, S_frame *f) {
+  nb_node *n;
+  S_pop_implicit_for(st, NB_NODE_TABLE_CELL);
+  if (nb_node_get_type(S_top(st)) == NB_NODE_TABLE) {
+    n = S_new(st, NB_NODE_TABLE_ROW, NULL);
+    if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 1, -1))
+      return 0;
+  }
+  f->height = st->nstack;
+  if (nb_node_get_type(S_top(st)) != NB_NODE_TABLE_ROW) {
+    f->kind = NB_HTML_SOFT;
+    return 1;
+  }
+  n = S_new(st, NB_NODE_TABLE_CELL, el);
+  if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 0, -1))
+    return 0;
+  nb_node_set_header(n, tolower(el->name[1]) == 'h');
+  nb_node_set_align(n, nb_read__align(el));
+  nb_node_set_colspan(n, nb_read__int_attr(el, "colspan", 1, 1, 1000));
+  return 1;
+}
+
+/* caption: the model's tables hold only rows, so a table's caption is a
+ * paragraph before it, or after the rows it follows in the source
+ * (reading order). */
+static int S_open_table_caption(S_state *st, const xmlNode *el, S_frame *f) {
+  S_close_inline(st);
+  f->height = st->nstack;
+  if (nb_node_get_type(S_top(st)) == NB_NODE_TABLE) {
+    nb_node *table = S_top(st), *next = nb_node_next(table), *n;
+    int ok;
+    n = S_new(st, NB_NODE_PARAGRAPH, el);
+    if (!n)
+      return 0;
+    if (!nb_node_first_child(table))
+      ok = nb_node_insert_before(table, n);
+    else if (next)
+      ok = nb_node_insert_before(next, n);
+    else
+      ok = nb_node_parent(table) &&
+           nb_node_append_child(nb_node_parent(table), n);
+    if (!ok || !S_push(st, n, 0, -1))
+      return 0;
+  }
+  f->kind = NB_HTML_SOFT;
+  return 1;
+}
+
+/* What @p el opens in the model, by f->kind (which it may change). */
+static int S_open(S_state *st, const xmlNode *el, S_frame *f) {
+  nb_node *n;
+  switch (f->kind) {
   case NB_HTML_SOFT:
     S_close_inline(st);
-    f.height = st->nstack;
-    break;
+    f->height = st->nstack;
+    return 1;
   case NB_HTML_PARA:
   case NB_HTML_HEADING:
   case NB_HTML_QUOTE:
   case NB_HTML_LIST:
   case NB_HTML_TABLE:
-  case NB_HTML_FIGCAPTION:
-    if (!S_ensure_flow(st))
-      goto degrade;
-    f.height = st->nstack;
-    if (kind == NB_HTML_PARA || kind == NB_HTML_FIGCAPTION)
-      n = S_new(st, NB_NODE_PARAGRAPH, el);
-    else if (kind == NB_HTML_HEADING) {
-      n = S_new(st, NB_NODE_HEADING, el);
-      if (n)
-        nb_node_set_heading_level(n, el->name[1] - '0');
-    } else if (kind == NB_HTML_QUOTE)
-      n = S_new(st, NB_NODE_BLOCKQUOTE, el);
-    else if (kind == NB_HTML_LIST) {
-      int ordered = strcasecmp((const char *)el->name, "ol") == 0;
-      n = S_new(st, NB_NODE_LIST, el);
-      if (n)
-        nb_node_set_list(n, ordered,
-                         ordered ? nb_read__int_attr(el, "start", 1,
-                                                     INT_MIN / 2, INT_MAX / 2)
-                                 : 1);
-    } else
-      n = S_new(st, NB_NODE_TABLE, el);
-    if (!S_add_block(st, n, 1))
-      goto degrade;
-    if (kind == NB_HTML_FIGCAPTION) {
-      S_frame *fig = S_nearest_figure(st);
-      if (fig && !fig->fig_caption)
-        fig->fig_caption = n;
-    }
-    break;
+  case NB_HTML_FIGCAPTION: return S_open_block(st, el, f);
   case NB_HTML_FIGURE:
-    if (!(f.fig_flow = S_ensure_flow(st)))
-      goto degrade;
-    f.fig_last = nb_node_last_child(f.fig_flow);
-    f.height = st->nstack;
-    break;
+    if (!(f->fig_flow = S_ensure_flow(st)))
+      return 0;
+    f->fig_last = nb_node_last_child(f->fig_flow);
+    f->height = st->nstack;
+    return 1;
   case NB_HTML_PRE:
     n = S_new(st, NB_NODE_CODE_BLOCK, el);
     if (!S_add_block(st, n, 0))
-      goto degrade;
+      return 0;
     nb_read__code_lang(n, el);
     st->pre = n;
     st->pre_depth = 1;
-    break;
-  case NB_HTML_HR:
-    if (!S_add_block(st, S_new(st, NB_NODE_RULE, el), 0))
-      goto degrade;
-    break;
-  case NB_HTML_ITEM:
-    S_pop_implicit_for(st, NB_NODE_ITEM);
-    if (nb_node_get_type(S_top(st)) != NB_NODE_LIST) {
-      n = S_new(st, NB_NODE_LIST, NULL);
-      if (!S_add_block(st, n, 1))
-        goto degrade;
-      st->stack[st->nstack - 1].implicit = 1;
-    }
-    f.height = st->nstack;
-    n = S_new(st, NB_NODE_ITEM, el);
-    if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 0, -1))
-      goto degrade;
-    break;
-  case NB_HTML_THEAD: st->thead_depth++; break;
-  case NB_HTML_ROW:
-    S_pop_implicit_for(st, NB_NODE_TABLE_ROW);
-    if (nb_node_get_type(S_top(st)) != NB_NODE_TABLE) {
-      f.kind = NB_HTML_SOFT; /* a row outside any table: just a block */
-      f.height = st->nstack;
-      break;
-    }
-    f.height = st->nstack;
-    n = S_new(st, NB_NODE_TABLE_ROW, el);
-    if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 0, -1))
-      goto degrade;
-    if (st->thead_depth)
-      nb_node_set_header(n, 1);
-    break;
-  case NB_HTML_CELL:
-    S_pop_implicit_for(st, NB_NODE_TABLE_CELL);
-    if (nb_node_get_type(S_top(st)) == NB_NODE_TABLE) {
-      n = S_new(st, NB_NODE_TABLE_ROW, NULL);
-      if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 1, -1))
-        goto degrade;
-    }
-    if (nb_node_get_type(S_top(st)) != NB_NODE_TABLE_ROW) {
-      f.kind = NB_HTML_SOFT;
-      f.height = st->nstack;
-      break;
-    }
-    f.height = st->nstack;
-    n = S_new(st, NB_NODE_TABLE_CELL, el);
-    if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 0, -1))
-      goto degrade;
-    nb_node_set_header(n, tolower(el->name[1]) == 'h');
-    nb_node_set_align(n, nb_read__align(el));
-    nb_node_set_colspan(n, nb_read__int_attr(el, "colspan", 1, 1, 1000));
-    break;
-  case NB_HTML_TCAPTION:
-    S_close_inline(st);
-    f.height = st->nstack;
-    if (nb_node_get_type(S_top(st)) == NB_NODE_TABLE) {
-      /* The model's tables hold only rows: the caption goes before, or
-       * after the rows it follows in the source (reading order). */
-      nb_node *table = S_top(st), *next = nb_node_next(table);
-      int ok;
-      n = S_new(st, NB_NODE_PARAGRAPH, el);
-      if (!n)
-        goto degrade;
-      if (!nb_node_first_child(table))
-        ok = nb_node_insert_before(table, n);
-      else if (next)
-        ok = nb_node_insert_before(next, n);
-      else
-        ok = nb_node_parent(table) &&
-             nb_node_append_child(nb_node_parent(table), n);
-      if (!ok || !S_push(st, n, 0, -1))
-        goto degrade;
-    }
-    f.kind = NB_HTML_SOFT;
-    break;
+    return 1;
+  case NB_HTML_HR: return S_add_block(st, S_new(st, NB_NODE_RULE, el), 0);
+  case NB_HTML_ITEM: return S_open_item(st, el, f);
+  case NB_HTML_THEAD: st->thead_depth++; return 1;
+  case NB_HTML_ROW: return S_open_row(st, el, f);
+  case NB_HTML_CELL: return S_open_cell(st, el, f);
+  case NB_HTML_TCAPTION: return S_open_table_caption(st, el, f);
   case NB_HTML_INLINE:
-    if (f.type == NB_NODE_LINK) {
+    if (f->type == NB_NODE_LINK) {
       const char *href = nb_read__attr(el, "href");
       if (!href || strncasecmp(href, "javascript:", 11) == 0)
-        f.kind = NB_HTML_TRANSPARENT;
+        f->kind = NB_HTML_TRANSPARENT;
     }
-    f.ruby_paren = f.type == NB_NODE_RUBY_TEXT;
-    break;
-  default: break;
+    f->ruby_paren = f->type == NB_NODE_RUBY_TEXT;
+    return 1;
+  default: return 1;
   }
-  goto push;
-degrade:
-  /* A node could not be made (out of memory, or a containment the model
-   * refuses): keep the content as if the element were not there. */
-  if (st->oom)
-    return -1;
-  f.kind = NB_HTML_TRANSPARENT;
-push:
+}
+
+/* Push @p f, the frame of @p el: 1, or -1 out of memory. */
+static int S_push_frame(S_state *st, const xmlNode *el, S_frame *f) {
   if (nb_read__hidden(el)) {
-    f.hides = 1;
+    f->hides = 1;
     st->hidden++;
   }
   if (strcasecmp((const char *)el->name, "noscript") == 0) {
-    f.noscript = 1;
+    f->noscript = 1;
     st->noscript++;
   }
   if (st->nframes == st->fcap) {
@@ -992,10 +1041,37 @@ push:
     st->frames = nf;
     st->fcap = ncap;
   }
-  st->frames[st->nframes++] = f;
-  if (f.ruby_paren)
+  st->frames[st->nframes++] = *f;
+  if (f->ruby_paren)
     S_ruby_paren(st, el, 0);
   return 1;
+}
+
+/* Enter element @p el. Returns 1 to descend into its children (its frame
+ * is pushed), -1 to skip them (no frame). */
+static int S_enter(S_state *st, const xmlNode *el) {
+  S_frame f;
+  nb_node_type etype;
+  nb_html_kind kind = S_kind_of(el, &etype);
+  if (kind == NB_HTML_SKIP)
+    return -1;
+  memset(&f, 0, sizeof f);
+  f.el = el;
+  f.type = etype;
+  if (st->pre) {
+    S_enter_code(st, el, kind, &f);
+    return S_push_frame(st, el, &f);
+  }
+  if (S_enter_embed(st, el, kind))
+    return -1; /* its text is in the placeholder */
+  kind = S_enter_content(st, el, kind, &f);
+  f.kind = S_demote(st, el, kind, &f);
+  if (!S_open(st, el, &f)) {
+    if (st->oom)
+      return -1;
+    f.kind = NB_HTML_TRANSPARENT;
+  }
+  return S_push_frame(st, el, &f);
 }
 
 /* A <figure> ends: an image-only figure followed by its caption paragraph
