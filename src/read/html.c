@@ -761,14 +761,16 @@ static int S_math_script(const xmlNode *el) {
  * past the depth limit or inside a heading are flattened), the model node
  * it opens, and its frame. */
 
-/* The kind of @p el, with the one exception to its name: a MathJax
- * script's TeX is the author's text. */
+/* The kind of @p el, with the exceptions to its name: a MathJax script's
+ * TeX is the author's text, and a page control is chrome. */
 static nb_html_kind S_kind_of(const xmlNode *el, nb_node_type *type) {
   nb_html_kind kind = nb_read__html_kind(el, type);
   if (kind == NB_HTML_SKIP && S_math_script(el)) {
     kind = NB_HTML_INLINE;
     *type = NB_NODE_CODE;
   }
+  if (kind != NB_HTML_SKIP && kind != NB_HTML_IMG && nb_read__page_control(el))
+    kind = NB_HTML_SKIP; /* a copy button, "展开全文", a share link */
   return kind;
 }
 

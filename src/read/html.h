@@ -49,6 +49,10 @@ int nb_read__tiny(const char *v);
 /** 1 when @p el hides its content: the hidden attribute,
  * aria-hidden="true", or an inline display:none / visibility:hidden. */
 int nb_read__hidden(const xmlNode *el);
+/** 1 when @p el is a page control, chrome by what it is: it holds nothing
+ * but a control's label ("复制代码", "展开全文", "Share"), or it is a share
+ * link or a share bar. */
+int nb_read__page_control(const xmlNode *el);
 /** The start tag of @p el as text ("<select name=\"x\">"), for a tag
  * the author wrote as a word; malloc'd or NULL. */
 char *nb_read__tag_text(const xmlNode *el);

@@ -401,3 +401,124 @@ char *nb_read__tag_text(const xmlNode *el) {
   }
   return nb_buf_detach(&b);
 }
+
+/* ## Page controls
+ *
+ * Sites leave their controls in article markup: a code block's copy
+ * button ("复制代码" at the end of every 掘金 block), "展开全文", share
+ * links. They are chrome by what they are, whatever the site: an element
+ * that holds nothing but a control's label, or a share link or bar. */
+
+/* Labels of page controls, lower case, without trailing colons. */
+static const char *const S_control_labels[] = {
+    "复制代码",   "复制",         "拷贝代码",   "copy",        "copy code",
+    "copied",     "copied!",      "已复制",     "展开全文",    "展开阅读全文",
+    "展开",       "收起",         "收起全文",   "展开更多",    "点击展开",
+    "显示全部",   "查看全部",     "read more",  "show more",   "show less",
+    "expand",     "collapse",     "分享",       "分享到",      "share",
+    "share this", "tweet",        "分享到微博", "分享到微信",  "分享到朋友圈",
+    "分享到qq",   "分享到qq空间", "分享至",     "打开app阅读", "在app内打开"};
+
+/* Where sites share a page: an <a> pointing there is a share button. */
+static const char *const S_share_urls[] = {"service.weibo.com/share",
+                                           "facebook.com/sharer",
+                                           "twitter.com/intent/tweet",
+                                           "twitter.com/share",
+                                           "connect.qq.com/widget/shareqq",
+                                           "sns.qzone.qq.com/cgi-bin/qzshare",
+                                           "linkedin.com/sharing",
+                                           "linkedin.com/sharearticle",
+                                           "reddit.com/submit",
+                                           "pinterest.com/pin/create",
+                                           "addthis.com/bookmark",
+                                           "share.baidu.com",
+                                           "widget.renren.com/dialog/share",
+                                           "douban.com/share"};
+
+/* The element's text, white space collapsed, when it is short (at most
+ * @p cap - 1 bytes, seen within a node budget); NULL otherwise. */
+static char *S_short_text(const xmlNode *el, char *buf, size_t cap) {
+  const xmlNode *n = el->children;
+  size_t len = 0, budget = 64;
+  int sp = 0;
+  while (n) {
+    if (--budget == 0)
+      return NULL;
+    if (n->type == XML_TEXT_NODE && n->content) {
+      const unsigned char *p;
+      for (p = n->content; *p; p++) {
+        if (isspace(*p)) {
+          sp = len > 0;
+          continue;
+        }
+        if (len + 2 >= cap)
+          return NULL;
+        if (sp)
+          buf[len++] = ' ';
+        sp = 0;
+        buf[len++] = (char)tolower(*p);
+      }
+    }
+    if (n->type == XML_ELEMENT_NODE && n->children) {
+      n = n->children;
+      continue;
+    }
+    while (n && !n->next && n != el)
+      n = n->parent;
+    if (!n || n == el)
+      break;
+    n = n->next;
+  }
+  while (len > 0 && (buf[len - 1] == ':' || buf[len - 1] == ' '))
+    len--;
+  /* a full-width colon "：" */
+  if (len >= 3 && memcmp(buf + len - 3, "\xEF\xBC\x9A", 3) == 0)
+    len -= 3;
+  buf[len] = '\0';
+  return buf;
+}
+
+/* 1 when a class or id of @p el names a share bar ("share", "bdsharebuttonbox",
+ * "social-share"). */
+static int S_share_box(const xmlNode *el) {
+  static const char *const names[] = {"class", "id"};
+  size_t i;
+  for (i = 0; i < 2; i++) {
+    const char *v = nb_read__attr(el, names[i]);
+    const char *p = v;
+    while (p && *p) {
+      const char *w = p, *e;
+      while (*p && !isspace((unsigned char)*p))
+        p++;
+      e = p;
+      while (*p && isspace((unsigned char)*p))
+        p++;
+      if ((e - w == 5 && strncasecmp(w, "share", 5) == 0) ||
+          (e - w >= 6 && (strncasecmp(w, "share-", 6) == 0 ||
+                          strncasecmp(e - 6, "-share", 6) == 0)) ||
+          (e - w >= 7 && strncasecmp(w, "sharing", 7) == 0) ||
+          (e - w == 16 && strncasecmp(w, "bdsharebuttonbox", 16) == 0))
+        return 1;
+    }
+  }
+  return 0;
+}
+
+int nb_read__page_control(const xmlNode *el) {
+  char buf[64];
+  const char *text = S_short_text(el, buf, sizeof buf);
+  size_t i;
+  if (el->name && strcasecmp((const char *)el->name, "a") == 0) {
+    const char *href = nb_read__attr(el, "href");
+    for (i = 0; href && i < sizeof S_share_urls / sizeof *S_share_urls; i++)
+      if (strstr(href, S_share_urls[i]))
+        return text != NULL; /* a share link, its label short */
+  }
+  if (!text)
+    return 0;
+  for (i = 0; i < sizeof S_control_labels / sizeof *S_control_labels; i++)
+    if (strcmp(text, S_control_labels[i]) == 0)
+      return 1;
+  /* a share bar: its few words are the services' names */
+  return S_share_box(el) && strlen(text) <= 40;
+}
