@@ -41,6 +41,7 @@ typedef struct S_frame {
   int hides;        /* counted in st->hidden */
   int ruby_paren;   /* an <rt> between <rp>s: their text goes inside */
   int tag_words;    /* the author's words: "</name>" is written at the end */
+  int embeds;       /* an embed with its placeholder: counted in st->embeds */
   int noscript;     /* counted in st->noscript */
   /* NB_HTML_FIGURE */
   nb_node *fig_flow, *fig_last, *fig_caption;
@@ -72,6 +73,7 @@ typedef struct S_state {
   int depth_warned;
   int hidden;        /* open elements that hide their content */
   int noscript;      /* open <noscript> elements */
+  int embeds;        /* open embeds that made a placeholder */
   nb_node *last_img; /* the image made last */
   int oom;
 } S_state;
@@ -603,6 +605,160 @@ static void S_embed(S_state *st, const xmlNode *el, const char *mark,
   S_reset_line(st);
 }
 
+/* ## Embedded frames and media
+ *
+ * An <iframe>, <video>, <audio>, <embed> or <object> cannot go into a
+ * book. It becomes a visible placeholder (an image without a source, as a
+ * LeetCode slideshow's, which both writers draw) that says what it was and
+ * its title, with its link as the caption; its fallback content, the text
+ * a browser shows without it, is kept after it (an <object> whose fallback
+ * is text needs no placeholder: that text is what it shows without its
+ * plugin). An embed inside another
+ * (an <embed> in an <object>) adds nothing; a hidden or pixel-sized one
+ * (an ad or tracking frame) is left out with a note. */
+
+/* Hosts whose frames and plugins play video, and maps. */
+static const char *const S_video_hosts[] = {
+    "youtube.com",   "youtu.be",     "youtube-nocookie.com",
+    "vimeo.com",     "bilibili.com", "v.qq.com",
+    "youku.com",     "iqiyi.com",    "sohuplayer",
+    "tv.sohu.com",   "ixigua.com",   "douyin.com",
+    "dailymotion.",  "player.",      "/video",
+    ".mp4",          ".m3u8",        ".flv",
+    "ted.com/talks", "tiktok.com"};
+static const char *const S_map_hosts[] = {"google.com/maps",   "maps.google.",
+                                          "map.baidu.com",     "amap.com",
+                                          "openstreetmap.org", "map.qq.com"};
+
+static int S_url_has(const char *url, const char *const *set, size_t n) {
+  size_t i;
+  for (i = 0; url && i < n; i++)
+    if (strstr(url, set[i]))
+      return 1;
+  return 0;
+}
+
+/* The URL an embed plays or shows (borrowed), or NULL. */
+static const char *S_embed_url(const xmlNode *el) {
+  const char *name = (const char *)el->name, *u;
+  const xmlNode *c;
+  if (strcasecmp(name, "object") == 0 || strcasecmp(name, "applet") == 0)
+    return (u = nb_read__attr(el, "data")) && *u ? u : NULL;
+  if ((u = nb_read__attr(el, "src")) && *u)
+    return u;
+  if ((u = nb_read__attr(el, "data-src")) && *u)
+    return u;
+  for (c = el->children; c; c = c->next) /* <video><source src> */
+    if (c->type == XML_ELEMENT_NODE &&
+        strcasecmp((const char *)c->name, "source") == 0 &&
+        (u = nb_read__attr(c, "src")) && *u)
+      return u;
+  return NULL;
+}
+
+/* 1 when @p el holds text (looked for within a budget of nodes). */
+static int S_holds_text(const xmlNode *el) {
+  const xmlNode *n = el->children;
+  int budget = 256;
+  while (n && budget-- > 0) {
+    if (n->type == XML_TEXT_NODE && n->content &&
+        strspn((const char *)n->content, " \t\r\n") !=
+            strlen((const char *)n->content))
+      return 1;
+    if (n->type == XML_ELEMENT_NODE && n->children) {
+      n = n->children;
+      continue;
+    }
+    while (n && !n->next && n != el)
+      n = n->parent;
+    if (!n || n == el)
+      break;
+    n = n->next;
+  }
+  return 0;
+}
+
+static void S_embed_media(S_state *st, const xmlNode *el, S_frame *f) {
+  const char *name = (const char *)el->name, *url = S_embed_url(el);
+  const char *title = nb_read__attr(el, "title"), *what;
+  int line = st->line0 > 0 ? st->line0 + (int)el->line - 1 : 0;
+  nb_buf alt = NB_BUF_INIT, link = NB_BUF_INIT;
+  nb_node *fig, *img, *cap, *a, *t;
+  if (st->embeds)
+    return; /* the outer embed's placeholder stands for it */
+  if ((strcasecmp(name, "object") == 0 || strcasecmp(name, "applet") == 0) &&
+      S_holds_text(el)) {
+    f->embeds = 1; /* its fallback text is what a book can show */
+    return;
+  }
+  if (!title || !*title)
+    title = nb_read__attr(el, "aria-label");
+  if (!url && !(title && *title))
+    return;
+  if (st->hidden || nb_read__hidden(el) ||
+      nb_read__tiny(nb_read__attr(el, "width")) ||
+      nb_read__tiny(nb_read__attr(el, "height"))) {
+    nb_diag_emit(st->diag, NB_SEV_NOTE, "embed", st->path, line, url,
+                 "hidden or pixel-sized <%s> %.200s left out", name,
+                 url ? url : "");
+    return;
+  }
+  if (strcasecmp(name, "video") == 0 ||
+      S_url_has(url, S_video_hosts,
+                sizeof S_video_hosts / sizeof *S_video_hosts))
+    what = "Video";
+  else if (strcasecmp(name, "audio") == 0)
+    what = "Audio";
+  else if (S_url_has(url, S_map_hosts,
+                     sizeof S_map_hosts / sizeof *S_map_hosts))
+    what = "Map";
+  else if (strcasecmp(name, "iframe") == 0)
+    what = "Embedded page";
+  else
+    what = "Embedded object";
+  /* U+00A0: the label and the title stay on one line */
+  nb_buf_printf(&alt, "%s not included", what);
+  if (title && *title) {
+    nb_buf_puts(&alt, ":\xC2\xA0");
+    nb_buf_puts(&alt, title);
+  }
+  if (url) {
+    if (strncmp(url, "//", 2) == 0)
+      nb_buf_puts(&link, "https:");
+    nb_buf_puts(&link, url);
+  }
+  fig = S_new(st, NB_NODE_FIGURE, el);
+  img = S_new(st, NB_NODE_IMAGE, el);
+  if (!fig || !img || alt.failed || link.failed ||
+      !nb_node_set_alt(img, alt.data) || !nb_node_append_child(fig, img)) {
+    st->oom = 1;
+    goto cleanup;
+  }
+  if (link.data) {
+    cap = S_new(st, NB_NODE_CAPTION, NULL);
+    a = S_new(st, NB_NODE_LINK, NULL);
+    t = S_new(st, NB_NODE_TEXT, NULL);
+    if (!cap || !a || !t || !nb_node_set_url(a, link.data) ||
+        !nb_node_set_literal(t, link.data, link.len) ||
+        !nb_node_append_child(a, t) || !nb_node_append_child(cap, a) ||
+        !nb_node_append_child(fig, cap)) {
+      st->oom = 1;
+      goto cleanup;
+    }
+  }
+  if (!S_add_block(st, fig, 0))
+    goto cleanup;
+  S_reset_line(st);
+  f->embeds = 1;
+  nb_diag_emit(st->diag, NB_SEV_WARNING, "embed", st->path, line, url,
+               "%s %.200s cannot be included: a placeholder with its %s "
+               "stands in for it",
+               what, url ? url : title, url ? "link" : "title");
+cleanup:
+  nb_buf_free(&alt);
+  nb_buf_free(&link);
+}
+
 /* ## Block elements */
 
 /* 1 when the open inline context is a heading or caption: p and div inside
@@ -801,8 +957,9 @@ static int S_enter_embed(S_state *st, const xmlNode *el, nb_html_kind kind) {
 }
 
 /* What @p el shows where it stands: an image, a line break, what a form
- * control shows, tags the author wrote as words. Returns the kind the
- * element keeps (an image, a break or a control is transparent after). */
+ * control shows, an embed's placeholder, tags the author wrote as words.
+ * Returns the kind the element keeps (an image, a break or a control is
+ * transparent after). */
 static nb_html_kind S_enter_content(S_state *st, const xmlNode *el,
                                     nb_html_kind kind, S_frame *f) {
   if (kind == NB_HTML_IMG) {
@@ -815,6 +972,10 @@ static nb_html_kind S_enter_content(S_state *st, const xmlNode *el,
   }
   if (kind == NB_HTML_CONTROL) {
     S_control(st, el, f);
+    return NB_HTML_TRANSPARENT;
+  }
+  if (kind == NB_HTML_EMBED) {
+    S_embed_media(st, el, f);
     return NB_HTML_TRANSPARENT;
   }
   if (kind == NB_HTML_TRANSPARENT && S_tag_words(el)) {
@@ -1033,6 +1194,7 @@ static int S_push_frame(S_state *st, const xmlNode *el, S_frame *f) {
     f->noscript = 1;
     st->noscript++;
   }
+  st->embeds += f->embeds;
   if (st->nframes == st->fcap) {
     size_t ncap = st->fcap ? st->fcap * 2 : 64;
     S_frame *nf = nb_reallocarray(st->frames, ncap, sizeof *nf);
@@ -1165,6 +1327,7 @@ static void S_exit(S_state *st) {
   }
   st->hidden -= f->hides;
   st->noscript -= f->noscript;
+  st->embeds -= f->embeds;
   st->nframes--;
   if (st->mat_from > st->nframes)
     st->mat_from = st->nframes;

@@ -28,6 +28,7 @@ typedef enum nb_html_kind {
   NB_HTML_BR,
   NB_HTML_IMG,
   NB_HTML_CONTROL, /* input, select, option: what they show is kept */
+  NB_HTML_EMBED,   /* iframe, video, audio, embed, object: a placeholder */
   NB_HTML_INLINE
 } nb_html_kind;
 

@@ -22,9 +22,10 @@ typedef struct S_elem {
 static const S_elem S_elems[] = {
     {"a", NB_HTML_INLINE, NB_NODE_LINK},
     {"address", NB_HTML_SOFT, NB_NODE_NONE},
-    {"applet", NB_HTML_TRANSPARENT, NB_NODE_NONE},
+    {"applet", NB_HTML_EMBED, NB_NODE_NONE},
     {"article", NB_HTML_SOFT, NB_NODE_NONE},
     {"aside", NB_HTML_SOFT, NB_NODE_NONE},
+    {"audio", NB_HTML_EMBED, NB_NODE_NONE},
     {"b", NB_HTML_INLINE, NB_NODE_STRONG},
     {"base", NB_HTML_SKIP, NB_NODE_NONE},
     {"blockquote", NB_HTML_QUOTE, NB_NODE_NONE},
@@ -45,9 +46,9 @@ static const S_elem S_elems[] = {
     {"dl", NB_HTML_SOFT, NB_NODE_NONE},
     {"dt", NB_HTML_SOFT, NB_NODE_NONE},
     {"em", NB_HTML_INLINE, NB_NODE_EMPH},
-    /* embed is void, but libxml2 2.9 nests what follows inside it: keep
-     * the children (the element itself carries nothing we show). */
-    {"embed", NB_HTML_TRANSPARENT, NB_NODE_NONE},
+    /* embed is void, but libxml2 2.9 nests what follows inside it: its
+     * children are walked (the element itself is a placeholder) */
+    {"embed", NB_HTML_EMBED, NB_NODE_NONE},
     {"fieldset", NB_HTML_SOFT, NB_NODE_NONE},
     {"figcaption", NB_HTML_FIGCAPTION, NB_NODE_NONE},
     {"figure", NB_HTML_FIGURE, NB_NODE_NONE},
@@ -67,7 +68,7 @@ static const S_elem S_elems[] = {
     {"hr", NB_HTML_HR, NB_NODE_NONE},
     {"html", NB_HTML_SOFT, NB_NODE_NONE},
     {"i", NB_HTML_INLINE, NB_NODE_EMPH},
-    {"iframe", NB_HTML_TRANSPARENT, NB_NODE_NONE},
+    {"iframe", NB_HTML_EMBED, NB_NODE_NONE},
     {"img", NB_HTML_IMG, NB_NODE_NONE},
     {"input", NB_HTML_CONTROL, NB_NODE_NONE},
     {"ins", NB_HTML_INLINE, NB_NODE_UNDERLINE},
@@ -81,7 +82,7 @@ static const S_elem S_elems[] = {
     {"meta", NB_HTML_SKIP, NB_NODE_NONE},
     {"nav", NB_HTML_SOFT, NB_NODE_NONE},
     {"noscript", NB_HTML_TRANSPARENT, NB_NODE_NONE},
-    {"object", NB_HTML_TRANSPARENT, NB_NODE_NONE},
+    {"object", NB_HTML_EMBED, NB_NODE_NONE},
     {"ol", NB_HTML_LIST, NB_NODE_NONE},
     {"optgroup", NB_HTML_CONTROL, NB_NODE_NONE},
     {"option", NB_HTML_CONTROL, NB_NODE_NONE},
@@ -114,6 +115,7 @@ static const S_elem S_elems[] = {
     {"tt", NB_HTML_INLINE, NB_NODE_CODE},
     {"u", NB_HTML_INLINE, NB_NODE_UNDERLINE},
     {"ul", NB_HTML_LIST, NB_NODE_NONE},
+    {"video", NB_HTML_EMBED, NB_NODE_NONE},
     {"xmp", NB_HTML_PRE, NB_NODE_NONE},
 };
 
