@@ -918,7 +918,8 @@ static int S_math_script(const xmlNode *el) {
  * it opens, and its frame. */
 
 /* The kind of @p el, with the exceptions to its name: a MathJax script's
- * TeX is the author's text, and a page control is chrome. */
+ * TeX is the author's text, a page control is chrome, and a layout table
+ * is a block (rows and cells outside a table are blocks too). */
 static nb_html_kind S_kind_of(const xmlNode *el, nb_node_type *type) {
   nb_html_kind kind = nb_read__html_kind(el, type);
   if (kind == NB_HTML_SKIP && S_math_script(el)) {
@@ -927,6 +928,8 @@ static nb_html_kind S_kind_of(const xmlNode *el, nb_node_type *type) {
   }
   if (kind != NB_HTML_SKIP && kind != NB_HTML_IMG && nb_read__page_control(el))
     kind = NB_HTML_SKIP; /* a copy button, "展开全文", a share link */
+  if (kind == NB_HTML_TABLE && nb_read__layout_table(el))
+    kind = NB_HTML_SOFT; /* its rows and cells are blocks then */
   return kind;
 }
 

@@ -50,6 +50,11 @@ int nb_read__tiny(const char *v);
 /** 1 when @p el hides its content: the hidden attribute,
  * aria-hidden="true", or an inline display:none / visibility:hidden. */
 int nb_read__hidden(const xmlNode *el);
+/** 1 when @p table lays text out rather than holding data: role
+ * presentation, one column (a one-cell box included), or a cell holding a
+ * heading or another table; never with th, thead, tfoot, caption, col or a
+ * summary. Its rows and cells are then read as blocks. */
+int nb_read__layout_table(const xmlNode *table);
 /** 1 when @p el is a page control, chrome by what it is: it holds nothing
  * but a control's label ("复制代码", "展开全文", "Share"), or it is a share
  * link or a share bar. */

@@ -524,3 +524,90 @@ int nb_read__page_control(const xmlNode *el) {
   /* a share bar: its few words are the services' names */
   return S_share_box(el) && strlen(text) <= 40;
 }
+
+/* ## Layout tables
+ *
+ * Pages lay text out in tables: a one-cell box, a single column of
+ * blocks, cells holding headings or further tables. Read as a table, a
+ * heading in such a cell would end up as a cell's text; read as blocks,
+ * it stays a heading. A table is data when it says so (th, thead, tfoot,
+ * caption, col, a summary). */
+
+static int S_is(const xmlNode *n, const char *name) {
+  return n->type == XML_ELEMENT_NODE && n->name &&
+         strcasecmp((const char *)n->name, name) == 0;
+}
+
+/* 1 when a cell below @p cell holds a heading or a table (looked for
+ * within *budget nodes, which it uses up). */
+static int S_cell_has_structure(const xmlNode *cell, int *budget) {
+  const xmlNode *n = cell->children;
+  while (n && (*budget)-- > 0) {
+    if (n->type == XML_ELEMENT_NODE && n->name) {
+      const char *nm = (const char *)n->name;
+      if (strcasecmp(nm, "table") == 0 ||
+          ((nm[0] == 'h' || nm[0] == 'H') && nm[1] >= '1' && nm[1] <= '6' &&
+           nm[2] == '\0'))
+        return 1;
+      if (n->children) {
+        n = n->children;
+        continue;
+      }
+    }
+    while (n && !n->next && n != cell)
+      n = n->parent;
+    if (!n || n == cell)
+      break;
+    n = n->next;
+  }
+  return 0;
+}
+
+typedef struct S_grid {
+  int rows, cols, th, structure, budget, seen;
+} S_grid;
+
+/* Count the cells of row @p tr into @p g. */
+static void S_grid_row(const xmlNode *tr, S_grid *g) {
+  const xmlNode *cell;
+  int n = 0;
+  g->rows++;
+  for (cell = tr->children; cell && g->seen++ < 10000; cell = cell->next) {
+    if (S_is(cell, "th"))
+      g->th = 1;
+    if (!S_is(cell, "td"))
+      continue;
+    n += nb_read__int_attr(cell, "colspan", 1, 1, 1000);
+    if (!g->structure && g->budget > 0)
+      g->structure = S_cell_has_structure(cell, &g->budget);
+  }
+  if (n > g->cols)
+    g->cols = n;
+}
+
+int nb_read__layout_table(const xmlNode *table) {
+  const char *v;
+  const xmlNode *c, *r;
+  S_grid g = {0, 0, 0, 0, 2000, 0};
+  if ((v = nb_read__attr(table, "role")) &&
+      (strcasecmp(v, "presentation") == 0 || strcasecmp(v, "none") == 0))
+    return 1;
+  if ((v = nb_read__attr(table, "datatable")) && strcmp(v, "0") == 0)
+    return 1;
+  if (nb_read__attr(table, "summary"))
+    return 0;
+  for (c = table->children; c && g.seen++ < 10000 && !g.th; c = c->next) {
+    if (S_is(c, "caption") || S_is(c, "thead") || S_is(c, "tfoot") ||
+        S_is(c, "colgroup") || S_is(c, "col"))
+      return 0;
+    if (S_is(c, "tr"))
+      S_grid_row(c, &g);
+    else if (S_is(c, "tbody"))
+      for (r = c->children; r && g.seen < 10000 && !g.th; r = r->next)
+        if (S_is(r, "tr"))
+          S_grid_row(r, &g);
+  }
+  if (g.th || g.rows == 0 || g.cols == 0)
+    return 0;
+  return g.cols == 1 || g.structure;
+}
