@@ -31,7 +31,8 @@ typedef enum nb_node_type {
   NB_NODE_NONE = 0,
   /* Blocks */
   NB_NODE_DOCUMENT,   /**< root: blocks */
-  NB_NODE_HEADING,    /**< level 1..6: inlines */
+  NB_NODE_HEADING,    /**< level 2..6 in a read document (see
+                           nb_doc_normalize_headings): inlines */
   NB_NODE_PARAGRAPH,  /**< inlines */
   NB_NODE_LIST,       /**< ordered?, start: items */
   NB_NODE_ITEM,       /**< blocks */
@@ -208,7 +209,10 @@ NB_EXPORT void nb_node_set_resource(nb_node *node,
 NB_EXPORT const char *nb_node_get_info(const nb_node *node);
 NB_EXPORT int nb_node_set_info(nb_node *node, const char *info);
 
-/** HEADING: 1..6. */
+/** HEADING: 1..6. Readers hand over documents whose body headings start at
+ * 2 and never skip a level (nb_doc_normalize_headings): level 1 is the
+ * article's title, which writers set above the body (h1, or h2 under a
+ * book's section, the body then shifted one level down). */
 NB_EXPORT int nb_node_get_heading_level(const nb_node *node);
 NB_EXPORT int nb_node_set_heading_level(nb_node *node, int level);
 /** LIST: ordered (1) or bullet (0), and the first number. */
@@ -228,6 +232,14 @@ NB_EXPORT int nb_node_set_colspan(nb_node *node, int colspan);
  * for anchors; NULL when the node has none. Set by writers or readers. */
 NB_EXPORT const char *nb_node_get_id(const nb_node *node);
 NB_EXPORT int nb_node_set_id(nb_node *node, const char *id);
+
+/** Renumber the body's headings in document order so that the top level
+ * is 2 and none is skipped: each heading goes one level below the nearest
+ * earlier heading of a higher source level, or to 2 when there is none
+ * (h2 h4 h4 h3 h2 becomes 2 3 3 3 2; a body whose first heading is h3 or
+ * h1 starts at 2). Levels past 6 stay 6. The readers call it on every
+ * document they make. */
+NB_EXPORT void nb_doc_normalize_headings(nb_doc *doc);
 
 /* ## Traversal */
 

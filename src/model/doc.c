@@ -28,7 +28,9 @@ void nb_doc_free(nb_doc *doc) {
   free(doc);
 }
 
-nb_node *nb_doc_root(const nb_doc *doc) { return doc->root; }
+nb_node *nb_doc_root(const nb_doc *doc) {
+  return doc->root;
+}
 
 void *nb_doc_alloc(nb_doc *doc, size_t size) {
   return nb_arena_alloc(&doc->arena, size);
@@ -118,7 +120,9 @@ const char *nb_doc_get_meta(const nb_doc *doc, const char *key) {
   return NULL;
 }
 
-size_t nb_doc_meta_count(const nb_doc *doc) { return doc->meta_keys.count; }
+size_t nb_doc_meta_count(const nb_doc *doc) {
+  return doc->meta_keys.count;
+}
 const char *nb_doc_meta_key(const nb_doc *doc, size_t i) {
   return i < doc->meta_keys.count ? doc->meta_keys.items[i] : NULL;
 }
@@ -130,7 +134,9 @@ int nb_doc_add_category(nb_doc *doc, const char *name) {
   char *s = S_utf8_dup(doc, name);
   return s && S_list_push(&doc->categories, s);
 }
-size_t nb_doc_category_count(const nb_doc *doc) { return doc->categories.count; }
+size_t nb_doc_category_count(const nb_doc *doc) {
+  return doc->categories.count;
+}
 const char *nb_doc_category(const nb_doc *doc, size_t i) {
   return i < doc->categories.count ? doc->categories.items[i] : NULL;
 }
@@ -143,10 +149,44 @@ int nb_doc_add_author(nb_doc *doc, const char *name) {
     return nb_doc_set_meta(doc, "author", s);
   return 1;
 }
-size_t nb_doc_author_count(const nb_doc *doc) { return doc->authors.count; }
+size_t nb_doc_author_count(const nb_doc *doc) {
+  return doc->authors.count;
+}
 const char *nb_doc_author(const nb_doc *doc, size_t i) {
   return i < doc->authors.count ? doc->authors.items[i] : NULL;
 }
 
-void nb_doc_set_date(nb_doc *doc, nb_date date) { doc->date = date; }
-nb_date nb_doc_get_date(const nb_doc *doc) { return doc->date; }
+void nb_doc_set_date(nb_doc *doc, nb_date date) {
+  doc->date = date;
+}
+nb_date nb_doc_get_date(const nb_doc *doc) {
+  return doc->date;
+}
+
+/* Each heading takes the level one below the nearest earlier heading of a
+ * higher source level (2 when there is none), so the body's top level is
+ * 2 and no level is skipped: h2 h4 h4 h3 h2 is 2 3 3 3 2, a lone h3 is 2.
+ * The stack holds at most one entry per source level. */
+void nb_doc_normalize_headings(nb_doc *doc) {
+  int src[7], dst[7], depth = 0;
+  nb_iter *it;
+  nb_event ev;
+  if (!doc || !(it = nb_iter_new(doc->root)))
+    return;
+  while ((ev = nb_iter_next(it)) != NB_EVENT_DONE) {
+    nb_node *n = nb_iter_node(it);
+    int level;
+    if (ev != NB_EVENT_ENTER || n->type != NB_NODE_HEADING)
+      continue;
+    level = n->level;
+    while (depth > 0 && src[depth - 1] >= level)
+      depth--;
+    n->level = depth > 0 ? dst[depth - 1] + 1 : 2;
+    if (n->level > 6)
+      n->level = 6;
+    src[depth] = level;
+    dst[depth] = n->level;
+    depth++;
+  }
+  nb_iter_free(it);
+}

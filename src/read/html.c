@@ -1525,6 +1525,7 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
       S_walk(&st, (xmlNode *)dom);
       S_pop_to(&st, 1);
     }
+    nb_doc_normalize_headings(doc);
   }
   if (st.oom)
     rc =

@@ -165,6 +165,27 @@ static void test_remove(void **state) {
   nb_doc_free(doc);
 }
 
+/* Body headings: top level 2, no level skipped, in document order and
+ * inside containers too. */
+static void test_normalize_headings(void **state) {
+  static const int in[] = {4, 6, 6, 5, 1, 3, 2, 2};
+  static const int out[] = {2, 3, 3, 3, 2, 3, 3, 3};
+  nb_doc *doc = nb_doc_new();
+  nb_node *q = NULL, *h[8];
+  size_t i;
+  (void)state;
+  for (i = 0; i < 8; i++) {
+    if (i == 2) /* the third heading in a quote, in document order */
+      q = S_add(nb_doc_root(doc), NB_NODE_BLOCKQUOTE, NULL);
+    h[i] = S_add(i == 2 ? q : nb_doc_root(doc), NB_NODE_HEADING, NULL);
+    nb_node_set_heading_level(h[i], in[i]);
+  }
+  nb_doc_normalize_headings(doc);
+  for (i = 0; i < 8; i++)
+    assert_int_equal(nb_node_get_heading_level(h[i]), out[i]);
+  nb_doc_free(doc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_containment),
                                      cmocka_unit_test(test_iterator_deep),
@@ -172,6 +193,7 @@ int main(void) {
                                      cmocka_unit_test(test_meta),
                                      cmocka_unit_test(test_dates),
                                      cmocka_unit_test(test_lang),
-                                     cmocka_unit_test(test_remove)};
+                                     cmocka_unit_test(test_remove),
+                                     cmocka_unit_test(test_normalize_headings)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
