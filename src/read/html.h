@@ -41,7 +41,9 @@ const char *nb_read__attr(const xmlNode *el, const char *name);
 /** An integer attribute clamped to [lo, hi], or @p def. */
 int nb_read__int_attr(const xmlNode *el, const char *name, int def, int lo,
                       int hi);
-/** Cell alignment from align= or style="text-align:". */
+/** Cell alignment from align= or style="text-align:" (the style wins;
+ * any case, -webkit- and -moz- values, start/end), else the row's, else
+ * the row group's. */
 nb_align nb_read__align(const xmlNode *el);
 /** Set @p cb's info from class="language-x" / "lang-x" unless set. */
 void nb_read__code_lang(nb_node *cb, const xmlNode *el);

@@ -238,32 +238,74 @@ char *nb_read__img_src(const xmlNode *el) {
   return NULL;
 }
 
-nb_align nb_read__align(const xmlNode *el) {
-  const char *a = nb_read__attr(el, "align");
-  const char *style = nb_read__attr(el, "style");
-  char buf[16];
+/* The value of text-align in an inline style ("TEXT-ALIGN : -webkit-center"
+ * too), copied into @p buf; NULL when none. */
+static const char *S_style_align(const char *style, char *buf, size_t size) {
   const char *p;
   size_t n = 0;
-  if (!a && style && (p = strstr(style, "text-align")) != NULL) {
-    p += 10;
-    while (*p == ' ' || *p == ':')
-      p++;
-    while (n < sizeof buf - 1 && isalpha((unsigned char)p[n])) {
-      buf[n] = p[n];
+  for (p = style; *p; p++) {
+    const char *q;
+    if (strncasecmp(p, "text-align", 10) != 0 ||
+        (p > style && (isalnum((unsigned char)p[-1]) || p[-1] == '-')))
+      continue;
+    q = p + 10;
+    while (*q == ' ' || *q == '\t')
+      q++;
+    if (*q != ':')
+      continue;
+    q++;
+    while (*q == ' ' || *q == '\t')
+      q++;
+    if (strncasecmp(q, "-webkit-", 8) == 0) /* -webkit-center */
+      q += 8;
+    else if (strncasecmp(q, "-moz-", 5) == 0)
+      q += 5;
+    while (n < size - 1 && isalpha((unsigned char)q[n])) {
+      buf[n] = q[n];
       n++;
     }
     buf[n] = '\0';
-    a = buf;
+    return buf;
+  }
+  return NULL;
+}
+
+static nb_align S_align_of(const xmlNode *el) {
+  const char *a = nb_read__attr(el, "align");
+  const char *style = nb_read__attr(el, "style");
+  char buf[16];
+  if (style) {
+    const char *s = S_style_align(style, buf, sizeof buf);
+    if (s)
+      a = s; /* CSS wins over the attribute */
   }
   if (!a)
     return NB_ALIGN_NONE;
-  if (strcasecmp(a, "left") == 0)
+  if (strcasecmp(a, "left") == 0 || strcasecmp(a, "start") == 0)
     return NB_ALIGN_LEFT;
   if (strcasecmp(a, "center") == 0 || strcasecmp(a, "middle") == 0)
     return NB_ALIGN_CENTER;
-  if (strcasecmp(a, "right") == 0)
+  if (strcasecmp(a, "right") == 0 || strcasecmp(a, "end") == 0)
     return NB_ALIGN_RIGHT;
   return NB_ALIGN_NONE;
+}
+
+nb_align nb_read__align(const xmlNode *el) {
+  nb_align a = S_align_of(el);
+  const xmlNode *p = el->parent;
+  /* a cell without its own alignment takes its row's, then its row
+   * group's */
+  if (a == NB_ALIGN_NONE && p && p->type == XML_ELEMENT_NODE && p->name &&
+      strcasecmp((const char *)p->name, "tr") == 0) {
+    a = S_align_of(p);
+    p = p->parent;
+    if (a == NB_ALIGN_NONE && p && p->type == XML_ELEMENT_NODE && p->name &&
+        (strcasecmp((const char *)p->name, "tbody") == 0 ||
+         strcasecmp((const char *)p->name, "thead") == 0 ||
+         strcasecmp((const char *)p->name, "tfoot") == 0))
+      a = S_align_of(p);
+  }
+  return a;
 }
 
 int nb_read__int_attr(const xmlNode *el, const char *name, int def, int lo,
