@@ -122,6 +122,17 @@ NB_EXPORT int nb_doc_add_category(nb_doc *doc, const char *name);
 NB_EXPORT size_t nb_doc_category_count(const nb_doc *doc);
 NB_EXPORT const char *nb_doc_category(const nb_doc *doc, size_t i);
 
+/** The label to set above the headline (the kicker): "kicker" metadata
+ * when set ("" for none), else the most specific category that is not a
+ * generic route word ("分类", "标签", "最新", "latest"...) and does not
+ * name the byline (an author), generic routes aside ("香港 01 - 标签" is
+ * "香港 01"). Borrowed; NULL for none. */
+NB_EXPORT const char *nb_doc_kicker(const nb_doc *doc);
+/** The length of @p label without a trailing generic route segment
+ * ("香港 01 - 标签" is "香港 01", 5 bytes): what the label names. 0 when
+ * the whole label is a generic word ("分类"). */
+NB_EXPORT size_t nb_label_stem(const char *label);
+
 /** Authors in order. The first is also "author" metadata. */
 NB_EXPORT int nb_doc_add_author(nb_doc *doc, const char *name);
 NB_EXPORT size_t nb_doc_author_count(const nb_doc *doc);

@@ -1,6 +1,7 @@
 /* Documents: arena, metadata, categories, authors. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model/node.h"
 #include "util/util.h"
@@ -189,4 +190,76 @@ void nb_doc_normalize_headings(nb_doc *doc) {
     depth++;
   }
   nb_iter_free(it);
+}
+
+/* ## Labels: kicker and byline
+ *
+ * Feed-to-blog pipelines name the author and the most specific category
+ * after the feed: "香港 01 - 标签", "cnBeta - 最新", a path segment such
+ * as "分类". Those route words say nothing of the article. */
+
+static const char *const S_generic[] = {
+    "分类",          "标签",   "最新",     "最新消息",   "最新更新",
+    "最近更新",      "首页",   "首页更新", "热门",       "推荐",
+    "全部",          "默认",   "文章",     "资讯",       "新闻",
+    "动态",          "频道",   "订阅",     "分类订阅",   "专栏",
+    "专栏文章",      "更新",   "列表",     "其他",       "其它",
+    "未分类",        "latest", "news",     "all",        "home",
+    "index",         "feed",   "rss",      "articles",   "posts",
+    "tag",           "tags",   "category", "categories", "default",
+    "uncategorized", "misc",   "general"};
+
+static int S_is_generic(const char *s, size_t n) {
+  size_t i;
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    n--;
+  while (n > 0 && (*s == ' ' || *s == '\t')) {
+    s++;
+    n--;
+  }
+  for (i = 0; i < sizeof S_generic / sizeof *S_generic; i++)
+    if (strlen(S_generic[i]) == n && strncasecmp(s, S_generic[i], n) == 0)
+      return 1;
+  return 0;
+}
+
+size_t nb_label_stem(const char *label) {
+  size_t n = label ? strlen(label) : 0;
+  const char *dash;
+  if (n == 0 || S_is_generic(label, n))
+    return 0;
+  /* "SITE - ROUTE": the route alone is generic */
+  dash = NULL;
+  {
+    const char *p;
+    for (p = label; (p = strstr(p, " - ")) != NULL; p += 3)
+      dash = p;
+  }
+  if (dash && dash > label && S_is_generic(dash + 3, strlen(dash + 3)))
+    return (size_t)(dash - label);
+  return n;
+}
+
+/* 1 when labels @p a and @p b name the same thing, generic routes aside. */
+static int S_same_label(const char *a, const char *b) {
+  size_t na = nb_label_stem(a), nbl = nb_label_stem(b);
+  return na == nbl && strncasecmp(a, b, na) == 0;
+}
+
+const char *nb_doc_kicker(const nb_doc *doc) {
+  const char *k = nb_doc_get_meta(doc, "kicker");
+  size_t i, j;
+  if (k)
+    return *k ? k : NULL;
+  for (i = doc->categories.count; i-- > 0;) {
+    const char *c = doc->categories.items[i];
+    int byline = 0;
+    if (nb_label_stem(c) == 0)
+      continue; /* a generic word */
+    for (j = 0; j < doc->authors.count && !byline; j++)
+      byline = S_same_label(c, doc->authors.items[j]);
+    if (!byline)
+      return c;
+  }
+  return NULL;
 }

@@ -437,6 +437,12 @@ static void S_apply(nb_doc *doc, const char *path, const S_fields *fs,
                        f->key, strlen(v), NB_READ_MAX_TITLE);
           v[cut] = '\0';
         }
+        if (v && !cat) {
+          /* a byline named after the feed: "香港 01 - 标签" is 香港 01 */
+          size_t stem = nb_label_stem(v);
+          if (stem > 0)
+            v[stem] = '\0';
+        }
         if (v && *v) {
           if (cat ? nb_doc_add_category(doc, v) : nb_doc_add_author(doc, v))
             have++;

@@ -186,6 +186,40 @@ static void test_normalize_headings(void **state) {
   nb_doc_free(doc);
 }
 
+/* Kicker and byline: no generic route word, nothing that names the
+ * byline; explicit "kicker" metadata wins. */
+static void test_kicker(void **state) {
+  nb_doc *doc = nb_doc_new();
+  (void)state;
+  assert_int_equal(nb_label_stem("香港 01 - 标签"), strlen("香港 01"));
+  assert_int_equal(nb_label_stem("分类"), 0);
+  assert_int_equal(nb_label_stem("BBC - BBC 英文"), strlen("BBC - BBC 英文"));
+  assert_int_equal(nb_label_stem("cnBeta - Latest"), strlen("cnBeta"));
+  assert_null(nb_doc_kicker(doc));
+  nb_doc_add_category(doc, "编程");
+  nb_doc_add_category(doc, "掘金");
+  nb_doc_add_category(doc, "分类");
+  nb_doc_add_author(doc, "掘金");
+  assert_string_equal(nb_doc_kicker(doc), "编程");
+  nb_doc_free(doc);
+  doc = nb_doc_new();
+  nb_doc_add_category(doc, "传统媒体");
+  nb_doc_add_category(doc, "香港 01 - 标签");
+  nb_doc_add_author(doc, "香港 01");
+  assert_string_equal(nb_doc_kicker(doc), "传统媒体");
+  nb_doc_set_meta(doc, "kicker", "");
+  assert_null(nb_doc_kicker(doc));
+  nb_doc_set_meta(doc, "kicker", "Special");
+  assert_string_equal(nb_doc_kicker(doc), "Special");
+  nb_doc_free(doc);
+  doc = nb_doc_new();
+  nb_doc_add_category(doc, "金融");
+  nb_doc_add_category(doc, "深度");
+  nb_doc_add_author(doc, "财联社");
+  assert_string_equal(nb_doc_kicker(doc), "深度");
+  nb_doc_free(doc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_containment),
                                      cmocka_unit_test(test_iterator_deep),
@@ -194,6 +228,7 @@ int main(void) {
                                      cmocka_unit_test(test_dates),
                                      cmocka_unit_test(test_lang),
                                      cmocka_unit_test(test_remove),
-                                     cmocka_unit_test(test_normalize_headings)};
+                                     cmocka_unit_test(test_normalize_headings),
+                                     cmocka_unit_test(test_kicker)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

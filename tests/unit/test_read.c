@@ -243,6 +243,21 @@ static void test_front_matter_links(void **state) {
   nb_doc_free(doc);
 }
 
+/* A byline named after the feed drops its generic route ("香港 01 - 标签"
+ * is 香港 01); the categories stay as written, for selection. */
+static void test_byline_route(void **state) {
+  diags g = {0};
+  nb_doc *doc = S_read("a.md",
+                       "---\ntitle: t\ncategories:\n  - 传统媒体\n"
+                       "  - 香港 01 - 标签\nauthor: 香港 01 - 标签\n---\nbody",
+                       &g);
+  (void)state;
+  assert_string_equal(nb_doc_author(doc, 0), "香港 01");
+  assert_string_equal(nb_doc_category(doc, 1), "香港 01 - 标签");
+  assert_string_equal(nb_doc_kicker(doc), "传统媒体");
+  nb_doc_free(doc);
+}
+
 /* Tags named in prose: never closed, or closed only past their paragraph,
  * they are words; the article after them is kept whole. */
 static void test_tags_named_in_prose(void **state) {
@@ -840,6 +855,7 @@ int main(void) {
       cmocka_unit_test(test_front_matter_fields),
       cmocka_unit_test(test_title_fallback),
       cmocka_unit_test(test_front_matter_links),
+      cmocka_unit_test(test_byline_route),
       cmocka_unit_test(test_tags_named_in_prose),
       cmocka_unit_test(test_tag_passes_linear),
       cmocka_unit_test(test_dates),
