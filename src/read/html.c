@@ -53,6 +53,12 @@ typedef struct S_entry {
   long frame;   /* the inline frame it materialises, or -1 */
 } S_entry;
 
+typedef struct S_img {
+  nb_node *node;
+  int icon;      /* an icon, an emoji, role=presentation: decoration */
+  int empty_alt; /* alt="" as written */
+} S_img;
+
 typedef struct S_state {
   nb_doc *doc;
   const nb_diag *diag;
@@ -75,6 +81,8 @@ typedef struct S_state {
   int noscript;      /* open <noscript> elements */
   int embeds;        /* open embeds that made a placeholder */
   nb_node *last_img; /* the image made last */
+  S_img *imgs;       /* every image made, for their descriptions */
+  size_t nimgs, capimgs;
   int oom;
 } S_state;
 
@@ -440,6 +448,33 @@ static int S_decorative(S_state *st, const xmlNode *el, const char *src) {
   return 1;
 }
 
+/* Remember @p img (made from @p el) for S_describe_images. */
+static void S_note_image(S_state *st, const xmlNode *el, nb_node *img,
+                         const char *alt) {
+  S_img *e;
+  const char *role = nb_read__attr(el, "role"),
+             *cls = nb_read__attr(el, "class"),
+             *aria = nb_read__attr(el, "aria-hidden");
+  const char *w = nb_read__attr(el, "width"), *h = nb_read__attr(el, "height");
+  if (st->nimgs == st->capimgs) {
+    size_t cap = st->capimgs ? st->capimgs * 2 : 16;
+    S_img *n = nb_reallocarray(st->imgs, cap, sizeof *n);
+    if (!n)
+      return; /* it just keeps the alt it has */
+    st->imgs = n;
+    st->capimgs = cap;
+  }
+  e = &st->imgs[st->nimgs++];
+  e->node = img;
+  e->empty_alt = alt && !*alt;
+  e->icon =
+      (role && (strcasecmp(role, "presentation") == 0 ||
+                strcasecmp(role, "none") == 0)) ||
+      (aria && strcasecmp(aria, "true") == 0) ||
+      (cls && (strstr(cls, "emoji") || strstr(cls, "icon"))) ||
+      (w && h && atoi(w) > 0 && atoi(w) <= 48 && atoi(h) > 0 && atoi(h) <= 48);
+}
+
 static void S_image(S_state *st, const xmlNode *el) {
   char *src;
   const char *alt = nb_read__attr(el, "alt"),
@@ -476,6 +511,7 @@ static void S_image(S_state *st, const xmlNode *el) {
     if (!nb_node_append_child(target, img))
       st->oom = 1;
     st->last_img = img;
+    S_note_image(st, el, img, alt);
     st->last_cp = 0xFFFC; /* an object: spaces around it are kept */
     st->last_br = NULL;
   }
@@ -1336,6 +1372,187 @@ static void S_exit(S_state *st) {
     st->mat_from = st->nframes;
 }
 
+/* ## Image descriptions
+ *
+ * A source's alt text is often no description: "image", "图片", a file
+ * name, or nothing at all on a content image. Such an image takes its
+ * figure's caption, or the text nearest to it (its paragraph's own text,
+ * else the block before it, else the one after), cut to a sentence's
+ * length; with none, it is reported as lacking a description (--report
+ * lists it). Decoration (icons, emoji, role="presentation", an empty alt
+ * among text) keeps alt="". */
+
+static int S_meaningless_alt(const char *alt, const char *url) {
+  static const char *const words[] = {
+      "image", "img",  "picture", "pic",        "photo",    "figure",
+      "graph", "图片", "图",      "配图",       "插图",     "图像",
+      "照片",  "截图", "示意图",  "screenshot", "untitled", "undefined",
+      "null",  "alt",  "无标题",  "default"};
+  const char *base, *dot;
+  size_t n, i, k;
+  if (!alt)
+    return 1;
+  while (*alt == ' ')
+    alt++;
+  n = strlen(alt);
+  while (n > 0 && alt[n - 1] == ' ')
+    n--;
+  if (n == 0)
+    return 1;
+  for (i = 0; i < sizeof words / sizeof *words; i++) {
+    k = strlen(words[i]);
+    /* the word alone or numbered: "image", "图片1", "img_02" */
+    if (n >= k && strncasecmp(alt, words[i], k) == 0 &&
+        strspn(alt + k, "0123456789-_ ") >= n - k)
+      return 1;
+  }
+  /* a file name, the URL or its last segment */
+  dot = memchr(alt, '.', n) ? alt + n : NULL;
+  while (dot && dot > alt && dot[-1] != '.')
+    dot--;
+  if (dot && n - (size_t)(dot - alt) <= 5 && n - (size_t)(dot - alt) >= 3) {
+    static const char *const ext[] = {"jpg", "jpeg", "png",   "gif",  "webp",
+                                      "bmp", "svg",  "image", "awebp"};
+    for (i = 0; i < sizeof ext / sizeof *ext; i++)
+      if (n - (size_t)(dot - alt) == strlen(ext[i]) &&
+          strncasecmp(dot, ext[i], strlen(ext[i])) == 0)
+        return 1;
+  }
+  if (strncasecmp(alt, "http://", 7) == 0 ||
+      strncasecmp(alt, "https://", 8) == 0)
+    return 1;
+  if (url && (base = strrchr(url, '/')) != NULL && strlen(base + 1) == n &&
+      strncmp(base + 1, alt, n) == 0)
+    return 1;
+  return 0;
+}
+
+/* The text of @p n (its text and code, not other images' alt) with white
+ * space collapsed and cut to about 150 characters (at a character), "…"
+ * marking the cut; malloc'd, NULL when there is none. */
+static char *S_blurb(nb_node *n) {
+  nb_iter *it = nb_iter_new(n);
+  nb_buf b = NB_BUF_INIT;
+  size_t chars = 0;
+  int sp = 0, cut = 0;
+  nb_event ev;
+  if (!it)
+    return NULL;
+  while (!cut && (ev = nb_iter_next(it)) != NB_EVENT_DONE) {
+    nb_node *c = nb_iter_node(it);
+    const char *t;
+    size_t len, i = 0;
+    if (ev != NB_EVENT_ENTER || (nb_node_get_type(c) != NB_NODE_TEXT &&
+                                 nb_node_get_type(c) != NB_NODE_CODE))
+      continue;
+    t = nb_node_get_literal(c);
+    len = nb_node_get_literal_len(c);
+    while (i < len) {
+      uint32_t cp;
+      size_t k = nb_utf8_decode((const unsigned char *)t + i, len - i, &cp);
+      if (!k)
+        k = 1;
+      if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 ||
+          cp == 0x3000) {
+        sp = b.len > 0;
+      } else if (chars == 150) {
+        cut = 1;
+        break;
+      } else {
+        if (sp)
+          nb_buf_putc(&b, ' ');
+        sp = 0;
+        nb_buf_append(&b, t + i, k);
+        chars++;
+      }
+      i += k;
+    }
+  }
+  nb_iter_free(it);
+  if (cut)
+    nb_buf_puts(&b, "\xE2\x80\xA6");
+  if (!b.len || b.failed) {
+    nb_buf_free(&b);
+    return NULL;
+  }
+  return nb_buf_detach(&b);
+}
+
+static int S_text_block(const nb_node *n) {
+  nb_node_type t = n ? nb_node_get_type(n) : NB_NODE_NONE;
+  return t == NB_NODE_PARAGRAPH || t == NB_NODE_HEADING;
+}
+
+/* A description for @p img from what is around it; malloc'd or NULL. */
+static char *S_nearest_text(nb_node *img) {
+  nb_node *block = nb_node_parent(img), *c;
+  char *d;
+  while (block && nb_node_type_is_inline(nb_node_get_type(block)))
+    block = nb_node_parent(block);
+  if (!block)
+    return NULL;
+  if (nb_node_get_type(block) == NB_NODE_FIGURE) {
+    for (c = nb_node_first_child(block); c; c = nb_node_next(c))
+      if (nb_node_get_type(c) == NB_NODE_CAPTION && (d = S_blurb(c)))
+        return d;
+  } else if (S_text_block(block) && (d = S_blurb(block))) {
+    return d; /* its paragraph's own text ("效果如下：<img>") */
+  }
+  if (S_text_block(nb_node_prev(block)) && (d = S_blurb(nb_node_prev(block))))
+    return d;
+  if (S_text_block(nb_node_next(block)) && (d = S_blurb(nb_node_next(block))))
+    return d;
+  return NULL;
+}
+
+static int S_in_tree(const nb_node *n, const nb_node *root) {
+  while (n && n != root)
+    n = nb_node_parent(n);
+  return n == root;
+}
+
+static void S_describe_images(S_state *st) {
+  nb_node *root = nb_doc_root(st->doc);
+  size_t i;
+  for (i = 0; i < st->nimgs && !st->oom; i++) {
+    nb_node *img = st->imgs[i].node;
+    const char *alt = nb_node_get_alt(img), *url = nb_node_get_url(img);
+    const char *kept;
+    nb_node *block;
+    char *d;
+    if (!S_meaningless_alt(alt, url) || !S_in_tree(img, root))
+      continue;
+    /* an icon, or alt="" among text: decoration */
+    block = nb_node_parent(img);
+    if (st->imgs[i].icon ||
+        (st->imgs[i].empty_alt && block &&
+         nb_node_get_type(block) != NB_NODE_FIGURE &&
+         (nb_node_first_child(block) != img || nb_node_next(img)))) {
+      if (alt && *alt)
+        nb_node_set_alt(img, "");
+      continue;
+    }
+    kept = alt;                 /* arena-owned: stays valid */
+    nb_node_set_alt(img, NULL); /* not part of the text around it */
+    d = S_nearest_text(img);
+    if (d) {
+      if (!nb_node_set_alt(img, d))
+        st->oom = 1;
+      free(d);
+    } else {
+      char shown[96];
+      nb_node_set_alt(img, kept);
+      snprintf(shown, sizeof shown, "%s",
+               url && strncasecmp(url, "data:", 5) != 0 ? url : "(data: URI)");
+      nb_diag_emit(st->diag, NB_SEV_NOTE, "accessibility", st->path,
+                   nb_node_get_line(img), url,
+                   "image %s has no description: no alt text, caption or "
+                   "text near it",
+                   shown);
+    }
+  }
+}
+
 /* Walk the DOM below @p root in document order without recursion. */
 static void S_walk(S_state *st, xmlNode *root) {
   xmlNode *n = root->children;
@@ -1525,6 +1742,7 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
       S_walk(&st, (xmlNode *)dom);
       S_pop_to(&st, 1);
     }
+    S_describe_images(&st);
     nb_doc_normalize_headings(doc);
   }
   if (st.oom)
@@ -1532,6 +1750,7 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
         nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory reading HTML");
   free(st.frames);
   free(st.stack);
+  free(st.imgs);
   xmlFreeDoc(dom);
   return rc;
 }

@@ -258,6 +258,28 @@ static void test_byline_route(void **state) {
   nb_doc_free(doc);
 }
 
+/* An image with no description and nothing near it to give one is
+ * reported (the --report lists it); one with a caption is not. */
+static void test_image_description_report(void **state) {
+  diags g = {0};
+  nb_doc *doc = S_read(
+      "i.md", "---\ntitle: t\n---\n<p><img src=\"x.png\" alt=\"image\"></p>",
+      &g);
+  (void)state;
+  assert_string_equal(g.last_kind, "accessibility");
+  assert_non_null(strstr(g.last, "x.png has no description"));
+  assert_string_equal(nb_node_get_alt(S_first(doc, NB_NODE_IMAGE)), "image");
+  nb_doc_free(doc);
+  memset(&g, 0, sizeof g);
+  doc = S_read("i.md",
+               "---\ntitle: t\n---\n<figure><img src=\"x.png\">"
+               "<figcaption>Cap</figcaption></figure>",
+               &g);
+  assert_int_equal(g.count, 0);
+  assert_string_equal(nb_node_get_alt(S_first(doc, NB_NODE_IMAGE)), "Cap");
+  nb_doc_free(doc);
+}
+
 /* Tags named in prose: never closed, or closed only past their paragraph,
  * they are words; the article after them is kept whole. */
 static void test_tags_named_in_prose(void **state) {
@@ -703,7 +725,7 @@ static void test_markdown(void **state) {
       "---\ntitle: md\n---\n# 标题\n\n中文第一行\n中文第二行\nand English\n\n"
       "| a | b |\n|:--|--:|\n| 1 | ~~2~~ |\n\n```go\nfmt.Println()\n```\n\n"
       "- *em* and **strong**\n- <span>raw <b>html</b></span>\n\n"
-      "<div>block html</div>\n\n![alt](img.png \"t\")\n",
+      "<div>block html</div>\n\n![图表](img.png \"t\")\n",
       &g);
   char *t = S_text(doc);
   nb_node *n;
@@ -719,7 +741,7 @@ static void test_markdown(void **state) {
   assert_string_equal(nb_node_get_literal(n), "fmt.Println()");
   assert_int_equal(S_count(doc, NB_NODE_FIGURE), 1);
   n = S_first(doc, NB_NODE_IMAGE);
-  assert_string_equal(nb_node_get_alt(n), "alt");
+  assert_string_equal(nb_node_get_alt(n), "图表");
   assert_string_equal(nb_node_get_title(n), "t");
   assert_int_equal(S_count(doc, NB_NODE_HEADING), 1);
   free(t);
@@ -857,6 +879,7 @@ int main(void) {
       cmocka_unit_test(test_front_matter_links),
       cmocka_unit_test(test_byline_route),
       cmocka_unit_test(test_tags_named_in_prose),
+      cmocka_unit_test(test_image_description_report),
       cmocka_unit_test(test_tag_passes_linear),
       cmocka_unit_test(test_dates),
       cmocka_unit_test(test_invalid_utf8),
