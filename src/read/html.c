@@ -714,6 +714,19 @@ static int S_holds_text(const xmlNode *el) {
   return 0;
 }
 
+/* 1 for a link a reader may follow: http(s), protocol-relative, or a
+ * relative path (no javascript:, data:, file: and the like). */
+static int S_linkable(const char *url) {
+  const char *p = url;
+  if (strncasecmp(url, "http://", 7) == 0 ||
+      strncasecmp(url, "https://", 8) == 0 || strncmp(url, "//", 2) == 0)
+    return 1;
+  while (*p &&
+         (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.'))
+    p++;
+  return *p != ':'; /* no scheme */
+}
+
 static void S_embed_media(S_state *st, const xmlNode *el, S_frame *f) {
   const char *name = (const char *)el->name, *url = S_embed_url(el);
   const char *title = nb_read__attr(el, "title"), *what;
@@ -758,7 +771,7 @@ static void S_embed_media(S_state *st, const xmlNode *el, S_frame *f) {
     nb_buf_puts(&alt, ":\xC2\xA0");
     nb_buf_puts(&alt, title);
   }
-  if (url) {
+  if (url && S_linkable(url)) {
     if (strncmp(url, "//", 2) == 0)
       nb_buf_puts(&link, "https:");
     nb_buf_puts(&link, url);
@@ -787,9 +800,13 @@ static void S_embed_media(S_state *st, const xmlNode *el, S_frame *f) {
   S_reset_line(st);
   f->embeds = 1;
   nb_diag_emit(st->diag, NB_SEV_WARNING, "embed", st->path, line, url,
-               "%s %.200s cannot be included: a placeholder with its %s "
-               "stands in for it",
-               what, url ? url : title, url ? "link" : "title");
+               "%s %.200s cannot be included: a placeholder%s stands in for "
+               "it",
+               what,
+               link.data ? link.data
+               : title   ? title
+                         : "",
+               link.data ? " with its link" : "");
 cleanup:
   nb_buf_free(&alt);
   nb_buf_free(&link);
@@ -1434,11 +1451,12 @@ static char *S_blurb(nb_node *n) {
   nb_iter *it = nb_iter_new(n);
   nb_buf b = NB_BUF_INIT;
   size_t chars = 0;
-  int sp = 0, cut = 0;
+  int sp = 0, cut = 0, budget = 512; /* nodes: a block of 50,000 images
+                                        must not make this quadratic */
   nb_event ev;
   if (!it)
     return NULL;
-  while (!cut && (ev = nb_iter_next(it)) != NB_EVENT_DONE) {
+  while (!cut && budget-- > 0 && (ev = nb_iter_next(it)) != NB_EVENT_DONE) {
     nb_node *c = nb_iter_node(it);
     const char *t;
     size_t len, i = 0;

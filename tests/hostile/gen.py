@@ -688,6 +688,28 @@ def main():
                                                      'h' * (2 << 20)))
     # unescaped code: a million would-be tags to turn back into text, an
     # HTML sample of 100k elements, an inline <code> never closed
+    # Issue #11/#16 inputs at scale: tags named in prose and never closed,
+    # a <pre> of would-be tags with unclosed scripts and comments, layout
+    # tables nested with headings, many embeds, many images whose
+    # descriptions are looked for around them.
+    put('html-unclosed-storm.md', article('unclosed',
+        '<p>UNCLOSED_START ' +
+        '<textarea>a <script>b <select>c <title>d <xmp>e </p><p>' * 30000 +
+        'UNCLOSED_STORM_END</p>'))
+    put('html-code-storm.md', article('code storm',
+        '<pre><code>CODE_STORM_START ' +
+        '<div a=<span>x</span>><script>y<!--z <input v-model="m"/>' * 50000 +
+        '</code></pre><p>CODE_STORM_END</p>'))
+    put('html-layout-nest.md', article('layout',
+        '<table><tr><td><h3>L</h3>' * 20000 + 'LAYOUT_END' +
+        '</td></tr></table>' * 20000))
+    put('html-embeds-many.md', article('embeds',
+        '<p>EMBEDS_START</p>' +
+        ''.join('<iframe src="https://v.example/%d" title="t%d"></iframe>'
+                % (i, i) for i in range(20000)) + '<p>EMBEDS_END</p>'))
+    put('html-alt-many.md', article('alts',
+        '<p>ALTS_START ' + '<img src="i.png" alt="image">' * 50000 +
+        'ALTS_END</p>'))
     put('html-code-tags.md', article('code tags',
         '<pre>CODE_TAGS_START ' + '<x' * 1000000 + '</pre>'
         '<pre><body>' + '<div id="a">d</div>' * 100000 + '</body></pre>'
