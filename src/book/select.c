@@ -153,7 +153,7 @@ static char *S_source_key(const char *u) {
   return k;
 }
 
-/* The body's hash, computed the first time it is asked for. */
+/* The body's hash (its text without white space), computed once. */
 static const char *S_body(S_entry *e) {
   if (!e->hashed) {
     char *t = nb_node_text(nb_doc_root(e->doc));
@@ -176,13 +176,16 @@ static uint64_t S_hash_str(uint64_t h, const char *s) {
   return h;
 }
 
-static uint64_t S_key_hash(const S_entry *e, S_key key) {
+/* The title key hashes the body too: a feed of 100,000 items with one
+ * title and date must not chain them all in one run of the table. */
+static uint64_t S_key_hash(S_entry *e, S_key key) {
   uint64_t h = 0xcbf29ce484222325ULL;
   if (key == S_BY_SOURCE)
     return S_hash_str(h, e->source);
   if (key == S_BY_GUID)
     return S_hash_str(h, e->guid);
   h = S_hash_str(h, e->title);
+  h = S_hash_str(h, S_body(e));
   h = (h ^ (uint64_t)e->date.valid) * 0x100000001b3ULL;
   return (h ^ (uint64_t)e->date.utc) * 0x100000001b3ULL;
 }

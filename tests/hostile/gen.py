@@ -587,6 +587,15 @@ def main():
         + ''.join('<item><title>T%d</title><description>I%d</description>'
                   '</item>' % (i, i) for i in range(100000)) +
         '</channel></rss>\n')
+    # One title and date for every item, each with its own text: not
+    # duplicates, and telling them apart must stay linear.
+    put('feed-same-title.xml',
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>m</title>'
+        + ''.join('<item><title>快讯</title>'
+                  '<pubDate>Wed, 10 Aug 2022 12:00:00 GMT</pubDate>'
+                  '<description>SAME_TITLE_%d</description></item>' % i
+                  for i in range(30000)) +
+        '</channel></rss>\n')
     put('feed-atom-xml-base.xml',
         '<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom" '
         'xml:base="file:///etc/"><title>base</title>'
