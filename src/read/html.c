@@ -1444,19 +1444,34 @@ static int S_meaningless_alt(const char *alt, const char *url) {
   return 0;
 }
 
-/* The text of @p n (its text and code, not other images' alt) with white
- * space collapsed and cut to about 150 characters (at a character), "…"
- * marking the cut; malloc'd, NULL when there is none. */
+#define S_BLURB_CHARS 50
+
+static int S_sentence_end(uint32_t cp) {
+  return cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F || cp == '.' ||
+         cp == '!' || cp == '?';
+}
+
+static int S_clause_end(uint32_t cp) {
+  return cp == 0xFF0C || cp == 0xFF1B || cp == 0xFF1A || cp == 0x3001 ||
+         cp == ',' || cp == ';' || cp == ':';
+}
+
+/* The text of @p n (its text and code, not other images' alt), white space
+ * collapsed, as a short description: whole when it has at most
+ * S_BLURB_CHARS characters, else up to its first sentence's end or clause
+ * past the 15th character, else cut at S_BLURB_CHARS, "…" marking a cut.
+ * malloc'd, NULL when there is none. */
 static char *S_blurb(nb_node *n) {
   nb_iter *it = nb_iter_new(n);
   nb_buf b = NB_BUF_INIT;
-  size_t chars = 0;
-  int sp = 0, cut = 0, budget = 512; /* nodes: a block of 50,000 images
-                                        must not make this quadratic */
+  size_t chars = 0, stop = 0;
+  int sp = 0, more = 0, stop_sentence = 0,
+      budget = 512; /* nodes: a block of 50,000 images must not make this
+                       quadratic */
   nb_event ev;
   if (!it)
     return NULL;
-  while (!cut && budget-- > 0 && (ev = nb_iter_next(it)) != NB_EVENT_DONE) {
+  while (!more && budget-- > 0 && (ev = nb_iter_next(it)) != NB_EVENT_DONE) {
     nb_node *c = nb_iter_node(it);
     const char *t;
     size_t len, i = 0;
@@ -1473,13 +1488,17 @@ static char *S_blurb(nb_node *n) {
       if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 ||
           cp == 0x3000) {
         sp = b.len > 0;
-      } else if (chars == 150) {
-        cut = 1;
+      } else if (chars == S_BLURB_CHARS) {
+        more = 1;
         break;
       } else {
         if (sp)
           nb_buf_putc(&b, ' ');
         sp = 0;
+        if (chars >= 15 && !stop && (S_sentence_end(cp) || S_clause_end(cp))) {
+          stop = S_clause_end(cp) ? b.len : b.len + k;
+          stop_sentence = S_sentence_end(cp);
+        }
         nb_buf_append(&b, t + i, k);
         chars++;
       }
@@ -1487,12 +1506,18 @@ static char *S_blurb(nb_node *n) {
     }
   }
   nb_iter_free(it);
-  if (cut)
+  if (more && stop) {
+    b.len = stop; /* the first sentence, or clause */
+    if (!stop_sentence)
+      nb_buf_puts(&b, "\xE2\x80\xA6");
+  } else if (more) {
     nb_buf_puts(&b, "\xE2\x80\xA6");
+  }
   if (!b.len || b.failed) {
     nb_buf_free(&b);
     return NULL;
   }
+  b.data[b.len] = '\0';
   return nb_buf_detach(&b);
 }
 
