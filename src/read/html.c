@@ -564,47 +564,6 @@ static void S_linebreak(S_state *st, const xmlNode *el) {
  * placeholder keeps the marker (no text is lost) after a label, so that no
  * printed line starts with "!". */
 
-#define S_EMBED_MARK "!?!"
-
-/* The marker text when @p el holds nothing but one, else NULL (borrowed;
- * *len is its length without surrounding white space). */
-static const char *S_embed_marker(const xmlNode *el, size_t *len) {
-  const xmlNode *c = el->children;
-  const char *s, *e, *colon, *p;
-  if (!c || c->next || c->type != XML_TEXT_NODE || !c->content)
-    return NULL;
-  s = (const char *)c->content;
-  e = s + strlen(s);
-  while (s < e && S_is_space((unsigned char)*s))
-    s++;
-  while (e > s && S_is_space((unsigned char)e[-1]))
-    e--;
-  if (e - s < 11 || strncmp(s, S_EMBED_MARK, 3) != 0 ||
-      strncmp(e - 3, S_EMBED_MARK, 3) != 0)
-    return NULL;
-  /* PATH:W,H with W and H numbers and a PATH without spaces or markers */
-  for (colon = e - 4; colon > s + 3 && *colon != ':'; colon--)
-    ;
-  if (colon <= s + 3)
-    return NULL;
-  p = colon + 1;
-  if (!isdigit((unsigned char)*p))
-    return NULL;
-  while (isdigit((unsigned char)*p))
-    p++;
-  if (*p++ != ',' || !isdigit((unsigned char)*p))
-    return NULL;
-  while (isdigit((unsigned char)*p))
-    p++;
-  if (p != e - 3)
-    return NULL;
-  for (p = s + 3; p < colon; p++)
-    if ((unsigned char)*p <= ' ' || *p == '!')
-      return NULL;
-  *len = (size_t)(e - s);
-  return s;
-}
-
 /* The block @p el is a slideshow marker: a figure with a placeholder. */
 static void S_embed(S_state *st, const xmlNode *el, const char *mark,
                     size_t len) {
@@ -653,163 +612,41 @@ static void S_embed(S_state *st, const xmlNode *el, const char *mark,
  * (an <embed> in an <object>) adds nothing; a hidden or pixel-sized one
  * (an ad or tracking frame) is left out with a note. */
 
-/* Hosts whose frames and plugins play video, and maps. */
-static const char *const S_video_hosts[] = {
-    "youtube.com",   "youtu.be",     "youtube-nocookie.com",
-    "vimeo.com",     "bilibili.com", "v.qq.com",
-    "youku.com",     "iqiyi.com",    "sohuplayer",
-    "tv.sohu.com",   "ixigua.com",   "douyin.com",
-    "dailymotion.",  "player.",      "/video",
-    ".mp4",          ".m3u8",        ".flv",
-    "ted.com/talks", "tiktok.com"};
-static const char *const S_map_hosts[] = {"google.com/maps",   "maps.google.",
-                                          "map.baidu.com",     "amap.com",
-                                          "openstreetmap.org", "map.qq.com"};
-
-static int S_url_has(const char *url, const char *const *set, size_t n) {
-  size_t i;
-  for (i = 0; url && i < n; i++)
-    if (strstr(url, set[i]))
-      return 1;
-  return 0;
-}
-
-/* The URL an embed plays or shows (borrowed), or NULL. */
-static const char *S_embed_url(const xmlNode *el) {
-  const char *name = (const char *)el->name, *u;
-  const xmlNode *c;
-  if (strcasecmp(name, "object") == 0 || strcasecmp(name, "applet") == 0)
-    return (u = nb_read__attr(el, "data")) && *u ? u : NULL;
-  if ((u = nb_read__attr(el, "src")) && *u)
-    return u;
-  if ((u = nb_read__attr(el, "data-src")) && *u)
-    return u;
-  for (c = el->children; c; c = c->next) /* <video><source src> */
-    if (c->type == XML_ELEMENT_NODE &&
-        strcasecmp((const char *)c->name, "source") == 0 &&
-        (u = nb_read__attr(c, "src")) && *u)
-      return u;
-  return NULL;
-}
-
-/* 1 when @p el holds text (looked for within a budget of nodes). */
-static int S_holds_text(const xmlNode *el) {
-  const xmlNode *n = el->children;
-  int budget = 256;
-  while (n && budget-- > 0) {
-    if (n->type == XML_TEXT_NODE && n->content &&
-        strspn((const char *)n->content, " \t\r\n") !=
-            strlen((const char *)n->content))
-      return 1;
-    if (n->type == XML_ELEMENT_NODE && n->children) {
-      n = n->children;
-      continue;
-    }
-    while (n && !n->next && n != el)
-      n = n->parent;
-    if (!n || n == el)
-      break;
-    n = n->next;
-  }
-  return 0;
-}
-
-/* 1 for a link a reader may follow: http(s), protocol-relative, or a
- * relative path (no javascript:, data:, file: and the like). */
-static int S_linkable(const char *url) {
-  const char *p = url;
-  if (strncasecmp(url, "http://", 7) == 0 ||
-      strncasecmp(url, "https://", 8) == 0 || strncmp(url, "//", 2) == 0)
-    return 1;
-  while (*p &&
-         (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.'))
-    p++;
-  return *p != ':'; /* no scheme */
-}
-
 static void S_embed_media(S_state *st, const xmlNode *el, S_frame *f) {
-  const char *name = (const char *)el->name, *url = S_embed_url(el);
-  const char *title = nb_read__attr(el, "title"), *what;
   int line = st->line0 > 0 ? st->line0 + (int)el->line - 1 : 0;
-  nb_buf alt = NB_BUF_INIT, link = NB_BUF_INIT;
-  nb_node *fig, *img, *cap, *a, *t;
-  if (st->embeds)
-    return; /* the outer embed's placeholder stands for it */
-  if ((strcasecmp(name, "object") == 0 || strcasecmp(name, "applet") == 0) &&
-      S_holds_text(el)) {
+  const char *link = NULL;
+  nb_read_embed e;
+  nb_node *fig;
+  if (st->embeds || !nb_read__embed_info(el, &e))
+    return; /* an outer embed's placeholder stands for it; or nothing to
+               stand for */
+  if (e.fallback_text) {
     f->embeds = 1; /* its fallback text is what a book can show */
     return;
   }
-  if (!title || !*title)
-    title = nb_read__attr(el, "aria-label");
-  if (!url && !(title && *title))
-    return;
-  if (st->hidden || nb_read__hidden(el) ||
-      nb_read__tiny(nb_read__attr(el, "width")) ||
-      nb_read__tiny(nb_read__attr(el, "height"))) {
-    nb_diag_emit(st->diag, NB_SEV_NOTE, "embed", st->path, line, url,
-                 "hidden or pixel-sized <%s> %.200s left out", name,
-                 url ? url : "");
+  if (st->hidden || e.hidden) {
+    nb_diag_emit(st->diag, NB_SEV_NOTE, "embed", st->path, line, e.url,
+                 "hidden or pixel-sized <%s> %.200s left out",
+                 (const char *)el->name, e.url ? e.url : "");
     return;
   }
-  if (strcasecmp(name, "video") == 0 ||
-      S_url_has(url, S_video_hosts,
-                sizeof S_video_hosts / sizeof *S_video_hosts))
-    what = "Video";
-  else if (strcasecmp(name, "audio") == 0)
-    what = "Audio";
-  else if (S_url_has(url, S_map_hosts,
-                     sizeof S_map_hosts / sizeof *S_map_hosts))
-    what = "Map";
-  else if (strcasecmp(name, "iframe") == 0)
-    what = "Embedded page";
-  else
-    what = "Embedded object";
-  /* U+00A0: the label and the title stay on one line */
-  nb_buf_printf(&alt, "%s not included", what);
-  if (title && *title) {
-    nb_buf_puts(&alt, ":\xC2\xA0");
-    nb_buf_puts(&alt, title);
-  }
-  if (url && S_linkable(url)) {
-    if (strncmp(url, "//", 2) == 0)
-      nb_buf_puts(&link, "https:");
-    nb_buf_puts(&link, url);
-  }
-  fig = S_new(st, NB_NODE_FIGURE, el);
-  img = S_new(st, NB_NODE_IMAGE, el);
-  if (!fig || !img || alt.failed || link.failed ||
-      !nb_node_set_alt(img, alt.data) || !nb_node_append_child(fig, img)) {
+  fig = nb_read__embed_figure(st->doc, el, &e, line, &link);
+  if (!fig) {
     st->oom = 1;
-    goto cleanup;
-  }
-  if (link.data) {
-    cap = S_new(st, NB_NODE_CAPTION, NULL);
-    a = S_new(st, NB_NODE_LINK, NULL);
-    t = S_new(st, NB_NODE_TEXT, NULL);
-    if (!cap || !a || !t || !nb_node_set_url(a, link.data) ||
-        !nb_node_set_literal(t, link.data, link.len) ||
-        !nb_node_append_child(a, t) || !nb_node_append_child(cap, a) ||
-        !nb_node_append_child(fig, cap)) {
-      st->oom = 1;
-      goto cleanup;
-    }
+    return;
   }
   if (!S_add_block(st, fig, 0))
-    goto cleanup;
+    return;
   S_reset_line(st);
   f->embeds = 1;
-  nb_diag_emit(st->diag, NB_SEV_WARNING, "embed", st->path, line, url,
+  nb_diag_emit(st->diag, NB_SEV_WARNING, "embed", st->path, line, e.url,
                "%s %.200s cannot be included: a placeholder%s stands in for "
                "it",
-               what,
-               link.data ? link.data
-               : title   ? title
+               e.what,
+               link      ? link
+               : e.title ? e.title
                          : "",
-               link.data ? " with its link" : "");
-cleanup:
-  nb_buf_free(&alt);
-  nb_buf_free(&link);
+               link ? " with its link" : "");
 }
 
 /* ## Block elements */
@@ -854,31 +691,6 @@ static S_frame *S_nearest_figure(S_state *st) {
  * <input>, one with a template's attributes (v-model, :value, @input), or
  * a <select> without options is the author naming the tag in the text. */
 
-static int S_template_attrs(const xmlNode *el) {
-  const xmlAttr *a;
-  for (a = el->properties; a; a = a->next)
-    if (a->name && (strncmp((const char *)a->name, "v-", 2) == 0 ||
-                    a->name[0] == ':' || a->name[0] == '@'))
-      return 1;
-  return 0;
-}
-
-static int S_has_option(const xmlNode *el) {
-  const xmlNode *c, *g;
-  for (c = el->children; c; c = c->next) {
-    if (c->type != XML_ELEMENT_NODE)
-      continue;
-    if (strcasecmp((const char *)c->name, "option") == 0)
-      return 1;
-    if (strcasecmp((const char *)c->name, "optgroup") == 0)
-      for (g = c->children; g; g = g->next)
-        if (g->type == XML_ELEMENT_NODE &&
-            strcasecmp((const char *)g->name, "option") == 0)
-          return 1;
-  }
-  return 0;
-}
-
 static void S_tag_as_text(S_state *st, const xmlNode *el) {
   char *t = nb_read__tag_text(el);
   if (!t) {
@@ -887,20 +699,6 @@ static void S_tag_as_text(S_state *st, const xmlNode *el) {
   }
   S_text(st, t, strlen(t));
   free(t);
-}
-
-/* A <title> in the body, or a <template> holding only text, is the author
- * naming the tags ("写在 <template> 和 </template> 之间"). */
-static int S_tag_words(const xmlNode *el) {
-  const xmlNode *c;
-  if (strcasecmp((const char *)el->name, "title") == 0)
-    return 1;
-  if (strcasecmp((const char *)el->name, "template") != 0)
-    return 0;
-  for (c = el->children; c; c = c->next)
-    if (c->type == XML_ELEMENT_NODE)
-      return 0;
-  return 1;
 }
 
 static void S_control(S_state *st, const xmlNode *el, S_frame *f) {
@@ -914,13 +712,13 @@ static void S_control(S_state *st, const xmlNode *el, S_frame *f) {
     } else if (type && strcasecmp(type, "radio") == 0) {
       S_text(st, on ? "\xE2\x97\x89" : "\xE2\x97\x8B", 3); /* ◉ ○ */
       st->pending_ws = 1;
-    } else if (!el->properties || S_template_attrs(el)) {
+    } else if (!el->properties || nb_read__template_attrs(el)) {
       S_tag_as_text(st, el);
     }
     return;
   }
   if (strcasecmp(name, "select") == 0) {
-    if (!S_has_option(el) || S_template_attrs(el))
+    if (!nb_read__has_option(el) || nb_read__template_attrs(el))
       S_tag_as_text(st, el);
     return;
   }
@@ -954,14 +752,6 @@ static void S_ruby_paren(S_state *st, const xmlNode *rt, int after) {
   xmlFree(t);
 }
 
-static int S_math_script(const xmlNode *el) {
-  const char *type;
-  if (strcasecmp((const char *)el->name, "script") != 0)
-    return 0;
-  type = nb_read__attr(el, "type");
-  return type && strncasecmp(type, "math/tex", 8) == 0;
-}
-
 /* ## Entering an element
  *
  * S_enter is the walk's step into an element: what the element is (its
@@ -975,7 +765,7 @@ static int S_math_script(const xmlNode *el) {
  * is a block (rows and cells outside a table are blocks too). */
 static nb_html_kind S_kind_of(const xmlNode *el, nb_node_type *type) {
   nb_html_kind kind = nb_read__html_kind(el, type);
-  if (kind == NB_HTML_SKIP && S_math_script(el)) {
+  if (kind == NB_HTML_SKIP && nb_read__math_script(el)) {
     kind = NB_HTML_INLINE;
     *type = NB_NODE_CODE;
   }
@@ -1005,7 +795,7 @@ static int S_enter_embed(S_state *st, const xmlNode *el, nb_html_kind kind) {
   const char *mark;
   if ((kind != NB_HTML_PARA && kind != NB_HTML_SOFT) || S_in_heading(st))
     return 0;
-  mark = S_embed_marker(el, &mlen);
+  mark = nb_read__slideshow_marker(el, &mlen);
   if (!mark)
     return 0;
   S_embed(st, el, mark, mlen);
@@ -1034,7 +824,7 @@ static nb_html_kind S_enter_content(S_state *st, const xmlNode *el,
     S_embed_media(st, el, f);
     return NB_HTML_TRANSPARENT;
   }
-  if (kind == NB_HTML_TRANSPARENT && S_tag_words(el)) {
+  if (kind == NB_HTML_TRANSPARENT && nb_read__tag_words(el)) {
     S_tag_as_text(st, el);
     f->tag_words = 1;
   }
@@ -1399,155 +1189,6 @@ static void S_exit(S_state *st) {
  * lists it). Decoration (icons, emoji, role="presentation", an empty alt
  * among text) keeps alt="". */
 
-static int S_meaningless_alt(const char *alt, const char *url) {
-  static const char *const words[] = {
-      "image", "img",  "picture", "pic",        "photo",    "figure",
-      "graph", "图片", "图",      "配图",       "插图",     "图像",
-      "照片",  "截图", "示意图",  "screenshot", "untitled", "undefined",
-      "null",  "alt",  "无标题",  "default"};
-  const char *base, *dot;
-  size_t n, i, k;
-  if (!alt)
-    return 1;
-  while (*alt == ' ')
-    alt++;
-  n = strlen(alt);
-  while (n > 0 && alt[n - 1] == ' ')
-    n--;
-  if (n == 0)
-    return 1;
-  for (i = 0; i < sizeof words / sizeof *words; i++) {
-    k = strlen(words[i]);
-    /* the word alone or numbered: "image", "图片1", "img_02" */
-    if (n >= k && strncasecmp(alt, words[i], k) == 0 &&
-        strspn(alt + k, "0123456789-_ ") >= n - k)
-      return 1;
-  }
-  /* a file name, the URL or its last segment */
-  dot = memchr(alt, '.', n) ? alt + n : NULL;
-  while (dot && dot > alt && dot[-1] != '.')
-    dot--;
-  if (dot && n - (size_t)(dot - alt) <= 5 && n - (size_t)(dot - alt) >= 3) {
-    static const char *const ext[] = {"jpg", "jpeg", "png",   "gif",  "webp",
-                                      "bmp", "svg",  "image", "awebp"};
-    for (i = 0; i < sizeof ext / sizeof *ext; i++)
-      if (n - (size_t)(dot - alt) == strlen(ext[i]) &&
-          strncasecmp(dot, ext[i], strlen(ext[i])) == 0)
-        return 1;
-  }
-  if (strncasecmp(alt, "http://", 7) == 0 ||
-      strncasecmp(alt, "https://", 8) == 0)
-    return 1;
-  if (url && (base = strrchr(url, '/')) != NULL && strlen(base + 1) == n &&
-      strncmp(base + 1, alt, n) == 0)
-    return 1;
-  return 0;
-}
-
-#define S_BLURB_CHARS 50
-
-static int S_sentence_end(uint32_t cp) {
-  return cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F || cp == '.' ||
-         cp == '!' || cp == '?';
-}
-
-static int S_clause_end(uint32_t cp) {
-  return cp == 0xFF0C || cp == 0xFF1B || cp == 0xFF1A || cp == 0x3001 ||
-         cp == ',' || cp == ';' || cp == ':';
-}
-
-/* The text of @p n (its text and code, not other images' alt), white space
- * collapsed, as a short description: whole when it has at most
- * S_BLURB_CHARS characters, else up to its first sentence's end or clause
- * past the 15th character, else cut at S_BLURB_CHARS, "…" marking a cut.
- * malloc'd, NULL when there is none. */
-static char *S_blurb(nb_node *n) {
-  nb_iter *it = nb_iter_new(n);
-  nb_buf b = NB_BUF_INIT;
-  size_t chars = 0, stop = 0;
-  int sp = 0, more = 0, stop_sentence = 0,
-      budget = 512; /* nodes: a block of 50,000 images must not make this
-                       quadratic */
-  nb_event ev;
-  if (!it)
-    return NULL;
-  while (!more && budget-- > 0 && (ev = nb_iter_next(it)) != NB_EVENT_DONE) {
-    nb_node *c = nb_iter_node(it);
-    const char *t;
-    size_t len, i = 0;
-    if (ev != NB_EVENT_ENTER || (nb_node_get_type(c) != NB_NODE_TEXT &&
-                                 nb_node_get_type(c) != NB_NODE_CODE))
-      continue;
-    t = nb_node_get_literal(c);
-    len = nb_node_get_literal_len(c);
-    while (i < len) {
-      uint32_t cp;
-      size_t k = nb_utf8_decode((const unsigned char *)t + i, len - i, &cp);
-      if (!k)
-        k = 1;
-      if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 ||
-          cp == 0x3000) {
-        sp = b.len > 0;
-      } else if (chars == S_BLURB_CHARS) {
-        more = 1;
-        break;
-      } else {
-        if (sp)
-          nb_buf_putc(&b, ' ');
-        sp = 0;
-        if (chars >= 15 && !stop && (S_sentence_end(cp) || S_clause_end(cp))) {
-          stop = S_clause_end(cp) ? b.len : b.len + k;
-          stop_sentence = S_sentence_end(cp);
-        }
-        nb_buf_append(&b, t + i, k);
-        chars++;
-      }
-      i += k;
-    }
-  }
-  nb_iter_free(it);
-  if (more && stop) {
-    b.len = stop; /* the first sentence, or clause */
-    if (!stop_sentence)
-      nb_buf_puts(&b, "\xE2\x80\xA6");
-  } else if (more) {
-    nb_buf_puts(&b, "\xE2\x80\xA6");
-  }
-  if (!b.len || b.failed) {
-    nb_buf_free(&b);
-    return NULL;
-  }
-  b.data[b.len] = '\0';
-  return nb_buf_detach(&b);
-}
-
-static int S_text_block(const nb_node *n) {
-  nb_node_type t = n ? nb_node_get_type(n) : NB_NODE_NONE;
-  return t == NB_NODE_PARAGRAPH || t == NB_NODE_HEADING;
-}
-
-/* A description for @p img from what is around it; malloc'd or NULL. */
-static char *S_nearest_text(nb_node *img) {
-  nb_node *block = nb_node_parent(img), *c;
-  char *d;
-  while (block && nb_node_type_is_inline(nb_node_get_type(block)))
-    block = nb_node_parent(block);
-  if (!block)
-    return NULL;
-  if (nb_node_get_type(block) == NB_NODE_FIGURE) {
-    for (c = nb_node_first_child(block); c; c = nb_node_next(c))
-      if (nb_node_get_type(c) == NB_NODE_CAPTION && (d = S_blurb(c)))
-        return d;
-  } else if (S_text_block(block) && (d = S_blurb(block))) {
-    return d; /* its paragraph's own text ("效果如下：<img>") */
-  }
-  if (S_text_block(nb_node_prev(block)) && (d = S_blurb(nb_node_prev(block))))
-    return d;
-  if (S_text_block(nb_node_next(block)) && (d = S_blurb(nb_node_next(block))))
-    return d;
-  return NULL;
-}
-
 static int S_in_tree(const nb_node *n, const nb_node *root) {
   while (n && n != root)
     n = nb_node_parent(n);
@@ -1563,7 +1204,7 @@ static void S_describe_images(S_state *st) {
     const char *kept;
     nb_node *block;
     char *d;
-    if (!S_meaningless_alt(alt, url) || !S_in_tree(img, root))
+    if (!nb_read__alt_meaningless(alt, url) || !S_in_tree(img, root))
       continue;
     /* an icon, or alt="" among text: decoration */
     block = nb_node_parent(img);
@@ -1577,7 +1218,7 @@ static void S_describe_images(S_state *st) {
     }
     kept = alt;                 /* arena-owned: stays valid */
     nb_node_set_alt(img, NULL); /* not part of the text around it */
-    d = S_nearest_text(img);
+    d = nb_read__describe_image(img);
     if (d) {
       if (!nb_node_set_alt(img, d))
         st->oom = 1;
@@ -1625,62 +1266,6 @@ static void S_walk(S_state *st, xmlNode *root) {
     if (n)
       n = n->next;
   }
-}
-
-/* libxml2's HTML parser checks each attribute against all earlier ones of
- * the same tag, so a tag with 100,000 attributes takes minutes. Return a
- * copy of @p html whose tags keep at most NB_MAX_ATTRS attributes (the rest
- * are dropped: we use a handful at most), or NULL when no tag needs it. */
-#define NB_MAX_ATTRS 256
-static char *S_cap_attributes(const char *html, size_t len, size_t *out_len,
-                              size_t *dropped) {
-  size_t i, o = 0, attrs = 0;
-  int in_tag = 0, in_space = 0, skipping = 0;
-  char quote = 0, *out = NULL;
-  *dropped = 0;
-  for (i = 0; i < len; i++) {
-    char c = html[i];
-    if (!in_tag) {
-      if (c == '<' && i + 1 < len &&
-          ((html[i + 1] | 0x20) >= 'a' && (html[i + 1] | 0x20) <= 'z')) {
-        in_tag = 1;
-        attrs = 0;
-        in_space = 0;
-        skipping = 0;
-      }
-    } else if (quote) {
-      if (c == quote)
-        quote = 0;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == '>') {
-      in_tag = skipping = 0;
-    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      in_space = 1;
-    } else if (in_space && c != '/' && c != '=') {
-      in_space = 0;
-      if (++attrs > NB_MAX_ATTRS && !skipping) {
-        skipping = 1;
-        (*dropped)++;
-        if (!out) {
-          out = malloc(len + 1);
-          if (!out)
-            return NULL;
-          memcpy(out, html, i);
-          o = i;
-        }
-      }
-    } else {
-      in_space = 0;
-    }
-    if (out && !(skipping && c != '>'))
-      out[o++] = c;
-  }
-  if (!out)
-    return NULL;
-  out[o] = '\0';
-  *out_len = o;
-  return out;
 }
 
 int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
@@ -1735,7 +1320,8 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
     html = code;
     len = code_len;
   }
-  if ((capped = S_cap_attributes(html, len, &capped_len, &dropped)) != NULL) {
+  if ((capped = nb_read__html_cap_attributes(html, len, &capped_len,
+                                             &dropped)) != NULL) {
     nb_diag_emit(diag, NB_SEV_WARNING, "limit", path, 0, NULL,
                  "%zu tag(s) with more than %d attributes: the rest dropped",
                  dropped, NB_MAX_ATTRS);

@@ -86,4 +86,65 @@ char *nb_read__html_unclosed_tags(const char *html, size_t len,
 char *nb_read__html_code_tags(const char *html, size_t len, size_t *out_len,
                               size_t *count);
 
+/* ## Source passes before parsing (html_code.c) */
+
+/** A copy of @p html whose tags keep at most NB_MAX_ATTRS attributes (the
+ * rest dropped: we use a handful at most; libxml2 checks each attribute
+ * against all earlier ones, so 100,000 take minutes); @p dropped gets how
+ * many tags lost some. NULL when no tag needs it, or on out of memory. */
+#define NB_MAX_ATTRS 256
+char *nb_read__html_cap_attributes(const char *html, size_t len,
+                                   size_t *out_len, size_t *dropped);
+
+/* ## Element predicates (html_elems.c) */
+
+/** 1 when an attribute of @p el is a template's (v-model, :value, @input). */
+int nb_read__template_attrs(const xmlNode *el);
+/** 1 when the <select> @p el holds an <option> (in an <optgroup> too). */
+int nb_read__has_option(const xmlNode *el);
+/** 1 when @p el is tags the author wrote as words: a <title> in the body,
+ * a <template> holding only text ("写在 <template> 和 </template> 之间"). */
+int nb_read__tag_words(const xmlNode *el);
+/** 1 for a MathJax <script type="math/tex">: its TeX is the author's. */
+int nb_read__math_script(const xmlNode *el);
+
+/* ## Stand-ins and descriptions (html_media.c) */
+
+/** The marker text when @p el holds nothing but a LeetCode slideshow marker
+ * ("!?!PATH:W,H!?!"), else NULL (borrowed; *len is its length without
+ * surrounding white space). */
+const char *nb_read__slideshow_marker(const xmlNode *el, size_t *len);
+
+/** What an embedded frame or media element is. */
+typedef struct nb_read_embed {
+  const char *url;   /**< what it plays or shows, borrowed; or NULL */
+  const char *title; /**< its title or aria-label, borrowed; or NULL */
+  const char *what;  /**< "Video", "Audio", "Map", "Embedded page",
+                          "Embedded object" (static) */
+  int fallback_text; /**< an <object> whose fallback is text: that text is
+                          what it shows, no placeholder */
+  int hidden;        /**< hidden or pixel-sized: an ad or tracker */
+} nb_read_embed;
+
+/** Fill @p e for the iframe, video, audio, embed or object @p el. 0 when
+ * it stands for nothing (neither a URL nor a title). */
+int nb_read__embed_info(const xmlNode *el, nb_read_embed *e);
+/** A figure standing for embed @p e (of element @p el, on input line
+ * @p line): an image without a source whose alt says what it was and its
+ * title, and, when it has a link a reader may follow (http(s) or
+ * relative), a caption with that link (*link gets it, borrowed from the
+ * model). NULL on out of memory. */
+nb_node *nb_read__embed_figure(nb_doc *doc, const xmlNode *el,
+                               const nb_read_embed *e, int line,
+                               const char **link);
+
+/** 1 when @p alt describes nothing: none, "image", "图片", "img_2", a file
+ * name, the URL (@p url) or its last segment. */
+int nb_read__alt_meaningless(const char *alt, const char *url);
+/** A short description for @p img from what is around it: its figure's
+ * caption, else its paragraph's own text, else the block before it, else
+ * the one after; the first sentence or clause, at most 50 characters.
+ * malloc'd, or NULL when there is none. */
+char *nb_read__describe_image(nb_node *img);
+
 #endif

@@ -688,3 +688,59 @@ char *nb_read__html_code_tags(const char *html, size_t len, size_t *out_len,
   }
   return S_finish(&o, out_len, count);
 }
+
+/* ## Attributes past a limit
+ *
+ * libxml2's HTML parser checks each attribute against all earlier ones of
+ * the same tag, so a tag with 100,000 attributes takes minutes. */
+
+char *nb_read__html_cap_attributes(const char *html, size_t len,
+                                   size_t *out_len, size_t *dropped) {
+  size_t i, o = 0, attrs = 0;
+  int in_tag = 0, in_space = 0, skipping = 0;
+  char quote = 0, *out = NULL;
+  *dropped = 0;
+  for (i = 0; i < len; i++) {
+    char c = html[i];
+    if (!in_tag) {
+      if (c == '<' && i + 1 < len &&
+          ((html[i + 1] | 0x20) >= 'a' && (html[i + 1] | 0x20) <= 'z')) {
+        in_tag = 1;
+        attrs = 0;
+        in_space = 0;
+        skipping = 0;
+      }
+    } else if (quote) {
+      if (c == quote)
+        quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '>') {
+      in_tag = skipping = 0;
+    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      in_space = 1;
+    } else if (in_space && c != '/' && c != '=') {
+      in_space = 0;
+      if (++attrs > NB_MAX_ATTRS && !skipping) {
+        skipping = 1;
+        (*dropped)++;
+        if (!out) {
+          out = malloc(len + 1);
+          if (!out)
+            return NULL;
+          memcpy(out, html, i);
+          o = i;
+        }
+      }
+    } else {
+      in_space = 0;
+    }
+    if (out && !(skipping && c != '>'))
+      out[o++] = c;
+  }
+  if (!out)
+    return NULL;
+  out[o] = '\0';
+  *out_len = o;
+  return out;
+}

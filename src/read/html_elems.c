@@ -653,3 +653,50 @@ int nb_read__layout_table(const xmlNode *table) {
     return 0;
   return g.cols == 1 || g.structure;
 }
+
+/* ## Element predicates the walk asks about */
+
+int nb_read__template_attrs(const xmlNode *el) {
+  const xmlAttr *a;
+  for (a = el->properties; a; a = a->next)
+    if (a->name && (strncmp((const char *)a->name, "v-", 2) == 0 ||
+                    a->name[0] == ':' || a->name[0] == '@'))
+      return 1;
+  return 0;
+}
+
+int nb_read__has_option(const xmlNode *el) {
+  const xmlNode *c, *g;
+  for (c = el->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE)
+      continue;
+    if (strcasecmp((const char *)c->name, "option") == 0)
+      return 1;
+    if (strcasecmp((const char *)c->name, "optgroup") == 0)
+      for (g = c->children; g; g = g->next)
+        if (g->type == XML_ELEMENT_NODE &&
+            strcasecmp((const char *)g->name, "option") == 0)
+          return 1;
+  }
+  return 0;
+}
+
+int nb_read__tag_words(const xmlNode *el) {
+  const xmlNode *c;
+  if (strcasecmp((const char *)el->name, "title") == 0)
+    return 1;
+  if (strcasecmp((const char *)el->name, "template") != 0)
+    return 0;
+  for (c = el->children; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE)
+      return 0;
+  return 1;
+}
+
+int nb_read__math_script(const xmlNode *el) {
+  const char *type;
+  if (strcasecmp((const char *)el->name, "script") != 0)
+    return 0;
+  type = nb_read__attr(el, "type");
+  return type && strncasecmp(type, "math/tex", 8) == 0;
+}
