@@ -97,8 +97,10 @@ typedef struct nb_select_options {
   long limit;           /**< keep at most this many (after ordering); 0 all */
   nb_order order;
   nb_group_by group_by;
-  int dedupe;           /**< drop repeats: same source URL, or same title
-                             and date */
+  int dedupe;           /**< kept for compatibility, no longer read: a book
+                             holds an article once whatever the selection
+                             (same source URL, same GUID, or same title,
+                             date and text: see nb_book_assemble) */
 } nb_select_options;
 
 #define NB_SELECT_ABI_VERSION 1
@@ -110,8 +112,11 @@ NB_EXPORT int nb_select_match(const nb_doc *doc,
 
 /** Filter, dedupe, order, limit and group @p docs into @p book. Takes
  * ownership of every document in @p docs (dropped ones are freed; the array
- * itself stays the caller's). Returns the number of documents kept, or -1
- * on out of memory. @p diag hears about dropped duplicates. */
+ * itself stays the caller's). An article is kept once: a later document
+ * with the same source URL (scheme, fragment and trailing slash aside),
+ * the same "guid", or the same title (quotes around it aside), date and
+ * body text is dropped. Returns the number of documents kept, or -1 on
+ * out of memory. @p diag hears about dropped duplicates. */
 NB_EXPORT long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
                                 const nb_select_options *opts,
                                 const nb_diag *diag);

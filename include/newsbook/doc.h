@@ -31,7 +31,8 @@ typedef enum nb_node_type {
   NB_NODE_NONE = 0,
   /* Blocks */
   NB_NODE_DOCUMENT,   /**< root: blocks */
-  NB_NODE_HEADING,    /**< level 1..6: inlines */
+  NB_NODE_HEADING,    /**< level 2..6 in a read document (see
+                           nb_doc_normalize_headings): inlines */
   NB_NODE_PARAGRAPH,  /**< inlines */
   NB_NODE_LIST,       /**< ordered?, start: items */
   NB_NODE_ITEM,       /**< blocks */
@@ -100,9 +101,10 @@ NB_EXPORT void *nb_doc_alloc(nb_doc *doc, size_t size);
  *
  * Free-form string metadata by key. Keys readers set: "title", "author"
  * (the first; all in the author list), "date" (the string as written),
- * "lang" (BCP 47), "source" (the article's URL), "headimg", "thumbnail",
- * "description", "path" (the input file), "id" (stable content id), plus any
- * --metadata KEY=VALUE. */
+ * "lang" (BCP 47), "source" (the article's URL), "guid" (a feed item's or
+ * front matter's unique id), "headimg", "thumbnail", "description", "path"
+ * (the input file), "id" (stable content id), plus any --metadata
+ * KEY=VALUE. */
 
 /** Set @p key to a copy of @p value (NULL removes it). 1 on success, 0 on
  * out of memory. */
@@ -119,6 +121,17 @@ NB_EXPORT const char *nb_doc_meta_value(const nb_doc *doc, size_t i);
 NB_EXPORT int nb_doc_add_category(nb_doc *doc, const char *name);
 NB_EXPORT size_t nb_doc_category_count(const nb_doc *doc);
 NB_EXPORT const char *nb_doc_category(const nb_doc *doc, size_t i);
+
+/** The label to set above the headline (the kicker): "kicker" metadata
+ * when set ("" for none), else the most specific category that is not a
+ * generic route word ("分类", "标签", "最新", "latest"...) and does not
+ * name the byline (an author), generic routes aside ("香港 01 - 标签" is
+ * "香港 01"). Borrowed; NULL for none. */
+NB_EXPORT const char *nb_doc_kicker(const nb_doc *doc);
+/** The length of @p label without a trailing generic route segment
+ * ("香港 01 - 标签" is "香港 01", 5 bytes): what the label names. 0 when
+ * the whole label is a generic word ("分类"). */
+NB_EXPORT size_t nb_label_stem(const char *label);
 
 /** Authors in order. The first is also "author" metadata. */
 NB_EXPORT int nb_doc_add_author(nb_doc *doc, const char *name);
@@ -154,6 +167,12 @@ NB_EXPORT nb_node *nb_node_new(nb_doc *doc, nb_node_type type);
  * Returns 1, or 0 when @p parent cannot contain @p child (see
  * nb_node_can_contain); nothing changes then. */
 NB_EXPORT int nb_node_append_child(nb_node *parent, nb_node *child);
+/** Detach @p node like nb_node_unlink(), and with it the containers it
+ * leaves empty: a paragraph, caption or inline holding nothing but white
+ * space goes too, and a figure that loses its image keeps its caption as
+ * a paragraph in its place. For what a reader or resolver decides not to
+ * show (a decorative image). Does not free: the arena owns it. */
+NB_EXPORT void nb_node_remove(nb_node *node);
 /** Insert @p node before @p sibling, under the same parent. 1 or 0. */
 NB_EXPORT int nb_node_insert_before(nb_node *sibling, nb_node *node);
 /** Detach @p node (with its subtree) from its parent. Does not free: the
@@ -201,7 +220,10 @@ NB_EXPORT void nb_node_set_resource(nb_node *node,
 NB_EXPORT const char *nb_node_get_info(const nb_node *node);
 NB_EXPORT int nb_node_set_info(nb_node *node, const char *info);
 
-/** HEADING: 1..6. */
+/** HEADING: 1..6. Readers hand over documents whose body headings start at
+ * 2 and never skip a level (nb_doc_normalize_headings): level 1 is the
+ * article's title, which writers set above the body (h1, or h2 under a
+ * book's section, the body then shifted one level down). */
 NB_EXPORT int nb_node_get_heading_level(const nb_node *node);
 NB_EXPORT int nb_node_set_heading_level(nb_node *node, int level);
 /** LIST: ordered (1) or bullet (0), and the first number. */
@@ -221,6 +243,14 @@ NB_EXPORT int nb_node_set_colspan(nb_node *node, int colspan);
  * for anchors; NULL when the node has none. Set by writers or readers. */
 NB_EXPORT const char *nb_node_get_id(const nb_node *node);
 NB_EXPORT int nb_node_set_id(nb_node *node, const char *id);
+
+/** Renumber the body's headings in document order so that the top level
+ * is 2 and none is skipped: each heading goes one level below the nearest
+ * earlier heading of a higher source level, or to 2 when there is none
+ * (h2 h4 h4 h3 h2 becomes 2 3 3 3 2; a body whose first heading is h3 or
+ * h1 starts at 2). Levels past 6 stay 6. The readers call it on every
+ * document they make. */
+NB_EXPORT void nb_doc_normalize_headings(nb_doc *doc);
 
 /* ## Traversal */
 

@@ -48,6 +48,9 @@ typedef struct nb_resource {
   char id[40];            /**< "img-" + hash of the bytes: stable, unique
                                per content; also the EPUB file stem */
   int uses;               /**< how many references resolved to it */
+  int decorative;         /**< 1: a spacer (at most 2x2 pixels) or a tiny
+                               image that does not decode; its image nodes
+                               were left out of the documents, with a note */
 } nb_resource;
 
 /** Resolver and image policy. Zero means "the default" for every number. */

@@ -1,9 +1,12 @@
 /* Choosing and arranging articles for a book: category and date filters,
- * duplicates, order, limit, sections. Pure metadata work: no bodies are
- * looked at, so the scan of a large archive can run on front matter. */
+ * duplicates, order, limit, sections. The filters are metadata work, so
+ * the scan of a large archive can run on front matter; only telling two
+ * articles of the same title and date apart looks at their text. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "newsbook/book.h"
 #include "util/util.h"
@@ -47,18 +50,125 @@ typedef struct {
   nb_doc *doc;
   size_t index;
   char *group;
-  const char *source, *title; /* borrowed from doc, for duplicates */
+  /* duplicate keys (malloc'd; NULL for none) */
+  char *source, *guid, *title;
   nb_date date;
+  int hashed;    /* body hash computed */
+  char body[33]; /* hash of the body's text without white space */
 } S_entry;
 
-/* ## Duplicates: an open-addressing table of kept entries per key (source
- * URL; title with date), so that a thousand articles cost a thousand
- * look-ups rather than half a million comparisons. */
+/* ## Duplicates
+ *
+ * A book holds an article once, however it got in: the archive keeps the
+ * same article under several paths (its title with and without stacked
+ * quotes), a directory and a file name it twice, a feed repeats an item.
+ * Two documents are the same article when they have the same source URL,
+ * the same GUID, or the same title, date and body text. Each key has an
+ * open-addressing table of kept entries, so that a thousand articles cost
+ * a thousand look-ups rather than half a million comparisons. */
+
+typedef enum { S_BY_SOURCE, S_BY_GUID, S_BY_TITLE, S_NKEYS } S_key;
 
 typedef struct {
   size_t *slot; /* entry index + 1, 0 when empty */
   size_t cap;   /* a power of two, at least twice the entries */
 } S_seen;
+
+static int S_quote_cp(uint32_t cp) {
+  return cp == '"' || cp == '\'' || cp == 0x201C || cp == 0x201D ||
+         cp == 0x2018 || cp == 0x2019 || cp == 0x300C || cp == 0x300D ||
+         cp == 0x300E || cp == 0x300F || cp == 0xFF02 || cp == 0xFF07;
+}
+
+static int S_space_cp(uint32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 ||
+         cp == 0x3000;
+}
+
+/* A title as a key: quotes and spaces around it gone (feeds stack quotes
+ * around some titles and not others), inner white space one space. */
+static char *S_title_key(const char *t) {
+  const unsigned char *s = (const unsigned char *)t;
+  size_t len = strlen(t), a = 0, b = len, i;
+  nb_buf out = NB_BUF_INIT;
+  int sp = 0;
+  for (;;) { /* leading quotes and spaces */
+    uint32_t cp;
+    size_t k = nb_utf8_decode(s + a, len - a, &cp);
+    if (a >= len || !(S_quote_cp(cp) || S_space_cp(cp)))
+      break;
+    a += k ? k : 1;
+  }
+  while (b > a) { /* trailing ones */
+    size_t k = b - 1;
+    uint32_t cp;
+    while (k > a && (s[k] & 0xC0) == 0x80)
+      k--;
+    nb_utf8_decode(s + k, b - k, &cp);
+    if (!(S_quote_cp(cp) || S_space_cp(cp)))
+      break;
+    b = k;
+  }
+  for (i = a; i < b;) {
+    uint32_t cp;
+    size_t k = nb_utf8_decode(s + i, b - i, &cp);
+    if (!k)
+      k = 1;
+    if (S_space_cp(cp)) {
+      sp = 1;
+    } else {
+      if (sp)
+        nb_buf_putc(&out, ' ');
+      sp = 0;
+      nb_buf_append(&out, s + i, k);
+    }
+    i += k;
+  }
+  if (!out.data)
+    return nb_strdup("");
+  return nb_buf_detach(&out);
+}
+
+/* A source URL as a key: without scheme, fragment or trailing slash, the
+ * host in lower case ("http://Example.com/a/#x" is "example.com/a"). */
+static char *S_source_key(const char *u) {
+  const char *p = u, *host_end;
+  char *k;
+  size_t n, i;
+  if (strncasecmp(p, "https://", 8) == 0)
+    p += 8;
+  else if (strncasecmp(p, "http://", 7) == 0)
+    p += 7;
+  else if (strncmp(p, "//", 2) == 0)
+    p += 2;
+  n = strcspn(p, "#");
+  while (n > 0 && p[n - 1] == '/')
+    n--;
+  k = nb_strndup(p, n);
+  if (!k)
+    return NULL;
+  host_end = strchr(k, '/');
+  for (i = 0; k[i] && (!host_end || k + i < host_end); i++)
+    k[i] = (char)tolower((unsigned char)k[i]);
+  return k;
+}
+
+/* The body's hash (its text without white space), computed once. */
+static const char *S_body(S_entry *e) {
+  if (!e->hashed) {
+    char *t = nb_node_text(nb_doc_root(e->doc));
+    nb_hash h;
+    const char *p;
+    nb_hash_init(&h);
+    for (p = t ? t : ""; *p; p++)
+      if (!isspace((unsigned char)*p))
+        nb_hash_update(&h, p, 1);
+    nb_hash_hex(&h, e->body);
+    free(t);
+    e->hashed = 1;
+  }
+  return e->body;
+}
 
 static uint64_t S_hash_str(uint64_t h, const char *s) {
   for (; *s; s++)
@@ -66,29 +176,45 @@ static uint64_t S_hash_str(uint64_t h, const char *s) {
   return h;
 }
 
-static uint64_t S_key_hash(const S_entry *e, int by_title) {
+/* The title key hashes the body too: a feed of 100,000 items with one
+ * title and date must not chain them all in one run of the table. */
+static uint64_t S_key_hash(S_entry *e, S_key key) {
   uint64_t h = 0xcbf29ce484222325ULL;
-  if (!by_title)
+  if (key == S_BY_SOURCE)
     return S_hash_str(h, e->source);
+  if (key == S_BY_GUID)
+    return S_hash_str(h, e->guid);
   h = S_hash_str(h, e->title);
+  h = S_hash_str(h, S_body(e));
   h = (h ^ (uint64_t)e->date.valid) * 0x100000001b3ULL;
   return (h ^ (uint64_t)e->date.utc) * 0x100000001b3ULL;
 }
 
-static int S_same_key(const S_entry *a, const S_entry *b, int by_title) {
-  if (!by_title)
-    return strcmp(a->source, b->source) == 0;
+static const char *S_key_of(const S_entry *e, S_key key) {
+  return key == S_BY_SOURCE ? e->source : key == S_BY_GUID ? e->guid : e->title;
+}
+
+static int S_same_key(S_entry *a, S_entry *b, S_key key) {
+  if (key != S_BY_TITLE)
+    return strcmp(S_key_of(a, key), S_key_of(b, key)) == 0;
   return strcmp(a->title, b->title) == 0 && a->date.valid == b->date.valid &&
-         a->date.utc == b->date.utc;
+         a->date.utc == b->date.utc && strcmp(S_body(a), S_body(b)) == 0;
 }
 
 /* The slot of @p e's key in @p t: holding an equal entry, or empty. */
-static size_t S_seen_find(const S_seen *t, const S_entry *all,
-                          const S_entry *e, int by_title) {
-  size_t i = (size_t)S_key_hash(e, by_title) & (t->cap - 1);
-  while (t->slot[i] && !S_same_key(&all[t->slot[i] - 1], e, by_title))
+static size_t S_seen_find(const S_seen *t, S_entry *all, S_entry *e,
+                          S_key key) {
+  size_t i = (size_t)S_key_hash(e, key) & (t->cap - 1);
+  while (t->slot[i] && !S_same_key(&all[t->slot[i] - 1], e, key))
     i = (i + 1) & (t->cap - 1);
   return i;
+}
+
+static void S_entry_free_keys(S_entry *e) {
+  free(e->source);
+  free(e->guid);
+  free(e->title);
+  e->source = e->guid = e->title = NULL;
 }
 
 static nb_order S_order;
@@ -129,8 +255,7 @@ static char *S_group_of(const nb_doc *doc, const nb_select_options *o,
                                                  : o->category);
     }
     return nb_strdup(n ? nb_doc_category(doc, n - 1) : "uncategorised");
-  default:
-    return NULL;
+  default: return NULL;
   }
 }
 
@@ -140,7 +265,8 @@ long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
   size_t i, j, kept = 0;
   nb_group_by g = o->group_by;
   long limit = o->limit;
-  S_seen bysrc, bytitle;
+  S_seen seen[S_NKEYS];
+  int tables = 1, k;
   if (!e) {
     for (i = 0; i < n; i++)
       nb_doc_free(docs[i]);
@@ -152,60 +278,71 @@ long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
     size_t cap = 16;
     while (cap < 2 * n + 2)
       cap *= 2;
-    bysrc.cap = bytitle.cap = cap;
-    bysrc.slot = o->dedupe ? nb_calloc(cap, sizeof *bysrc.slot) : NULL;
-    bytitle.slot = o->dedupe ? nb_calloc(cap, sizeof *bytitle.slot) : NULL;
+    for (k = 0; k < S_NKEYS; k++) {
+      seen[k].cap = cap;
+      seen[k].slot = nb_calloc(cap, sizeof *seen[k].slot);
+      tables = tables && seen[k].slot;
+    }
   }
   for (i = 0; i < n; i++) {
     nb_doc *d = docs[i];
     S_entry *en = &e[kept];
-    size_t si = 0, ti = 0;
+    size_t at[S_NKEYS];
+    const char *v;
     int dup = 0;
     if (!nb_select_match(d, o)) {
       nb_doc_free(d);
       continue;
     }
+    memset(en, 0, sizeof *en);
     en->doc = d;
     en->index = i;
-    en->source = nb_doc_get_meta(d, "source");
-    en->title = nb_doc_get_meta(d, "title");
+    if ((v = nb_doc_get_meta(d, "source")) != NULL && *v)
+      en->source = S_source_key(v);
+    if ((v = nb_doc_get_meta(d, "guid")) != NULL && *v)
+      en->guid = nb_strdup(v);
+    if ((v = nb_doc_get_meta(d, "title")) != NULL)
+      en->title = S_title_key(v);
     en->date = nb_doc_get_date(d);
-    int tables = o->dedupe && bysrc.slot && bytitle.slot;
-    if (tables) {
-      if (en->source) {
-        si = S_seen_find(&bysrc, e, en, 0);
-        dup = bysrc.slot[si] != 0;
+    for (k = 0; k < S_NKEYS && !dup; k++) {
+      if (!S_key_of(en, (S_key)k))
+        continue;
+      if (tables) {
+        at[k] = S_seen_find(&seen[k], e, en, (S_key)k);
+        dup = seen[k].slot[at[k]] != 0;
+      } else {
+        /* no memory for the tables: compare with every kept entry */
+        for (j = 0; j < kept && !dup; j++)
+          dup = S_key_of(&e[j], (S_key)k) && S_same_key(en, &e[j], (S_key)k);
       }
-      if (!dup && en->title) {
-        ti = S_seen_find(&bytitle, e, en, 1);
-        dup = bytitle.slot[ti] != 0;
-      }
-    } else if (o->dedupe) {
-      /* no memory for the tables: compare with every kept entry */
-      for (j = 0; j < kept && !dup; j++)
-        dup = (en->source && e[j].source && S_same_key(en, &e[j], 0)) ||
-              (en->title && e[j].title && S_same_key(en, &e[j], 1));
     }
     if (dup) {
       nb_diag_emit(diag, NB_SEV_NOTE, "duplicate", nb_doc_get_meta(d, "path"),
                    0, NULL,
-                   "duplicate of an article already in the book, dropped");
+                   "the same article is already in the book (same %s): "
+                   "dropped",
+                   k - 1 == S_BY_SOURCE ? "source URL"
+                   : k - 1 == S_BY_GUID ? "GUID"
+                                        : "title, date and text");
+      S_entry_free_keys(en);
       nb_doc_free(d);
       continue;
     }
-    if (tables && en->source)
-      bysrc.slot[si] = kept + 1;
-    if (tables && en->title)
-      bytitle.slot[ti] = kept + 1;
+    if (tables)
+      for (k = 0; k < S_NKEYS; k++)
+        if (S_key_of(en, (S_key)k))
+          seen[k].slot[at[k]] = kept + 1;
     kept++;
   }
-  free(bysrc.slot);
-  free(bytitle.slot);
+  for (k = 0; k < S_NKEYS; k++)
+    free(seen[k].slot);
   S_order = o->order;
   qsort(e, kept, sizeof *e, S_cmp);
   if (limit > 0 && (size_t)limit < kept) {
-    for (i = (size_t)limit; i < kept; i++)
+    for (i = (size_t)limit; i < kept; i++) {
       nb_doc_free(e[i].doc);
+      S_entry_free_keys(&e[i]);
+    }
     kept = (size_t)limit;
   }
   for (i = 0; i < kept; i++)
@@ -233,8 +370,10 @@ long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
     for (i = 0; i < kept; i++)
       nb_book_add_doc(book, e[i].doc);
   }
-  for (i = 0; i < kept; i++)
+  for (i = 0; i < kept; i++) {
     free(e[i].group);
+    S_entry_free_keys(&e[i]);
+  }
   free(e);
   return (long)kept;
 }

@@ -3,9 +3,9 @@
  * whether the body is HTML or Markdown and hands each part to its reader.
  * Also the reader table and option defaults. */
 #include <ctype.h>
-#include <stdlib.h>
 #include <iconv.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -20,7 +20,9 @@
  * xmlDictCreate). Initialising once, before any parse, closes the race;
  * every reader entry point passes here. */
 static pthread_once_t S_xml_once = PTHREAD_ONCE_INIT;
-static void S_xml_init(void) { xmlInitParser(); }
+static void S_xml_init(void) {
+  xmlInitParser();
+}
 
 nb_read_options nb_read__options(const nb_read_options *opts) {
   nb_read_options o;
@@ -127,9 +129,11 @@ static char *S_iconv_all(const char *charset, const char *data, size_t len,
 static const char *S_legacy_charset(const char *data, size_t len,
                                     size_t invalid) {
   size_t i, high = 0, scan = len < 8192 ? len : 8192;
-  if (len >= 2 && (unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE)
+  if (len >= 2 && (unsigned char)data[0] == 0xFF &&
+      (unsigned char)data[1] == 0xFE)
     return "UTF-16LE";
-  if (len >= 2 && (unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF)
+  if (len >= 2 && (unsigned char)data[0] == 0xFE &&
+      (unsigned char)data[1] == 0xFF)
     return "UTF-16BE";
   for (i = 0; i + 6 <= scan; i++) {
     if ((data[i] | 0x20) == 'g' && (data[i + 1] | 0x20) == 'b' &&
@@ -294,6 +298,22 @@ static int S_has_ext(const char *path, const char *ext) {
   return n > e && strcasecmp(path + n - e, ext) == 0;
 }
 
+int nb_read__blank(const char *s) {
+  const unsigned char *p = (const unsigned char *)(s ? s : "");
+  size_t len = strlen((const char *)p), i = 0;
+  while (i < len) {
+    uint32_t cp;
+    size_t n = nb_utf8_decode(p + i, len - i, &cp);
+    if (!(cp <= 0x20 || (cp >= 0x7F && cp <= 0xA0) || cp == 0x1680 ||
+          (cp >= 0x2000 && cp <= 0x200F) || cp == 0x2028 || cp == 0x2029 ||
+          cp == 0x202F || cp == 0x205F || cp == 0x2060 || cp == 0x3000 ||
+          cp == 0xFEFF || cp == 0xFFFD))
+      return 0;
+    i += n ? n : 1;
+  }
+  return 1;
+}
+
 /* The file name without directory or extension: the title of last resort. */
 static char *S_stem(const char *path) {
   const char *b, *dot;
@@ -306,7 +326,14 @@ static char *S_stem(const char *path) {
     dot = b + strlen(b);
   if (dot == b)
     return nb_strdup("Untitled");
-  return nb_strndup(b, (size_t)(dot - b));
+  {
+    char *stem = nb_strndup(b, (size_t)(dot - b));
+    if (stem && nb_read__blank(stem)) {
+      free(stem);
+      return nb_strdup("Untitled");
+    }
+    return stem;
+  }
 }
 
 static int S_read_body(nb_doc *doc, const char *path, const char *body,
@@ -386,10 +413,15 @@ static nb_doc *S_read(const char *path, const char *data, size_t len,
     return NULL;
   }
   free(owned);
-  if (!nb_doc_get_meta(doc, "title")) {
+  if (!nb_doc_get_meta(doc, "title") ||
+      nb_read__blank(nb_doc_get_meta(doc, "title"))) {
+    /* the message names what the book will show */
     char *stem = S_stem(path);
     nb_diag_emit(diag, NB_SEV_WARNING, "metadata", path, 0, NULL,
-                 "no title; using \"%s\"", stem ? stem : "Untitled");
+                 "%s; using \"%s\"",
+                 nb_doc_get_meta(doc, "title") ? "the title is only white space"
+                                               : "no title",
+                 stem ? stem : "Untitled");
     nb_doc_set_meta(doc, "title", stem ? stem : "Untitled");
     free(stem);
   }

@@ -357,7 +357,8 @@ int nb_read__feed_item(nb_read__feed *f, nb_doc *doc, const char *html,
   }
   if (base)
     nb_read_resolve_urls(doc, base);
-  if (!nb_doc_get_meta(doc, "title")) {
+  if (!nb_doc_get_meta(doc, "title") ||
+      nb_read__blank(nb_doc_get_meta(doc, "title"))) {
     char *t = S_title_from_text(doc);
     if (title_expected)
       nb_diag_emit(f->diag, NB_SEV_WARNING, "metadata", f->path, line,

@@ -101,8 +101,7 @@ static void S_free_fields(S_fields *fs) {
  * by comparing it with every anchor so far, so 50,000 anchors and aliases
  * take seconds of strcmp: past a few hundred the block goes to the
  * line-wise reader (front matter uses none). */
-static void S_scan(const char *s, size_t len, int *depth_out,
-                   size_t *anchors) {
+static void S_scan(const char *s, size_t len, int *depth_out, size_t *anchors) {
   size_t i, n = 0;
   int depth = 0, max = 0;
   char quote = 0, prev = '\n';
@@ -346,6 +345,49 @@ static char *S_clean_scalar(const char *v, int from_yaml) {
   return S_clean(v);
 }
 
+/* 1 when s[0, n) is a link target: a URL with a scheme, a path, an
+ * anchor, an address. */
+static int S_link_target(const char *s, size_t n) {
+  size_t i;
+  if (n == 0)
+    return 0;
+  for (i = 0; i < n; i++)
+    if (isspace((unsigned char)s[i]))
+      return 0;
+  if (s[0] == '/' || s[0] == '#' || (n > 4 && strncmp(s, "www.", 4) == 0) ||
+      (n > 7 && strncmp(s, "mailto:", 7) == 0))
+    return 1;
+  for (i = 0; i < n && (isalnum((unsigned char)s[i]) || s[i] == '+' ||
+                        s[i] == '-' || s[i] == '.');
+       i++)
+    ;
+  return i > 0 && i + 3 <= n && memcmp(s + i, "://", 3) == 0;
+}
+
+/* Markdown links in a value shown as their text, in place: feeds name
+ * themselves "Webtoons - [Naver](https://comic.naver.com)", and a byline
+ * or a category is no place for the URL. */
+static void S_unlink_markdown(char *v) {
+  char *r = v, *w = v;
+  while (*r) {
+    char *close, *paren_end;
+    if (*r == '[' && (close = strchr(r + 1, ']')) != NULL && close[1] == '(' &&
+        (paren_end = strchr(close + 2, ')')) != NULL &&
+        S_link_target(close + 2, (size_t)(paren_end - close - 2)) &&
+        !memchr(r + 1, '[', (size_t)(close - r - 1))) {
+      size_t n = (size_t)(close - r - 1);
+      if (w > v && w[-1] == '!')
+        w--; /* an image: its alt text */
+      memmove(w, r + 1, n);
+      w += n;
+      r = paren_end + 1;
+      continue;
+    }
+    *w++ = *r++;
+  }
+  *w = '\0';
+}
+
 static int S_key_is(const S_field *f, const char *const *names) {
   for (; *names; names++)
     if (strcasecmp(f->key, *names) == 0)
@@ -362,6 +404,7 @@ static void S_apply(nb_doc *doc, const char *path, const S_fields *fs,
   static const char *const source_k[] = {"link",     "url",          "source",
                                          "original", "original_url", NULL};
   static const char *const lang_k[] = {"lang", "language", NULL};
+  static const char *const guid_k[] = {"guid", "uuid", NULL};
   static const char *const simple_k[] = {"headimg", "thumbnail", "description",
                                          NULL};
   size_t i, j;
@@ -375,24 +418,30 @@ static void S_apply(nb_doc *doc, const char *path, const S_fields *fs,
       size_t have = cat ? nb_doc_category_count(doc) : nb_doc_author_count(doc);
       for (j = 0; j < f->count; j++) {
         if (have >= NB_FM_MAX_LIST) {
-          nb_diag_emit(diag, NB_SEV_WARNING, "limit", path,
-                       line0 + f->line - 1, NULL,
-                       "%s: only the first %d of %zu entries kept",
+          nb_diag_emit(diag, NB_SEV_WARNING, "limit", path, line0 + f->line - 1,
+                       NULL, "%s: only the first %d of %zu entries kept",
                        f->key, NB_FM_MAX_LIST, f->count);
           break;
         }
         v = S_clean_scalar(f->values[j], from_yaml);
+        if (v)
+          S_unlink_markdown(v);
         if (v && strlen(v) > NB_READ_MAX_TITLE) {
           /* a name or a category of kilobytes is an attack on every
            * byline, contents line and subject it would be set in */
           size_t cut = NB_READ_MAX_TITLE;
           while (cut > 0 && ((unsigned char)v[cut] & 0xc0) == 0x80)
             cut--;
-          nb_diag_emit(diag, NB_SEV_WARNING, "limit", path,
-                       line0 + f->line - 1, NULL,
-                       "%s: an entry of %zu bytes cut to its first %d",
+          nb_diag_emit(diag, NB_SEV_WARNING, "limit", path, line0 + f->line - 1,
+                       NULL, "%s: an entry of %zu bytes cut to its first %d",
                        f->key, strlen(v), NB_READ_MAX_TITLE);
           v[cut] = '\0';
+        }
+        if (v && !cat) {
+          /* a byline named after the feed: "香港 01 - 标签" is 香港 01 */
+          size_t stem = nb_label_stem(v);
+          if (stem > 0)
+            v[stem] = '\0';
         }
         if (v && *v) {
           if (cat ? nb_doc_add_category(doc, v) : nb_doc_add_author(doc, v))
@@ -437,9 +486,14 @@ static void S_apply(nb_doc *doc, const char *path, const S_fields *fs,
     } else if (S_key_is(f, source_k)) {
       if (!nb_doc_get_meta(doc, "source"))
         nb_doc_set_meta(doc, "source", v);
+    } else if (S_key_is(f, guid_k)) {
+      if (!nb_doc_get_meta(doc, "guid"))
+        nb_doc_set_meta(doc, "guid", v);
     } else if (S_key_is(f, lang_k)) {
       nb_doc_set_meta(doc, "lang", v);
     } else if (S_key_is(f, simple_k)) {
+      if (strcasecmp(f->key, "description") == 0)
+        S_unlink_markdown(v);
       nb_doc_set_meta(doc, f->key, v);
     } else if (strcasecmp(f->key, "summary") == 0) {
       if (!nb_doc_get_meta(doc, "description"))

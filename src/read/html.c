@@ -38,6 +38,11 @@ typedef struct S_frame {
   size_t height;    /* block kinds: model stack height to return to */
   int suppressed;   /* NB_HTML_INLINE that cannot stand where it is */
   int spaced;       /* a block kept inside a heading: a space after it */
+  int hides;        /* counted in st->hidden */
+  int ruby_paren;   /* an <rt> between <rp>s: their text goes inside */
+  int tag_words;    /* the author's words: "</name>" is written at the end */
+  int embeds;       /* an embed with its placeholder: counted in st->embeds */
+  int noscript;     /* counted in st->noscript */
   /* NB_HTML_FIGURE */
   nb_node *fig_flow, *fig_last, *fig_caption;
 } S_frame;
@@ -47,6 +52,12 @@ typedef struct S_entry {
   int implicit; /* created to hold stray content, not by an element */
   long frame;   /* the inline frame it materialises, or -1 */
 } S_entry;
+
+typedef struct S_img {
+  nb_node *node;
+  int icon;      /* an icon, an emoji, role=presentation: decoration */
+  int empty_alt; /* alt="" as written */
+} S_img;
 
 typedef struct S_state {
   nb_doc *doc;
@@ -66,6 +77,12 @@ typedef struct S_state {
   int pre_depth;
   int thead_depth;
   int depth_warned;
+  int hidden;        /* open elements that hide their content */
+  int noscript;      /* open <noscript> elements */
+  int embeds;        /* open embeds that made a placeholder */
+  nb_node *last_img; /* the image made last */
+  S_img *imgs;       /* every image made, for their descriptions */
+  size_t nimgs, capimgs;
   int oom;
 } S_state;
 
@@ -408,6 +425,56 @@ static void S_text(S_state *st, const char *s, size_t len) {
 
 /* ## Images */
 
+/* A decorative image is left out, with a note: spacer-sized by its
+ * attributes (tracking pixels, 1x1 GIFs), or inside content the page
+ * hides (a hover pop-up's picture). */
+static int S_decorative(S_state *st, const xmlNode *el, const char *src) {
+  const char *w = nb_read__attr(el, "width"), *h = nb_read__attr(el, "height");
+  const char *why = NULL;
+  char shown[96];
+  if (nb_read__tiny(w) || nb_read__tiny(h))
+    why = "spacer-sized";
+  else if (st->hidden)
+    why = "inside hidden content";
+  if (!why)
+    return 0;
+  snprintf(shown, sizeof shown, "%s",
+           strncasecmp(src, "data:", 5) == 0 ? "(data: URI)" : src);
+  if (strlen(src) >= sizeof shown - 1)
+    memcpy(shown + sizeof shown - 4, "...", 4);
+  nb_diag_emit(st->diag, NB_SEV_NOTE, "image", st->path,
+               st->line0 > 0 ? st->line0 + (int)el->line - 1 : 0, NULL,
+               "image %s is decorative (%s): left out", shown, why);
+  return 1;
+}
+
+/* Remember @p img (made from @p el) for S_describe_images. */
+static void S_note_image(S_state *st, const xmlNode *el, nb_node *img,
+                         const char *alt) {
+  S_img *e;
+  const char *role = nb_read__attr(el, "role"),
+             *cls = nb_read__attr(el, "class"),
+             *aria = nb_read__attr(el, "aria-hidden");
+  const char *w = nb_read__attr(el, "width"), *h = nb_read__attr(el, "height");
+  if (st->nimgs == st->capimgs) {
+    size_t cap = st->capimgs ? st->capimgs * 2 : 16;
+    S_img *n = nb_reallocarray(st->imgs, cap, sizeof *n);
+    if (!n)
+      return; /* it just keeps the alt it has */
+    st->imgs = n;
+    st->capimgs = cap;
+  }
+  e = &st->imgs[st->nimgs++];
+  e->node = img;
+  e->empty_alt = alt && !*alt;
+  e->icon =
+      (role && (strcasecmp(role, "presentation") == 0 ||
+                strcasecmp(role, "none") == 0)) ||
+      (aria && strcasecmp(aria, "true") == 0) ||
+      (cls && (strstr(cls, "emoji") || strstr(cls, "icon"))) ||
+      (w && h && atoi(w) > 0 && atoi(w) <= 48 && atoi(h) > 0 && atoi(h) <= 48);
+}
+
 static void S_image(S_state *st, const xmlNode *el) {
   char *src;
   const char *alt = nb_read__attr(el, "alt"),
@@ -415,14 +482,18 @@ static void S_image(S_state *st, const xmlNode *el) {
   nb_node *img, *target;
   if (st->pre)
     return;
-  if (nb_read__tiny(nb_read__attr(el, "width")) ||
-      nb_read__tiny(nb_read__attr(el, "height")))
-    return;
   src = nb_read__img_src(el);
   if (!src) {
     /* Nothing to show: keep the alt text as text. */
     if (alt && *alt)
       S_text(st, alt, strlen(alt));
+    return;
+  }
+  if (S_decorative(st, el, src) ||
+      (st->noscript && st->last_img &&
+       strcmp(nb_node_get_url(st->last_img), src) == 0)) {
+    /* (the <noscript> copy of a lazy-loaded image: shown once) */
+    free(src);
     return;
   }
   img = S_new(st, NB_NODE_IMAGE, el);
@@ -439,6 +510,8 @@ static void S_image(S_state *st, const xmlNode *el) {
       nb_node_set_title(img, title);
     if (!nb_node_append_child(target, img))
       st->oom = 1;
+    st->last_img = img;
+    S_note_image(st, el, img, alt);
     st->last_cp = 0xFFFC; /* an object: spaces around it are kept */
     st->last_br = NULL;
   }
@@ -491,47 +564,6 @@ static void S_linebreak(S_state *st, const xmlNode *el) {
  * placeholder keeps the marker (no text is lost) after a label, so that no
  * printed line starts with "!". */
 
-#define S_EMBED_MARK "!?!"
-
-/* The marker text when @p el holds nothing but one, else NULL (borrowed;
- * *len is its length without surrounding white space). */
-static const char *S_embed_marker(const xmlNode *el, size_t *len) {
-  const xmlNode *c = el->children;
-  const char *s, *e, *colon, *p;
-  if (!c || c->next || c->type != XML_TEXT_NODE || !c->content)
-    return NULL;
-  s = (const char *)c->content;
-  e = s + strlen(s);
-  while (s < e && S_is_space((unsigned char)*s))
-    s++;
-  while (e > s && S_is_space((unsigned char)e[-1]))
-    e--;
-  if (e - s < 11 || strncmp(s, S_EMBED_MARK, 3) != 0 ||
-      strncmp(e - 3, S_EMBED_MARK, 3) != 0)
-    return NULL;
-  /* PATH:W,H with W and H numbers and a PATH without spaces or markers */
-  for (colon = e - 4; colon > s + 3 && *colon != ':'; colon--)
-    ;
-  if (colon <= s + 3)
-    return NULL;
-  p = colon + 1;
-  if (!isdigit((unsigned char)*p))
-    return NULL;
-  while (isdigit((unsigned char)*p))
-    p++;
-  if (*p++ != ',' || !isdigit((unsigned char)*p))
-    return NULL;
-  while (isdigit((unsigned char)*p))
-    p++;
-  if (p != e - 3)
-    return NULL;
-  for (p = s + 3; p < colon; p++)
-    if ((unsigned char)*p <= ' ' || *p == '!')
-      return NULL;
-  *len = (size_t)(e - s);
-  return s;
-}
-
 /* The block @p el is a slideshow marker: a figure with a placeholder. */
 static void S_embed(S_state *st, const xmlNode *el, const char *mark,
                     size_t len) {
@@ -566,6 +598,55 @@ static void S_embed(S_state *st, const xmlNode *el, const char *mark,
   nb_buf_free(&alt);
   S_pop_to(st, st->nstack - 1); /* an image alone: S_finalize makes a figure */
   S_reset_line(st);
+}
+
+/* ## Embedded frames and media
+ *
+ * An <iframe>, <video>, <audio>, <embed> or <object> cannot go into a
+ * book. It becomes a visible placeholder (an image without a source, as a
+ * LeetCode slideshow's, which both writers draw) that says what it was and
+ * its title, with its link as the caption; its fallback content, the text
+ * a browser shows without it, is kept after it (an <object> whose fallback
+ * is text needs no placeholder: that text is what it shows without its
+ * plugin). An embed inside another
+ * (an <embed> in an <object>) adds nothing; a hidden or pixel-sized one
+ * (an ad or tracking frame) is left out with a note. */
+
+static void S_embed_media(S_state *st, const xmlNode *el, S_frame *f) {
+  int line = st->line0 > 0 ? st->line0 + (int)el->line - 1 : 0;
+  const char *link = NULL;
+  nb_read_embed e;
+  nb_node *fig;
+  if (st->embeds || !nb_read__embed_info(el, &e))
+    return; /* an outer embed's placeholder stands for it; or nothing to
+               stand for */
+  if (e.fallback_text) {
+    f->embeds = 1; /* its fallback text is what a book can show */
+    return;
+  }
+  if (st->hidden || e.hidden) {
+    nb_diag_emit(st->diag, NB_SEV_NOTE, "embed", st->path, line, e.url,
+                 "hidden or pixel-sized <%s> %.200s left out",
+                 (const char *)el->name, e.url ? e.url : "");
+    return;
+  }
+  fig = nb_read__embed_figure(st->doc, el, &e, line, &link);
+  if (!fig) {
+    st->oom = 1;
+    return;
+  }
+  if (!S_add_block(st, fig, 0))
+    return;
+  S_reset_line(st);
+  f->embeds = 1;
+  nb_diag_emit(st->diag, NB_SEV_WARNING, "embed", st->path, line, e.url,
+               "%s %.200s cannot be included: a placeholder%s stands in for "
+               "it",
+               e.what,
+               link      ? link
+               : e.title ? e.title
+                         : "",
+               link ? " with its link" : "");
 }
 
 /* ## Block elements */
@@ -604,51 +685,161 @@ static S_frame *S_nearest_figure(S_state *st) {
   return NULL;
 }
 
-/* Enter element @p el. Returns 1 to descend into its children, 0 to skip
- * them (the frame is pushed either way unless skipped). */
-static int S_enter(S_state *st, const xmlNode *el) {
-  S_frame f;
-  nb_node_type etype;
-  nb_html_kind kind = nb_read__html_kind(el, &etype);
-  nb_node *n;
+/* ## Form controls
+ *
+ * What a control shows is kept: an option's text, a box's state. A bare
+ * <input>, one with a template's attributes (v-model, :value, @input), or
+ * a <select> without options is the author naming the tag in the text. */
 
-  if (kind == NB_HTML_SKIP)
-    return -1;
-  memset(&f, 0, sizeof f);
-  f.el = el;
-  f.type = etype;
-
-  if (st->pre) {
-    /* Inside <pre>, markup is syntax colouring: only text and breaks. */
-    if (kind == NB_HTML_INLINE && f.type == NB_NODE_CODE)
-      nb_read__code_lang(st->pre, el);
-    if (kind == NB_HTML_BR)
-      S_linebreak(st, el);
-    if (kind == NB_HTML_PRE)
-      st->pre_depth++;
-    f.kind = kind == NB_HTML_PRE ? NB_HTML_PRE : NB_HTML_TRANSPARENT;
-    goto push;
+static void S_tag_as_text(S_state *st, const xmlNode *el) {
+  char *t = nb_read__tag_text(el);
+  if (!t) {
+    st->oom = 1;
+    return;
   }
-  if ((kind == NB_HTML_PARA || kind == NB_HTML_SOFT) && !S_in_heading(st)) {
-    size_t mlen;
-    const char *mark = S_embed_marker(el, &mlen);
-    if (mark) {
-      S_embed(st, el, mark, mlen);
-      return -1; /* its text is in the placeholder */
+  S_text(st, t, strlen(t));
+  free(t);
+}
+
+static void S_control(S_state *st, const xmlNode *el, S_frame *f) {
+  const char *name = (const char *)el->name;
+  if (strcasecmp(name, "input") == 0) {
+    const char *type = nb_read__attr(el, "type");
+    int on = nb_read__attr(el, "checked") != NULL;
+    if (type && strcasecmp(type, "checkbox") == 0) {
+      S_text(st, on ? "\xE2\x98\x91" : "\xE2\x98\x90", 3); /* ☑ ☐ */
+      st->pending_ws = 1;
+    } else if (type && strcasecmp(type, "radio") == 0) {
+      S_text(st, on ? "\xE2\x97\x89" : "\xE2\x97\x8B", 3); /* ◉ ○ */
+      st->pending_ws = 1;
+    } else if (!el->properties || nb_read__template_attrs(el)) {
+      S_tag_as_text(st, el);
     }
+    return;
   }
+  if (strcasecmp(name, "select") == 0) {
+    if (!nb_read__has_option(el) || nb_read__template_attrs(el))
+      S_tag_as_text(st, el);
+    return;
+  }
+  /* option, optgroup: one after another, apart */
+  if (st->pending_ws < 1)
+    st->pending_ws = 1;
+  f->spaced = 1;
+}
+
+/* ## Ruby parentheses
+ *
+ * <rp> holds what a reader without ruby shows around the annotation:
+ * "漢(kan)". The model has no node for it, so its text goes inside the
+ * annotation, at its edges: kept, and in order. */
+static void S_ruby_paren(S_state *st, const xmlNode *rt, int after) {
+  const xmlNode *c = after ? rt->next : rt->prev;
+  xmlChar *t;
+  while (c && c->type == XML_TEXT_NODE && c->content &&
+         strspn((const char *)c->content, " \t\r\n") ==
+             strlen((const char *)c->content))
+    c = after ? c->next : c->prev;
+  if (!c || c->type != XML_ELEMENT_NODE ||
+      strcasecmp((const char *)c->name, "rp") != 0)
+    return;
+  t = xmlNodeGetContent(c);
+  if (t && *t) {
+    size_t len = strlen((const char *)t);
+    if (len < 64)
+      S_text(st, (const char *)t, len);
+  }
+  xmlFree(t);
+}
+
+/* ## Entering an element
+ *
+ * S_enter is the walk's step into an element: what the element is (its
+ * kind), then, in turn, what it shows straight away (an image, a break, a
+ * control, tags written as words), what it may be where it stands (blocks
+ * past the depth limit or inside a heading are flattened), the model node
+ * it opens, and its frame. */
+
+/* The kind of @p el, with the exceptions to its name: a MathJax script's
+ * TeX is the author's text, a page control is chrome, and a layout table
+ * is a block (rows and cells outside a table are blocks too). */
+static nb_html_kind S_kind_of(const xmlNode *el, nb_node_type *type) {
+  nb_html_kind kind = nb_read__html_kind(el, type);
+  if (kind == NB_HTML_SKIP && nb_read__math_script(el)) {
+    kind = NB_HTML_INLINE;
+    *type = NB_NODE_CODE;
+  }
+  if (kind != NB_HTML_SKIP && kind != NB_HTML_IMG && nb_read__page_control(el))
+    kind = NB_HTML_SKIP; /* a copy button, "展开全文", a share link */
+  if (kind == NB_HTML_TABLE && nb_read__layout_table(el))
+    kind = NB_HTML_SOFT; /* its rows and cells are blocks then */
+  return kind;
+}
+
+/* Inside <pre>, markup is syntax colouring: only text and breaks. */
+static void S_enter_code(S_state *st, const xmlNode *el, nb_html_kind kind,
+                         S_frame *f) {
+  if (kind == NB_HTML_INLINE && f->type == NB_NODE_CODE)
+    nb_read__code_lang(st->pre, el);
+  if (kind == NB_HTML_BR)
+    S_linebreak(st, el);
+  if (kind == NB_HTML_PRE)
+    st->pre_depth++;
+  f->kind = kind == NB_HTML_PRE ? NB_HTML_PRE : NB_HTML_TRANSPARENT;
+}
+
+/* A block that is a LeetCode slideshow marker becomes its placeholder:
+ * 1 when @p el was one (its text is in the placeholder). */
+static int S_enter_embed(S_state *st, const xmlNode *el, nb_html_kind kind) {
+  size_t mlen;
+  const char *mark;
+  if ((kind != NB_HTML_PARA && kind != NB_HTML_SOFT) || S_in_heading(st))
+    return 0;
+  mark = nb_read__slideshow_marker(el, &mlen);
+  if (!mark)
+    return 0;
+  S_embed(st, el, mark, mlen);
+  return 1;
+}
+
+/* What @p el shows where it stands: an image, a line break, what a form
+ * control shows, an embed's placeholder, tags the author wrote as words.
+ * Returns the kind the element keeps (an image, a break or a control is
+ * transparent after). */
+static nb_html_kind S_enter_content(S_state *st, const xmlNode *el,
+                                    nb_html_kind kind, S_frame *f) {
   if (kind == NB_HTML_IMG) {
     S_image(st, el);
-    kind = NB_HTML_TRANSPARENT;
-  } else if (kind == NB_HTML_BR) {
-    S_linebreak(st, el);
-    kind = NB_HTML_TRANSPARENT;
+    return NB_HTML_TRANSPARENT;
   }
+  if (kind == NB_HTML_BR) {
+    S_linebreak(st, el);
+    return NB_HTML_TRANSPARENT;
+  }
+  if (kind == NB_HTML_CONTROL) {
+    S_control(st, el, f);
+    return NB_HTML_TRANSPARENT;
+  }
+  if (kind == NB_HTML_EMBED) {
+    S_embed_media(st, el, f);
+    return NB_HTML_TRANSPARENT;
+  }
+  if (kind == NB_HTML_TRANSPARENT && nb_read__tag_words(el)) {
+    S_tag_as_text(st, el);
+    f->tag_words = 1;
+  }
+  return kind;
+}
+
+/* What @p el may be where it stands: past the depth limit every element
+ * is transparent, and a p, div or figure inside a heading or caption
+ * stays inside it, as a space. */
+static nb_html_kind S_demote(S_state *st, const xmlNode *el, nb_html_kind kind,
+                             S_frame *f) {
   /* Both depths count: DOM elements, and model nodes, which grow faster
    * than elements where one element implies several (a <table> straight
    * inside a <table> opens an implicit row and cell as well). */
-  if (((int)st->nframes >= st->max_depth ||
-       (int)st->nstack >= st->max_depth) &&
+  if (((int)st->nframes >= st->max_depth || (int)st->nstack >= st->max_depth) &&
       kind != NB_HTML_TRANSPARENT) {
     if (!st->depth_warned)
       nb_diag_emit(st->diag, NB_SEV_WARNING, "limit", st->path,
@@ -665,143 +856,191 @@ static int S_enter(S_state *st, const xmlNode *el) {
     if (st->pending_ws < 1)
       st->pending_ws = 1;
     kind = NB_HTML_TRANSPARENT;
-    f.spaced = 1;
+    f->spaced = 1;
   }
-  f.kind = kind;
-  switch (kind) {
+  return kind;
+}
+
+/* ### Opening model nodes
+ *
+ * Each returns 1, or 0 when no node could be made (out of memory, or a
+ * containment the model refuses): then the content is kept as if the
+ * element were not there. */
+
+/* p, h1-h6, blockquote, ul/ol, table, figcaption: a block in the flow. */
+static int S_open_block(S_state *st, const xmlNode *el, S_frame *f) {
+  nb_html_kind kind = f->kind;
+  nb_node *n;
+  if (!S_ensure_flow(st))
+    return 0;
+  f->height = st->nstack;
+  if (kind == NB_HTML_PARA || kind == NB_HTML_FIGCAPTION)
+    n = S_new(st, NB_NODE_PARAGRAPH, el);
+  else if (kind == NB_HTML_HEADING) {
+    n = S_new(st, NB_NODE_HEADING, el);
+    if (n)
+      nb_node_set_heading_level(n, el->name[1] - '0');
+  } else if (kind == NB_HTML_QUOTE)
+    n = S_new(st, NB_NODE_BLOCKQUOTE, el);
+  else if (kind == NB_HTML_LIST) {
+    int ordered = strcasecmp((const char *)el->name, "ol") == 0;
+    n = S_new(st, NB_NODE_LIST, el);
+    if (n)
+      nb_node_set_list(
+          n, ordered,
+          ordered ? nb_read__int_attr(el, "start", 1, INT_MIN / 2, INT_MAX / 2)
+                  : 1);
+  } else
+    n = S_new(st, NB_NODE_TABLE, el);
+  if (!S_add_block(st, n, 1))
+    return 0;
+  if (kind == NB_HTML_FIGCAPTION) {
+    S_frame *fig = S_nearest_figure(st);
+    if (fig && !fig->fig_caption)
+      fig->fig_caption = n;
+  }
+  return 1;
+}
+
+/* li: an item of the open list, or of an implicit one. */
+static int S_open_item(S_state *st, const xmlNode *el, S_frame *f) {
+  nb_node *n;
+  S_pop_implicit_for(st, NB_NODE_ITEM);
+  if (nb_node_get_type(S_top(st)) != NB_NODE_LIST) {
+    n = S_new(st, NB_NODE_LIST, NULL);
+    if (!S_add_block(st, n, 1))
+      return 0;
+    st->stack[st->nstack - 1].implicit = 1;
+  }
+  f->height = st->nstack;
+  n = S_new(st, NB_NODE_ITEM, el);
+  return n && nb_node_append_child(S_top(st), n) && S_push(st, n, 0, -1);
+}
+
+/* tr: a row of the open table; outside any table just a block. */
+static int S_open_row(S_state *st, const xmlNode *el, S_frame *f) {
+  nb_node *n;
+  S_pop_implicit_for(st, NB_NODE_TABLE_ROW);
+  f->height = st->nstack;
+  if (nb_node_get_type(S_top(st)) != NB_NODE_TABLE) {
+    f->kind = NB_HTML_SOFT;
+    return 1;
+  }
+  n = S_new(st, NB_NODE_TABLE_ROW, el);
+  if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 0, -1))
+    return 0;
+  if (st->thead_depth)
+    nb_node_set_header(n, 1);
+  return 1;
+}
+
+/* td, th: a cell of the open row (opening an implicit row straight in a
+ * table); outside any row just a block. */
+static int S_open_cell(S_state *st, const xmlNode *el, S_frame *f) {
+  nb_node *n;
+  S_pop_implicit_for(st, NB_NODE_TABLE_CELL);
+  if (nb_node_get_type(S_top(st)) == NB_NODE_TABLE) {
+    n = S_new(st, NB_NODE_TABLE_ROW, NULL);
+    if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 1, -1))
+      return 0;
+  }
+  f->height = st->nstack;
+  if (nb_node_get_type(S_top(st)) != NB_NODE_TABLE_ROW) {
+    f->kind = NB_HTML_SOFT;
+    return 1;
+  }
+  n = S_new(st, NB_NODE_TABLE_CELL, el);
+  if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 0, -1))
+    return 0;
+  nb_node_set_header(n, tolower(el->name[1]) == 'h');
+  nb_node_set_align(n, nb_read__align(el));
+  nb_node_set_colspan(n, nb_read__int_attr(el, "colspan", 1, 1, 1000));
+  return 1;
+}
+
+/* caption: the model's tables hold only rows, so a table's caption is a
+ * paragraph before it, or after the rows it follows in the source
+ * (reading order). */
+static int S_open_table_caption(S_state *st, const xmlNode *el, S_frame *f) {
+  S_close_inline(st);
+  f->height = st->nstack;
+  if (nb_node_get_type(S_top(st)) == NB_NODE_TABLE) {
+    nb_node *table = S_top(st), *next = nb_node_next(table), *n;
+    int ok;
+    n = S_new(st, NB_NODE_PARAGRAPH, el);
+    if (!n)
+      return 0;
+    if (!nb_node_first_child(table))
+      ok = nb_node_insert_before(table, n);
+    else if (next)
+      ok = nb_node_insert_before(next, n);
+    else
+      ok = nb_node_parent(table) &&
+           nb_node_append_child(nb_node_parent(table), n);
+    if (!ok || !S_push(st, n, 0, -1))
+      return 0;
+  }
+  f->kind = NB_HTML_SOFT;
+  return 1;
+}
+
+/* What @p el opens in the model, by f->kind (which it may change). */
+static int S_open(S_state *st, const xmlNode *el, S_frame *f) {
+  nb_node *n;
+  switch (f->kind) {
   case NB_HTML_SOFT:
     S_close_inline(st);
-    f.height = st->nstack;
-    break;
+    f->height = st->nstack;
+    return 1;
   case NB_HTML_PARA:
   case NB_HTML_HEADING:
   case NB_HTML_QUOTE:
   case NB_HTML_LIST:
   case NB_HTML_TABLE:
-  case NB_HTML_FIGCAPTION:
-    if (!S_ensure_flow(st))
-      goto degrade;
-    f.height = st->nstack;
-    if (kind == NB_HTML_PARA || kind == NB_HTML_FIGCAPTION)
-      n = S_new(st, NB_NODE_PARAGRAPH, el);
-    else if (kind == NB_HTML_HEADING) {
-      n = S_new(st, NB_NODE_HEADING, el);
-      if (n)
-        nb_node_set_heading_level(n, el->name[1] - '0');
-    } else if (kind == NB_HTML_QUOTE)
-      n = S_new(st, NB_NODE_BLOCKQUOTE, el);
-    else if (kind == NB_HTML_LIST) {
-      int ordered = strcasecmp((const char *)el->name, "ol") == 0;
-      n = S_new(st, NB_NODE_LIST, el);
-      if (n)
-        nb_node_set_list(n, ordered,
-                         ordered ? nb_read__int_attr(el, "start", 1,
-                                                     INT_MIN / 2, INT_MAX / 2)
-                                 : 1);
-    } else
-      n = S_new(st, NB_NODE_TABLE, el);
-    if (!S_add_block(st, n, 1))
-      goto degrade;
-    if (kind == NB_HTML_FIGCAPTION) {
-      S_frame *fig = S_nearest_figure(st);
-      if (fig && !fig->fig_caption)
-        fig->fig_caption = n;
-    }
-    break;
+  case NB_HTML_FIGCAPTION: return S_open_block(st, el, f);
   case NB_HTML_FIGURE:
-    if (!(f.fig_flow = S_ensure_flow(st)))
-      goto degrade;
-    f.fig_last = nb_node_last_child(f.fig_flow);
-    f.height = st->nstack;
-    break;
+    if (!(f->fig_flow = S_ensure_flow(st)))
+      return 0;
+    f->fig_last = nb_node_last_child(f->fig_flow);
+    f->height = st->nstack;
+    return 1;
   case NB_HTML_PRE:
     n = S_new(st, NB_NODE_CODE_BLOCK, el);
     if (!S_add_block(st, n, 0))
-      goto degrade;
+      return 0;
     nb_read__code_lang(n, el);
     st->pre = n;
     st->pre_depth = 1;
-    break;
-  case NB_HTML_HR:
-    if (!S_add_block(st, S_new(st, NB_NODE_RULE, el), 0))
-      goto degrade;
-    break;
-  case NB_HTML_ITEM:
-    S_pop_implicit_for(st, NB_NODE_ITEM);
-    if (nb_node_get_type(S_top(st)) != NB_NODE_LIST) {
-      n = S_new(st, NB_NODE_LIST, NULL);
-      if (!S_add_block(st, n, 1))
-        goto degrade;
-      st->stack[st->nstack - 1].implicit = 1;
-    }
-    f.height = st->nstack;
-    n = S_new(st, NB_NODE_ITEM, el);
-    if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 0, -1))
-      goto degrade;
-    break;
-  case NB_HTML_THEAD: st->thead_depth++; break;
-  case NB_HTML_ROW:
-    S_pop_implicit_for(st, NB_NODE_TABLE_ROW);
-    if (nb_node_get_type(S_top(st)) != NB_NODE_TABLE) {
-      f.kind = NB_HTML_SOFT; /* a row outside any table: just a block */
-      f.height = st->nstack;
-      break;
-    }
-    f.height = st->nstack;
-    n = S_new(st, NB_NODE_TABLE_ROW, el);
-    if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 0, -1))
-      goto degrade;
-    if (st->thead_depth)
-      nb_node_set_header(n, 1);
-    break;
-  case NB_HTML_CELL:
-    S_pop_implicit_for(st, NB_NODE_TABLE_CELL);
-    if (nb_node_get_type(S_top(st)) == NB_NODE_TABLE) {
-      n = S_new(st, NB_NODE_TABLE_ROW, NULL);
-      if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 1, -1))
-        goto degrade;
-    }
-    if (nb_node_get_type(S_top(st)) != NB_NODE_TABLE_ROW) {
-      f.kind = NB_HTML_SOFT;
-      f.height = st->nstack;
-      break;
-    }
-    f.height = st->nstack;
-    n = S_new(st, NB_NODE_TABLE_CELL, el);
-    if (!n || !nb_node_append_child(S_top(st), n) || !S_push(st, n, 0, -1))
-      goto degrade;
-    nb_node_set_header(n, tolower(el->name[1]) == 'h');
-    nb_node_set_align(n, nb_read__align(el));
-    nb_node_set_colspan(n, nb_read__int_attr(el, "colspan", 1, 1, 1000));
-    break;
-  case NB_HTML_TCAPTION:
-    S_close_inline(st);
-    f.height = st->nstack;
-    if (nb_node_get_type(S_top(st)) == NB_NODE_TABLE) {
-      /* The model's tables hold only rows: the caption goes before. */
-      n = S_new(st, NB_NODE_PARAGRAPH, el);
-      if (!n || !nb_node_insert_before(S_top(st), n) || !S_push(st, n, 0, -1))
-        goto degrade;
-    }
-    f.kind = NB_HTML_SOFT;
-    break;
+    return 1;
+  case NB_HTML_HR: return S_add_block(st, S_new(st, NB_NODE_RULE, el), 0);
+  case NB_HTML_ITEM: return S_open_item(st, el, f);
+  case NB_HTML_THEAD: st->thead_depth++; return 1;
+  case NB_HTML_ROW: return S_open_row(st, el, f);
+  case NB_HTML_CELL: return S_open_cell(st, el, f);
+  case NB_HTML_TCAPTION: return S_open_table_caption(st, el, f);
   case NB_HTML_INLINE:
-    if (f.type == NB_NODE_LINK) {
+    if (f->type == NB_NODE_LINK) {
       const char *href = nb_read__attr(el, "href");
       if (!href || strncasecmp(href, "javascript:", 11) == 0)
-        f.kind = NB_HTML_TRANSPARENT;
+        f->kind = NB_HTML_TRANSPARENT;
     }
-    break;
-  default: break;
+    f->ruby_paren = f->type == NB_NODE_RUBY_TEXT;
+    return 1;
+  default: return 1;
   }
-  goto push;
-degrade:
-  /* A node could not be made (out of memory, or a containment the model
-   * refuses): keep the content as if the element were not there. */
-  if (st->oom)
-    return -1;
-  f.kind = NB_HTML_TRANSPARENT;
-push:
+}
+
+/* Push @p f, the frame of @p el: 1, or -1 out of memory. */
+static int S_push_frame(S_state *st, const xmlNode *el, S_frame *f) {
+  if (nb_read__hidden(el)) {
+    f->hides = 1;
+    st->hidden++;
+  }
+  if (strcasecmp((const char *)el->name, "noscript") == 0) {
+    f->noscript = 1;
+    st->noscript++;
+  }
+  st->embeds += f->embeds;
   if (st->nframes == st->fcap) {
     size_t ncap = st->fcap ? st->fcap * 2 : 64;
     S_frame *nf = nb_reallocarray(st->frames, ncap, sizeof *nf);
@@ -812,8 +1051,37 @@ push:
     st->frames = nf;
     st->fcap = ncap;
   }
-  st->frames[st->nframes++] = f;
+  st->frames[st->nframes++] = *f;
+  if (f->ruby_paren)
+    S_ruby_paren(st, el, 0);
   return 1;
+}
+
+/* Enter element @p el. Returns 1 to descend into its children (its frame
+ * is pushed), -1 to skip them (no frame). */
+static int S_enter(S_state *st, const xmlNode *el) {
+  S_frame f;
+  nb_node_type etype;
+  nb_html_kind kind = S_kind_of(el, &etype);
+  if (kind == NB_HTML_SKIP)
+    return -1;
+  memset(&f, 0, sizeof f);
+  f.el = el;
+  f.type = etype;
+  if (st->pre) {
+    S_enter_code(st, el, kind, &f);
+    return S_push_frame(st, el, &f);
+  }
+  if (S_enter_embed(st, el, kind))
+    return -1; /* its text is in the placeholder */
+  kind = S_enter_content(st, el, kind, &f);
+  f.kind = S_demote(st, el, kind, &f);
+  if (!S_open(st, el, &f)) {
+    if (st->oom)
+      return -1;
+    f.kind = NB_HTML_TRANSPARENT;
+  }
+  return S_push_frame(st, el, &f);
 }
 
 /* A <figure> ends: an image-only figure followed by its caption paragraph
@@ -846,6 +1114,8 @@ static void S_exit(S_state *st) {
   S_frame *f = &st->frames[st->nframes - 1];
   switch (f->kind) {
   case NB_HTML_INLINE:
+    if (f->ruby_paren)
+      S_ruby_paren(st, f->el, 1);
     if (f->node && f->model_idx < st->nstack &&
         st->stack[f->model_idx].node == f->node)
       S_pop_to(st, f->model_idx);
@@ -892,13 +1162,79 @@ static void S_exit(S_state *st) {
     break;
   case NB_HTML_THEAD: st->thead_depth--; break;
   default:
+    if (f->tag_words) {
+      char end[32];
+      snprintf(end, sizeof end, "</%.24s>", (const char *)f->el->name);
+      S_text(st, end, strlen(end));
+    }
     if (f->spaced && st->pending_ws < 1)
       st->pending_ws = 1;
     break;
   }
+  st->hidden -= f->hides;
+  st->noscript -= f->noscript;
+  st->embeds -= f->embeds;
   st->nframes--;
   if (st->mat_from > st->nframes)
     st->mat_from = st->nframes;
+}
+
+/* ## Image descriptions
+ *
+ * A source's alt text is often no description: "image", "图片", a file
+ * name, or nothing at all on a content image. Such an image takes its
+ * figure's caption, or the text nearest to it (its paragraph's own text,
+ * else the block before it, else the one after), cut to a sentence's
+ * length; with none, it is reported as lacking a description (--report
+ * lists it). Decoration (icons, emoji, role="presentation", an empty alt
+ * among text) keeps alt="". */
+
+static int S_in_tree(const nb_node *n, const nb_node *root) {
+  while (n && n != root)
+    n = nb_node_parent(n);
+  return n == root;
+}
+
+static void S_describe_images(S_state *st) {
+  nb_node *root = nb_doc_root(st->doc);
+  size_t i;
+  for (i = 0; i < st->nimgs && !st->oom; i++) {
+    nb_node *img = st->imgs[i].node;
+    const char *alt = nb_node_get_alt(img), *url = nb_node_get_url(img);
+    const char *kept;
+    nb_node *block;
+    char *d;
+    if (!nb_read__alt_meaningless(alt, url) || !S_in_tree(img, root))
+      continue;
+    /* an icon, or alt="" among text: decoration */
+    block = nb_node_parent(img);
+    if (st->imgs[i].icon ||
+        (st->imgs[i].empty_alt && block &&
+         nb_node_get_type(block) != NB_NODE_FIGURE &&
+         (nb_node_first_child(block) != img || nb_node_next(img)))) {
+      if (alt && *alt)
+        nb_node_set_alt(img, "");
+      continue;
+    }
+    kept = alt;                 /* arena-owned: stays valid */
+    nb_node_set_alt(img, NULL); /* not part of the text around it */
+    d = nb_read__describe_image(img);
+    if (d) {
+      if (!nb_node_set_alt(img, d))
+        st->oom = 1;
+      free(d);
+    } else {
+      char shown[96];
+      nb_node_set_alt(img, kept);
+      snprintf(shown, sizeof shown, "%s",
+               url && strncasecmp(url, "data:", 5) != 0 ? url : "(data: URI)");
+      nb_diag_emit(st->diag, NB_SEV_NOTE, "accessibility", st->path,
+                   nb_node_get_line(img), url,
+                   "image %s has no description: no alt text, caption or "
+                   "text near it",
+                   shown);
+    }
+  }
 }
 
 /* Walk the DOM below @p root in document order without recursion. */
@@ -932,62 +1268,6 @@ static void S_walk(S_state *st, xmlNode *root) {
   }
 }
 
-/* libxml2's HTML parser checks each attribute against all earlier ones of
- * the same tag, so a tag with 100,000 attributes takes minutes. Return a
- * copy of @p html whose tags keep at most NB_MAX_ATTRS attributes (the rest
- * are dropped: we use a handful at most), or NULL when no tag needs it. */
-#define NB_MAX_ATTRS 256
-static char *S_cap_attributes(const char *html, size_t len, size_t *out_len,
-                              size_t *dropped) {
-  size_t i, o = 0, attrs = 0;
-  int in_tag = 0, in_space = 0, skipping = 0;
-  char quote = 0, *out = NULL;
-  *dropped = 0;
-  for (i = 0; i < len; i++) {
-    char c = html[i];
-    if (!in_tag) {
-      if (c == '<' && i + 1 < len &&
-          ((html[i + 1] | 0x20) >= 'a' && (html[i + 1] | 0x20) <= 'z')) {
-        in_tag = 1;
-        attrs = 0;
-        in_space = 0;
-        skipping = 0;
-      }
-    } else if (quote) {
-      if (c == quote)
-        quote = 0;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == '>') {
-      in_tag = skipping = 0;
-    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      in_space = 1;
-    } else if (in_space && c != '/' && c != '=') {
-      in_space = 0;
-      if (++attrs > NB_MAX_ATTRS && !skipping) {
-        skipping = 1;
-        (*dropped)++;
-        if (!out) {
-          out = malloc(len + 1);
-          if (!out)
-            return NULL;
-          memcpy(out, html, i);
-          o = i;
-        }
-      }
-    } else {
-      in_space = 0;
-    }
-    if (out && !(skipping && c != '>'))
-      out[o++] = c;
-  }
-  if (!out)
-    return NULL;
-  out[o] = '\0';
-  *out_len = o;
-  return out;
-}
-
 int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
                        size_t len, int line0, int take_title,
                        const nb_read_options *opts, const nb_diag *diag,
@@ -999,8 +1279,9 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
   S_state st;
   int rc = 0;
 
-  char *capped = NULL, *repaired = NULL, *code = NULL;
+  char *capped = NULL, *repaired = NULL, *code = NULL, *words = NULL;
   size_t capped_len = 0, dropped = 0, code_len = 0, escaped = 0;
+  size_t words_len = 0, unclosed = 0;
 
   if (len > (size_t)INT_MAX)
     return nb_error_set(err, NB_ERR_LIMIT, path, 0, "HTML body too large");
@@ -1021,6 +1302,15 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
       return nb_error_set(err, NB_ERR_LIMIT, path, 0, "HTML body too large");
     }
   }
+  if ((words = nb_read__html_unclosed_tags(html, len, &words_len, &unclosed)) !=
+      NULL) {
+    nb_diag_emit(diag, NB_SEV_NOTE, "html", path, line0 > 0 ? line0 : 0, NULL,
+                 "%zu tag(s) opened and never closed (<script>, <textarea>, "
+                 "<select>... named in the text) kept as text",
+                 unclosed);
+    html = words;
+    len = words_len;
+  }
   if ((code = nb_read__html_code_tags(html, len, &code_len, &escaped)) !=
       NULL) {
     nb_diag_emit(diag, NB_SEV_NOTE, "html", path, line0 > 0 ? line0 : 0, NULL,
@@ -1030,7 +1320,8 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
     html = code;
     len = code_len;
   }
-  if ((capped = S_cap_attributes(html, len, &capped_len, &dropped)) != NULL) {
+  if ((capped = nb_read__html_cap_attributes(html, len, &capped_len,
+                                             &dropped)) != NULL) {
     nb_diag_emit(diag, NB_SEV_WARNING, "limit", path, 0, NULL,
                  "%zu tag(s) with more than %d attributes: the rest dropped",
                  dropped, NB_MAX_ATTRS);
@@ -1041,6 +1332,7 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
   if (!ctxt) {
     free(capped);
     free(code);
+    free(words);
     free(repaired);
     return nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory");
   }
@@ -1055,6 +1347,7 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
   htmlFreeParserCtxt(ctxt);
   free(capped);
   free(code);
+  free(words);
   free(repaired);
   if (!dom)
     return 0; /* nothing parsable: an empty body (libxml2 returns NULL for
@@ -1078,12 +1371,15 @@ int nb_read__html_into(nb_doc *doc, const char *path, const char *html,
       S_walk(&st, (xmlNode *)dom);
       S_pop_to(&st, 1);
     }
+    S_describe_images(&st);
+    nb_doc_normalize_headings(doc);
   }
   if (st.oom)
     rc =
         nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory reading HTML");
   free(st.frames);
   free(st.stack);
+  free(st.imgs);
   xmlFreeDoc(dom);
   return rc;
 }

@@ -38,6 +38,11 @@ int nb_read__markdown_to_html(const char *md, size_t len, char **out,
 int nb_read__front_matter(nb_doc *doc, const char *path, const char *yaml,
                           size_t len, int line0, const nb_diag *diag);
 
+/** 1 when @p s (UTF-8, NULL too) shows nothing: only white space (any
+ * Unicode space, ideographic included), control or zero-width characters.
+ * Such a title falls back like a missing one. */
+int nb_read__blank(const char *s);
+
 /** Set "lang" from the title and body text when it is not set yet. */
 void nb_read__guess_lang(nb_doc *doc);
 /* Titles longer than this are cut (with a warning): a title is set as a

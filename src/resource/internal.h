@@ -62,6 +62,8 @@ typedef struct nb_converted {
   size_t size;
   const char *mt, *ext; /* static */
   int w, h, comp;
+  int decorative; /* spacer-sized or a tiny undecodable image (set by
+                     resources.c): left out, with a note */
 } nb_converted;
 
 /** Check @p raw (@p n bytes, consumed: kept in @p o or freed) and convert

@@ -76,13 +76,12 @@ static const char *S_res_key(const nb_resources *set, size_t i) {
 
 typedef const char *(*S_keyfn)(const nb_resources *, size_t);
 
-static size_t S_tab_find(const nb_resources *set, const size_t *tab,
-                         size_t cap, S_keyfn fn, const char *key) {
+static size_t S_tab_find(const nb_resources *set, const size_t *tab, size_t cap,
+                         S_keyfn fn, const char *key) {
   size_t i;
   if (cap == 0)
     return 0;
-  for (i = (size_t)S_strhash(key) & (cap - 1); tab[i];
-       i = (i + 1) & (cap - 1))
+  for (i = (size_t)S_strhash(key) & (cap - 1); tab[i]; i = (i + 1) & (cap - 1))
     if (strcmp(fn(set, tab[i] - 1), key) == 0)
       return tab[i];
   return 0;
@@ -285,15 +284,34 @@ static void S_short(const char *url, char *buf, size_t size) {
  * and needs no lock; S_publish interns the result and warns, under the
  * set's lock. */
 
+/* ## Decorative images
+ *
+ * A spacer (at most 2x2 pixels, decoded or by its header) or a tiny image
+ * that does not decode (a 1x1 GIF without a colour table, as hover
+ * pop-ups carry) shows nothing: its nodes are left out with a note rather
+ * than drawn as a placeholder box. */
+
+#define S_TINY_BYTES 128
+
+static int S_is_decorative(const nb_converted *o, size_t n) {
+  if (o->status != NB_RES_OK && o->status != NB_RES_BROKEN)
+    return 0;
+  if (o->w > 0 && o->h > 0)
+    return o->w <= 2 && o->h <= 2;
+  return o->status == NB_RES_BROKEN && n <= S_TINY_BYTES;
+}
+
 static void S_prepare(const nb_resources *set, nb_res_status status,
                       const char *reason, unsigned char *raw, size_t n,
                       nb_converted *o) {
   if (status == NB_RES_OK) {
     nb__convert(&set->opt, raw, n, o);
+    o->decorative = S_is_decorative(o, n);
   } else {
     memset(o, 0, sizeof *o);
     o->status = status;
-    snprintf(o->reason, sizeof o->reason, "%s", reason ? reason : "unavailable");
+    snprintf(o->reason, sizeof o->reason, "%s",
+             reason ? reason : "unavailable");
     free(raw);
   }
 }
@@ -308,6 +326,17 @@ static void S_publish(nb_resources *set, S_ref *ref, nb_converted *o,
   if (!ref->res) {
     nb_diag_emit(set->diag, NB_SEV_WARNING, "image", file, line, shortu,
                  "image %s: out of memory — shown as a placeholder", shortu);
+  } else if (o->decorative) {
+    ref->res->pub.decorative = 1;
+    if (o->w > 0)
+      nb_diag_emit(set->diag, NB_SEV_NOTE, "image", file, line, shortu,
+                   "image %s is decorative (%dx%d pixels): left out", shortu,
+                   o->w, o->h);
+    else
+      nb_diag_emit(set->diag, NB_SEV_NOTE, "image", file, line, shortu,
+                   "image %s is decorative (a tiny image that does not "
+                   "decode: %s): left out",
+                   shortu, o->reason);
   } else if (ref->res->pub.status != NB_RES_OK) {
     nb_diag_emit(set->diag, NB_SEV_WARNING, "image", file, line, shortu,
                  "image %s: %s — shown as a placeholder", shortu,
@@ -527,8 +556,7 @@ static void S_load(const nb_resources *set, S_pending *p) {
     p->origin = "network";
     p->fetch = 1;
     return;
-  case NB_REF_REFUSED:
-    return; /* settled in S_lookup */
+  case NB_REF_REFUSED: return; /* settled in S_lookup */
   }
 }
 
@@ -743,6 +771,11 @@ static int S_resolve(nb_resources *set, nb_doc *doc, int64_t deadline,
     if (uses[i].ref->inflight)
       continue; /* out of time waiting for it: the node keeps no image */
     S_res *res = uses[i].ref->res;
+    if (res && res->pub.decorative) {
+      if (uses[i].node)
+        nb_node_remove(uses[i].node); /* a spacer: nothing to show */
+      continue;
+    }
     if (res)
       res->pub.uses++;
     if (uses[i].node)
@@ -889,7 +922,7 @@ const nb_resource *nb_resources_lead(const nb_resources *set,
   for (i = 0; i < set->nleads; i++) {
     if (set->leads[i].doc == doc) {
       S_res *res = set->leads[i].ref->res;
-      if (res && res->pub.status == NB_RES_OK)
+      if (res && res->pub.status == NB_RES_OK && !res->pub.decorative)
         r = &res->pub;
       break;
     }
@@ -946,7 +979,9 @@ char *nb_resources_report_json(const nb_resources *set) {
                     ", \"width\": %d, \"height\": %d, \"bytes\": %zu, \"id\": ",
                     r ? r->width : 0, r ? r->height : 0, ok ? r->size : 0);
       S_json_str(&b, ok ? r->id : NULL);
-      nb_buf_printf(&b, ", \"uses\": %d}", ref->uses);
+      nb_buf_printf(
+          &b, ", \"uses\": %d%s}", ref->uses,
+          ref->res && ref->res->pub.decorative ? ", \"decorative\": true" : "");
     }
     pthread_mutex_unlock((pthread_mutex_t *)&set->lock);
   }

@@ -616,6 +616,15 @@ def main():
         'passwd\\"><a href=\\"javascript:alert(1)\\">x</a></p>"}]}')
     put('feed-json-items-object.json',
         jv + '"items": {"0": {"id": "1", "title": "JOBJ"}}}')
+    # One title and date for every item, each with its own text: not
+    # duplicates, and telling them apart must stay linear.
+    put('feed-same-title.xml',
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>m</title>'
+        + ''.join('<item><title>快讯</title>'
+                  '<pubDate>Wed, 10 Aug 2022 12:00:00 GMT</pubDate>'
+                  '<description>SAME_TITLE_%d</description></item>' % i
+                  for i in range(30000)) +
+        '</channel></rss>\n')
     put('feed-atom-xml-base.xml',
         '<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom" '
         'xml:base="file:///etc/"><title>base</title>'
@@ -800,6 +809,28 @@ def main():
                                                      'h' * (2 << 20)))
     # unescaped code: a million would-be tags to turn back into text, an
     # HTML sample of 100k elements, an inline <code> never closed
+    # Issue #11/#16 inputs at scale: tags named in prose and never closed,
+    # a <pre> of would-be tags with unclosed scripts and comments, layout
+    # tables nested with headings, many embeds, many images whose
+    # descriptions are looked for around them.
+    put('html-unclosed-storm.md', article('unclosed',
+        '<p>UNCLOSED_START ' +
+        '<textarea>a <script>b <select>c <title>d <xmp>e </p><p>' * 30000 +
+        'UNCLOSED_STORM_END</p>'))
+    put('html-code-storm.md', article('code storm',
+        '<pre><code>CODE_STORM_START ' +
+        '<div a=<span>x</span>><script>y<!--z <input v-model="m"/>' * 50000 +
+        '</code></pre><p>CODE_STORM_END</p>'))
+    put('html-layout-nest.md', article('layout',
+        '<table><tr><td><h3>L</h3>' * 20000 + 'LAYOUT_END' +
+        '</td></tr></table>' * 20000))
+    put('html-embeds-many.md', article('embeds',
+        '<p>EMBEDS_START</p>' +
+        ''.join('<iframe src="https://v.example/%d" title="t%d"></iframe>'
+                % (i, i) for i in range(20000)) + '<p>EMBEDS_END</p>'))
+    put('html-alt-many.md', article('alts',
+        '<p>ALTS_START ' + '<img src="i.png" alt="image">' * 50000 +
+        'ALTS_END</p>'))
     put('html-code-tags.md', article('code tags',
         '<pre>CODE_TAGS_START ' + '<x' * 1000000 + '</pre>'
         '<pre><body>' + '<div id="a">d</div>' * 100000 + '</body></pre>'

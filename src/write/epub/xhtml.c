@@ -607,8 +607,8 @@ static int S_title_block(S_state *st, const char *title) {
       nb_epub_attr(w, "class", "article-head") < 0 ||
       xmlTextWriterWriteString(w, XC("\n")) < 0)
     return -1;
-  if (nc > 0) {
-    char *kicker = nb_epub_clean_label(nb_doc_category(doc, nc - 1));
+  if (nc > 0 && nb_doc_kicker(doc)) {
+    char *kicker = nb_epub_clean_label(nb_doc_kicker(doc));
     int rc = kicker && *kicker
                  ? nb_epub_element(w, "p", "kicker", kicker) < 0 ||
                        xmlTextWriterWriteString(w, XC("\n")) < 0
