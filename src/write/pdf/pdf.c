@@ -19,6 +19,7 @@
 #include "util/util.h"
 #include "write/pdf/justify.h"
 #include "write/pdf/layout.h"
+#include "write/pdf/linebreak.h"
 
 #define MAX_CSS_BYTES (1u << 20)
 
@@ -405,6 +406,19 @@ static void S_toc(nb_flow *f, const toc_entry *e, size_t n) {
 
 /* ## The writer */
 
+/* The hyphenation patterns for language @p lang, kept while articles
+ * share it. */
+static void S_hyphen_for(nb_pdf *pdf, const char *lang) {
+  char key[sizeof pdf->hyph_lang];
+  snprintf(key, sizeof key, "%s", lang && *lang ? lang : "-");
+  if (strcmp(key, pdf->hyph_lang) == 0)
+    return;
+  if (pdf->hyph)
+    hnj_hyphen_free(pdf->hyph);
+  pdf->hyph = nb_hyphen_load(lang);
+  snprintf(pdf->hyph_lang, sizeof pdf->hyph_lang, "%s", key);
+}
+
 static void S_article_flow(nb_flow *f, nb_doc *doc, int k) {
   char dest[32];
   const char *path = nb_doc_get_meta(doc, "path");
@@ -415,6 +429,7 @@ static void S_article_flow(nb_flow *f, nb_doc *doc, int k) {
         l && (strncmp(l, "zh", 2) == 0 || strncmp(l, "ja", 2) == 0 ||
               strncmp(l, "ko", 2) == 0);
     f->pdf->cjk_variant = nb_pdf_cjk_variant(l);
+    S_hyphen_for(f->pdf, l);
   }
   snprintf(dest, sizeof dest, "art-%d", k);
   nb_layout_title_block(f, doc, dest);
@@ -561,6 +576,8 @@ static int S_pdf_open(nb_pdf *pdf, const nb_write_options *opts,
 
 static void S_pdf_close(nb_pdf *pdf) {
   nb_buf_free(&pdf->missing);
+  if (pdf->hyph)
+    hnj_hyphen_free(pdf->hyph);
   if (pdf->header_layout)
     g_object_unref(pdf->header_layout);
   free(pdf->header_text);
