@@ -475,26 +475,26 @@ int nb_justify_line(PangoLayoutLine *line, double width, double max_short,
                                 : &cl[k - 1].gs->glyphs[cl[k - 1].last_glyph];
     switch (kind) {
     case NB_GAP_CJK:
-      g->stretch = 0.04 * em;
-      g->cap = 0.095 * em;
+      g->stretch = NB_CJK_STRETCH * em;
+      g->cap = NB_CJK_CAP * em;
       break;
     case NB_GAP_GLUESPACE:
       if (as <= 0) {
         g->kind = kind = NB_GAP_SPACE;
       } else {
         g->base = as - cl[k].width; /* the space becomes the glue */
-        g->shrink = as > 0.125 * em ? as - 0.125 * em : 0;
-        g->stretch = 0.06 * em;
-        g->cap = 0.1 * em;
+        g->shrink = as > NB_GLUE_MIN * em ? as - NB_GLUE_MIN * em : 0;
+        g->stretch = NB_GLUE_STRETCH * em;
+        g->cap = NB_GLUE_CAP * em;
         break;
       }
       /* fall through */
     case NB_GAP_SPACE:
-      g->stretch = 0.5 * cl[k].width;
-      g->cap = 0.65 * em - cl[k].width;
+      g->stretch = NB_SPACE_STRETCH * cl[k].width;
+      g->cap = NB_SPACE_MAX * em - cl[k].width;
       if (g->cap < 0)
         g->cap = 0;
-      g->shrink = 0.2 * cl[k].width;
+      g->shrink = NB_SPACE_SHRINK * cl[k].width;
       break;
     case NB_GAP_GLUE:
       if (as <= 0) {
@@ -502,9 +502,9 @@ int nb_justify_line(PangoLayoutLine *line, double width, double max_short,
         continue;
       }
       g->base = as;
-      g->shrink = as > 0.125 * em ? as - 0.125 * em : 0;
-      g->stretch = 0.06 * em;
-      g->cap = 0.1 * em;
+      g->shrink = as > NB_GLUE_MIN * em ? as - NB_GLUE_MIN * em : 0;
+      g->stretch = NB_GLUE_STRETCH * em;
+      g->cap = NB_GLUE_CAP * em;
       break;
     }
     g->delta = g->base;

@@ -48,6 +48,19 @@ enum {
   NB_GAP_GLUESPACE
 };
 
+/* How far each kind of gap may move, in em of the paragraph's font (the
+ * line breaker and the justifier share them). A CJK gap of more than a
+ * tenth of an em reads as characters spread apart, a word space of more
+ * than 0.7 em as a river; the CJK-Latin space stays near its quarter em. */
+#define NB_CJK_STRETCH 0.04  /* inter-character: comfortable widening */
+#define NB_CJK_CAP 0.095     /* ... and the most it takes */
+#define NB_GLUE_STRETCH 0.02 /* CJK-Latin space */
+#define NB_GLUE_CAP 0.05
+#define NB_GLUE_MIN 0.125    /* the CJK-Latin space shrinks to this */
+#define NB_SPACE_STRETCH 0.5 /* word space: share of its own width */
+#define NB_SPACE_MAX 0.65    /* the widest word space, em */
+#define NB_SPACE_SHRINK 0.2  /* share of its width a word space gives */
+
 /** Character classes the gap kinds are decided from. */
 enum {
   NB_CC_OTHER = 0,

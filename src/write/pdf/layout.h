@@ -128,7 +128,8 @@ typedef struct nb_pdf {
   char cjk_emph_family[256]; /* the face <em> takes in such an article */
   nb_buf missing;
   size_t nmissing;
-  /* hyphenation patterns of the current article's language (owned) */
+  /* hyphenation patterns of the current article's language (borrowed,
+   * see nb_hyphen_load) */
   struct _HyphenDict *hyph;
   char hyph_lang[32];
 } nb_pdf;

@@ -16,6 +16,7 @@
  * taken. The gaps themselves are set afterwards by nb_justify_line. */
 #include "write/pdf/linebreak.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,22 +155,23 @@ static void S_gaps(lb *b, double em, double as, int justify) {
       kind = NB_GAP_SPACE;
     switch (kind) {
     case NB_GAP_CJK:
-      b->gst[i] = 0.04 * em;
-      b->gcap[i] = 0.095 * em;
+      b->gst[i] = NB_CJK_STRETCH * em;
+      b->gcap[i] = NB_CJK_CAP * em;
       break;
     case NB_GAP_GLUE:
     case NB_GAP_GLUESPACE:
       if (as <= 0)
         break;
       b->gw[i] = kind == NB_GAP_GLUE ? as : as - b->adv[i];
-      b->gsh_glue[i] = as > 0.125 * em ? as - 0.125 * em : 0;
-      b->gst[i] = 0.06 * em;
-      b->gcap[i] = 0.1 * em;
+      b->gsh_glue[i] = as > NB_GLUE_MIN * em ? as - NB_GLUE_MIN * em : 0;
+      b->gst[i] = NB_GLUE_STRETCH * em;
+      b->gcap[i] = NB_GLUE_CAP * em;
       break;
     case NB_GAP_SPACE:
-      b->gst[i] = 0.5 * b->adv[i];
-      b->gcap[i] = 0.65 * em > b->adv[i] ? 0.65 * em - b->adv[i] : 0;
-      b->gsh_space[i] = justify ? 0.2 * b->adv[i] : 0;
+      b->gst[i] = NB_SPACE_STRETCH * b->adv[i];
+      b->gcap[i] =
+          NB_SPACE_MAX * em > b->adv[i] ? NB_SPACE_MAX * em - b->adv[i] : 0;
+      b->gsh_space[i] = justify ? NB_SPACE_SHRINK * b->adv[i] : 0;
       break;
     default: break;
     }
@@ -656,15 +658,42 @@ done:
   return rc;
 }
 
+/* Loaded patterns, kept for the process: a book switches languages
+ * article by article, and reading a pattern file costs milliseconds. */
+#define MAX_DICTS 8
+static pthread_mutex_t S_dict_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+  char path[96];
+  HyphenDict *dict; /* NULL: the file could not be read */
+} S_dicts[MAX_DICTS];
+static int S_ndicts;
+
 /* libhyphen may complain on stderr about a file it cannot open: look
  * first */
 static HyphenDict *S_load(const char *path) {
-  FILE *f = fopen(path, "r");
-  HyphenDict *d;
-  if (!f)
-    return NULL;
-  d = hnj_hyphen_load_file(f);
-  fclose(f);
+  HyphenDict *d = NULL;
+  FILE *f;
+  int i;
+  pthread_mutex_lock(&S_dict_lock);
+  for (i = 0; i < S_ndicts; i++)
+    if (strcmp(S_dicts[i].path, path) == 0) {
+      d = S_dicts[i].dict;
+      goto done;
+    }
+  if ((f = fopen(path, "r")) != NULL) {
+    d = hnj_hyphen_load_file(f);
+    fclose(f);
+  }
+  if (S_ndicts < MAX_DICTS) {
+    snprintf(S_dicts[S_ndicts].path, sizeof S_dicts[S_ndicts].path, "%s", path);
+    S_dicts[S_ndicts].dict = d;
+    S_ndicts++;
+  } else if (d) {
+    hnj_hyphen_free(d); /* a ninth language: not hyphenated */
+    d = NULL;
+  }
+done:
+  pthread_mutex_unlock(&S_dict_lock);
   return d;
 }
 

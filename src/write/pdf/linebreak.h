@@ -36,7 +36,8 @@ int nb_linebreak(PangoLayout *layout, nb_buf *text, PangoAttrList *attrs,
 
 /** The patterns for language @p lang (BCP 47) from /usr/share/hyphen, or
  * NULL when there are none. Chinese, Japanese and Korean text takes the
- * English ones for its Latin words. Free with hnj_hyphen_free. */
+ * English ones for its Latin words. Borrowed: loaded once and kept for
+ * the process (thread-safe). */
 HyphenDict *nb_hyphen_load(const char *lang);
 
 #endif

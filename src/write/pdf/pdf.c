@@ -413,8 +413,6 @@ static void S_hyphen_for(nb_pdf *pdf, const char *lang) {
   snprintf(key, sizeof key, "%s", lang && *lang ? lang : "-");
   if (strcmp(key, pdf->hyph_lang) == 0)
     return;
-  if (pdf->hyph)
-    hnj_hyphen_free(pdf->hyph);
   pdf->hyph = nb_hyphen_load(lang);
   snprintf(pdf->hyph_lang, sizeof pdf->hyph_lang, "%s", key);
 }
@@ -576,8 +574,6 @@ static int S_pdf_open(nb_pdf *pdf, const nb_write_options *opts,
 
 static void S_pdf_close(nb_pdf *pdf) {
   nb_buf_free(&pdf->missing);
-  if (pdf->hyph)
-    hnj_hyphen_free(pdf->hyph);
   if (pdf->header_layout)
     g_object_unref(pdf->header_layout);
   free(pdf->header_text);
