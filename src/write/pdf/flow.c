@@ -44,6 +44,7 @@ void nb_flow_free(nb_flow *f) {
     free(f->rows[i]);
   }
   free(f->rows);
+  nb_flow_pages_free(f->pages);
   memset(f, 0, sizeof *f);
 }
 
@@ -308,6 +309,9 @@ nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
   p->links = links;
   p->nlinks = nlinks;
   p->color = st->color;
+  /* a laid-out block holds some 60 bytes a character (glyphs, clusters,
+   * break attributes, items) besides its own overhead */
+  f->bytes += 2048 + text->len * 60;
   if (text->len && !nb_utf8_valid(text->data, text->len)) {
     /* readers repair their text, but a title or a feed field may slip
      * through: Pango and Cairo take valid UTF-8 only */

@@ -59,7 +59,7 @@ enum {
 #define NB_GLUE_MIN 0.125    /* the CJK-Latin space shrinks to this */
 #define NB_SPACE_STRETCH 0.5 /* word space: share of its own width */
 #define NB_SPACE_MAX 0.65    /* the widest word space, em */
-#define NB_SPACE_SHRINK 0.2  /* share of its width a word space gives */
+#define NB_SPACE_SHRINK 0.3  /* share of its width a word space gives */
 
 /** Character classes the gap kinds are decided from. */
 enum {

@@ -149,6 +149,9 @@ typedef struct nb_flow {
   int heading_seq;
   int para_seq;
   int failed; /* out of memory */
+  /* where its items fall on pages, once paginated (paginate.c; owned) */
+  struct nb_pages *pages;
+  size_t bytes; /* a rough count of the memory its text blocks hold */
 } nb_flow;
 
 void nb_flow_init(nb_flow *f, nb_pdf *pdf);
@@ -223,8 +226,11 @@ typedef struct nb_page_ctx {
   int no_furniture;    /* no running header or page number (cover) */
 } nb_page_ctx;
 
-/** Paginate and (with a device) draw @p f. Returns the number of pages. */
+/** Paginate @p f (once: a flow keeps its pages) and, with a device, draw
+ * it. Returns the number of pages, or -1 when out of memory. */
 int nb_flow_render(nb_flow *f, nb_page_ctx *pc);
+/** Free a flow's pagination (NULL is fine). */
+void nb_flow_pages_free(struct nb_pages *pg);
 
 /** Report characters no font had, collected while laying out. */
 void nb_pdf_report_missing(nb_pdf *pdf);

@@ -291,7 +291,7 @@ static int S_kinsoku_ok(const lb *b, int p) {
 /* The break candidates in order, the paragraph's start and end included;
  * NULL when out of memory. */
 static cand *S_candidates(const lb *b, const PangoLogAttr *la,
-                          const nb_lb_opts *o, int *ncand) {
+                          const nb_lb_opts *o, HyphenDict *hyph, int *ncand) {
   unsigned char *mark = nb_calloc((size_t)b->n + 1, 1);
   unsigned char *hy = nb_calloc((size_t)b->n + 1, 1);
   cand *c = NULL;
@@ -302,8 +302,8 @@ static cand *S_candidates(const lb *b, const PangoLogAttr *la,
     free(hy);
     return NULL;
   }
-  if (o->hyph)
-    S_hyphenate(b, o->hyph, hy);
+  if (hyph)
+    S_hyphenate(b, hyph, hy);
   for (p = 1; p < b->n; p++) {
     if (la[p].is_mandatory_break)
       mark[p] = F_FORCED;
@@ -447,16 +447,57 @@ static line_fit S_fit(const lb *b, const nb_lb_opts *o, int i, int j,
 static double S_penalty(unsigned iflags, unsigned jflags) {
   double p = 0;
   if (jflags & F_HYPH)
-    p += 50.0 * 50;
+    p += 100.0 * 100;
   if (jflags & F_EXHYPH)
     p += 1000.0 * 1000; /* pdftotext drops a hyphen ending a line */
   if (jflags & F_CHAR)
     p += 1e6;
   if ((iflags & (F_HYPH | F_EXHYPH)) && (jflags & (F_HYPH | F_EXHYPH)))
-    p += 3000;
+    p += 10000; /* TeX's \doublehyphendemerits */
   if ((iflags & F_HYPH) && (jflags & F_FORCED))
     p += 5000; /* a hyphen on the paragraph's last full line */
   return p;
+}
+
+/* The candidate at character @p pos, or -1. */
+static int S_cand_at(const cand *c, int nc, int pos) {
+  int lo = 0, hi = nc - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2;
+    if (c[mid].pos == pos)
+      return mid;
+    if (c[mid].pos < pos)
+      lo = mid + 1;
+    else
+      hi = mid - 1;
+  }
+  return -1;
+}
+
+/* 1 when Pango's own lines are good enough to keep: every break a
+ * candidate and no line worse than comfortably stretched or shrunk
+ * (TeX's first pass, its pretolerance). Laying the paragraph out again
+ * costs a second shaping; most paragraphs do not need it. */
+static int S_greedy_ok(const lb *b, const nb_lb_opts *o, const cand *c, int nc,
+                       PangoLayout *layout) {
+  GSList *l = pango_layout_get_lines_readonly(layout);
+  int prev = 0;
+  for (; l; l = l->next) {
+    PangoLayoutLine *pl = l->data;
+    int end =
+        l->next ? S_char_at(b, ((PangoLayoutLine *)l->next->data)->start_index)
+                : b->n;
+    int ic = S_cand_at(c, nc, prev), jc = S_cand_at(c, nc, end);
+    line_fit f;
+    (void)pl;
+    if (ic < 0 || jc < 0 || (c[jc].flags & (F_HYPH | F_CHAR)))
+      return 0;
+    f = S_fit(b, o, prev, end, c[jc].flags, 0);
+    if (f.bad > 100 || f.halt_end || f.halt_start)
+      return 0;
+    prev = end;
+  }
+  return prev == b->n;
 }
 
 /* The dynamic program: @p from gets, for each candidate, the candidate
@@ -576,6 +617,36 @@ static int S_impose(PangoLayout *layout, nb_buf *text, PangoAttrList *attrs,
   return 0;
 }
 
+/* 1 when @p layout is one line that stays within the measure with its
+ * CJK-Latin spaces added: nothing to choose (most headings, captions,
+ * table cells). */
+static int S_one_line_fits(PangoLayout *layout, const nb_buf *text,
+                           const nb_lb_opts *o) {
+  PangoRectangle log;
+  size_t i = 0;
+  int prev = NB_CC_ZERO, nglue = 0;
+  double w;
+  if (pango_layout_get_line_count(layout) != 1)
+    return 0;
+  pango_layout_line_get_extents(pango_layout_get_line_readonly(layout, 0), NULL,
+                                &log);
+  w = log.width / (double)PANGO_SCALE;
+  if (o->autospace > 0)
+    while (i < text->len) {
+      uint32_t cp = 0;
+      size_t k = nb_utf8_decode((const unsigned char *)text->data + i,
+                                text->len - i, &cp);
+      int cl = nb_char_class(cp);
+      if ((prev == NB_CC_HAN && cl == NB_CC_LATIN) ||
+          (prev == NB_CC_LATIN && cl == NB_CC_HAN))
+        nglue++;
+      if (cl != NB_CC_ZERO)
+        prev = cl;
+      i += k ? k : 1;
+    }
+  return w + nglue * o->autospace * o->em <= o->width - o->indent;
+}
+
 int nb_linebreak(PangoLayout *layout, nb_buf *text, PangoAttrList *attrs,
                  nb_link *links, size_t nlinks, const nb_lb_opts *o) {
   lb b;
@@ -587,7 +658,7 @@ int nb_linebreak(PangoLayout *layout, nb_buf *text, PangoAttrList *attrs,
   line_fit *fits = NULL;
   double em = o->em * PANGO_SCALE;
   GSList *l;
-  if (!text->data || text->len == 0)
+  if (!text->data || text->len == 0 || S_one_line_fits(layout, text, o))
     return 0;
   la = pango_layout_get_log_attrs_readonly(layout, &nla);
   n = nla - 1;
@@ -611,9 +682,20 @@ int nb_linebreak(PangoLayout *layout, nb_buf *text, PangoAttrList *attrs,
   if (S_advances(&b, layout, o->em * PANGO_SCALE) != 0)
     goto done;
   S_gaps(&b, em, o->autospace * em, o->justify);
-  c = S_candidates(&b, la, o, &nc);
+  /* hyphenation only for paragraphs Pango did not set well */
+  c = S_candidates(&b, la, o, NULL, &nc);
   if (!c || nc < 2)
     goto done;
+  if (S_greedy_ok(&b, o, c, nc, layout)) {
+    rc = 0;
+    goto done;
+  }
+  if (o->hyph) {
+    free(c);
+    c = S_candidates(&b, la, o, o->hyph, &nc);
+    if (!c || nc < 2)
+      goto done;
+  }
   from = nb_calloc((size_t)nc, sizeof *from);
   line = nb_calloc((size_t)nc + 1, sizeof *line);
   fits = nb_calloc((size_t)nc, sizeof *fits);

@@ -306,7 +306,7 @@ static double S_left(nb_pdf *pdf, int page_no) {
 
 /* ## Pagination: which page, and where on it, each item goes */
 
-typedef struct pages {
+typedef struct nb_pages {
   place *pl;    /* one per item */
   repeat *reps; /* header rows repeated at page tops, in page order */
   size_t nreps, capreps;
@@ -599,19 +599,28 @@ static void S_draw(nb_flow *f, nb_page_ctx *pc, const pages *pg) {
     nb_dev_end_page(pc->dev);
 }
 
+void nb_flow_pages_free(struct nb_pages *pg) {
+  if (!pg)
+    return;
+  free(pg->pl);
+  free(pg->reps);
+  free(pg);
+}
+
 int nb_flow_render(nb_flow *f, nb_page_ctx *pc) {
-  pages pg;
   if (f->n == 0)
     return 0;
-  memset(&pg, 0, sizeof pg);
-  pg.pl = nb_calloc(f->n, sizeof *pg.pl);
-  if (!pg.pl)
-    return -1;
-  S_keep_captions(f);
-  S_paginate(f, f->pdf->text_h, &pg);
+  if (!f->pages) {
+    pages *pg = nb_calloc(1, sizeof *pg);
+    if (!pg || !(pg->pl = nb_calloc(f->n, sizeof *pg->pl))) {
+      free(pg);
+      return -1;
+    }
+    S_keep_captions(f);
+    S_paginate(f, f->pdf->text_h, pg);
+    f->pages = pg;
+  }
   if (pc->dev)
-    S_draw(f, pc, &pg);
-  free(pg.pl);
-  free(pg.reps);
-  return pg.npages;
+    S_draw(f, pc, f->pages);
+  return f->pages->npages;
 }

@@ -609,12 +609,19 @@ static size_t S_book_contents(const nb_book *book, toc_entry *toc) {
   return ntoc;
 }
 
-/* Pages each article takes (each starts on a new page, so its count does
- * not depend on the others), laid out without drawing; the device hears
- * every text block so that its fonts cover them. */
-static int S_count_article_pages(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
-                                 int *counts, nb_error *err) {
-  size_t k, ndocs = nb_book_doc_count(book);
+/* Laid-out articles kept from counting their pages to drawing them, up to
+ * this many bytes (nb_flow.bytes): a book of a few hundred articles is
+ * laid out once; past that, the rest are laid out again when drawn rather
+ * than held (a thousand articles' layouts take some 150 MB). */
+#define NB_PDF_KEEP_BYTES ((size_t)48 << 20)
+
+/* Lays out every article and counts its pages (each starts on a new page,
+ * so its count does not depend on the others); the device hears every text
+ * block so that its fonts cover them. Flows are kept in @p kept (one slot
+ * per article, NULL when not kept) while NB_PDF_KEEP_BYTES allows. */
+static int S_lay_out_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
+                              int *counts, nb_flow **kept, nb_error *err) {
+  size_t k, ndocs = nb_book_doc_count(book), held = 0;
   nb_page_ctx pc;
   memset(&pc, 0, sizeof pc);
   for (k = 0; k < ndocs; k++) {
@@ -626,9 +633,14 @@ static int S_count_article_pages(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
     counts[k] = nb_flow_render(&f, &pc);
     if (f.failed || counts[k] < 0)
       rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
-    nb_flow_free(&f);
-    nb_buf_free(&pdf->missing);
-    pdf->nmissing = 0;
+    nb_pdf_report_missing(pdf);
+    if (rc == 0 && held + f.bytes <= NB_PDF_KEEP_BYTES &&
+        (kept[k] = nb_calloc(1, sizeof *kept[k])) != NULL) {
+      *kept[k] = f;
+      held += f.bytes;
+    } else {
+      nb_flow_free(&f);
+    }
     if (rc)
       return rc;
   }
@@ -704,9 +716,10 @@ static int S_draw_front(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
 }
 
 /* Draws the articles section by section from page @p page on, under
- * outline entries for titled sections. */
+ * outline entries for titled sections: the flows kept from counting, the
+ * others laid out again. */
 static int S_draw_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
-                           int page, nb_error *err) {
+                           int page, nb_flow **kept, nb_error *err) {
   size_t s, nsec = nb_book_section_count(book);
   int titled = nb_book_has_sections(book), art = 0, rc = 0;
   for (s = 0; s < nsec; s++) {
@@ -716,21 +729,32 @@ static int S_draw_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
     if (titled && stitle && nd > 0)
       parent = nb_dev_add_outline(dev, 0, stitle, page, 0, 1);
     for (j = 0; j < nd; j++) {
-      nb_flow f;
+      nb_flow f, *fp = kept[art];
       nb_page_ctx pc;
+      int n;
       memset(&pc, 0, sizeof pc);
       pc.dev = dev;
       pc.first_page = page;
       pc.outline_parent = parent;
       pc.header = titled && stitle ? stitle : nb_book_get_meta(book, "title");
       pc.no_header_first = 1;
-      nb_flow_init(&f, pdf);
-      S_article_flow(&f, nb_book_section_doc(book, s, j), art);
-      page += nb_flow_render(&f, &pc);
-      if (f.failed)
+      if (!fp) {
+        nb_flow_init(&f, pdf);
+        S_article_flow(&f, nb_book_section_doc(book, s, j), art);
+        nb_buf_free(&pdf->missing); /* told when first laid out */
+        pdf->nmissing = 0;
+        fp = &f;
+      }
+      n = nb_flow_render(fp, &pc);
+      if (fp->failed || n < 0)
         rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
-      nb_flow_free(&f);
-      nb_pdf_report_missing(pdf);
+      else
+        page += n;
+      nb_flow_free(fp);
+      if (kept[art]) {
+        free(kept[art]);
+        kept[art] = NULL;
+      }
       art++;
       if (rc)
         return rc;
@@ -747,12 +771,14 @@ static int S_render_book(nb_pdf *pdf, const nb_book *book,
   size_t ntoc, nsec = nb_book_section_count(book);
   int *counts = nb_calloc(ndocs, sizeof *counts), front, rc = 0, page;
   toc_entry *toc = nb_calloc(ndocs + nsec + 1, sizeof *toc);
+  nb_flow **kept = nb_calloc(ndocs, sizeof *kept);
   const nb_resource *cover = NULL;
-  if (!counts || !toc) {
+  size_t k;
+  if (!counts || !toc || !kept) {
     rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
     goto done;
   }
-  rc = S_count_article_pages(pdf, dev, book, counts, err);
+  rc = S_lay_out_articles(pdf, dev, book, counts, kept, err);
   if (rc)
     goto done;
   pdf->cjk_variant = nb_pdf_cjk_variant(lang); /* front matter: the book's */
@@ -765,8 +791,14 @@ static int S_render_book(nb_pdf *pdf, const nb_book *book,
   front = (cover ? 1 : 0) + S_count_front_pages(pdf, book, toc, ntoc);
   S_number_contents(toc, ntoc, counts, front + 1);
   page = S_draw_front(pdf, dev, book, cover, toc, ntoc);
-  rc = S_draw_articles(pdf, dev, book, page, err);
+  rc = S_draw_articles(pdf, dev, book, page, kept, err);
 done:
+  for (k = 0; kept && k < ndocs; k++)
+    if (kept[k]) {
+      nb_flow_free(kept[k]);
+      free(kept[k]);
+    }
+  free(kept);
   free(counts);
   free(toc);
   return rc;
