@@ -424,8 +424,14 @@ static line_fit S_fit(const lb *b, const nb_lb_opts *o, int i, int j,
     }
     return f;
   }
-  if (jflags & F_FORCED)
-    return f; /* a paragraph's last line may be short */
+  if (jflags & F_FORCED) {
+    /* a paragraph's last line may be short, but one or two characters
+     * left alone on it ("一关。") read as an accident */
+    if (o->justify && i > 0 && !S_para_start(b, i) && jj - i <= 3 &&
+        b->cls[i] != NB_CC_LATIN)
+      f.bad = 400;
+    return f;
+  }
   if (!o->justify) {
     double r = d / (3 * em);
     f.bad = r > 3 ? 2700 : 100 * r * r * r;
