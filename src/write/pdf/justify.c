@@ -423,33 +423,13 @@ static double S_tighten(adj *a, size_t n, int kind, double want) {
   return want - total * f;
 }
 
-int nb_justify_line(PangoLayoutLine *line, double width, double max_short,
-                    int fill, const nb_space_opts *o) {
-  const char *text = pango_layout_get_text(line->layout);
-  size_t tlen = strlen(text);
-  cluster stack_cl[256], *cl;
-  adj stack_a[256], *a = stack_a;
-  size_t ncl = 0, k, last = 0, na = 0;
-  double em = o->em * PANGO_SCALE, as = o->autospace * em;
-  double natural = 0, short_by;
-  int found = 0, changed = 0, prev_cls = NB_CC_ZERO;
-  cl = S_clusters(line, text, tlen, stack_cl, 256, &ncl);
-  if (!cl)
-    return 0;
-  /* the last visible cluster: a soft hyphen's is the hyphen drawn at a
-   * hyphenated line's end */
-  for (k = 0; k < ncl; k++)
-    if (nb_char_class(cl[k].first_cp) != NB_CC_SPACE &&
-        (nb_char_class(cl[k].first_cp) != NB_CC_ZERO || cl[k].width > 0)) {
-      last = k;
-      found = 1;
-    }
-  if (!found)
-    goto done;
-  if (last + 1 > 256 && !(a = nb_reallocarray(NULL, last + 1, sizeof *a))) {
-    a = stack_a;
-    goto done;
-  }
+/* The adjustable gaps of a line (its clusters @p cl up to @p last) into
+ * @p a; returns the line's natural width with the CJK-Latin spaces. */
+static double S_line_gaps(const cluster *cl, size_t last,
+                          const nb_space_opts *o, adj *a, size_t *na_out) {
+  double em = o->em * PANGO_SCALE, as = o->autospace * em, natural = 0;
+  size_t k, na = 0;
+  int prev_cls = NB_CC_ZERO;
   for (k = 0; k <= last; k++) {
     int b = nb_char_class(cl[k].first_cp), kind, c = NB_CC_ZERO;
     size_t m;
@@ -510,6 +490,83 @@ int nb_justify_line(PangoLayoutLine *line, double width, double max_short,
     g->delta = g->base;
     natural += g->base;
   }
+  *na_out = na;
+  return natural;
+}
+
+/* The clusters of @p line and the index of its last visible one; NULL
+ * when it has none (or for right-to-left text, or out of memory). */
+static cluster *S_visible(PangoLayoutLine *line, cluster *stack_cl,
+                          size_t *last_out) {
+  const char *text = pango_layout_get_text(line->layout);
+  size_t ncl = 0, k, last = 0;
+  int found = 0;
+  cluster *cl = S_clusters(line, text, strlen(text), stack_cl, 256, &ncl);
+  if (!cl)
+    return NULL;
+  /* the last visible cluster: a soft hyphen's is the hyphen drawn at a
+   * hyphenated line's end */
+  for (k = 0; k < ncl; k++)
+    if (nb_char_class(cl[k].first_cp) != NB_CC_SPACE &&
+        (nb_char_class(cl[k].first_cp) != NB_CC_ZERO || cl[k].width > 0)) {
+      last = k;
+      found = 1;
+    }
+  if (!found) {
+    if (cl != stack_cl)
+      free(cl);
+    return NULL;
+  }
+  *last_out = last;
+  return cl;
+}
+
+int nb_line_measure(PangoLayoutLine *line, const nb_space_opts *o,
+                    nb_line_stats *st) {
+  cluster stack_cl[256], *cl;
+  adj stack_a[256], *a = stack_a;
+  size_t last = 0, na = 0, k;
+  memset(st, 0, sizeof *st);
+  cl = S_visible(line, stack_cl, &last);
+  if (!cl)
+    return -1;
+  if (last + 1 > 256 && !(a = nb_reallocarray(NULL, last + 1, sizeof *a))) {
+    if (cl != stack_cl)
+      free(cl);
+    return -1;
+  }
+  st->natural = S_line_gaps(cl, last, o, a, &na);
+  for (k = 0; k < na; k++) {
+    st->stretch += a[k].stretch;
+    st->cap += a[k].cap;
+    if (a[k].kind == NB_GAP_SPACE)
+      st->shrink_space += a[k].shrink;
+    else
+      st->shrink_glue += a[k].shrink;
+  }
+  st->visible = (int)last + 1;
+  if (cl != stack_cl)
+    free(cl);
+  if (a != stack_a)
+    free(a);
+  return 0;
+}
+
+int nb_justify_line(PangoLayoutLine *line, double width, double max_short,
+                    int fill, const nb_space_opts *o) {
+  cluster stack_cl[256], *cl;
+  adj stack_a[256], *a = stack_a;
+  size_t k, last = 0, na = 0;
+  double natural, short_by;
+  int changed = 0;
+  cl = S_visible(line, stack_cl, &last);
+  if (!cl)
+    return 0;
+  if (last + 1 > 256 && !(a = nb_reallocarray(NULL, last + 1, sizeof *a))) {
+    a = stack_a;
+    goto done;
+  }
+  natural = S_line_gaps(cl, last, o, a, &na);
   short_by = width * PANGO_SCALE - natural;
   if (short_by < 0) {
     /* too long: the CJK-Latin spaces give first, then word spaces */

@@ -90,6 +90,20 @@ typedef struct nb_space_opts {
   double autospace; /**< CJK-Latin space in em; 0: none */
 } nb_space_opts;
 
+/** What a line's gaps allow, in pango units. */
+typedef struct nb_line_stats {
+  double natural;                   /**< width with the CJK-Latin spaces */
+  double stretch, cap;              /**< comfortable and greatest widening */
+  double shrink_glue, shrink_space; /**< narrowing of CJK-Latin and word
+                                         spaces */
+  int visible;                      /**< clusters up to the last visible one */
+} nb_line_stats;
+
+/** Measure @p line as nb_justify_line would set it. 0, or -1 when it has
+ * nothing visible (or is right-to-left, or out of memory). */
+int nb_line_measure(PangoLayoutLine *line, const nb_space_opts *o,
+                    nb_line_stats *st);
+
 /** Set the gaps of @p line: the CJK-Latin space added, then, when @p fill,
  * the line spread (or tightened) so that its last visible glyph ends
  * exactly @p width points from its left end: word spaces and CJK-Latin

@@ -623,34 +623,50 @@ static int S_impose(PangoLayout *layout, nb_buf *text, PangoAttrList *attrs,
   return 0;
 }
 
-/* 1 when @p layout is one line that stays within the measure with its
- * CJK-Latin spaces added: nothing to choose (most headings, captions,
- * table cells). */
-static int S_one_line_fits(PangoLayout *layout, const nb_buf *text,
-                           const nb_lb_opts *o) {
-  PangoRectangle log;
-  size_t i = 0;
-  int prev = NB_CC_ZERO, nglue = 0;
-  double w;
-  if (pango_layout_get_line_count(layout) != 1)
+/* 1 when Pango's lines are good enough as they are, measured from their
+ * glyphs without building the per-character tables: no kinsoku fault and
+ * every line within comfortable stretch or shrink, as S_greedy_ok judges
+ * them. Most blocks end here (headings, captions, cells, and many
+ * paragraphs), at the cost of one pass over their glyphs. */
+static int S_quick_ok(PangoLayout *layout, const nb_lb_opts *o) {
+  nb_space_opts so;
+  double em = o->em * PANGO_SCALE;
+  int nlines = pango_layout_get_line_count(layout), i = 0;
+  GSList *l;
+  so.em = o->em;
+  so.autospace = o->autospace;
+  if (nlines > 1 && nb_kinsoku_find_violation(layout) >= 0)
     return 0;
-  pango_layout_line_get_extents(pango_layout_get_line_readonly(layout, 0), NULL,
-                                &log);
-  w = log.width / (double)PANGO_SCALE;
-  if (o->autospace > 0)
-    while (i < text->len) {
-      uint32_t cp = 0;
-      size_t k = nb_utf8_decode((const unsigned char *)text->data + i,
-                                text->len - i, &cp);
-      int cl = nb_char_class(cp);
-      if ((prev == NB_CC_HAN && cl == NB_CC_LATIN) ||
-          (prev == NB_CC_LATIN && cl == NB_CC_HAN))
-        nglue++;
-      if (cl != NB_CC_ZERO)
-        prev = cl;
-      i += k ? k : 1;
+  for (l = pango_layout_get_lines_readonly(layout); l; l = l->next, i++) {
+    PangoLayoutLine *line = l->data;
+    nb_line_stats st;
+    int first = i == 0 || line->is_paragraph_start;
+    double w = (o->width - (first ? o->indent : 0)) * PANGO_SCALE, d, r;
+    if (nb_line_measure(line, &so, &st) != 0)
+      continue;
+    d = w - st.natural;
+    if (d < 0) {
+      double sh = st.shrink_glue + (o->justify ? st.shrink_space : 0);
+      if (-d > sh)
+        return 0;
+      r = -d / sh;
+    } else if (nb_line_is_last(layout, i, nlines)) {
+      if (o->justify && !first && st.visible <= 3)
+        return 0;
+      r = 0;
+    } else if (!o->justify) {
+      r = d / (3 * em);
+    } else if (d <= 0.01 * em) {
+      r = 0;
+    } else {
+      if (st.stretch <= 0 || d > st.cap + 0.5)
+        return 0;
+      r = d / st.stretch;
     }
-  return w + nglue * o->autospace * o->em <= o->width - o->indent;
+    if (r > 1)
+      return 0; /* badness over 100 */
+  }
+  return 1;
 }
 
 int nb_linebreak(PangoLayout *layout, nb_buf *text, PangoAttrList *attrs,
@@ -664,7 +680,7 @@ int nb_linebreak(PangoLayout *layout, nb_buf *text, PangoAttrList *attrs,
   line_fit *fits = NULL;
   double em = o->em * PANGO_SCALE;
   GSList *l;
-  if (!text->data || text->len == 0 || S_one_line_fits(layout, text, o))
+  if (!text->data || text->len == 0 || S_quick_ok(layout, o))
     return 0;
   la = pango_layout_get_log_attrs_readonly(layout, &nla);
   n = nla - 1;
