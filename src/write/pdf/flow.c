@@ -526,8 +526,9 @@ void nb_flow_image(nb_flow *f, const nb_resource *res, const char *alt,
   }
   nb_flow_take_marker(f, &it);
   nb_flow_space(f, pdf->body.font_size * 0.4);
-  nb_flow_tag(f, "Figure", alt, 0);
+  /* an image without a text alternative is decoration: an artifact */
+  nb_flow_tag(f, alt && *alt ? "Figure" : "Artifact", alt, 0);
   nb_flow_add(f, &it);
-  nb_flow_tag(f, "Figure", NULL, 1);
+  nb_flow_tag(f, alt && *alt ? "Figure" : "Artifact", NULL, 1);
   f->pending_space = pdf->body.font_size * 0.4;
 }

@@ -96,6 +96,8 @@ typedef struct nb_item {
   long header_item; /* the table's header row to repeat, or -1 */
   /* IT_TAG / IT_ENDTAG / IT_DEST / IT_OUTLINE */
   const char *tag;
+  const char *lang; /* IT_TAG: a passage's language (borrowed, static or
+                       the document's), or NULL */
   char *text;
   int level;
   nb_deco decos[NB_MAX_DECOS];
@@ -126,6 +128,9 @@ typedef struct nb_pdf {
   const char *cjk_variant;   /* "SC", "TC", "HK", "JP", "KR": the region of
                                 the Noto / Source Han CJK faces it takes */
   char cjk_emph_family[256]; /* the face <em> takes in such an article */
+  const char *book_lang;     /* the document's language (the catalog's) */
+  const char *article_lang;  /* the current article's, or NULL */
+  int heading_shift;         /* 1 under a book's sections: the title is H2 */
   nb_buf missing;
   size_t nmissing;
   /* hyphenation patterns of the current article's language (borrowed,

@@ -121,10 +121,14 @@ static void S_keep_captions(nb_flow *f) {
 static void S_draw_decos(nb_dev *dev, const nb_item *it, double ox, double y,
                          double h) {
   int k;
+  if (it->ndecos == 0)
+    return;
+  nb_dev_begin_tag(dev, "Artifact", NULL, NULL); /* decoration */
   for (k = 0; k < it->ndecos; k++) {
     const nb_deco *d = &it->decos[k];
     nb_dev_fill_rect(dev, ox + d->x, y, d->w, h, d->rgb);
   }
+  nb_dev_end_tag(dev, "Artifact");
 }
 
 /* x range of bytes [start, end) of @p line, from its (justified) glyph
@@ -176,14 +180,14 @@ static void S_draw_row(nb_dev *dev, const nb_row *rw, double ox, double y,
                        double h, int tags) {
   size_t k;
   if (tags)
-    nb_dev_begin_tag(dev, "TR", NULL);
+    nb_dev_begin_tag(dev, "TR", NULL, NULL);
   for (k = 0; k < rw->ncells; k++) {
     const nb_cell *c = &rw->cells[k];
     double x = ox + c->x;
     if (c->header && rw->has_header_bg)
       nb_dev_fill_rect(dev, x, y, c->w, h, rw->header_bg);
     if (tags)
-      nb_dev_begin_tag(dev, c->header ? "TH" : "TD", NULL);
+      nb_dev_begin_tag(dev, c->header ? "TH" : "TD", NULL, NULL);
     S_draw_para_lines(dev, c->para, x + c->pad[NB_LEFT], y + c->pad[NB_TOP],
                       c->w - c->pad[NB_LEFT] - c->pad[NB_RIGHT], c->align);
     if (tags)
@@ -284,16 +288,20 @@ static void S_page_furniture(nb_pdf *pdf, nb_page_ctx *pc, int page_no,
     line = pango_layout_get_line_readonly(pdf->header_layout, 0);
     if (line) {
       ink = nb_line_ink_right(line);
+      nb_dev_begin_tag(pc->dev, "Artifact", NULL, NULL);
       nb_dev_draw_artifact(pc->dev, line, left + (pdf->text_w - ink) / 2,
                            pdf->margin[NB_TOP] * 0.55, 0x888888);
+      nb_dev_end_tag(pc->dev, "Artifact");
     }
   }
   l = S_small_layout(pdf, num, pdf->text_w);
   line = pango_layout_get_line_readonly(l, 0);
   if (line) {
     ink = nb_line_ink_right(line);
+    nb_dev_begin_tag(pc->dev, "Artifact", NULL, NULL);
     nb_dev_draw_artifact(pc->dev, line, left + (pdf->text_w - ink) / 2,
                          pdf->page_h - pdf->margin[NB_BOTTOM] * 0.45, 0x666666);
+    nb_dev_end_tag(pc->dev, "Artifact");
   }
   g_object_unref(l);
 }
@@ -538,14 +546,16 @@ static void S_draw_item(nb_pdf *pdf, nb_page_ctx *pc, outline_stack *os,
     break;
   case IT_RULE:
     S_draw_decos(dev, it, ox, iy, it->h);
+    nb_dev_begin_tag(dev, "Artifact", NULL, NULL); /* a rule */
     nb_dev_stroke_line(dev, ox + it->x, iy + it->h / 2, ox + it->x + it->w,
                        iy + it->h / 2, it->rule_w, it->rgb, it->dash);
+    nb_dev_end_tag(dev, "Artifact");
     break;
   case IT_ROW:
     S_draw_decos(dev, it, ox, iy, it->h);
     S_draw_row(dev, it->row, ox, iy, it->h, 1);
     break;
-  case IT_TAG: nb_dev_begin_tag(dev, it->tag, it->text); break;
+  case IT_TAG: nb_dev_begin_tag(dev, it->tag, it->text, it->lang); break;
   case IT_ENDTAG: nb_dev_end_tag(dev, it->tag); break;
   case IT_DEST: nb_dev_add_dest(dev, it->text, ox, iy); break;
   case IT_OUTLINE: S_draw_outline(pc, os, it, page, iy); break;

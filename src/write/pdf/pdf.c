@@ -4,8 +4,10 @@
  * One article is its title block and body. A book of several articles gets
  * a cover (when there is one), a title page and a printed table of
  * contents; since each article starts on a new page its page count does
- * not depend on the others, so a first pass counts pages per article and
- * the second draws, with every number in the contents known. Output goes
+ * not depend on the others, so each article is laid out and paginated
+ * first, the contents are drawn with every number known, and then the
+ * articles, from the layouts kept meanwhile (up to a memory budget; the
+ * rest are laid out again). Output goes
  * to a temporary file renamed into place; identical inputs give identical
  * bytes (dates come from SOURCE_DATE_EPOCH or the book, never the clock). */
 #include "write/pdf/pdf.h"
@@ -146,6 +148,15 @@ static void S_format_date(const nb_doc *doc, char *out, size_t size) {
     snprintf(out, size, "%s", raw);
 }
 
+/* 1 when BCP 47 tags @p a and @p b name the same language (their first
+ * subtags agree); a missing tag agrees with anything. */
+static int S_same_lang(const char *a, const char *b) {
+  size_t n = strcspn(a ? a : "", "-_"), m = strcspn(b ? b : "", "-_");
+  if (!a || !b || !*a || !*b)
+    return 1;
+  return n == m && strncmp(a, b, n) == 0;
+}
+
 void nb_layout_title_block(nb_flow *f, nb_doc *doc, const char *dest) {
   nb_pdf *pdf = f->pdf;
   const char *title = nb_doc_get_meta(doc, "title");
@@ -175,6 +186,9 @@ void nb_layout_title_block(nb_flow *f, nb_doc *doc, const char *dest) {
   }
   nb_flow_add(f, &it);
   nb_flow_tag(f, "Sect", NULL, 0);
+  if (f->n > 0 && pdf->article_lang && *pdf->article_lang &&
+      !S_same_lang(pdf->article_lang, pdf->book_lang))
+    f->items[f->n - 1].lang = pdf->article_lang;
   if (title && *title) {
     nb_buf b = NB_BUF_INIT;
     nb_para *p;
@@ -191,10 +205,10 @@ void nb_layout_title_block(nb_flow *f, nb_doc *doc, const char *dest) {
       if (i + 2 < b.len && memcmp(b.data + i, "\xe3\x80\x80", 3) == 0)
         memcpy(b.data + i, "\xc2\xa0 ", 3);
     }
-    nb_flow_tag(f, "H1", NULL, 0);
+    nb_flow_tag(f, pdf->heading_shift ? "H2" : "H1", NULL, 0);
     p = nb_flow_text(f, &h1, &b, NULL, NULL, 0, pdf->text_w, 1);
     nb_flow_lines(f, p, &h1, 0, pdf->text_w, NULL, 0, 1);
-    nb_flow_tag(f, "H1", NULL, 1);
+    nb_flow_tag(f, pdf->heading_shift ? "H2" : "H1", NULL, 1);
     f->pending_space = h1.margin[NB_BOTTOM];
     nb_buf_free(&b);
   }
@@ -427,6 +441,7 @@ static void S_article_flow(nb_flow *f, nb_doc *doc, int k) {
         l && (strncmp(l, "zh", 2) == 0 || strncmp(l, "ja", 2) == 0 ||
               strncmp(l, "ko", 2) == 0);
     f->pdf->cjk_variant = nb_pdf_cjk_variant(l);
+    f->pdf->article_lang = l;
     S_hyphen_for(f->pdf, l);
   }
   snprintf(dest, sizeof dest, "art-%d", k);
@@ -455,6 +470,9 @@ static void S_meta(const nb_book *book, nb_dev *dev) {
   m.author = nb_book_get_meta(book, "author");
   m.subject = nb_book_get_meta(book, "subject");
   m.creator = "newsbook";
+  m.lang = nb_book_get_meta(book, "lang");
+  if ((!m.lang || !*m.lang) && n > 0)
+    m.lang = nb_doc_get_meta(nb_book_doc(book, 0), "lang");
   for (k = 0; k < n && k < 200; k++) {
     nb_doc *d = nb_book_doc(book, k);
     for (i = 0; i < nb_doc_category_count(d); i++) {
@@ -525,7 +543,7 @@ static void S_cover(nb_pdf *pdf, nb_dev *dev, const nb_resource *cover) {
   }
   x = (pdf->page_w - w) / 2;
   y = (pdf->page_h - h) / 2;
-  nb_dev_begin_tag(dev, "Figure", "cover");
+  nb_dev_begin_tag(dev, "Figure", "cover", NULL);
   nb_dev_draw_image(dev, cover, x, y, w, h, pdf->image_dpi);
   nb_dev_end_tag(dev, "Figure");
   nb_dev_end_page(dev);
@@ -778,6 +796,9 @@ static int S_render_book(nb_pdf *pdf, const nb_book *book,
     rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
     goto done;
   }
+  /* under a book's sections an article's title is a second-level heading
+   * and its own headings one lower */
+  pdf->heading_shift = nb_book_has_sections(book) ? 1 : 0;
   rc = S_lay_out_articles(pdf, dev, book, counts, kept, err);
   if (rc)
     goto done;
@@ -840,10 +861,13 @@ int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
     return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
                         "the book has no articles to write");
   lang = nb_book_get_meta(book, "lang");
+  if (!lang || !*lang)
+    lang = nb_doc_get_meta(nb_book_doc(book, 0), "lang");
   rc = S_pdf_open(&pdf, opts, lang, diag, err);
+  pdf.book_lang = lang;
   if (rc == 0) {
     S_meta(book, dev);
-    nb_dev_begin_tag(dev, "Document", NULL);
+    nb_dev_begin_tag(dev, "Document", NULL, NULL);
     if (nb_book_doc_count(book) > 1)
       rc = S_render_book(&pdf, book, opts, lang, dev, err);
     else
@@ -884,6 +908,8 @@ int nb_write_pdf(const nb_book *book, const nb_write_options *opts,
   rc = nb_pdf_render(book, opts, dev, diag, err);
   if (rc == 0)
     rc = nb_dev_close(dev, err);
+  if (rc == 0 && fflush(out.fp) == 0)
+    rc = nb_dev_cairo_finish_tags(dev, out.tmp, out.fp, err);
   nb_dev_free(dev);
   if (rc == 0)
     rc = nb_atomic_commit(&out, err);
