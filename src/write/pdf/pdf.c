@@ -376,9 +376,14 @@ static void S_toc(nb_flow *f, const toc_entry *e, size_t n) {
       nb_flow_space(f, pdf->body.font_size * 0.6);
     }
     nb_buf_puts(&t, e[i].title && *e[i].title ? e[i].title : "(untitled)");
-    for (nl = 0; nl < t.len; nl++)
+    for (nl = 0; nl < t.len; nl++) {
       if (t.data[nl] == '\n' || t.data[nl] == '\r' || t.data[nl] == '\t')
         t.data[nl] = ' ';
+      /* as in the title block: an ideographic space between a title's
+       * phrases is a full em of blank that reads as two columns */
+      if (nl + 2 < t.len && memcmp(t.data + nl, "\xe3\x80\x80", 3) == 0)
+        memcpy(t.data + nl, "\xc2\xa0 ", 3);
+    }
     nl = 0;
     if (e[i].doc >= 0 && (lk = nb_calloc(1, sizeof *lk)) != NULL) {
       snprintf(dest, sizeof dest, "#art-%d", e[i].doc);
