@@ -437,13 +437,15 @@ static int S_emit(update *u, long base, int num, const char *dict,
   return u->body.failed ? -1 : 0;
 }
 
-/* Appends content stream @p num: @p data compressed. */
+/* Appends content stream @p num: @p data compressed (at zlib's fastest:
+ * every page is written again, and its text operators deflate well
+ * anyway). */
 static int S_emit_stream(update *u, long base, int num, const nb_buf *data) {
   uLongf n = compressBound((uLong)data->len);
   Bytef *z = malloc(n);
   int rc = -1;
   if (!z ||
-      compress2(z, &n, (const Bytef *)data->data, (uLong)data->len, 6) !=
+      compress2(z, &n, (const Bytef *)data->data, (uLong)data->len, 1) !=
           Z_OK ||
       S_slot(u, base, num) != 0)
     goto done;
