@@ -7,11 +7,11 @@
  * Cairo writes a classic cross-reference table and leaves dictionaries
  * uncompressed, and its structure tree follows the order the tags were
  * begun. So once it has finished, the catalog and the structure elements
- * are read back (by their offsets, never the whole file), matched in
- * pre-order against the notes the device took, and the changed objects
- * are appended as an incremental update: their new versions, a
- * cross-reference section for them and a trailer pointing back at
- * Cairo's. What Cairo wrote stays byte for byte. Artifacts begin as Spans
+ * are read back (by their offsets), matched in pre-order against the notes
+ * the device took, and the file is written again with the changed objects
+ * in place (every page's content stream is among them, so an incremental
+ * update would keep two copies of each) and a new cross-reference table;
+ * every other object is copied byte for byte. Artifacts begin as Spans
  * (Cairo 1.16 fails on a tag it does not know); the pages holding them get
  * their content stream again with "/Span << /MCID n >> BDC" turned into
  * "/Artifact BMC". Anything unexpected (another cross-reference form, a
@@ -21,6 +21,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <zlib.h>
 
@@ -603,6 +604,133 @@ static int S_push(int **stack, size_t *sp, size_t *cap, const int *kids,
   return 0;
 }
 
+typedef struct objpos {
+  int num;
+  long off;
+} objpos;
+
+static int S_cmp_off(const void *a, const void *b) {
+  const objpos *x = a, *y = b;
+  return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Copies @p n bytes of @p in from @p at to @p out. 0 or -1. */
+static int S_copy(FILE *in, long at, long n, FILE *out) {
+  char buf[65536];
+  if (fseek(in, at, SEEK_SET) != 0)
+    return -1;
+  while (n > 0) {
+    size_t k = fread(buf, 1, n > (long)sizeof buf ? sizeof buf : (size_t)n, in);
+    if (k == 0 || fwrite(buf, 1, k, out) != k)
+      return -1;
+    n -= (long)k;
+  }
+  return 0;
+}
+
+/* Writes the whole file again with the objects of @p u in place of
+ * Cairo's (rather than as an update after them: every page's content
+ * stream is among them, and a second copy of each would grow a book by
+ * half): objects in Cairo's order, a new cross-reference table. Written
+ * to a sibling file, then copied over @p out. 0 or a negative nb_code. */
+static int S_rewrite_file(reader *r, const update *u, long base,
+                          const char *path, FILE *out, nb_error *err) {
+  objpos *pos = NULL;
+  long *noff = NULL, *repl = NULL, xref, first;
+  size_t n = 0, i;
+  int num, rc = NB_ERR_SYSTEM;
+  nb_buf sib = NB_BUF_INIT;
+  FILE *tmp = NULL;
+  pos = nb_calloc((size_t)r->size, sizeof *pos);
+  noff = nb_calloc((size_t)r->size, sizeof *noff);
+  repl = nb_calloc((size_t)r->size, sizeof *repl);
+  if (!pos || !noff || !repl)
+    goto fail;
+  for (num = 1; num < r->size; num++)
+    if (r->off[num] > 0) {
+      pos[n].num = num;
+      pos[n].off = r->off[num];
+      n++;
+    }
+  if (n == 0)
+    goto fail;
+  qsort(pos, n, sizeof *pos, S_cmp_off);
+  /* which new version replaces an object, + 1 */
+  for (i = 0; i < u->n; i++)
+    repl[u->nums[i]] = (long)i + 1;
+  nb_buf_printf(&sib, "%s.tags", path);
+  if (sib.failed || !(tmp = fopen(sib.data, "wb")))
+    goto fail;
+  first = pos[0].off;
+  if (S_copy(r->in, 0, first, tmp) != 0)
+    goto fail;
+  for (i = 0; i < n; i++) {
+    long end = i + 1 < n ? pos[i + 1].off : r->startxref;
+    num = pos[i].num;
+    noff[num] = ftell(tmp);
+    if (repl[num]) {
+      /* the new version runs to the next one in the body */
+      size_t j = (size_t)repl[num] - 1;
+      long from = u->offs[j] - base;
+      long to = j + 1 < u->n ? u->offs[j + 1] - base : (long)u->body.len;
+      if (fwrite(u->body.data + from, 1, (size_t)(to - from), tmp) !=
+          (size_t)(to - from))
+        goto fail;
+    } else if (end <= pos[i].off ||
+               S_copy(r->in, pos[i].off, end - pos[i].off, tmp) != 0) {
+      goto fail;
+    }
+  }
+  xref = ftell(tmp);
+  fprintf(tmp, "xref\n0 %d\n0000000000 65535 f \n", r->size);
+  for (num = 1; num < r->size; num++)
+    if (noff[num] > 0)
+      fprintf(tmp, "%010ld 00000 n \n", noff[num]);
+    else
+      fprintf(tmp, "0000000000 00000 f \n");
+  fprintf(tmp, "trailer\n<< /Size %d\n   /Root %d 0 R\n", r->size, r->root);
+  if (r->info > 0)
+    fprintf(tmp, "   /Info %d 0 R\n", r->info);
+  fprintf(tmp, ">>\nstartxref\n%ld\n%%%%EOF\n", xref);
+  if (fflush(tmp) != 0 || ferror(tmp))
+    goto fail;
+  fclose(tmp);
+  tmp = NULL;
+  /* over Cairo's file */
+  {
+    FILE *in = fopen(sib.data, "rb");
+    long len;
+    if (!in)
+      goto fail;
+    fseek(in, 0, SEEK_END);
+    len = ftell(in);
+    if (fflush(out) != 0 || ftruncate(fileno(out), 0) != 0 ||
+        fseek(out, 0, SEEK_SET) != 0 || S_copy(in, 0, len, out) != 0 ||
+        fflush(out) != 0) {
+      fclose(in);
+      rc = nb_error_set(err, NB_ERR_SYSTEM, path, 0,
+                        "could not write the PDF's tag entries");
+      goto done;
+    }
+    fclose(in);
+  }
+  rc = 0;
+  goto done;
+fail:
+  /* Cairo's file is untouched: keep it as it is */
+  rc = 1;
+done:
+  if (tmp)
+    fclose(tmp);
+  if (sib.data)
+    remove(sib.data);
+  nb_buf_free(&sib);
+  free(pos);
+  free(noff);
+  free(repl);
+  return rc;
+}
+
 int nb_pdf_tags_apply(const char *path, FILE *out, const nb_pdf_tags *t,
                       nb_error *err) {
   reader r;
@@ -765,27 +893,11 @@ int nb_pdf_tags_apply(const char *path, FILE *out, const nb_pdf_tags *t,
     goto done;
   if (u.n == 0)
     goto done;
-  /* cross-reference section and trailer */
-  {
-    long xref = base + (long)u.body.len;
-    nb_buf_puts(&u.body, "xref\n");
-    for (i = 0; i < u.n; i++)
-      nb_buf_printf(&u.body, "%d 1\n%010ld 00000 n \n", u.nums[i], u.offs[i]);
-    nb_buf_printf(&u.body, "trailer\n<< /Size %d /Root %d 0 R", r.size, r.root);
-    if (r.info > 0)
-      nb_buf_printf(&u.body, " /Info %d 0 R", r.info);
-    nb_buf_printf(&u.body, " /Prev %ld >>\nstartxref\n%ld\n%%%%EOF\n",
-                  r.startxref, xref);
-  }
   if (u.body.failed) {
     rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
     goto done;
   }
-  if (fwrite(u.body.data, 1, u.body.len, out) != u.body.len || fflush(out) != 0)
-    rc = nb_error_set(err, NB_ERR_SYSTEM, path, 0,
-                      "could not write the PDF's tag entries");
-  else
-    rc = 0;
+  rc = S_rewrite_file(&r, &u, base, path, out, err);
 done:
   if (r.in)
     fclose(r.in);

@@ -31,13 +31,13 @@ void nb_pdf_tags_free(nb_pdf_tags *t);
 void nb_pdf_tags_add(nb_pdf_tags *t, const char *type, const char *alt,
                      const char *lang);
 
-/** Append to the PDF Cairo wrote at @p path (read back from there) an
- * incremental update through @p out (positioned at its end) carrying the
- * catalog's /Lang and /ViewerPreferences, /Alt and /Lang on the noted
- * structure elements, and the Artifact elements taken out of the tree
- * (their content stays marked /Artifact). When the file is not as
- * expected (the tree does not match the notes) nothing is appended.
- * Returns 0, 1 when nothing was appended, or a negative nb_code. */
+/** Rewrite the PDF Cairo wrote at @p path (read back from there; @p out
+ * is the same file open for writing) with the catalog's /Lang and
+ * /ViewerPreferences, /Alt and /Lang on the noted structure elements, and
+ * the artifacts taken out of the tree, their content marked /Artifact.
+ * When the file is not as expected (the tree does not match the notes)
+ * it is left as it is. Returns 0, 1 when nothing was changed, or a
+ * negative nb_code (@p out may then be cut short: the caller aborts). */
 int nb_pdf_tags_apply(const char *path, FILE *out, const nb_pdf_tags *t,
                       nb_error *err);
 
