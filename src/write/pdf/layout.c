@@ -661,7 +661,9 @@ static void S_paragraph(walker *w, nb_node *node) {
               NULL, 0);
   /* a passage in another language than the article's says so */
   if (plain && f->n > 0 && f->pdf->article_lang && strlen(plain) >= 24) {
-    const char *g = nb_text_guess_lang(plain, strlen(plain));
+    /* its opening is enough to tell */
+    size_t len = strlen(plain) > 384 ? 384 : strlen(plain);
+    const char *g = nb_text_guess_lang(plain, len);
     size_t n = strcspn(f->pdf->article_lang, "-_");
     if (g &&
         (strncmp(g, f->pdf->article_lang, n) != 0 || strcspn(g, "-_") != n))

@@ -520,10 +520,19 @@ static void S_best(const lb *b, const nb_lb_opts *o, const cand *c, int nc,
   }
   for (jc = 1; jc < nc; jc++) {
     int ic;
+    double wmin = o->justify && !(c[jc].flags & F_FORCED)
+                      ? 0.5 * o->width * PANGO_SCALE
+                      : 0;
     best[jc] = LB_INF;
     from[jc] = jc - 1;
     for (ic = jc - 1; ic >= 0; ic--) {
-      line_fit f = S_fit(b, o, c[ic].pos, c[jc].pos, c[jc].flags, ic == jc - 1);
+      line_fit f;
+      /* a full line under half the measure is never the best: skip the
+       * short ones (the nearest, a forced start are still tried) */
+      if (ic < jc - 1 && !(c[ic].flags & F_FORCED) &&
+          b->pw[c[jc].pos] - b->pw[c[ic].pos] < wmin)
+        continue;
+      f = S_fit(b, o, c[ic].pos, c[jc].pos, c[jc].flags, ic == jc - 1);
       if (f.bad < LB_INF && best[ic] < LB_INF) {
         double dem =
             (10 + f.bad) * (10 + f.bad) + S_penalty(c[ic].flags, c[jc].flags);

@@ -636,7 +636,7 @@ static size_t S_book_contents(const nb_book *book, toc_entry *toc) {
  * this many bytes (nb_flow.bytes): a book of a few hundred articles is
  * laid out once; past that, the rest are laid out again when drawn rather
  * than held (a thousand articles' layouts take some 150 MB). */
-#define NB_PDF_KEEP_BYTES ((size_t)48 << 20)
+#define NB_PDF_KEEP_BYTES ((size_t)56 << 20)
 
 /* Lays out every article and counts its pages (each starts on a new page,
  * so its count does not depend on the others); the device hears every text
