@@ -30,6 +30,7 @@
 #define F_CHAR 8u   /* inside a word too long for a line */
 
 #define LB_INF 1e30
+#define NB_LB_MAX_BYTES (256u << 10)
 
 typedef struct cand {
   int pos; /* break before character pos */
@@ -691,6 +692,10 @@ int nb_linebreak(PangoLayout *layout, nb_buf *text, PangoAttrList *attrs,
   GSList *l;
   if (!text->data || text->len == 0 || S_quick_ok(layout, o))
     return 0;
+  /* a block of hundreds of kilobytes (hostile input, a pasted log) would
+   * take a hundred bytes a character here: Pango's lines do */
+  if (text->len > NB_LB_MAX_BYTES)
+    return -1;
   la = pango_layout_get_log_attrs_readonly(layout, &nla);
   n = nla - 1;
   if (n <= 0)

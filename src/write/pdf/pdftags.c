@@ -731,188 +731,225 @@ done:
   return rc;
 }
 
+/* One rewrite: the file read, the notes, what is to change. */
+typedef struct job {
+  reader r;
+  const nb_pdf_tags *t;
+  update u;
+  long base;
+  nb_buf d, add;
+  int *note_of; /* per object: the index + 1 of its note with entries */
+  art *arts;
+  size_t nart, capart;
+} job;
+
+/* Structure element @p num (its dictionary in j->d) is an artifact: note
+ * its parent, page and marked-content id. 0 or -1. */
+static int S_add_artifact(job *j, int num) {
+  const char *pp = S_key(j->d.data, "/P"), *pg = S_key(j->d.data, "/Pg");
+  const char *kk = S_key(j->d.data, "/K");
+  int parent = pp ? S_ref(pp, NULL) : -1;
+  art *a;
+  if (parent <= 0 || parent >= j->r.size)
+    return -1;
+  if (j->nart == j->capart) {
+    size_t nc = j->capart ? j->capart * 2 : 64;
+    art *na = nb_reallocarray(j->arts, nc, sizeof *na);
+    if (!na)
+      return -1;
+    j->arts = na;
+    j->capart = nc;
+  }
+  a = &j->arts[j->nart++];
+  a->parent = parent;
+  a->child = num;
+  /* its content: one marked sequence on one page ("/K 7"), or nothing
+   * drawn: then only the element goes */
+  a->page = pg ? S_ref(pg, NULL) : -1;
+  kk = kk ? S_ws(kk) : NULL;
+  a->mcid = kk && isdigit((unsigned char)*kk) ? (int)strtol(kk, NULL, 10) : -1;
+  return 0;
+}
+
+/* Walks the structure tree under @p tree in pre-order against the notes:
+ * each element must be of the noted type. 0, or -1 when it is not the
+ * tree the notes describe. */
+static int S_walk(job *j, int tree) {
+  int *stack = NULL, *kids = NULL, rc = -1;
+  size_t sp = 0, capst = 0, nkids = 0, visited = 0;
+  const char *from, *to;
+  if (S_read_obj(&j->r, tree, &j->d) != 0 ||
+      S_kids(j->d.data, &from, &to, &kids, &nkids) != 0 ||
+      S_push(&stack, &sp, &capst, kids, nkids) != 0)
+    goto done;
+  while (sp > 0) {
+    int num = stack[--sp];
+    const char *s;
+    char type[32];
+    size_t k;
+    const nb_tag_note *note;
+    if (num <= 0 || num >= j->r.size || visited >= j->t->n ||
+        S_read_obj(&j->r, num, &j->d) != 0 || !(s = S_key(j->d.data, "/S")))
+      goto done;
+    s = S_ws(s);
+    if (*s != '/')
+      goto done;
+    for (k = 0;
+         k + 1 < sizeof type && s[k + 1] && !strchr(" \n\r/<[>", s[k + 1]); k++)
+      type[k] = s[k + 1];
+    type[k] = '\0';
+    note = &j->t->tags[visited++];
+    if (strcmp(type, note->type) != 0)
+      goto done;
+    if (note->artifact) {
+      if (S_add_artifact(j, num) != 0)
+        goto done;
+      continue; /* its content is all it holds */
+    }
+    if (note->alt || note->lang[0])
+      j->note_of[num] = (int)visited;
+    if (S_kids(j->d.data, &from, &to, &kids, &nkids) == 0 &&
+        S_push(&stack, &sp, &capst, kids, nkids) != 0)
+      goto done;
+  }
+  rc = visited == j->t->n ? 0 : -1;
+done:
+  free(stack);
+  free(kids);
+  return rc;
+}
+
+/* New versions of the elements given entries and of the artifacts'
+ * parents (without them), in object order. 0 or -1. */
+static int S_write_elements(job *j) {
+  size_t ia = 0;
+  int num;
+  qsort(j->arts, j->nart, sizeof *j->arts, S_cmp_parent);
+  for (num = 1; num < j->r.size; num++) {
+    int *drop = NULL;
+    size_t ndrop = 0;
+    while (ia < j->nart && j->arts[ia].parent < num)
+      ia++;
+    if (ia < j->nart && j->arts[ia].parent == num) {
+      size_t e = ia;
+      while (e < j->nart && j->arts[e].parent == num)
+        e++;
+      if (!(drop = nb_calloc(e - ia, sizeof *drop)))
+        return -1;
+      for (; ia < e; ia++)
+        drop[ndrop++] = j->arts[ia].child;
+    }
+    if (!j->note_of[num] && !ndrop)
+      continue;
+    j->add.len = 0;
+    nb_buf_puts(&j->add, "");
+    if (j->note_of[num]) {
+      const nb_tag_note *note = &j->t->tags[j->note_of[num] - 1];
+      if (note->alt) {
+        nb_buf_puts(&j->add, " /Alt ");
+        S_text_string(&j->add, note->alt);
+      }
+      if (note->lang[0])
+        S_lang(&j->add, note->lang);
+    }
+    if (j->add.failed || S_read_obj(&j->r, num, &j->d) != 0 ||
+        S_rewrite(&j->u, j->base, num, j->d.data, j->add.data, drop, ndrop) !=
+            0) {
+      free(drop);
+      return -1;
+    }
+    free(drop);
+  }
+  return 0;
+}
+
+/* New content streams for the pages holding artifacts, their marked
+ * content /Artifact. 0 or -1. */
+static int S_write_pages(job *j) {
+  nb_buf content = NB_BUF_INIT;
+  int *mcids = NULL, rc = -1;
+  size_t i;
+  qsort(j->arts, j->nart, sizeof *j->arts, S_cmp_page);
+  if (j->nart && !(mcids = nb_calloc(j->nart, sizeof *mcids)))
+    goto done;
+  for (i = 0; i < j->nart;) {
+    size_t e = i, nm = 0;
+    int page = j->arts[i].page, contents;
+    const char *c;
+    while (e < j->nart && j->arts[e].page == page) {
+      if (j->arts[e].mcid >= 0)
+        mcids[nm++] = j->arts[e].mcid;
+      e++;
+    }
+    i = e;
+    if (page <= 0 || nm == 0)
+      continue;
+    if (S_read_obj(&j->r, page, &j->d) != 0 ||
+        !(c = S_key(j->d.data, "/Contents")) ||
+        (contents = S_ref(c, NULL)) <= 0 ||
+        S_read_content(&j->r, contents, &content) != 0 ||
+        S_mark_artifacts(&content, mcids, nm) < 0 ||
+        S_emit_stream(&j->u, j->base, contents, &content) != 0)
+      goto done;
+  }
+  rc = 0;
+done:
+  free(mcids);
+  nb_buf_free(&content);
+  return rc;
+}
+
+/* The catalog's /Lang and /ViewerPreferences. 0 or -1. */
+static int S_write_catalog(job *j, const char *cat) {
+  j->add.len = 0;
+  nb_buf_puts(&j->add, "");
+  if (j->t->lang[0] && !S_key(cat, "/Lang"))
+    S_lang(&j->add, j->t->lang);
+  if (j->t->display_title && !S_key(cat, "/ViewerPreferences"))
+    nb_buf_puts(&j->add, " /ViewerPreferences << /DisplayDocTitle true >>");
+  if (!j->add.len)
+    return 0;
+  return S_rewrite(&j->u, j->base, j->r.root, cat, j->add.data, NULL, 0);
+}
+
 int nb_pdf_tags_apply(const char *path, FILE *out, const nb_pdf_tags *t,
                       nb_error *err) {
-  reader r;
-  nb_buf d = NB_BUF_INIT, add = NB_BUF_INIT, cat = NB_BUF_INIT;
-  nb_buf content = NB_BUF_INIT;
-  update u;
-  int *stack = NULL, *kids = NULL, *note_of = NULL, *mcids = NULL;
-  art *arts = NULL;
+  job j;
+  nb_buf cat = NB_BUF_INIT;
   int tree, rc = 1;
-  size_t sp = 0, capst = 0, visited = 0, i, nkids = 0, nart = 0, capart = 0;
-  long base;
-  memset(&u, 0, sizeof u);
+  memset(&j, 0, sizeof j);
+  j.t = t;
   if (!t || t->failed || !out)
     return 1;
-  if (S_open(&r, path) != 0)
+  if (S_open(&j.r, path) != 0 || S_read_obj(&j.r, j.r.root, &cat) != 0 ||
+      !S_key(cat.data, "/Catalog") || fseek(out, 0, SEEK_END) != 0 ||
+      (j.base = ftell(out)) <= 0 ||
+      !(j.note_of = nb_calloc((size_t)j.r.size, sizeof *j.note_of)))
     goto done;
-  if (S_read_obj(&r, r.root, &cat) != 0 || !S_key(cat.data, "/Catalog"))
-    goto done;
-  if (fseek(out, 0, SEEK_END) != 0 || (base = ftell(out)) <= 0)
-    goto done;
-  note_of = nb_calloc((size_t)r.size, sizeof *note_of);
-  if (!note_of)
-    goto done;
-  /* the structure tree, in pre-order, against the notes */
   tree = S_key(cat.data, "/StructTreeRoot")
              ? S_ref(S_key(cat.data, "/StructTreeRoot"), NULL)
              : -1;
-  if (tree > 0 && t->n > 0) {
-    const char *from, *to;
-    if (S_read_obj(&r, tree, &d) != 0 ||
-        S_kids(d.data, &from, &to, &kids, &nkids) != 0 ||
-        S_push(&stack, &sp, &capst, kids, nkids) != 0)
-      goto done;
-    while (sp > 0) {
-      int num = stack[--sp];
-      const char *s;
-      char type[32];
-      size_t k;
-      const nb_tag_note *note;
-      if (num <= 0 || num >= r.size || visited >= t->n ||
-          S_read_obj(&r, num, &d) != 0 || !(s = S_key(d.data, "/S")))
-        goto done;
-      s = S_ws(s);
-      if (*s != '/')
-        goto done;
-      for (k = 0;
-           k + 1 < sizeof type && s[k + 1] && !strchr(" \n\r/<[>", s[k + 1]);
-           k++)
-        type[k] = s[k + 1];
-      type[k] = '\0';
-      note = &t->tags[visited++];
-      if (strcmp(type, note->type) != 0)
-        goto done; /* not the tree the notes describe */
-      if (note->artifact) {
-        const char *pp = S_key(d.data, "/P"), *pg = S_key(d.data, "/Pg");
-        const char *kk = S_key(d.data, "/K");
-        int parent = pp ? S_ref(pp, NULL) : -1;
-        if (parent <= 0 || parent >= r.size)
-          goto done;
-        if (nart == capart) {
-          size_t nc = capart ? capart * 2 : 64;
-          art *na = nb_reallocarray(arts, nc, sizeof *na);
-          if (!na)
-            goto done;
-          arts = na;
-          capart = nc;
-        }
-        arts[nart].parent = parent;
-        arts[nart].child = num;
-        /* its content: one marked sequence on one page ("/K 7"), or
-         * nothing drawn: then only the element goes */
-        arts[nart].page = pg ? S_ref(pg, NULL) : -1;
-        kk = kk ? S_ws(kk) : NULL;
-        arts[nart].mcid =
-            kk && isdigit((unsigned char)*kk) ? (int)strtol(kk, NULL, 10) : -1;
-        nart++;
-        continue; /* its content is all it holds */
-      }
-      if (note->alt || note->lang[0])
-        note_of[num] = (int)visited; /* the note's index + 1 */
-      if (S_kids(d.data, &from, &to, &kids, &nkids) == 0 &&
-          S_push(&stack, &sp, &capst, kids, nkids) != 0)
-        goto done;
-    }
-    if (visited != t->n)
-      goto done;
-  }
-  /* the elements to write again: those given entries, and the parents of
-   * artifacts (without them), in object order */
-  qsort(arts, nart, sizeof *arts, S_cmp_parent);
-  {
-    size_t ia = 0;
-    int num;
-    for (num = 1; num < r.size; num++) {
-      int *drop = NULL;
-      size_t ndrop = 0;
-      while (ia < nart && arts[ia].parent < num)
-        ia++;
-      if (ia < nart && arts[ia].parent == num) {
-        size_t j = ia;
-        while (j < nart && arts[j].parent == num)
-          j++;
-        if (!(drop = nb_calloc(j - ia, sizeof *drop)))
-          goto done;
-        for (; ia < j; ia++)
-          drop[ndrop++] = arts[ia].child;
-      }
-      if (!note_of[num] && !ndrop)
-        continue;
-      add.len = 0;
-      nb_buf_puts(&add, "");
-      if (note_of[num]) {
-        const nb_tag_note *note = &t->tags[note_of[num] - 1];
-        if (note->alt) {
-          nb_buf_puts(&add, " /Alt ");
-          S_text_string(&add, note->alt);
-        }
-        if (note->lang[0])
-          S_lang(&add, note->lang);
-      }
-      if (add.failed || S_read_obj(&r, num, &d) != 0 ||
-          S_rewrite(&u, base, num, d.data, add.data, drop, ndrop) != 0) {
-        free(drop);
-        goto done;
-      }
-      free(drop);
-    }
-  }
-  /* the pages holding artifacts: their content marked /Artifact */
-  qsort(arts, nart, sizeof *arts, S_cmp_page);
-  if (nart && !(mcids = nb_calloc(nart, sizeof *mcids)))
+  if (tree > 0 && t->n > 0 && S_walk(&j, tree) != 0)
     goto done;
-  for (i = 0; i < nart;) {
-    size_t j = i, nm = 0;
-    int page = arts[i].page, contents;
-    const char *c;
-    while (j < nart && arts[j].page == page) {
-      if (arts[j].mcid >= 0)
-        mcids[nm++] = arts[j].mcid;
-      j++;
-    }
-    i = j;
-    if (page <= 0 || nm == 0)
-      continue;
-    if (S_read_obj(&r, page, &d) != 0 || !(c = S_key(d.data, "/Contents")) ||
-        (contents = S_ref(c, NULL)) <= 0 ||
-        S_read_content(&r, contents, &content) != 0 ||
-        S_mark_artifacts(&content, mcids, nm) < 0 ||
-        S_emit_stream(&u, base, contents, &content) != 0)
-      goto done;
-  }
-  /* the catalog */
-  add.len = 0;
-  nb_buf_puts(&add, "");
-  if (t->lang[0] && !S_key(cat.data, "/Lang"))
-    S_lang(&add, t->lang);
-  if (t->display_title && !S_key(cat.data, "/ViewerPreferences"))
-    nb_buf_puts(&add, " /ViewerPreferences << /DisplayDocTitle true >>");
-  if (add.len && S_rewrite(&u, base, r.root, cat.data, add.data, NULL, 0) != 0)
+  if (S_write_elements(&j) != 0 || S_write_pages(&j) != 0 ||
+      S_write_catalog(&j, cat.data) != 0 || j.u.n == 0)
     goto done;
-  if (u.n == 0)
-    goto done;
-  if (u.body.failed) {
+  if (j.u.body.failed) {
     rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
     goto done;
   }
-  rc = S_rewrite_file(&r, &u, base, path, out, err);
+  rc = S_rewrite_file(&j.r, &j.u, j.base, path, out, err);
 done:
-  if (r.in)
-    fclose(r.in);
-  free(r.off);
-  free(stack);
-  free(kids);
-  free(note_of);
-  free(arts);
-  free(mcids);
-  free(u.nums);
-  free(u.offs);
-  nb_buf_free(&u.body);
-  nb_buf_free(&d);
-  nb_buf_free(&add);
+  if (j.r.in)
+    fclose(j.r.in);
+  free(j.r.off);
+  free(j.note_of);
+  free(j.arts);
+  free(j.u.nums);
+  free(j.u.offs);
+  nb_buf_free(&j.u.body);
+  nb_buf_free(&j.d);
+  nb_buf_free(&j.add);
   nb_buf_free(&cat);
-  nb_buf_free(&content);
   return rc;
 }
