@@ -9,6 +9,7 @@ build_pkgs=(build-essential cmake pkg-config
   libzip-dev libxml2-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev libharfbuzz-subset0 libyaml-dev
   libmd4c-dev libmd4c-html0-dev libcurl4-openssl-dev libjpeg62-turbo-dev
   libpng-dev libwebp-dev libgif-dev libsqlite3-dev libjson-c-dev libcmocka-dev
+  libhyphen-dev hyphen-en-us hyphen-de hyphen-fr zlib1g-dev
   fonts-noto-cjk fonts-dejavu-core fonts-symbola)
 test_pkgs=(python3 poppler-utils qpdf mupdf-tools ghostscript epubcheck
   unzip zip clang libclang-rt-14-dev imagemagick openssl)

@@ -45,7 +45,7 @@ typedef struct nb_style {
   char font_family[256]; /**< comma-separated family list, no quotes */
   double font_size;
   int bold, italic;
-  double line_height;    /**< a multiple of font_size */
+  double line_height; /**< a multiple of font_size */
   double text_indent;
   nb_text_align text_align;
   uint32_t color; /**< 0xRRGGBB */
@@ -60,7 +60,13 @@ typedef struct nb_style {
   nb_break break_before, break_after, break_inside;
   int widows, orphans;
   int underline, strike;
-  int pre; /**< white-space: pre / pre-wrap */
+  int pre;                /**< white-space: pre / pre-wrap */
+  int hyphens;            /**< 1: `hyphens: auto` (break words by the language's
+                               patterns); 0: manual or none */
+  double cjk_latin_space; /**< em of space between Han/kana and Latin
+                               letters or digits: `text-autospace` (none:
+                               0, else 0.25) or the theme's
+                               `--newsbook-cjk-latin-space` length */
   int heading; /**< set by the PDF writer for headings and titles: their
                     lines are spread to the margin only when nearly full */
   double root_font_size; /**< for rem */
@@ -95,8 +101,8 @@ void nb_style_init(nb_style *s);
 /** Compute the style of the last element of @p chain (@p depth >= 1,
  * root first) given its parent's computed style @p parent (NULL: the
  * initial style). @p css may be NULL (only inheritance happens). */
-void nb_css_compute(const nb_css *css, const nb_css_node *chain,
-                    size_t depth, const nb_style *parent, nb_style *out);
+void nb_css_compute(const nb_css *css, const nb_css_node *chain, size_t depth,
+                    const nb_style *parent, nb_style *out);
 
 /** Fill @p out from the @p css's @page rules (zeros when absent). */
 void nb_css_get_page(const nb_css *css, nb_css_page *out);

@@ -135,8 +135,8 @@ static int S_split(char *s, char **tok, int max) {
     if (!*p)
       break;
     tok[n++] = p;
-    while (*p && (depth > 0 || !(*p == ' ' || *p == '\t' || *p == '\n' ||
-                                 *p == '\r'))) {
+    while (*p && (depth > 0 ||
+                  !(*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))) {
       if (*p == '(')
         depth++;
       else if (*p == ')' && depth > 0)
@@ -172,14 +172,14 @@ static const struct {
   const char *name;
   uint32_t rgb;
 } S_colors[] = {
-    {"black", 0x000000},  {"white", 0xffffff},   {"gray", 0x808080},
-    {"grey", 0x808080},   {"silver", 0xc0c0c0},  {"red", 0xff0000},
-    {"maroon", 0x800000}, {"green", 0x008000},   {"lime", 0x00ff00},
-    {"blue", 0x0000ff},   {"navy", 0x000080},    {"teal", 0x008080},
-    {"purple", 0x800080}, {"orange", 0xffa500},  {"yellow", 0xffff00},
-    {"olive", 0x808000},  {"aqua", 0x00ffff},    {"fuchsia", 0xff00ff},
-    {"darkgray", 0xa9a9a9}, {"lightgray", 0xd3d3d3},
-    {"whitesmoke", 0xf5f5f5}, {"gainsboro", 0xdcdcdc},
+    {"black", 0x000000},     {"white", 0xffffff},     {"gray", 0x808080},
+    {"grey", 0x808080},      {"silver", 0xc0c0c0},    {"red", 0xff0000},
+    {"maroon", 0x800000},    {"green", 0x008000},     {"lime", 0x00ff00},
+    {"blue", 0x0000ff},      {"navy", 0x000080},      {"teal", 0x008080},
+    {"purple", 0x800080},    {"orange", 0xffa500},    {"yellow", 0xffff00},
+    {"olive", 0x808000},     {"aqua", 0x00ffff},      {"fuchsia", 0xff00ff},
+    {"darkgray", 0xa9a9a9},  {"lightgray", 0xd3d3d3}, {"whitesmoke", 0xf5f5f5},
+    {"gainsboro", 0xdcdcdc},
 };
 
 static int S_hexval(char c) {
@@ -241,8 +241,8 @@ static int S_color(const char *s, uint32_t *rgb) {
       return 0;
     for (k = 0; k < 3; k++)
       c[k] = c[k] < 0 ? 0 : c[k] > 255 ? 255 : c[k];
-    *rgb = (uint32_t)((uint32_t)c[0] << 16 | (uint32_t)c[1] << 8 |
-                      (uint32_t)c[2]);
+    *rgb =
+        (uint32_t)((uint32_t)c[0] << 16 | (uint32_t)c[1] << 8 | (uint32_t)c[2]);
     return 1;
   }
   if (strcmp(s, "transparent") == 0)
@@ -402,8 +402,8 @@ static void S_font_size(nb_style *s, const char *v, double parent) {
   static const struct {
     const char *k;
     double f;
-  } kw[] = {{"xx-small", 0.6}, {"x-small", 0.75}, {"small", 0.89},
-            {"medium", 1.0},   {"large", 1.2},    {"x-large", 1.5},
+  } kw[] = {{"xx-small", 0.6}, {"x-small", 0.75},  {"small", 0.89},
+            {"medium", 1.0},   {"large", 1.2},     {"x-large", 1.5},
             {"xx-large", 2.0}, {"smaller", -0.83}, {"larger", -1.2}};
   size_t i;
   for (i = 0; i < sizeof kw / sizeof kw[0]; i++)
@@ -506,8 +506,7 @@ void nb_css_apply(nb_style *s, const char *prop, const char *value_in,
     S_box(v, s->font_size, s->margin, s->margin_pct, k);
   } else if (strcmp(prop, "padding") == 0) {
     S_box(v, s->font_size, s->padding, NULL, -1);
-  } else if (strncmp(prop, "padding-", 8) == 0 &&
-             (k = S_side(prop + 8)) >= 0) {
+  } else if (strncmp(prop, "padding-", 8) == 0 && (k = S_side(prop + 8)) >= 0) {
     S_box(v, s->font_size, s->padding, NULL, k);
   } else if (strcmp(prop, "border") == 0) {
     S_border(s, v, -1);
@@ -534,6 +533,22 @@ void nb_css_apply(nb_style *s, const char *prop, const char *value_in,
              strcmp(prop, "text-decoration-line") == 0) {
     s->underline = strstr(v, "underline") != NULL;
     s->strike = strstr(v, "line-through") != NULL;
+  } else if (strcmp(prop, "hyphens") == 0) {
+    if (strcmp(v, "auto") == 0)
+      s->hyphens = 1;
+    else if (strcmp(v, "manual") == 0 || strcmp(v, "none") == 0)
+      s->hyphens = 0;
+  } else if (strcmp(prop, "text-autospace") == 0) {
+    /* CSS Text 4: "no-autospace" turns the CJK-Latin space off; any
+     * other value asks for it at the theme's width */
+    if (strcmp(v, "no-autospace") == 0)
+      s->cjk_latin_space = 0;
+    else if (s->cjk_latin_space <= 0)
+      s->cjk_latin_space = 0.25;
+  } else if (strcmp(prop, "--newsbook-cjk-latin-space") == 0) {
+    /* a length in em of the font (or points, turned into em) */
+    if (nb_css_length(v, s->font_size, &pt) && pt >= 0 && pt <= s->font_size)
+      s->cjk_latin_space = pt / s->font_size;
   } else if (strcmp(prop, "white-space") == 0) {
     s->pre = strncmp(v, "pre", 3) == 0 || strcmp(v, "break-spaces") == 0;
   }
@@ -549,5 +564,5 @@ void nb_style_init(nb_style *s) {
   s->color = 0x000000;
   s->widows = 2;
   s->orphans = 2;
+  s->cjk_latin_space = 0.25;
 }
-

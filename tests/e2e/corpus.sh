@@ -14,7 +14,9 @@ if sanitized; then
   done
   finish; exit
 fi
-"$SH/tools/corpus-check" "$NB" both 2>&1 | tee "$WORK/corpus-check.log"
+# spacing.py too: no loose or letter-spaced line, no full-width quote in
+# Latin text (issue 15)
+CORPUS_CHECK_SPACING=1 "$SH/tools/corpus-check" "$NB" both 2>&1 | tee "$WORK/corpus-check.log"
 check "corpus-check ran over the corpus" grep -q "^corpus-check: " "$WORK/corpus-check.log"
 # Each problem line is "NAME.EXT: CHECK-WORD ..."; listed ones are known.
 while IFS= read -r line; do

@@ -112,5 +112,34 @@ grep -q "no installed font" "$work/emoji.err" && bad "emoji: $(head -1 "$work/em
 em=$(pdftotext "$work/emoji.pdf" - 2>/dev/null | tr -d ' \n')
 case "$em" in *"热门🔥完成✅发射🚀上涨📈思考🤔"*) ;; *) bad "emoji: text reads '$em'";; esac
 pdffonts "$work/emoji.pdf" | awk 'NR>2 && $2=="Type" && $3=="3"{b=1} END{exit b}' || bad "emoji: a Type 3 font"
+# issue 15: spacing of the seed and 041 (no loose or letter-spaced line,
+# the CJK-Latin space near a quarter em) and an English article (hyphens,
+# no full-width quotes)
+if command -v mutool >/dev/null; then
+  for name in 000-cls-gpu-seed 041-meteor-209p-long; do
+    python3 "$shared/tools/spacing.py" "$work/$name.pdf" >"$work/$name.sp" 2>&1 \
+      || bad "$name: $(tail -1 "$work/$name.sp")"
+    awk '{for (i = 1; i <= NF; i++) if ($i ~ /^mixed_gap_median=/) {split($i, a, "="); m = a[2]}}
+         END {exit !(m >= 0.20 && m <= 0.30)}' "$work/$name.sp" \
+      || bad "$name: CJK-Latin space off a quarter em: $(tail -1 "$work/$name.sp")"
+  done
+  "$exe" "$shared/corpus/dev/048-aom-abduction.md" --mirror "$shared/corpus/mirror" --offline -q \
+    -o "$work/048.pdf" 2>/dev/null || bad "048: conversion failed"
+  python3 "$shared/tools/spacing.py" "$work/048.pdf" >"$work/048.sp" 2>&1 || bad "048: $(tail -1 "$work/048.sp")"
+fi
+# issue 16: the catalog's /Lang and DisplayDocTitle, /Alt on every Figure,
+# page furniture marked as artifacts (qpdf --qdf leaves content readable)
+python3 - "$work/000-cls-gpu-seed.pdf" <<'PY' || bad "seed: tagged-PDF entries missing"
+import json, subprocess, sys
+j = json.loads(subprocess.run(["qpdf", "--json", sys.argv[1]], capture_output=True, check=True).stdout)
+vals = [v.get("value") for v in j["qpdf"][1].values() if isinstance(v, dict)]
+cat = [v for v in vals if isinstance(v, dict) and v.get("/Type") == "/Catalog"][0]
+figs = [v for v in vals if isinstance(v, dict) and v.get("/S") == "/Figure"]
+assert cat.get("/Lang", "").startswith("u:zh"), cat
+assert cat.get("/ViewerPreferences", {}).get("/DisplayDocTitle") is True
+assert figs and all("/Alt" in f for f in figs)
+PY
+qpdf --qdf --object-streams=disable "$work/000-cls-gpu-seed.pdf" "$work/seed-qdf.pdf" 2>/dev/null
+grep -aq "/Artifact BMC" "$work/seed-qdf.pdf" || bad "seed: running heads and page numbers are not artifacts"
 [ $fail = 0 ] && echo "pdf_check: all good"
 exit $fail

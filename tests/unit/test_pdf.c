@@ -61,7 +61,9 @@ static nb_doc *S_doc(const char *title, int rich) {
     S_text(m, "列表项目，带一些文字。");
   }
   n = S_add(S_add(root, NB_NODE_BLOCKQUOTE), NB_NODE_PARAGRAPH);
-  S_text(n, "引用的段落：没有产品却获巨额融资，曾是这批GPU初创公司饱受争议的地方。");
+  S_text(
+      n,
+      "引用的段落：没有产品却获巨额融资，曾是这批GPU初创公司饱受争议的地方。");
   n = S_add(root, NB_NODE_CODE_BLOCK);
   nb_node_set_literal(n, "int main(void) {\n  return 0; // 注释\n}\n", 38);
   n = S_add(root, NB_NODE_TABLE);
@@ -72,8 +74,9 @@ static nb_doc *S_doc(const char *title, int rich) {
     S_text(S_add(m, NB_NODE_PARAGRAPH), i == 0 ? "名称" : "壁仞科技 BR100");
     m = S_add(row, NB_NODE_TABLE_CELL);
     S_text(S_add(m, NB_NODE_PARAGRAPH),
-           i == 0 ? "说明" : "单芯片峰值算力达到PFLOPS级别，峰值算力达到国际厂商"
-                             "在售旗舰产品3倍以上。");
+           i == 0 ? "说明"
+                  : "单芯片峰值算力达到PFLOPS级别，峰值算力达到国际厂商"
+                    "在售旗舰产品3倍以上。");
   }
   S_add(root, NB_NODE_RULE);
   n = S_add(root, NB_NODE_FIGURE);
@@ -203,7 +206,9 @@ static void test_missing_glyphs_reported(void **state) {
   nb_doc_set_meta(doc, "title", "缺字");
   nb_doc_set_meta(doc, "path", "articles/missing.md");
   nb_node_append_child(nb_doc_root(doc), p);
-  S_text(p, "这里有一个没有字体的字：\xf4\x8f\xbf\xbd，还有一次\xf4\x8f\xbf\xbd。");
+  S_text(
+      p,
+      "这里有一个没有字体的字：\xf4\x8f\xbf\xbd，还有一次\xf4\x8f\xbf\xbd。");
   assert_true(nb_book_add_doc(book, doc));
   nb_book_finish(book);
   assert_int_equal(nb_pdf_render(book, NULL, dev, &diag, &err), 0);
@@ -261,6 +266,63 @@ static void test_bad_options(void **state) {
   nb_book_free(book);
 }
 
+/* What Cairo 1.16 cannot write, added once it has finished: the
+ * catalog's /Lang and DisplayDocTitle, /Alt on the Figure, a passage in
+ * another language, and page furniture out of the structure tree. */
+static void test_tagged_entries(void **state) {
+  char *dir = S_tmpdir(), a[512];
+  nb_book *book = nb_book_new();
+  nb_doc *doc = S_doc("国内GPU芯片群雄逐鹿", 1);
+  nb_write_options opts;
+  nb_error err;
+  unsigned char *x;
+  size_t nx;
+  nb_node *p;
+  (void)state;
+  p = S_add(nb_doc_root(doc), NB_NODE_PARAGRAPH);
+  S_text(p, "This paragraph is written in English, in a Chinese article.");
+  memset(&opts, 0, sizeof opts);
+  opts.abi_version = NB_WRITE_ABI_VERSION;
+  assert_true(nb_book_add_doc(book, doc));
+  nb_book_finish(book);
+  snprintf(a, sizeof a, "%s/t.pdf", dir);
+  assert_int_equal(nb_write_pdf(book, &opts, a, NULL, &err), 0);
+  x = S_slurp(a, &nx);
+  /* written again in place: one cross-reference table, one end */
+  assert_null(S_find(x, nx, "/Prev ", 6));
+  assert_ptr_equal(S_find(x, nx, "%%EOF", 5), x + nx - 6);
+  assert_non_null(S_find(x, nx, "/Lang (zh-CN)", 13));
+  assert_non_null(S_find(x, nx, "/DisplayDocTitle true", 21));
+  /* 一张找不到的图 as UTF-16 */
+  assert_non_null(S_find(x, nx, "/Alt <FEFF4E00", 14));
+  assert_non_null(S_find(x, nx, "/Lang (en)", 10));
+  free(x);
+  unlink(a);
+  rmdir(dir);
+  free(dir);
+  nb_book_free(book);
+}
+
+/* The trace device hears page furniture and rules as artifacts. */
+static void test_artifacts_traced(void **state) {
+  nb_book *book = nb_book_new();
+  nb_write_options opts;
+  nb_dev *dev = nb_dev_trace_new();
+  nb_error err;
+  const char *t;
+  (void)state;
+  memset(&opts, 0, sizeof opts);
+  opts.abi_version = NB_WRITE_ABI_VERSION;
+  assert_true(nb_book_add_doc(book, S_doc("国内GPU芯片群雄逐鹿", 1)));
+  nb_book_finish(book);
+  assert_int_equal(nb_pdf_render(book, &opts, dev, NULL, &err), 0);
+  t = nb_dev_trace_text(dev);
+  assert_non_null(strstr(t, "tag Artifact"));
+  assert_non_null(strstr(t, "tag Figure alt=一张找不到的图"));
+  nb_dev_free(dev);
+  nb_book_free(book);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_single_deterministic),
@@ -268,6 +330,8 @@ int main(void) {
       cmocka_unit_test(test_missing_glyphs_reported),
       cmocka_unit_test(test_cjk_variant),
       cmocka_unit_test(test_bad_options),
+      cmocka_unit_test(test_tagged_entries),
+      cmocka_unit_test(test_artifacts_traced),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

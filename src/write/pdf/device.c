@@ -37,8 +37,8 @@ void nb_dev_fill_rect(nb_dev *dev, double x, double y, double w, double h,
   if (dev && dev->fill_rect && w > 0 && h > 0)
     dev->fill_rect(dev, x, y, w, h, rgb);
 }
-void nb_dev_stroke_line(nb_dev *dev, double x0, double y0, double x1,
-                        double y1, double width, uint32_t rgb, int dash) {
+void nb_dev_stroke_line(nb_dev *dev, double x0, double y0, double x1, double y1,
+                        double width, uint32_t rgb, int dash) {
   if (dev && dev->stroke_line && width > 0)
     dev->stroke_line(dev, x0, y0, x1, y1, width, rgb, dash);
 }
@@ -51,9 +51,10 @@ void nb_dev_add_dest(nb_dev *dev, const char *name, double x, double y) {
   if (dev && dev->add_dest && name)
     dev->add_dest(dev, name, x, y);
 }
-void nb_dev_begin_tag(nb_dev *dev, const char *tag, const char *alt) {
+void nb_dev_begin_tag(nb_dev *dev, const char *tag, const char *alt,
+                      const char *lang) {
   if (dev && dev->begin_tag)
-    dev->begin_tag(dev, tag, alt);
+    dev->begin_tag(dev, tag, alt, lang);
 }
 void nb_dev_end_tag(nb_dev *dev, const char *tag) {
   if (dev && dev->end_tag)
@@ -135,8 +136,8 @@ static void T_end_page(nb_dev *dev) {
   nb_buf_printf(&t->out, "endpage %d\n", t->page);
 }
 
-static void T_draw_line(nb_dev *dev, PangoLayoutLine *line, double x,
-                        double y, uint32_t rgb) {
+static void T_draw_line(nb_dev *dev, PangoLayoutLine *line, double x, double y,
+                        uint32_t rgb) {
   trace_dev *t = (trace_dev *)dev;
   const char *text = pango_layout_get_text(line->layout);
   size_t len = strlen(text), s = (size_t)line->start_index,
@@ -160,8 +161,8 @@ static void T_draw_artifact(nb_dev *dev, PangoLayoutLine *line, double x,
   nb_buf_printf(&t->out, "artifact x=%.3f y=%.3f text=%s\n", x, y, text);
 }
 
-static int T_draw_image(nb_dev *dev, const nb_resource *res, double x,
-                        double y, double w, double h, int max_dpi) {
+static int T_draw_image(nb_dev *dev, const nb_resource *res, double x, double y,
+                        double w, double h, int max_dpi) {
   trace_dev *t = (trace_dev *)dev;
   (void)max_dpi;
   nb_buf_printf(&t->out, "image x=%.2f y=%.2f w=%.2f h=%.2f %s\n", x, y, w, h,
@@ -172,8 +173,8 @@ static int T_draw_image(nb_dev *dev, const nb_resource *res, double x,
 static void T_fill_rect(nb_dev *dev, double x, double y, double w, double h,
                         uint32_t rgb) {
   trace_dev *t = (trace_dev *)dev;
-  nb_buf_printf(&t->out, "rect x=%.2f y=%.2f w=%.2f h=%.2f #%06x\n", x, y, w,
-                h, (unsigned)rgb);
+  nb_buf_printf(&t->out, "rect x=%.2f y=%.2f w=%.2f h=%.2f #%06x\n", x, y, w, h,
+                (unsigned)rgb);
 }
 
 static void T_link(nb_dev *dev, const char *uri, const char *dest, double x,
@@ -183,10 +184,11 @@ static void T_link(nb_dev *dev, const char *uri, const char *dest, double x,
                 uri ? "uri" : "dest", uri ? uri : dest, x, y, w, h);
 }
 
-static void T_begin_tag(nb_dev *dev, const char *tag, const char *alt) {
+static void T_begin_tag(nb_dev *dev, const char *tag, const char *alt,
+                        const char *lang) {
   trace_dev *t = (trace_dev *)dev;
-  nb_buf_printf(&t->out, "tag %s%s%s\n", tag, alt ? " alt=" : "",
-                alt ? alt : "");
+  nb_buf_printf(&t->out, "tag %s%s%s%s%s\n", tag, alt ? " alt=" : "",
+                alt ? alt : "", lang ? " lang=" : "", lang ? lang : "");
 }
 
 static void T_end_tag(nb_dev *dev, const char *tag) {
@@ -198,8 +200,8 @@ static int T_add_outline(nb_dev *dev, int parent, const char *title, int page,
                          double y, int open) {
   trace_dev *t = (trace_dev *)dev;
   (void)open;
-  nb_buf_printf(&t->out, "outline parent=%d page=%d y=%.2f %s\n", parent,
-                page, y, title);
+  nb_buf_printf(&t->out, "outline parent=%d page=%d y=%.2f %s\n", parent, page,
+                y, title);
   return ++t->next_id;
 }
 

@@ -25,6 +25,7 @@ typedef struct nb_dev nb_dev;
 typedef struct nb_dev_meta {
   const char *title, *author, *subject, *keywords, *creator;
   const char *date; /**< "YYYY-MM-DDTHH:MM:SS" (UTC) or NULL */
+  const char *lang; /**< the document's language (BCP 47) or NULL */
 } nb_dev_meta;
 
 struct nb_dev {
@@ -37,8 +38,8 @@ struct nb_dev {
                     uint32_t rgb);
   /** Draw a line of page furniture (running header, folio) as outlines:
    * seen, but not extracted as text, as an Artifact should be. */
-  void (*draw_artifact)(nb_dev *dev, PangoLayoutLine *line, double x,
-                        double y, uint32_t rgb);
+  void (*draw_artifact)(nb_dev *dev, PangoLayoutLine *line, double x, double y,
+                        uint32_t rgb);
   /** Draw @p res scaled into the box; @p max_dpi caps the embedded
    * resolution of images that are decoded (JPEG passes through). Returns
    * 0, or -1 when the image cannot be drawn (the caller then draws a
@@ -48,8 +49,8 @@ struct nb_dev {
   void (*fill_rect)(nb_dev *dev, double x, double y, double w, double h,
                     uint32_t rgb);
   /** A stroked line; @p dash 0 solid, 1 dashed, 2 dotted. */
-  void (*stroke_line)(nb_dev *dev, double x0, double y0, double x1,
-                      double y1, double width, uint32_t rgb, int dash);
+  void (*stroke_line)(nb_dev *dev, double x0, double y0, double x1, double y1,
+                      double width, uint32_t rgb, int dash);
   /** A link over the rectangle: either @p uri (external) or @p dest (a name
    * given to add_dest). */
   void (*link)(nb_dev *dev, const char *uri, const char *dest, double x,
@@ -57,8 +58,12 @@ struct nb_dev {
   /** A named destination at (x, y) of the current page. */
   void (*add_dest)(nb_dev *dev, const char *name, double x, double y);
   /** Structure tags (Tagged PDF): "Document", "H1", "P", "L", "LI",
-   * "Table", "TR", "TH", "TD", "Figure"... They nest. */
-  void (*begin_tag)(nb_dev *dev, const char *tag, const char *alt);
+   * "Table", "TR", "TH", "TD", "Figure"... They nest. @p alt (a Figure's
+   * text alternative) and @p lang (BCP 47, a passage in another
+   * language) may be NULL. "Artifact" marks page furniture and decoration:
+   * no structure element, only content marked as an artifact. */
+  void (*begin_tag)(nb_dev *dev, const char *tag, const char *alt,
+                    const char *lang);
   void (*end_tag)(nb_dev *dev, const char *tag);
   /** An outline entry under @p parent (0: the root) pointing at @p page
    * (1-based) and @p y. Returns its id for children, or 0. */
@@ -88,12 +93,13 @@ int nb_dev_draw_image(nb_dev *dev, const nb_resource *res, double x, double y,
                       double w, double h, int max_dpi);
 void nb_dev_fill_rect(nb_dev *dev, double x, double y, double w, double h,
                       uint32_t rgb);
-void nb_dev_stroke_line(nb_dev *dev, double x0, double y0, double x1,
-                        double y1, double width, uint32_t rgb, int dash);
+void nb_dev_stroke_line(nb_dev *dev, double x0, double y0, double x1, double y1,
+                        double width, uint32_t rgb, int dash);
 void nb_dev_link(nb_dev *dev, const char *uri, const char *dest, double x,
                  double y, double w, double h);
 void nb_dev_add_dest(nb_dev *dev, const char *name, double x, double y);
-void nb_dev_begin_tag(nb_dev *dev, const char *tag, const char *alt);
+void nb_dev_begin_tag(nb_dev *dev, const char *tag, const char *alt,
+                      const char *lang);
 void nb_dev_end_tag(nb_dev *dev, const char *tag);
 int nb_dev_add_outline(nb_dev *dev, int parent, const char *title, int page,
                        double y, int open);
@@ -110,6 +116,13 @@ void nb_dev_free(nb_dev *dev);
  * nb_dev_close). @p width/@p height is the first page's size. NULL on
  * failure. */
 nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height);
+
+/** For a Cairo device, after nb_dev_close: append to the PDF at @p path
+ * (open as @p fp, at its end) the tag entries Cairo 1.16 cannot write
+ * (see pdftags.h). 0 or a negative nb_code; does nothing for other
+ * devices. */
+int nb_dev_cairo_finish_tags(nb_dev *dev, const char *path, FILE *fp,
+                             nb_error *err);
 
 /** A device that records every call as one text line ("line x=.. y=..
  * right=.. text=..."), for tests. */

@@ -22,10 +22,11 @@
 
 #include "util/util.h"
 #include "write/pdf/fontsub.h"
+#include "write/pdf/pdftags.h"
 
 typedef struct img_cache {
-  const nb_resource *res;   /* resources without an id: matched by address */
-  char id[sizeof ((nb_resource *)0)->id]; /* the content id, or "" */
+  const nb_resource *res; /* resources without an id: matched by address */
+  char id[sizeof((nb_resource *)0)->id]; /* the content id, or "" */
   cairo_surface_t *surface; /* NULL: not made yet, released, or failed */
   int failed;               /* could not be decoded */
   int on_page;              /* drawn on the current page */
@@ -47,6 +48,7 @@ typedef struct cairo_dev {
   GHashTable *img_index; /* content id (owned copy) -> index + 1 in imgs */
   int in_page, pages;
   char *pending_tag; /* a tag begun before the first page */
+  nb_pdf_tags tags;  /* what Cairo cannot write: added at the end */
 } cairo_dev;
 
 static void S_rgb(cairo_t *cr, uint32_t rgb) {
@@ -102,8 +104,8 @@ static void C_end_page(nb_dev *dev) {
     }
 }
 
-static void C_draw_line(nb_dev *dev, PangoLayoutLine *line, double x,
-                        double y, uint32_t rgb) {
+static void C_draw_line(nb_dev *dev, PangoLayoutLine *line, double x, double y,
+                        uint32_t rgb) {
   cairo_dev *d = (cairo_dev *)dev;
   S_rgb(d->cr, rgb);
   nb_fontsub_build(d->fonts);
@@ -142,8 +144,7 @@ static cairo_surface_t *S_make_surface(const nb_resource *res, int max_px) {
       (res->jpeg_components == 1 || res->jpeg_components == 3) &&
       res->width > 0 && res->height > 0 && res->width <= 32767 &&
       res->height <= 32767) {
-    s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, res->width,
-                                   res->height);
+    s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, res->width, res->height);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
       cairo_surface_destroy(s);
       return NULL;
@@ -151,8 +152,8 @@ static cairo_surface_t *S_make_surface(const nb_resource *res, int max_px) {
     cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, res->data, res->size,
                                 NULL, NULL);
     cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID,
-                                (const unsigned char *)res->id,
-                                strlen(res->id), NULL, NULL);
+                                (const unsigned char *)res->id, strlen(res->id),
+                                NULL, NULL);
     return s;
   }
   memset(&pm, 0, sizeof pm);
@@ -184,8 +185,8 @@ static cairo_surface_t *S_make_surface(const nb_resource *res, int max_px) {
     cairo_t *cr;
     if (h1 < 1)
       h1 = 1;
-    small = cairo_image_surface_create(cairo_image_surface_get_format(s), w1,
-                                       h1);
+    small =
+        cairo_image_surface_create(cairo_image_surface_get_format(s), w1, h1);
     cr = cairo_create(small);
     cairo_scale(cr, (double)w1 / w0, (double)h1 / h0);
     cairo_set_source_surface(cr, s, 0, 0);
@@ -197,8 +198,8 @@ static cairo_surface_t *S_make_surface(const nb_resource *res, int max_px) {
   }
   if (s)
     cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID,
-                                (const unsigned char *)res->id,
-                                strlen(res->id), NULL, NULL);
+                                (const unsigned char *)res->id, strlen(res->id),
+                                NULL, NULL);
   return s;
 }
 
@@ -222,13 +223,13 @@ static cairo_surface_t *S_stand_in(const img_cache *e) {
     return NULL;
   }
   cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID,
-                              (const unsigned char *)e->id, strlen(e->id),
-                              NULL, NULL);
+                              (const unsigned char *)e->id, strlen(e->id), NULL,
+                              NULL);
   return s;
 }
 
-static int C_draw_image(nb_dev *dev, const nb_resource *res, double x,
-                        double y, double w, double h, int max_dpi) {
+static int C_draw_image(nb_dev *dev, const nb_resource *res, double x, double y,
+                        double w, double h, int max_dpi) {
   cairo_dev *d = (cairo_dev *)dev;
   cairo_surface_t *s = NULL;
   size_t i;
@@ -363,6 +364,7 @@ static void C_link(nb_dev *dev, const char *uri, const char *dest, double x,
   if (!b.failed) {
     cairo_tag_begin(d->cr, CAIRO_TAG_LINK, b.data);
     cairo_tag_end(d->cr, CAIRO_TAG_LINK);
+    nb_pdf_tags_add(&d->tags, "Link", NULL, NULL); /* an element too */
   }
   nb_buf_free(&b);
 }
@@ -380,11 +382,21 @@ static void C_add_dest(nb_dev *dev, const char *name, double x, double y) {
   nb_buf_free(&b);
 }
 
-static void C_begin_tag(nb_dev *dev, const char *tag, const char *alt) {
+static void C_begin_tag(nb_dev *dev, const char *tag, const char *alt,
+                        const char *lang) {
   cairo_dev *d = (cairo_dev *)dev;
-  (void)alt; /* cairo 1.16 structure tags take no attributes */
-  if (d->pages == 0 && !d->pending_tag &&
-      strcmp(tag, "Document") == 0) {
+  /* cairo 1.16 structure tags take no attributes: noted for later. It
+   * cannot mark artifacts either (and fails on such a tag): they begin as
+   * Spans, which pdftags.c takes out of the tree and marks /Artifact */
+  if (strcmp(tag, "Artifact") == 0) {
+    nb_pdf_tags_add(&d->tags, "Span", NULL, NULL);
+    if (!d->tags.failed)
+      d->tags.tags[d->tags.n - 1].artifact = 1;
+    tag = "Span";
+  } else {
+    nb_pdf_tags_add(&d->tags, tag, alt, lang);
+  }
+  if (d->pages == 0 && !d->pending_tag && strcmp(tag, "Document") == 0) {
     d->pending_tag = nb_strdup(tag);
     return;
   }
@@ -393,7 +405,7 @@ static void C_begin_tag(nb_dev *dev, const char *tag, const char *alt) {
 
 static void C_end_tag(nb_dev *dev, const char *tag) {
   cairo_dev *d = (cairo_dev *)dev;
-  cairo_tag_end(d->cr, tag);
+  cairo_tag_end(d->cr, strcmp(tag, "Artifact") == 0 ? "Span" : tag);
 }
 
 static int C_add_outline(nb_dev *dev, int parent, const char *title, int page,
@@ -430,6 +442,8 @@ static void C_set_meta(nb_dev *dev, const nb_dev_meta *m) {
   S_meta(d, CAIRO_PDF_METADATA_SUBJECT, m->subject);
   S_meta(d, CAIRO_PDF_METADATA_KEYWORDS, m->keywords);
   S_meta(d, CAIRO_PDF_METADATA_CREATOR, m->creator);
+  snprintf(d->tags.lang, sizeof d->tags.lang, "%s", m->lang ? m->lang : "");
+  d->tags.display_title = m->title && *m->title;
   if (m->date) {
     cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATE_DATE,
                                    m->date);
@@ -483,8 +497,18 @@ static void C_free(nb_dev *dev) {
   if (!d)
     return;
   free(d->pending_tag);
+  nb_pdf_tags_free(&d->tags);
   S_release(d);
   free(d);
+}
+
+int nb_dev_cairo_finish_tags(nb_dev *dev, const char *path, FILE *fp,
+                             nb_error *err) {
+  int rc;
+  if (!dev || dev->close != C_close)
+    return 0;
+  rc = nb_pdf_tags_apply(path, fp, &((cairo_dev *)dev)->tags, err);
+  return rc > 0 ? 0 : rc;
 }
 
 nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "write/pdf/justify.h"
+#include "write/pdf/linebreak.h"
 
 /* ## Flow basics */
 
@@ -43,6 +44,7 @@ void nb_flow_free(nb_flow *f) {
     free(f->rows[i]);
   }
   free(f->rows);
+  nb_flow_pages_free(f->pages);
   memset(f, 0, sizeof *f);
 }
 
@@ -167,8 +169,7 @@ PangoFontDescription *nb_pdf_font(const nb_pdf *pdf, const nb_style *st) {
   PangoFontDescription *fd = pango_font_description_new();
   char fam[sizeof st->font_family];
   nb_pdf_families(st->font_family[0] ? st->font_family : "serif",
-                  pdf->cjk_variant ? pdf->cjk_variant : "SC", fam,
-                  sizeof fam);
+                  pdf->cjk_variant ? pdf->cjk_variant : "SC", fam, sizeof fam);
   pango_font_description_set_family(fd, fam);
   pango_font_description_set_absolute_size(fd, st->font_size * PANGO_SCALE);
   pango_font_description_set_weight(fd, st->bold ? PANGO_WEIGHT_BOLD
@@ -256,6 +257,35 @@ static int S_has_cjk(const char *s, size_t n) {
   return 0;
 }
 
+/* Kinsoku when the line breaker could not run (right-to-left text):
+ * where Pango broke before a closing mark or after an opening one, glue
+ * the two with a WORD JOINER and lay out again. */
+static void S_kinsoku(PangoLayout *layout, nb_buf *text, PangoAttrList *attrs,
+                      nb_link *links, size_t nlinks) {
+  int tries;
+  /* each fix lays the block out again: bound the work on huge blocks */
+  for (tries = 0; tries < (text->len > 65536 ? 3 : 24); tries++) {
+    int at = nb_kinsoku_find_violation(layout);
+    size_t k;
+    char *s;
+    if (at < 0 || !nb_buf_reserve(text, 3))
+      break;
+    s = text->data;
+    memmove(s + at + 3, s + at, text->len - (size_t)at + 1);
+    memcpy(s + at, "\xe2\x81\xa0", 3);
+    text->len += 3;
+    pango_attr_list_update(attrs, at, 0, 3);
+    for (k = 0; k < nlinks; k++) {
+      if (links[k].start >= at)
+        links[k].start += 3;
+      if (links[k].end > at)
+        links[k].end += 3;
+    }
+    pango_layout_set_text(layout, text->data, (int)text->len);
+    pango_layout_set_attributes(layout, attrs);
+  }
+}
+
 nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
                       PangoAttrList *attrs, nb_link *links, size_t nlinks,
                       double width, int justify_ok) {
@@ -263,7 +293,9 @@ nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
   nb_para *p = nb_calloc(1, sizeof *p);
   PangoFontDescription *fd;
   GSList *l;
-  int i, nlines, tries;
+  int i, nlines, justify;
+  nb_space_opts so;
+  char latin[sizeof st->font_family];
   if (!p || !S_keep_para(f, p)) {
     size_t k;
     for (k = 0; k < nlinks; k++)
@@ -277,6 +309,9 @@ nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
   p->links = links;
   p->nlinks = nlinks;
   p->color = st->color;
+  /* a laid-out block holds some 60 bytes a character (glyphs, clusters,
+   * break attributes, items) besides its own overhead */
+  f->bytes += 2048 + text->len * 60;
   if (text->len && !nb_utf8_valid(text->data, text->len)) {
     /* readers repair their text, but a title or a feed field may slip
      * through: Pango and Cairo take valid UTF-8 only */
@@ -303,67 +338,66 @@ nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
     pango_layout_set_alignment(p->layout, PANGO_ALIGN_CENTER);
   else if (st->text_align == NB_TA_RIGHT)
     pango_layout_set_alignment(p->layout, PANGO_ALIGN_RIGHT);
-  if (!st->pre)
+  nb_latin_families(st->font_family, latin, sizeof latin);
+  if (!latin[0])
+    snprintf(latin, sizeof latin, "DejaVu Serif");
+  if (!st->pre) {
     nb_punct_compress(text->data, text->len, attrs);
+    nb_quotes_latin(text->data, text->len, attrs, latin);
+  }
   pango_layout_set_text(p->layout, text->data ? text->data : "",
                         (int)text->len);
   pango_layout_set_attributes(p->layout, attrs);
-  /* Kinsoku: where Pango broke before a closing mark or after an opening
-   * one, glue the two with a WORD JOINER and lay out again. */
-  /* each fix lays the block out again: bound the work on huge blocks */
-  for (tries = 0; tries < (text->len > 65536 ? 3 : 24) && !st->pre;
-       tries++) {
-    int at = nb_kinsoku_find_violation(p->layout);
-    size_t k;
-    char *s;
-    if (at < 0)
-      break;
-    s = text->data;
-    if (!nb_buf_reserve(text, 3))
-      break;
-    s = text->data;
-    memmove(s + at + 3, s + at, text->len - (size_t)at + 1);
-    memcpy(s + at, "\xe2\x81\xa0", 3);
-    text->len += 3;
-    pango_attr_list_update(attrs, at, 0, 3);
-    for (k = 0; k < nlinks; k++) {
-      if (links[k].start >= at)
-        links[k].start += 3;
-      if (links[k].end > at)
-        links[k].end += 3;
-    }
-    pango_layout_set_text(p->layout, text->data, (int)text->len);
-    pango_layout_set_attributes(p->layout, attrs);
+  justify = !st->pre && (st->text_align == NB_TA_JUSTIFY ||
+                         (justify_ok && st->text_align == NB_TA_LEFT &&
+                          S_has_cjk(text->data, text->len)));
+  if (!st->pre) {
+    nb_lb_opts o;
+    memset(&o, 0, sizeof o);
+    o.width = width;
+    o.indent = pango_layout_get_indent(p->layout) / (double)PANGO_SCALE;
+    o.em = st->font_size;
+    o.autospace = st->cjk_latin_space;
+    o.justify = justify && !st->heading;
+    o.compress_edges = !pdf->cjk_variant ||
+                       strcmp(pdf->cjk_variant, "SC") == 0 ||
+                       strcmp(pdf->cjk_variant, "JP") == 0;
+    o.hyph = st->hyphens && o.justify ? pdf->hyph : NULL;
+    o.latin_family = latin;
+    if (nb_linebreak(p->layout, text, attrs, links, nlinks, &o) != 0)
+      S_kinsoku(p->layout, text, attrs, links, nlinks);
   }
   pango_attr_list_unref(attrs);
   S_note_missing(pdf, p->layout);
+  if (st->pre)
+    return p;
+  so.em = st->font_size;
+  so.autospace = st->cjk_latin_space;
   nlines = pango_layout_get_line_count(p->layout);
   for (i = 0, l = pango_layout_get_lines_readonly(p->layout); l;
        l = l->next, i++) {
     PangoLayoutLine *line = l->data;
-    double avail = width;
-    int justify, cjk, last;
-    if (st->pre)
-      continue;
-    last = nb_line_is_last(p->layout, i, nlines);
-    cjk = S_has_cjk(text->data + line->start_index, (size_t)line->length);
-    justify = st->text_align == NB_TA_JUSTIFY ||
-              (justify_ok && st->text_align == NB_TA_LEFT && cjk);
-    if (!justify)
-      continue;
+    double avail = width, max_short;
+    int fill = justify, last;
     if ((i == 0 || line->is_paragraph_start) &&
         pango_layout_get_indent(p->layout) > 0)
       avail -= pango_layout_get_indent(p->layout) / (double)PANGO_SCALE;
-    /* A paragraph's last line stays ragged, unless it falls short of the
-     * measure by so little that it reads as a full line set loose: CJK
-     * typesetting sets such a line flush. */
-    if (last && !(cjk && line->length > 24 &&
-                  avail - nb_line_ink_right(line) < 1.5 * st->font_size))
-      continue;
+    last = nb_line_is_last(p->layout, i, nlines);
     /* A heading's line broken early before an unbreakable Latin run
      * ("…流星雨 / （ZHRex=200-300）") would be spread letter by letter
      * across the measure: headings are set ragged unless nearly full. */
-    nb_justify_line(line, avail, st->heading ? 0.04 : 0.4);
+    max_short = (st->heading ? 0.04 : 0.4) * avail;
+    /* A paragraph's last line stays ragged, unless it falls short of the
+     * measure by so little that it reads as a full line set loose: CJK
+     * typesetting sets such a line flush. */
+    if (fill && last) {
+      if (line->length > 24 &&
+          S_has_cjk(text->data + line->start_index, (size_t)line->length))
+        max_short = 1.5 * st->font_size;
+      else
+        fill = 0;
+    }
+    nb_justify_line(line, avail, max_short, fill, &so);
   }
   return p;
 }
@@ -407,11 +441,11 @@ void nb_flow_lines(nb_flow *f, nb_para *p, const nb_style *st, double x,
     it.w = width;
     if (st->text_align == NB_TA_CENTER || st->text_align == NB_TA_RIGHT) {
       double ink = nb_line_ink_right(line);
-      it.x = x + (st->text_align == NB_TA_CENTER ? (width - ink) / 2
-                                                 : width - ink);
+      it.x = x +
+             (st->text_align == NB_TA_CENTER ? (width - ink) / 2 : width - ink);
     } else {
-      it.x = x + ((i == 0 || line->is_paragraph_start) && indent > 0 ? indent
-                                                                     : 0);
+      it.x =
+          x + ((i == 0 || line->is_paragraph_start) && indent > 0 ? indent : 0);
     }
     if (ndecos > 0) {
       memcpy(it.decos, decos, sizeof(nb_deco) * (size_t)ndecos);
@@ -423,10 +457,9 @@ void nb_flow_lines(nb_flow *f, nb_para *p, const nb_style *st, double x,
   }
 }
 
-
 void nb_flow_image(nb_flow *f, const nb_resource *res, const char *alt,
-                        double x, double width, const nb_deco *decos,
-                        int ndecos, int keep_next) {
+                   double x, double width, const nb_deco *decos, int ndecos,
+                   int keep_next) {
   nb_pdf *pdf = f->pdf;
   nb_item it;
   int pw = 0, ph = 0;
@@ -440,8 +473,8 @@ void nb_flow_image(nb_flow *f, const nb_resource *res, const char *alt,
     if ((pw <= 0 || ph <= 0) && res->data)
       nb_image_size(res->data, res->size, &pw, &ph);
   }
-  if (res && res->status == NB_RES_OK && pw > 0 && ph > 0 &&
-      res->media_type && strcmp(res->media_type, "image/svg+xml") != 0) {
+  if (res && res->status == NB_RES_OK && pw > 0 && ph > 0 && res->media_type &&
+      strcmp(res->media_type, "image/svg+xml") != 0) {
     it.res = res;
     w = pw * 0.75; /* CSS pixels */
     if (w > width)
@@ -474,8 +507,8 @@ void nb_flow_image(nb_flow *f, const nb_resource *res, const char *alt,
       nb_buf_puts(&t, ": ");
       S_append_clipped(&t, res->url, 160);
     }
-    it.alt = nb_flow_text(f, &st, &t, NULL, NULL, 0,
-                          (it.res ? w : width) - 12, 0);
+    it.alt =
+        nb_flow_text(f, &st, &t, NULL, NULL, 0, (it.res ? w : width) - 12, 0);
     nb_buf_free(&t);
     if (!it.res && it.alt) {
       PangoRectangle log;
@@ -493,8 +526,9 @@ void nb_flow_image(nb_flow *f, const nb_resource *res, const char *alt,
   }
   nb_flow_take_marker(f, &it);
   nb_flow_space(f, pdf->body.font_size * 0.4);
-  nb_flow_tag(f, "Figure", alt, 0);
+  /* an image without a text alternative is decoration: an artifact */
+  nb_flow_tag(f, alt && *alt ? "Figure" : "Artifact", alt, 0);
   nb_flow_add(f, &it);
-  nb_flow_tag(f, "Figure", NULL, 1);
+  nb_flow_tag(f, alt && *alt ? "Figure" : "Artifact", NULL, 1);
   f->pending_space = pdf->body.font_size * 0.4;
 }

@@ -348,6 +348,8 @@ static sub_font *S_run_font(nb_fontsub *fs, PangoGlyphItem *run,
       break;
     case PANGO_ATTR_RISE:
     case PANGO_ATTR_FONT_FEATURES: /* shaping only: the glyphs tell it */
+    case PANGO_ATTR_ALLOW_BREAKS:  /* line breaking only (linebreak.c) */
+    case PANGO_ATTR_INSERT_HYPHENS:
       break;
     case PANGO_ATTR_UNDERLINE:
       if (((PangoAttrInt *)at)->value == PANGO_UNDERLINE_SINGLE)

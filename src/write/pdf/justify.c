@@ -26,10 +26,10 @@ static const uint32_t S_no_start[] = {
     0x003a, 0x003b, 0x002c, 0x002e, 0x0029, 0x005d, 0x007d, 0x0025, 0x2103,
     0xff0e, 0x2026, 0x2025, 0xff05, 0x00b7, 0xff64, 0xff61};
 
-static const uint32_t S_no_end[] = {
-    0xff08, 0xff3b, 0xff5b, 0x3014, 0x3008, 0x300a, 0x300c, 0x300e, 0x3010,
-    0x3018, 0x3016, 0x301d, 0x2018, 0x201c, 0xff5f, 0x00ab, 0x0028, 0x005b,
-    0x007b};
+static const uint32_t S_no_end[] = {0xff08, 0xff3b, 0xff5b, 0x3014, 0x3008,
+                                    0x300a, 0x300c, 0x300e, 0x3010, 0x3018,
+                                    0x3016, 0x301d, 0x2018, 0x201c, 0xff5f,
+                                    0x00ab, 0x0028, 0x005b, 0x007b};
 
 int nb_kinsoku_no_start(uint32_t cp) {
   size_t i;
@@ -74,26 +74,48 @@ static uint32_t S_prev_cp(const char *text, size_t at) {
  * 'halt' forms trim both sides instead: the font knows. */
 static int S_punct_closing(uint32_t c) {
   switch (c) {
-  case 0x3001: case 0x3002: case 0xff0c: case 0xff0e: case 0xff09:
-  case 0xff3d: case 0xff5d: case 0x3009: case 0x300b: case 0x300d:
-  case 0x300f: case 0x3011: case 0x3015: case 0x3017: case 0x3019:
-  case 0x201d: case 0x2019: case 0xff1a: case 0xff1b: case 0xff1f:
-  case 0xff01:
-    return 1;
-  default:
-    return 0;
+  case 0x3001:
+  case 0x3002:
+  case 0xff0c:
+  case 0xff0e:
+  case 0xff09:
+  case 0xff3d:
+  case 0xff5d:
+  case 0x3009:
+  case 0x300b:
+  case 0x300d:
+  case 0x300f:
+  case 0x3011:
+  case 0x3015:
+  case 0x3017:
+  case 0x3019:
+  case 0x201d:
+  case 0x2019:
+  case 0xff1a:
+  case 0xff1b:
+  case 0xff1f:
+  case 0xff01: return 1;
+  default: return 0;
   }
 }
 
 /* Full-width opening brackets and quotes: blank half on the left. */
 static int S_punct_opening(uint32_t c) {
   switch (c) {
-  case 0xff08: case 0xff3b: case 0xff5b: case 0x3008: case 0x300a:
-  case 0x300c: case 0x300e: case 0x3010: case 0x3014: case 0x3016:
-  case 0x3018: case 0x201c: case 0x2018:
-    return 1;
-  default:
-    return 0;
+  case 0xff08:
+  case 0xff3b:
+  case 0xff5b:
+  case 0x3008:
+  case 0x300a:
+  case 0x300c:
+  case 0x300e:
+  case 0x3010:
+  case 0x3014:
+  case 0x3016:
+  case 0x3018:
+  case 0x201c:
+  case 0x2018: return 1;
+  default: return 0;
   }
 }
 
@@ -111,8 +133,8 @@ static void S_halt(PangoAttrList *attrs, size_t start, size_t end) {
 /* 1 when bytes [@p from, @p to) lie in one run of @p attrs: marks of
  * different attributes (a superscript note after a full stop) are not set
  * as a pair. @p it walks forward over calls; made on first use. */
-static int S_one_run(PangoAttrIterator **it, PangoAttrList *attrs,
-                     size_t from, size_t to) {
+static int S_one_run(PangoAttrIterator **it, PangoAttrList *attrs, size_t from,
+                     size_t to) {
   int s0 = 0, e0 = 0;
   if (!*it)
     *it = pango_attr_list_get_iterator(attrs);
@@ -221,6 +243,58 @@ int nb_line_is_last(PangoLayout *layout, int line_no, int nlines) {
   return cp == 0x2028 || cp == '\n';
 }
 
+int nb_punct_closing(uint32_t cp) {
+  return S_punct_closing(cp);
+}
+int nb_punct_opening(uint32_t cp) {
+  return S_punct_opening(cp);
+}
+
+int nb_char_class(uint32_t c) {
+  if (c == ' ' || c == '\t' || c == 0xa0)
+    return NB_CC_SPACE;
+  if (c == 0x3000)
+    return NB_CC_IDSP;
+  if (c == 0x200b || c == 0x2060 || c == 0xad || c == 0xfeff || c == 0x200c ||
+      c == 0x200d || c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029)
+    return NB_CC_ZERO;
+  if (c < 0x80)
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+               ? NB_CC_LATIN
+               : NB_CC_OTHER;
+  if ((c >= 0xc0 && c <= 0x24f && c != 0xd7 && c != 0xf7) ||
+      (c >= 0x370 && c <= 0x3ff) || (c >= 0x400 && c <= 0x4ff) ||
+      (c >= 0x1e00 && c <= 0x1eff))
+    return NB_CC_LATIN;
+  if (nb_is_cjk(c)) {
+    if ((c >= 0x3000 && c <= 0x303f) || (c >= 0xfe30 && c <= 0xfe4f) ||
+        (c >= 0xff00 && c <= 0xff0f) || (c >= 0xff1a && c <= 0xff20) ||
+        (c >= 0xff3b && c <= 0xff40) || (c >= 0xff5b && c <= 0xff65) ||
+        c == 0x30fb)
+      return NB_CC_PUNCT;
+    return NB_CC_HAN;
+  }
+  return NB_CC_OTHER;
+}
+
+int nb_gap_kind(int a, int b, int c) {
+  if (b == NB_CC_SPACE) {
+    if ((a == NB_CC_HAN && c == NB_CC_LATIN) ||
+        (a == NB_CC_LATIN && c == NB_CC_HAN))
+      return NB_GAP_GLUESPACE;
+    return NB_GAP_SPACE;
+  }
+  if (a == NB_CC_IDSP || b == NB_CC_IDSP || a == NB_CC_ZERO ||
+      b == NB_CC_ZERO || a == NB_CC_SPACE)
+    return NB_GAP_NONE;
+  if ((a == NB_CC_HAN && b == NB_CC_LATIN) ||
+      (a == NB_CC_LATIN && b == NB_CC_HAN))
+    return NB_GAP_GLUE;
+  if (a == NB_CC_HAN || a == NB_CC_PUNCT || b == NB_CC_HAN || b == NB_CC_PUNCT)
+    return NB_GAP_CJK;
+  return NB_GAP_NONE;
+}
+
 typedef struct cluster {
   PangoGlyphString *gs;
   int last_glyph; /* glyph index whose advance takes the extra */
@@ -228,29 +302,33 @@ typedef struct cluster {
   uint32_t first_cp, last_cp;
 } cluster;
 
-static int S_cjkish(uint32_t c) {
-  return nb_is_cjk(c) || (c >= 0x2000 && c <= 0x206f) /* general punct. */;
-}
+/* One adjustable gap of a line: the glyph that takes the change, the
+ * change at natural width (the CJK-Latin space) and how far it may go
+ * each way, in pango units. */
+typedef struct adj {
+  PangoGlyphInfo *glyph;
+  int kind;
+  double base, shrink, stretch, cap, delta;
+} adj;
 
-int nb_justify_line(PangoLayoutLine *line, double width, double max_ratio) {
-  const char *text = pango_layout_get_text(line->layout);
-  size_t tlen = strlen(text);
-  cluster stack_cl[256], *cl = stack_cl;
-  size_t ncl = 0, cap = 256, k, last = 0;
+/* The line's clusters in visual (= logical, left-to-right) order; NULL
+ * for right-to-left text or when out of memory. */
+static cluster *S_clusters(PangoLayoutLine *line, const char *text, size_t tlen,
+                           cluster *stack_cl, size_t stack_n, size_t *ncl_out) {
+  cluster *cl = stack_cl;
+  size_t ncl = 0, cap = stack_n;
   GSList *l;
-  long natural = 0, target, shortfall;
-  double total_w = 0, acc = 0;
-  int found = 0, changed = 0, any_weight = 0;
   for (l = line->runs; l; l = l->next) {
     PangoGlyphItem *run = l->data;
     PangoGlyphString *gs = run->glyphs;
     int i;
     if (run->item->analysis.level % 2)
-      goto done; /* right-to-left text: leave it to Pango */
+      goto fail; /* right-to-left text: leave it to Pango */
     for (i = 0; i < gs->num_glyphs; i++) {
-      size_t idx = (size_t)(run->item->offset + gs->log_clusters[i]);
+      size_t idx = (size_t)(run->item->offset + gs->log_clusters[i]), e;
       uint32_t cp = ' ';
-      int new_cluster = i == 0 || gs->log_clusters[i] != gs->log_clusters[i - 1];
+      int new_cluster =
+          i == 0 || gs->log_clusters[i] != gs->log_clusters[i - 1];
       if (idx < tlen)
         nb_utf8_decode((const unsigned char *)text + idx, tlen - idx, &cp);
       if (new_cluster) {
@@ -260,12 +338,12 @@ int nb_justify_line(PangoLayoutLine *line, double width, double max_ratio) {
           if (cl == stack_cl) {
             n = nb_reallocarray(NULL, cap, sizeof *n);
             if (n)
-              memcpy(n, stack_cl, sizeof stack_cl);
+              memcpy(n, stack_cl, stack_n * sizeof *n);
           } else {
             n = nb_reallocarray(cl, cap, sizeof *n);
           }
           if (!n)
-            goto done;
+            goto fail;
           cl = n;
         }
         cl[ncl].gs = gs;
@@ -276,81 +354,349 @@ int nb_justify_line(PangoLayoutLine *line, double width, double max_ratio) {
       cl[ncl - 1].last_glyph = i;
       cl[ncl - 1].width += gs->glyphs[i].geometry.width;
       /* the cluster's last character: the one before the next cluster */
-      {
-        size_t e = (size_t)run->item->offset +
-                   (size_t)(i + 1 < gs->num_glyphs &&
-                                    gs->log_clusters[i + 1] != gs->log_clusters[i]
-                                ? gs->log_clusters[i + 1]
-                                : (i + 1 < gs->num_glyphs ? gs->log_clusters[i]
-                                                          : run->item->length));
-        if (e > tlen)
-          e = tlen;
-        cl[ncl - 1].last_cp = S_prev_cp(text, e);
-      }
+      e = (size_t)run->item->offset +
+          (size_t)(i + 1 < gs->num_glyphs &&
+                           gs->log_clusters[i + 1] != gs->log_clusters[i]
+                       ? gs->log_clusters[i + 1]
+                       : (i + 1 < gs->num_glyphs ? gs->log_clusters[i]
+                                                 : run->item->length));
+      if (e > tlen)
+        e = tlen;
+      cl[ncl - 1].last_cp = S_prev_cp(text, e);
     }
   }
+  *ncl_out = ncl;
+  return cl;
+fail:
+  if (cl != stack_cl)
+    free(cl);
+  return NULL;
+}
+
+/* Gives @p want (pango units, > 0) to the gaps of @p a by weight, none
+ * past its cap; returns what could not be given. */
+static double S_spread(adj *a, size_t n, double want) {
+  int round;
+  for (round = 0; round < 8 && want > 0.5; round++) {
+    double w = 0, lambda;
+    size_t k;
+    int capped = 0;
+    for (k = 0; k < n; k++)
+      if (a[k].stretch > 0 && a[k].delta < a[k].cap)
+        w += a[k].stretch;
+    if (w <= 0)
+      break;
+    lambda = want / w;
+    for (k = 0; k < n; k++) {
+      double room, give;
+      if (a[k].stretch <= 0 || a[k].delta >= a[k].cap)
+        continue;
+      room = a[k].cap - a[k].delta;
+      give = lambda * a[k].stretch;
+      if (give >= room) {
+        give = room;
+        capped = 1;
+      }
+      a[k].delta += give;
+      want -= give;
+    }
+    if (!capped)
+      break;
+  }
+  return want;
+}
+
+/* Takes @p want (pango units, > 0) from the gaps of kind @p kind in
+ * proportion to what each may lose; returns what is left to take. */
+static double S_tighten(adj *a, size_t n, int kind, double want) {
+  double total = 0, f;
+  size_t k;
+  for (k = 0; k < n; k++)
+    if (a[k].kind == kind)
+      total += a[k].shrink;
+  if (total <= 0)
+    return want;
+  f = want >= total ? 1 : want / total;
+  for (k = 0; k < n; k++)
+    if (a[k].kind == kind)
+      a[k].delta -= a[k].shrink * f;
+  return want - total * f;
+}
+
+/* The adjustable gaps of a line (its clusters @p cl up to @p last) into
+ * @p a; returns the line's natural width with the CJK-Latin spaces. */
+static double S_line_gaps(const cluster *cl, size_t last,
+                          const nb_space_opts *o, adj *a, size_t *na_out) {
+  double em = o->em * PANGO_SCALE, as = o->autospace * em, natural = 0;
+  size_t k, na = 0;
+  int prev_cls = NB_CC_ZERO;
+  for (k = 0; k <= last; k++) {
+    int b = nb_char_class(cl[k].first_cp), kind, c = NB_CC_ZERO;
+    size_t m;
+    adj *g;
+    natural += cl[k].width;
+    if (b == NB_CC_SPACE)
+      for (m = k + 1; m <= last; m++) {
+        c = nb_char_class(cl[m].first_cp);
+        if (c != NB_CC_ZERO)
+          break;
+      }
+    kind = k == 0 ? NB_GAP_NONE : nb_gap_kind(prev_cls, b, c);
+    if (b != NB_CC_ZERO)
+      prev_cls = b == NB_CC_SPACE ? NB_CC_SPACE : nb_char_class(cl[k].last_cp);
+    if (kind == NB_GAP_NONE)
+      continue;
+    g = &a[na++];
+    memset(g, 0, sizeof *g);
+    g->kind = kind;
+    /* a gap before a cluster widens the glyph before it; a space widens
+     * itself */
+    g->glyph = b == NB_CC_SPACE ? &cl[k].gs->glyphs[cl[k].last_glyph]
+                                : &cl[k - 1].gs->glyphs[cl[k - 1].last_glyph];
+    switch (kind) {
+    case NB_GAP_CJK:
+      g->stretch = NB_CJK_STRETCH * em;
+      g->cap = NB_CJK_CAP * em;
+      break;
+    case NB_GAP_GLUESPACE:
+      if (as <= 0) {
+        g->kind = kind = NB_GAP_SPACE;
+      } else {
+        g->base = as - cl[k].width; /* the space becomes the glue */
+        g->shrink = as > NB_GLUE_MIN * em ? as - NB_GLUE_MIN * em : 0;
+        g->stretch = NB_GLUE_STRETCH * em;
+        g->cap = NB_GLUE_CAP * em;
+        break;
+      }
+      /* fall through */
+    case NB_GAP_SPACE:
+      g->stretch = NB_SPACE_STRETCH * cl[k].width;
+      g->cap = NB_SPACE_MAX * em - cl[k].width;
+      if (g->cap < 0)
+        g->cap = 0;
+      g->shrink = NB_SPACE_SHRINK * cl[k].width;
+      break;
+    case NB_GAP_GLUE:
+      if (as <= 0) {
+        na--;
+        continue;
+      }
+      g->base = as;
+      g->shrink = as > NB_GLUE_MIN * em ? as - NB_GLUE_MIN * em : 0;
+      g->stretch = NB_GLUE_STRETCH * em;
+      g->cap = NB_GLUE_CAP * em;
+      break;
+    }
+    g->delta = g->base;
+    natural += g->base;
+  }
+  *na_out = na;
+  return natural;
+}
+
+/* The clusters of @p line and the index of its last visible one; NULL
+ * when it has none (or for right-to-left text, or out of memory). */
+static cluster *S_visible(PangoLayoutLine *line, cluster *stack_cl,
+                          size_t *last_out) {
+  const char *text = pango_layout_get_text(line->layout);
+  size_t ncl = 0, k, last = 0;
+  int found = 0;
+  cluster *cl = S_clusters(line, text, strlen(text), stack_cl, 256, &ncl);
+  if (!cl)
+    return NULL;
+  /* the last visible cluster: a soft hyphen's is the hyphen drawn at a
+   * hyphenated line's end */
   for (k = 0; k < ncl; k++)
-    if (!S_space(cl[k].first_cp)) {
+    if (nb_char_class(cl[k].first_cp) != NB_CC_SPACE &&
+        (nb_char_class(cl[k].first_cp) != NB_CC_ZERO || cl[k].width > 0)) {
       last = k;
       found = 1;
     }
-  if (!found || last == 0)
-    goto done;
-  for (k = 0; k <= last; k++)
-    natural += cl[k].width;
-  target = (long)(width * PANGO_SCALE + 0.5);
-  shortfall = target - natural;
-  if (shortfall <= 0 || shortfall > width * max_ratio * PANGO_SCALE)
-    goto done;
-  /* weights per gap k (between cluster k and k+1) */
-  for (k = 0; k < last; k++) {
-    uint32_t a = cl[k].last_cp, b = cl[k + 1].first_cp;
-    double w = 0;
-    if (a == 0x3000 || b == 0x3000)
-      w = 0; /* already a full em: more would read as a column gap */
-    else if (S_space(a))
-      w = 1;
-    else if (S_space(b))
-      w = 0;
-    else if (S_cjkish(a) || S_cjkish(b))
-      w = 1;
-    if (w > 0)
-      any_weight = 1;
-    total_w += w;
+  if (!found) {
+    if (cl != stack_cl)
+      free(cl);
+    return NULL;
   }
-  if (!any_weight)
-    total_w = (double)last;
-  if (total_w <= 0)
+  *last_out = last;
+  return cl;
+}
+
+int nb_line_measure(PangoLayoutLine *line, const nb_space_opts *o,
+                    nb_line_stats *st) {
+  cluster stack_cl[256], *cl;
+  adj stack_a[256], *a = stack_a;
+  size_t last = 0, na = 0, k;
+  memset(st, 0, sizeof *st);
+  cl = S_visible(line, stack_cl, &last);
+  if (!cl)
+    return -1;
+  if (last + 1 > 256 && !(a = nb_reallocarray(NULL, last + 1, sizeof *a))) {
+    if (cl != stack_cl)
+      free(cl);
+    return -1;
+  }
+  st->natural = S_line_gaps(cl, last, o, a, &na);
+  for (k = 0; k < na; k++) {
+    st->stretch += a[k].stretch;
+    st->cap += a[k].cap;
+    if (a[k].kind == NB_GAP_SPACE)
+      st->shrink_space += a[k].shrink;
+    else
+      st->shrink_glue += a[k].shrink;
+  }
+  st->visible = (int)last + 1;
+  if (cl != stack_cl)
+    free(cl);
+  if (a != stack_a)
+    free(a);
+  return 0;
+}
+
+int nb_justify_line(PangoLayoutLine *line, double width, double max_short,
+                    int fill, const nb_space_opts *o) {
+  cluster stack_cl[256], *cl;
+  adj stack_a[256], *a = stack_a;
+  size_t k, last = 0, na = 0;
+  double natural, short_by;
+  int changed = 0;
+  cl = S_visible(line, stack_cl, &last);
+  if (!cl)
+    return 0;
+  if (last + 1 > 256 && !(a = nb_reallocarray(NULL, last + 1, sizeof *a))) {
+    a = stack_a;
     goto done;
+  }
+  natural = S_line_gaps(cl, last, o, a, &na);
+  short_by = width * PANGO_SCALE - natural;
+  if (short_by < 0) {
+    /* too long: the CJK-Latin spaces give first, then word spaces */
+    double want = -short_by;
+    want = S_tighten(a, na, NB_GAP_GLUE, want);
+    want = S_tighten(a, na, NB_GAP_GLUESPACE, want);
+    S_tighten(a, na, NB_GAP_SPACE, want);
+  } else if (fill && short_by > 0.5 && short_by <= max_short * PANGO_SCALE) {
+    /* the extra goes only where it fits: a line whose gaps cannot take
+     * it within their caps is left short, never letter-spaced */
+    double room = 0;
+    for (k = 0; k < na; k++)
+      room += a[k].cap - a[k].delta > 0 ? a[k].cap - a[k].delta : 0;
+    if (room >= short_by - 0.5)
+      S_spread(a, na, short_by);
+  }
   {
+    /* rounded as a running sum, so that the line ends where it should */
+    double acc = 0;
     long given = 0;
-    for (k = 0; k < last; k++) {
-      uint32_t a = cl[k].last_cp, b = cl[k + 1].first_cp;
-      double w;
-      long upto, extra;
-      if (!any_weight)
-        w = 1;
-      else if (a == 0x3000 || b == 0x3000)
-        w = 0;
-      else if (S_space(a))
-        w = 1;
-      else if (S_space(b))
-        w = 0;
-      else if (S_cjkish(a) || S_cjkish(b))
-        w = 1;
-      else
-        w = 0;
-      acc += w;
-      upto = (long)((double)shortfall * acc / total_w + 0.5);
-      extra = upto - given;
+    for (k = 0; k < na; k++) {
+      long upto, d;
+      acc += a[k].delta;
+      upto = (long)(acc >= 0 ? acc + 0.5 : acc - 0.5);
+      d = upto - given;
       given = upto;
-      if (extra)
-        cl[k].gs->glyphs[cl[k].last_glyph].geometry.width += (int)extra;
+      if (d) {
+        a[k].glyph->geometry.width += (int)d;
+        changed = 1;
+      }
     }
-    changed = 1;
   }
 done:
   if (cl != stack_cl)
     free(cl);
+  if (a != stack_a)
+    free(a);
   return changed;
+}
+
+static int S_is_quote(uint32_t c) {
+  return c == 0x2018 || c == 0x2019 || c == 0x201c || c == 0x201d;
+}
+
+/* The class of the character next to byte range [@p at, @p end) in
+ * direction @p dir (-1 before, +1 after), looking through other quote
+ * marks; NB_CC_SPACE at the text's ends. */
+static int S_quote_neighbour(const char *text, size_t len, size_t at,
+                             size_t end, int dir) {
+  for (;;) {
+    uint32_t c = 0;
+    if (dir < 0) {
+      if (at == 0)
+        return NB_CC_SPACE;
+      c = S_prev_cp(text, at);
+      at -= c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    } else {
+      size_t k;
+      if (end >= len)
+        return NB_CC_SPACE;
+      k = nb_utf8_decode((const unsigned char *)text + end, len - end, &c);
+      end += k ? k : 1;
+    }
+    if (!S_is_quote(c))
+      return nb_char_class(c);
+  }
+}
+
+int nb_quotes_latin(const char *text, size_t len, PangoAttrList *attrs,
+                    const char *family) {
+  size_t i = 0;
+  int n = 0;
+  if (!family || !*family)
+    return 0;
+  while (i < len) {
+    uint32_t c = 0;
+    size_t k = nb_utf8_decode((const unsigned char *)text + i, len - i, &c);
+    if (k == 0)
+      k = 1;
+    if (S_is_quote(c)) {
+      int a = S_quote_neighbour(text, len, i, i + k, -1);
+      int b = S_quote_neighbour(text, len, i, i + k, 1);
+      int cjk_a = a == NB_CC_HAN || a == NB_CC_PUNCT || a == NB_CC_IDSP;
+      int cjk_b = b == NB_CC_HAN || b == NB_CC_PUNCT || b == NB_CC_IDSP;
+      if (!cjk_a && !cjk_b && (a == NB_CC_LATIN || b == NB_CC_LATIN)) {
+        PangoAttribute *at = pango_attr_family_new(family);
+        at->start_index = (guint)i;
+        at->end_index = (guint)(i + k);
+        pango_attr_list_insert(attrs, at);
+        n++;
+      }
+    }
+    i += k;
+  }
+  return n;
+}
+
+void nb_latin_families(const char *families, char *out, size_t size) {
+  static const char *const cjk[] = {
+      "CJK",    "Source Han", "Songti",   "PingFang", "Hiragino", "Mincho",
+      "Gothic", "Myungjo",    "Apple SD", "Heiti",    "Kaiti",    "Ming"};
+  const char *p = families;
+  size_t o = 0;
+  if (size == 0)
+    return;
+  out[0] = '\0';
+  for (;;) {
+    size_t n = strcspn(p, ","), lead = strspn(p, " "), i;
+    int skip = 0;
+    char one[128];
+    if (lead > n)
+      lead = n;
+    if (n - lead < sizeof one) {
+      memcpy(one, p + lead, n - lead);
+      one[n - lead] = '\0';
+      for (i = 0; i < sizeof cjk / sizeof cjk[0]; i++)
+        if (strstr(one, cjk[i]))
+          skip = 1;
+      /* the generic families lead to CJK faces in our configuration */
+      if (strcmp(one, "serif") == 0 || strcmp(one, "sans-serif") == 0)
+        skip = 1;
+      if (!skip && one[0] && o + strlen(one) + 2 < size) {
+        if (o)
+          out[o++] = ',';
+        memcpy(out + o, one, strlen(one) + 1);
+        o += strlen(one);
+      }
+    }
+    if (!p[n])
+      break;
+    p += n + 1;
+  }
 }

@@ -25,13 +25,107 @@ int nb_kinsoku_find_violation(PangoLayout *layout);
  * blank between them, as CLREQ and JLREQ set it. Returns how many marks. */
 int nb_punct_compress(const char *text, size_t len, PangoAttrList *attrs);
 
-/** Stretch @p line so that its last visible glyph ends exactly @p width
- * points from its left end, by widening the gaps between clusters: spaces
- * and gaps next to CJK characters first, inside Latin words only when there
- * is nothing else. Nothing is added after the last visible character.
- * Lines short by more than @p max_ratio of @p width are left alone.
- * Returns 1 when the line was changed. */
-int nb_justify_line(PangoLayoutLine *line, double width, double max_ratio);
+/* ## Spacing between neighbouring characters
+ *
+ * Every gap of a line is of one kind, decided by the characters on either
+ * side (zero-width characters are looked through), and the kind says how
+ * the gap may change when a line is set (CLREQ, JLREQ):
+ *   - NB_GAP_CJK: inter-character space beside Han, kana or full-width
+ *     punctuation: may widen, a little, to justify a line;
+ *   - NB_GAP_GLUE: Han or kana against a Latin letter or digit: a quarter
+ *     em (the theme's width) added by glyph positioning, down to an
+ *     eighth of an em on a tight line;
+ *   - NB_GAP_SPACE: a word space, which widens first and shrinks a little;
+ *   - NB_GAP_GLUESPACE: a space that already separates Han from Latin: set
+ *     to the glue's width;
+ *   - NB_GAP_NONE: everything else, inside Latin words above all: never
+ *     letter-spaced. */
+enum {
+  NB_GAP_NONE = 0,
+  NB_GAP_CJK,
+  NB_GAP_GLUE,
+  NB_GAP_SPACE,
+  NB_GAP_GLUESPACE
+};
+
+/* How far each kind of gap may move, in em of the paragraph's font (the
+ * line breaker and the justifier share them). A CJK gap of more than a
+ * tenth of an em reads as characters spread apart, a word space of more
+ * than 0.7 em as a river; the CJK-Latin space stays near its quarter em. */
+#define NB_CJK_STRETCH 0.04  /* inter-character: comfortable widening */
+#define NB_CJK_CAP 0.095     /* ... and the most it takes */
+#define NB_GLUE_STRETCH 0.02 /* CJK-Latin space */
+#define NB_GLUE_CAP 0.05
+#define NB_GLUE_MIN 0.125    /* the CJK-Latin space shrinks to this */
+#define NB_SPACE_STRETCH 0.5 /* word space: share of its own width */
+#define NB_SPACE_MAX 0.65    /* the widest word space, em */
+#define NB_SPACE_SHRINK 0.3  /* share of its width a word space gives */
+
+/** Character classes the gap kinds are decided from. */
+enum {
+  NB_CC_OTHER = 0,
+  NB_CC_HAN,   /* Han, kana, hangul, full-width letters and digits */
+  NB_CC_PUNCT, /* CJK and full-width punctuation */
+  NB_CC_IDSP,  /* U+3000: already a full em of blank */
+  NB_CC_LATIN, /* Latin, Greek, Cyrillic letters and digits */
+  NB_CC_SPACE, /* word spaces */
+  NB_CC_ZERO   /* zero-width: ZWSP, WJ, SHY, line separators */
+};
+
+int nb_char_class(uint32_t cp);
+/** The kind of the gap before a character of class @p b whose nearest
+ * visible neighbour before it is of class @p a; for a space (@p b is
+ * NB_CC_SPACE), @p c is the class of the next visible character. */
+int nb_gap_kind(int a, int b, int c);
+
+/** Full-width closing punctuation with its blank on the right, which may
+ * lose that half at a line end; opening punctuation with its blank on the
+ * left, which may lose it at a line start. */
+int nb_punct_closing(uint32_t cp);
+int nb_punct_opening(uint32_t cp);
+
+/** How lines are set (all lengths in points). */
+typedef struct nb_space_opts {
+  double em;        /**< the paragraph's font size */
+  double autospace; /**< CJK-Latin space in em; 0: none */
+} nb_space_opts;
+
+/** What a line's gaps allow, in pango units. */
+typedef struct nb_line_stats {
+  double natural;                   /**< width with the CJK-Latin spaces */
+  double stretch, cap;              /**< comfortable and greatest widening */
+  double shrink_glue, shrink_space; /**< narrowing of CJK-Latin and word
+                                         spaces */
+  int visible;                      /**< clusters up to the last visible one */
+} nb_line_stats;
+
+/** Measure @p line as nb_justify_line would set it. 0, or -1 when it has
+ * nothing visible (or is right-to-left, or out of memory). */
+int nb_line_measure(PangoLayoutLine *line, const nb_space_opts *o,
+                    nb_line_stats *st);
+
+/** Set the gaps of @p line: the CJK-Latin space added, then, when @p fill,
+ * the line spread (or tightened) so that its last visible glyph ends
+ * exactly @p width points from its left end: word spaces and CJK-Latin
+ * spaces first, then inter-character space up to a tenth of an em; never
+ * inside a Latin word. A line that cannot be filled within those limits,
+ * or that is short by more than @p max_short points, is left ragged.
+ * Changes only glyph advances (the extra goes into the last glyph of a
+ * cluster), so the text drawn and extracted is unchanged. Returns 1 when
+ * the line was changed. */
+int nb_justify_line(PangoLayoutLine *line, double width, double max_short,
+                    int fill, const nb_space_opts *o);
+
+/** Quote marks (‘ ’ “ ”) between Latin words, or between a Latin word
+ * and a space, get the face @p family (a Latin one): CJK faces draw them
+ * full-width ("counterculture’ s"). Beside Han, kana or full-width
+ * punctuation they keep the CJK face's full-width forms. Returns how many
+ * were marked. */
+int nb_quotes_latin(const char *text, size_t len, PangoAttrList *attrs,
+                    const char *family);
+/** The Latin faces of the CSS family list @p families (its CJK faces and
+ * the generic families left out) into @p out; "" when it has none. */
+void nb_latin_families(const char *families, char *out, size_t size);
 
 /** 1 when @p line ends a paragraph or at a forced break (its last line,
  * or a line ended by U+2028 / newline): such lines stay ragged. */

@@ -94,11 +94,9 @@ static void S_inl_text(inl *in, const char *s, size_t n) {
          * nothing more can be shown of it on a page anyway. */
       } else if (in->pre) {
         nb_buf_putc(&in->text, cp == '\r' ? '\n' : (char)cp);
-      } else if (in->text.len > 0 &&
-                 in->text.data[in->text.len - 1] != ' ' &&
-                 !(in->text.len >= 3 &&
-                   memcmp(in->text.data + in->text.len - 3, "\xe2\x80\xa8",
-                          3) == 0)) {
+      } else if (in->text.len > 0 && in->text.data[in->text.len - 1] != ' ' &&
+                 !(in->text.len >= 3 && memcmp(in->text.data + in->text.len - 3,
+                                               "\xe2\x80\xa8", 3) == 0)) {
         /* (not after a <br>'s LINE SEPARATOR; a block's first word of
          * one or two bytes once lost its space here: "OnSaturday") */
         nb_buf_putc(&in->text, ' ');
@@ -106,8 +104,8 @@ static void S_inl_text(inl *in, const char *s, size_t n) {
     } else if (cp == 0x3000 && !in->pre &&
                (in->text.len == 0 ||
                 (in->text.len >= 3 &&
-                 memcmp(in->text.data + in->text.len - 3, "\xe3\x80\x80",
-                        3) == 0 &&
+                 memcmp(in->text.data + in->text.len - 3, "\xe3\x80\x80", 3) ==
+                     0 &&
                  S_only_ideo_space(in->text.data, in->text.len)))) {
       /* paragraph-opening ideographic spaces: the CSS indent does that */
     } else if (cp < 0x20 || cp == 0x7f || cp == 0xfeff ||
@@ -129,8 +127,7 @@ static void S_close_span(nb_pdf *pdf, inl *in, nb_node *node, size_t start) {
        * CJK books set emphasis in another face, here the sans against the
        * serif body (styles/default.css does the same for the EPUB). */
       char fam[sizeof pdf->cjk_emph_family];
-      nb_pdf_families(pdf->cjk_emph_family, pdf->cjk_variant, fam,
-                      sizeof fam);
+      nb_pdf_families(pdf->cjk_emph_family, pdf->cjk_variant, fam, sizeof fam);
       S_attr(in, pango_attr_family_new(fam), start, end);
     } else {
       S_attr(in, pango_attr_style_new(PANGO_STYLE_ITALIC), start, end);
@@ -149,10 +146,9 @@ static void S_close_span(nb_pdf *pdf, inl *in, nb_node *node, size_t start) {
   case NB_NODE_SUB:
     S_attr(in, pango_attr_scale_new(0.72), start, end);
     S_attr(in,
-           pango_attr_rise_new((int)((nb_node_get_type(node) == NB_NODE_SUP
-                                          ? 0.38
-                                          : -0.15) *
-                                     pdf->body.font_size * PANGO_SCALE)),
+           pango_attr_rise_new(
+               (int)((nb_node_get_type(node) == NB_NODE_SUP ? 0.38 : -0.15) *
+                     pdf->body.font_size * PANGO_SCALE)),
            start, end);
     break;
   case NB_NODE_RUBY_TEXT:
@@ -185,8 +181,7 @@ static void S_close_span(nb_pdf *pdf, inl *in, nb_node *node, size_t start) {
     }
     break;
   }
-  default:
-    break;
+  default: break;
   }
 }
 
@@ -224,7 +219,9 @@ typedef struct walker {
   nb_css_node chain[MAX_FRAMES + 4];
 } walker;
 
-static frame *S_top(walker *w) { return &w->frames[w->nframes - 1]; }
+static frame *S_top(walker *w) {
+  return &w->frames[w->nframes - 1];
+}
 
 static size_t S_chain(walker *w, const char *name, const char *cls) {
   size_t i, n = 0;
@@ -325,7 +322,8 @@ static void S_emit(nb_flow *f, const nb_style *st, const nb_style *cont,
         break;
       pl[npl].start =
           (links[k].start > (int)from ? links[k].start : (int)from) - (int)from;
-      pl[npl].end = (links[k].end < (int)to ? links[k].end : (int)to) - (int)from;
+      pl[npl].end =
+          (links[k].end < (int)to ? links[k].end : (int)to) - (int)from;
       pl[npl].uri = nb_strdup(links[k].uri);
       if (pl[npl].uri)
         npl++;
@@ -381,9 +379,7 @@ static void S_text_block(walker *w, nb_node *node, const nb_style *st,
       case NB_NODE_CODE_BLOCK:
         S_inl_text(&in, nb_node_get_literal(n), nb_node_get_literal_len(n));
         break;
-      case NB_NODE_LINEBREAK:
-        nb_buf_puts(&in.text, "\xe2\x80\xa8");
-        break;
+      case NB_NODE_LINEBREAK: nb_buf_puts(&in.text, "\xe2\x80\xa8"); break;
       case NB_NODE_IMAGE: {
         size_t k;
         /* close the spans at the image, reopen them after it */
@@ -406,7 +402,7 @@ static void S_text_block(walker *w, nb_node *node, const nb_style *st,
           in.stack[k].start = 0;
         cont.text_indent = 0;
         nb_flow_image(f, nb_node_get_resource(n), nb_node_get_alt(n), x, width,
-                    t->decos, t->ndecos, 0);
+                      t->decos, t->ndecos, 0);
         break;
       }
       default:
@@ -452,8 +448,8 @@ static void S_text_block(walker *w, nb_node *node, const nb_style *st,
   }
   while (in.text.len &&
          (in.text.data[in.text.len - 1] == ' ' ||
-          (in.text.len >= 3 && memcmp(in.text.data + in.text.len - 3,
-                                      "\xe2\x80\xa8", 3) == 0))) {
+          (in.text.len >= 3 &&
+           memcmp(in.text.data + in.text.len - 3, "\xe2\x80\xa8", 3) == 0))) {
     in.text.len -= in.text.data[in.text.len - 1] == ' ' ? 1 : 3;
     in.text.data[in.text.len] = '\0';
   }
@@ -469,7 +465,6 @@ static void S_text_block(walker *w, nb_node *node, const nb_style *st,
   }
   nb_buf_free(&in.text);
 }
-
 
 static void S_code_block(walker *w, nb_node *node) {
   nb_flow *f = w->f;
@@ -511,8 +506,8 @@ static void S_code_block(walker *w, nb_node *node) {
   nb_flow_space(f, st.margin[NB_TOP]);
   nb_flow_tag(f, "Code", NULL, 0);
   first = f->n;
-  S_emit(f, &st, &st, &text, in.attrs, NULL, 0, x + pl, width - pl - pr,
-         decos, nd, 0);
+  S_emit(f, &st, &st, &text, in.attrs, NULL, 0, x + pl, width - pl - pr, decos,
+         nd, 0);
   /* The padding belongs to the first and last lines' boxes, so that it
    * moves with them and a break keeps widows and orphans as in prose. */
   for (i = first; i < f->n; i++) {
@@ -569,7 +564,7 @@ static void S_figure(walker *w, nb_node *fig) {
     nb_node_type ty = nb_node_get_type(c);
     if (ty == NB_NODE_IMAGE) {
       nb_flow_image(f, nb_node_get_resource(c), nb_node_get_alt(c), t->left,
-                  width, t->decos, t->ndecos, nb_node_next(c) != NULL);
+                    width, t->decos, t->ndecos, nb_node_next(c) != NULL);
     } else if (ty == NB_NODE_CAPTION) {
       size_t n = S_chain(w, "figure", NULL);
       w->chain[n].name = "figcaption";
@@ -659,12 +654,30 @@ static void S_paragraph(walker *w, nb_node *node) {
     }
     nb_flow_add(f, &o);
   }
+  nb_flow_tag(f,
+              ty == NB_NODE_HEADING
+                  ? S_heading_tag(level + f->pdf->heading_shift)
+                  : "P",
+              NULL, 0);
+  /* a passage in another language than the article's says so */
+  if (plain && f->n > 0 && f->pdf->article_lang && strlen(plain) >= 24) {
+    /* its opening is enough to tell */
+    size_t len = strlen(plain) > 384 ? 384 : strlen(plain);
+    const char *g = nb_text_guess_lang(plain, len);
+    size_t n = strcspn(f->pdf->article_lang, "-_");
+    if (g &&
+        (strncmp(g, f->pdf->article_lang, n) != 0 || strcspn(g, "-_") != n))
+      f->items[f->n - 1].lang = g;
+  }
   free(plain);
-  nb_flow_tag(f, ty == NB_NODE_HEADING ? S_heading_tag(level) : "P", NULL, 0);
   S_text_block(w, node, &st,
                ty == NB_NODE_HEADING || st.break_after == NB_BREAK_AVOID,
                ty == NB_NODE_HEADING);
-  nb_flow_tag(f, ty == NB_NODE_HEADING ? S_heading_tag(level) : "P", NULL, 1);
+  nb_flow_tag(f,
+              ty == NB_NODE_HEADING
+                  ? S_heading_tag(level + f->pdf->heading_shift)
+                  : "P",
+              NULL, 1);
   f->pending_space = st.margin[NB_BOTTOM];
 }
 
@@ -819,8 +832,7 @@ void nb_layout_doc(nb_flow *f, nb_doc *doc) {
     nb_node_type ty = nb_node_get_type(n);
     if (ev == NB_EVENT_ENTER) {
       switch (ty) {
-      case NB_NODE_DOCUMENT:
-        break;
+      case NB_NODE_DOCUMENT: break;
       case NB_NODE_PARAGRAPH:
       case NB_NODE_HEADING:
       case NB_NODE_CAPTION:
@@ -829,15 +841,9 @@ void nb_layout_doc(nb_flow *f, nb_doc *doc) {
         break;
       case NB_NODE_LIST:
       case NB_NODE_ITEM:
-      case NB_NODE_BLOCKQUOTE:
-        S_push(&w, n);
-        break;
-      case NB_NODE_CODE_BLOCK:
-        S_code_block(&w, n);
-        break;
-      case NB_NODE_RULE:
-        S_rule(&w);
-        break;
+      case NB_NODE_BLOCKQUOTE: S_push(&w, n); break;
+      case NB_NODE_CODE_BLOCK: S_code_block(&w, n); break;
+      case NB_NODE_RULE: S_rule(&w); break;
       case NB_NODE_FIGURE:
         S_figure(&w, n);
         nb_iter_reset(it, n, NB_EVENT_EXIT);
@@ -852,7 +858,7 @@ void nb_layout_doc(nb_flow *f, nb_doc *doc) {
       case NB_NODE_IMAGE: {
         frame *t = S_top(&w);
         nb_flow_image(f, nb_node_get_resource(n), nb_node_get_alt(n), t->left,
-                    S_block_width(&w), t->decos, t->ndecos, 0);
+                      S_block_width(&w), t->decos, t->ndecos, 0);
         break;
       }
       default:

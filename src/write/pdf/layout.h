@@ -56,7 +56,7 @@ typedef struct nb_para {
 
 typedef struct nb_cell {
   nb_para *para;
-  double x, w;       /* the cell box, relative to the table's left */
+  double x, w; /* the cell box, relative to the table's left */
   double pad[4];
   int header;
   nb_text_align align;
@@ -73,8 +73,8 @@ typedef struct nb_row {
 
 typedef struct nb_item {
   item_kind kind;
-  double h;    /* vertical advance */
-  double x, w; /* horizontal box, relative to the text block's left */
+  double h;        /* vertical advance */
+  double x, w;     /* horizontal box, relative to the text block's left */
   int keep_next;   /* never break between this item and the next */
   int keep_at_top; /* a space that stays at a page top (padding) */
   int break_ok;    /* IT_SPACE: a good place for a page break */
@@ -96,6 +96,8 @@ typedef struct nb_item {
   long header_item; /* the table's header row to repeat, or -1 */
   /* IT_TAG / IT_ENDTAG / IT_DEST / IT_OUTLINE */
   const char *tag;
+  const char *lang; /* IT_TAG: a passage's language (borrowed, static or
+                       the document's), or NULL */
   char *text;
   int level;
   nb_deco decos[NB_MAX_DECOS];
@@ -121,13 +123,20 @@ typedef struct nb_pdf {
   PangoLayout *header_layout;
   char *header_text;
   /* missing glyphs of the current article */
-  const char *article; /* its path or title, for messages */
-  int cjk_article;     /* its language is Chinese, Japanese or Korean */
-  const char *cjk_variant; /* "SC", "TC", "HK", "JP", "KR": the region of
-                              the Noto / Source Han CJK faces it takes */
+  const char *article;       /* its path or title, for messages */
+  int cjk_article;           /* its language is Chinese, Japanese or Korean */
+  const char *cjk_variant;   /* "SC", "TC", "HK", "JP", "KR": the region of
+                                the Noto / Source Han CJK faces it takes */
   char cjk_emph_family[256]; /* the face <em> takes in such an article */
+  const char *book_lang;     /* the document's language (the catalog's) */
+  const char *article_lang;  /* the current article's, or NULL */
+  int heading_shift;         /* 1 under a book's sections: the title is H2 */
   nb_buf missing;
   size_t nmissing;
+  /* hyphenation patterns of the current article's language (borrowed,
+   * see nb_hyphen_load) */
+  struct _HyphenDict *hyph;
+  char hyph_lang[32];
 } nb_pdf;
 
 /* One article's (or front page's) items. */
@@ -145,6 +154,9 @@ typedef struct nb_flow {
   int heading_seq;
   int para_seq;
   int failed; /* out of memory */
+  /* where its items fall on pages, once paginated (paginate.c; owned) */
+  struct nb_pages *pages;
+  size_t bytes; /* a rough count of the memory its text blocks hold */
 } nb_flow;
 
 void nb_flow_init(nb_flow *f, nb_pdf *pdf);
@@ -192,8 +204,7 @@ void nb_flow_gather(nb_flow *f, nb_node *node, nb_buf *text,
 
 /** Lay out a TABLE node into row items at @p x / @p width. */
 void nb_layout_table(nb_flow *f, nb_node *table, double x, double width,
-                     const nb_style *parent, const nb_deco *decos,
-                     int ndecos);
+                     const nb_style *parent, const nb_deco *decos, int ndecos);
 
 /** Font description for a style (caller frees), its CJK faces those of
  * the current article's language (see nb_pdf_cjk_variant). */
@@ -210,18 +221,21 @@ void nb_pdf_families(const char *families, const char *variant, char *out,
 /* ## Pagination and drawing (paginate.c) */
 
 typedef struct nb_page_ctx {
-  nb_dev *dev;          /* NULL: count pages only */
-  int first_page;       /* 1-based number of the flow's first page */
-  const char *header;   /* running header text, or NULL */
-  int number_offset;    /* printed number = page - number_offset */
-  int roman;            /* print roman numbers (front matter) */
-  int no_header_first;  /* no running header on the flow's first page */
-  int outline_parent;   /* outline id the flow's entries go under */
-  int no_furniture;     /* no running header or page number (cover) */
+  nb_dev *dev;         /* NULL: count pages only */
+  int first_page;      /* 1-based number of the flow's first page */
+  const char *header;  /* running header text, or NULL */
+  int number_offset;   /* printed number = page - number_offset */
+  int roman;           /* print roman numbers (front matter) */
+  int no_header_first; /* no running header on the flow's first page */
+  int outline_parent;  /* outline id the flow's entries go under */
+  int no_furniture;    /* no running header or page number (cover) */
 } nb_page_ctx;
 
-/** Paginate and (with a device) draw @p f. Returns the number of pages. */
+/** Paginate @p f (once: a flow keeps its pages) and, with a device, draw
+ * it. Returns the number of pages, or -1 when out of memory. */
 int nb_flow_render(nb_flow *f, nb_page_ctx *pc);
+/** Free a flow's pagination (NULL is fine). */
+void nb_flow_pages_free(struct nb_pages *pg);
 
 /** Report characters no font had, collected while laying out. */
 void nb_pdf_report_missing(nb_pdf *pdf);

@@ -108,8 +108,8 @@ static void S_keep_captions(nb_flow *f) {
   for (i = 0; i < f->n; i++) {
     if (f->items[i].kind != IT_IMAGE || f->items[i].keep_next)
       continue;
-    for (j = i + 1; j < f->n && (S_zero(&f->items[j]) ||
-                                 f->items[j].kind == IT_SPACE);
+    for (j = i + 1;
+         j < f->n && (S_zero(&f->items[j]) || f->items[j].kind == IT_SPACE);
          j++)
       ;
     if (j < f->n && f->items[j].kind == IT_LINE && f->items[j].line_no == 0 &&
@@ -121,10 +121,14 @@ static void S_keep_captions(nb_flow *f) {
 static void S_draw_decos(nb_dev *dev, const nb_item *it, double ox, double y,
                          double h) {
   int k;
+  if (it->ndecos == 0)
+    return;
+  nb_dev_begin_tag(dev, "Artifact", NULL, NULL); /* decoration */
   for (k = 0; k < it->ndecos; k++) {
     const nb_deco *d = &it->decos[k];
     nb_dev_fill_rect(dev, ox + d->x, y, d->w, h, d->rgb);
   }
+  nb_dev_end_tag(dev, "Artifact");
 }
 
 /* x range of bytes [start, end) of @p line, from its (justified) glyph
@@ -176,21 +180,21 @@ static void S_draw_row(nb_dev *dev, const nb_row *rw, double ox, double y,
                        double h, int tags) {
   size_t k;
   if (tags)
-    nb_dev_begin_tag(dev, "TR", NULL);
+    nb_dev_begin_tag(dev, "TR", NULL, NULL);
   for (k = 0; k < rw->ncells; k++) {
     const nb_cell *c = &rw->cells[k];
     double x = ox + c->x;
     if (c->header && rw->has_header_bg)
       nb_dev_fill_rect(dev, x, y, c->w, h, rw->header_bg);
     if (tags)
-      nb_dev_begin_tag(dev, c->header ? "TH" : "TD", NULL);
+      nb_dev_begin_tag(dev, c->header ? "TH" : "TD", NULL, NULL);
     S_draw_para_lines(dev, c->para, x + c->pad[NB_LEFT], y + c->pad[NB_TOP],
                       c->w - c->pad[NB_LEFT] - c->pad[NB_RIGHT], c->align);
     if (tags)
       nb_dev_end_tag(dev, c->header ? "TH" : "TD");
     nb_dev_stroke_line(dev, x, y, x + c->w, y, rw->border_w, rw->border, 0);
-    nb_dev_stroke_line(dev, x, y + h, x + c->w, y + h, rw->border_w,
-                       rw->border, 0);
+    nb_dev_stroke_line(dev, x, y + h, x + c->w, y + h, rw->border_w, rw->border,
+                       0);
     nb_dev_stroke_line(dev, x, y, x, y + h, rw->border_w, rw->border, 0);
     nb_dev_stroke_line(dev, x + c->w, y, x + c->w, y + h, rw->border_w,
                        rw->border, 0);
@@ -221,7 +225,7 @@ static void S_roman(int n, char *out, size_t size) {
     int v;
     const char *s;
   } t[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"},
-           {90, "xc"},  {50, "l"},   {40, "xl"},  {10, "x"},   {9, "ix"},
+           {90, "xc"},  {50, "l"},   {40, "xl"}, {10, "x"},   {9, "ix"},
            {5, "v"},    {4, "iv"},   {1, "i"}};
   size_t i, len = 0;
   out[0] = '\0';
@@ -284,17 +288,20 @@ static void S_page_furniture(nb_pdf *pdf, nb_page_ctx *pc, int page_no,
     line = pango_layout_get_line_readonly(pdf->header_layout, 0);
     if (line) {
       ink = nb_line_ink_right(line);
+      nb_dev_begin_tag(pc->dev, "Artifact", NULL, NULL);
       nb_dev_draw_artifact(pc->dev, line, left + (pdf->text_w - ink) / 2,
                            pdf->margin[NB_TOP] * 0.55, 0x888888);
+      nb_dev_end_tag(pc->dev, "Artifact");
     }
   }
   l = S_small_layout(pdf, num, pdf->text_w);
   line = pango_layout_get_line_readonly(l, 0);
   if (line) {
     ink = nb_line_ink_right(line);
+    nb_dev_begin_tag(pc->dev, "Artifact", NULL, NULL);
     nb_dev_draw_artifact(pc->dev, line, left + (pdf->text_w - ink) / 2,
-                         pdf->page_h - pdf->margin[NB_BOTTOM] * 0.45,
-                         0x666666);
+                         pdf->page_h - pdf->margin[NB_BOTTOM] * 0.45, 0x666666);
+    nb_dev_end_tag(pc->dev, "Artifact");
   }
   g_object_unref(l);
 }
@@ -305,20 +312,111 @@ static double S_left(nb_pdf *pdf, int page_no) {
   return pdf->margin[NB_LEFT];
 }
 
-int nb_flow_render(nb_flow *f, nb_page_ctx *pc) {
-  nb_pdf *pdf = f->pdf;
-  place *pl;
-  repeat *reps = NULL;
-  size_t nreps = 0, capreps = 0, i, page_start = 0;
-  int page = 0, npages;
-  double y = 0, avail = pdf->text_h;
-  int ostack_level[16], ostack_id[16], osp = 0;
-  if (f->n == 0)
+/* ## Pagination: which page, and where on it, each item goes */
+
+typedef struct nb_pages {
+  place *pl;    /* one per item */
+  repeat *reps; /* header rows repeated at page tops, in page order */
+  size_t nreps, capreps;
+  int npages;
+} pages;
+
+/* 1 when content item @p i fits at @p y of a page @p avail high, with what
+ * it must keep on the same page (its keep chain, its paragraph's
+ * orphans); an image in that chain may be shrunk to make it fit. */
+static int S_fits(nb_flow *f, size_t i, double y, double avail) {
+  nb_item *it = &f->items[i];
+  double need = it->h;
+  size_t image = it->kind == IT_IMAGE && it->res ? i : (size_t)-1;
+  int fits;
+  if (it->keep_next)
+    need = S_keep_need(f, i, &image);
+  else if (it->kind == IT_LINE && it->line_no == 0)
+    need = S_orphan_need(f, i);
+  fits = y + need <= avail + 0.01;
+  /* an image here or kept with this (under a heading, over a caption)
+   * is shrunk before the page is left part empty */
+  if (!fits && y > 0 && image != (size_t)-1)
+    fits = S_shrink_image(&f->items[image],
+                          avail - y - (need - f->items[image].h));
+  if (!fits && need > avail)
+    fits = y + it->h <= avail + 0.01;
+  return fits;
+}
+
+/* Where the page must break when item @p i does not fit: before @p i, or
+ * earlier to leave enough widows, to keep a keep chain together and to
+ * carry the tags, destinations and spaces that open a block along with
+ * it. Returns @p i when nothing on the page can go over. */
+static size_t S_break_before(const nb_flow *f, size_t i, size_t page_start,
+                             double y, double avail) {
+  const nb_item *it = &f->items[i];
+  size_t b = i;
+  if (it->kind == IT_LINE && it->line_no > 0 && y + it->h > avail + 0.01) {
+    int remaining = it->nlines - it->line_no;
+    if (remaining < it->widows) {
+      size_t back = (size_t)(it->widows - remaining);
+      if ((size_t)it->line_no >= back &&
+          it->line_no - (int)back >= (it->orphans > 0 ? it->orphans : 1))
+        b = i - back;
+      else
+        b = i - (size_t)it->line_no;
+    }
+  }
+  /* keep chains: move before any kept item that precedes b */
+  for (;;) {
+    size_t j = b;
+    while (j > page_start &&
+           (S_zero(&f->items[j - 1]) || f->items[j - 1].kind == IT_SPACE))
+      j--;
+    if (j > page_start && S_content(&f->items[j - 1]) &&
+        f->items[j - 1].keep_next) {
+      b = j - 1;
+      continue;
+    }
+    break;
+  }
+  while (b > page_start &&
+         (f->items[b - 1].kind == IT_TAG || f->items[b - 1].kind == IT_DEST ||
+          f->items[b - 1].kind == IT_OUTLINE ||
+          f->items[b - 1].kind == IT_SPACE))
+    b--;
+  if (b <= page_start)
+    b = i; /* nothing to carry over: break right here */
+  return b;
+}
+
+/* A new page starting at item @p b continues a table with a header row:
+ * note the row for repetition at the page top and return its height. */
+static double S_repeat_header(const nb_flow *f, pages *pg, size_t b, int page) {
+  size_t j = b;
+  while (j < f->n && !S_content(&f->items[j]))
+    j++;
+  if (j >= f->n || f->items[j].kind != IT_ROW || f->items[j].header_item < 0 ||
+      (size_t)f->items[j].header_item >= f->n)
     return 0;
-  pl = nb_calloc(f->n, sizeof *pl);
-  if (!pl)
-    return -1;
-  S_keep_captions(f);
+  if (pg->nreps == pg->capreps) {
+    size_t cap = pg->capreps ? pg->capreps * 2 : 8;
+    repeat *nr = nb_reallocarray(pg->reps, cap, sizeof *nr);
+    if (nr) {
+      pg->reps = nr;
+      pg->capreps = cap;
+    }
+  }
+  if (pg->nreps >= pg->capreps)
+    return 0;
+  pg->reps[pg->nreps].page = page;
+  pg->reps[pg->nreps].item = (size_t)f->items[j].header_item;
+  pg->nreps++;
+  return f->items[f->items[j].header_item].h;
+}
+
+/* Places every item of @p f; fills @p pg (pl allocated by the caller). */
+static void S_paginate(nb_flow *f, double avail, pages *pg) {
+  place *pl = pg->pl;
+  size_t i, page_start = 0;
+  int page = 0;
+  double y = 0;
   for (i = 0; i < f->n;) {
     nb_item *it = &f->items[i];
     size_t b;
@@ -350,64 +448,14 @@ int nb_flow_render(nb_flow *f, nb_page_ctx *pc) {
       i++;
       continue;
     }
-    /* content */
-    {
-      double need = it->h;
-      size_t image = it->kind == IT_IMAGE && it->res ? i : (size_t)-1;
-      int fits;
-      if (it->keep_next)
-        need = S_keep_need(f, i, &image);
-      else if (it->kind == IT_LINE && it->line_no == 0)
-        need = S_orphan_need(f, i);
-      fits = y + need <= avail + 0.01;
-      /* an image here or kept with this (under a heading, over a caption)
-       * is shrunk before the page is left part empty */
-      if (!fits && y > 0 && image != (size_t)-1)
-        fits = S_shrink_image(&f->items[image],
-                              avail - y - (need - f->items[image].h));
-      if (!fits && need > avail)
-        fits = y + it->h <= avail + 0.01;
-      if (fits || y == 0) {
-        pl[i].page = page;
-        pl[i].y = y;
-        y += it->h;
-        i++;
-        continue;
-      }
+    if (S_fits(f, i, y, avail) || y == 0) {
+      pl[i].page = page;
+      pl[i].y = y;
+      y += it->h;
+      i++;
+      continue;
     }
-    /* break before i, or earlier */
-    b = i;
-    if (it->kind == IT_LINE && it->line_no > 0 && y + it->h > avail + 0.01) {
-      int remaining = it->nlines - it->line_no;
-      if (remaining < it->widows) {
-        size_t back = (size_t)(it->widows - remaining);
-        if ((size_t)it->line_no >= back &&
-            it->line_no - (int)back >= (it->orphans > 0 ? it->orphans : 1))
-          b = i - back;
-        else
-          b = i - (size_t)it->line_no;
-      }
-    }
-    /* keep chains: move before any kept item that precedes b */
-    for (;;) {
-      size_t j = b;
-      while (j > page_start &&
-             (S_zero(&f->items[j - 1]) || f->items[j - 1].kind == IT_SPACE))
-        j--;
-      if (j > page_start && S_content(&f->items[j - 1]) &&
-          f->items[j - 1].keep_next) {
-        b = j - 1;
-        continue;
-      }
-      break;
-    }
-    while (b > page_start &&
-           (f->items[b - 1].kind == IT_TAG || f->items[b - 1].kind == IT_DEST ||
-            f->items[b - 1].kind == IT_OUTLINE ||
-            f->items[b - 1].kind == IT_SPACE))
-      b--;
-    if (b <= page_start)
-      b = i; /* nothing to carry over: break right here */
+    b = S_break_before(f, i, page_start, y, avail);
     if (b <= page_start) {
       /* the item does not fit even on this page's remaining space and is
        * the first here: place it anyway (it is taller than a page) */
@@ -421,159 +469,168 @@ int nb_flow_render(nb_flow *f, nb_page_ctx *pc) {
     y = 0;
     page_start = b;
     i = b;
-    {
-      size_t j = b;
-      while (j < f->n && !S_content(&f->items[j]))
-        j++;
-      if (j < f->n && f->items[j].kind == IT_ROW &&
-          f->items[j].header_item >= 0 &&
-          (size_t)f->items[j].header_item < f->n) {
-        if (nreps == capreps) {
-          size_t cap = capreps ? capreps * 2 : 8;
-          repeat *nr = nb_reallocarray(reps, cap, sizeof *nr);
-          if (nr) {
-            reps = nr;
-            capreps = cap;
-          }
-        }
-        if (nreps < capreps) {
-          reps[nreps].page = page;
-          reps[nreps].item = (size_t)f->items[j].header_item;
-          nreps++;
-          y += f->items[f->items[j].header_item].h;
-        }
-      }
+    y += S_repeat_header(f, pg, b, page);
+  }
+  pg->npages = page + 1;
+}
+
+/* ## Drawing the placed items */
+
+typedef struct outline_stack {
+  int level[16], id[16];
+  int n;
+} outline_stack;
+
+static void S_draw_line_item(nb_dev *dev, const nb_item *it, double ox,
+                             double iy) {
+  PangoLayoutLine *line;
+  size_t k;
+  S_draw_decos(dev, it, ox, iy, it->h);
+  if (it->marker) {
+    PangoLayoutLine *ml = pango_layout_get_line_readonly(it->marker->layout, 0);
+    nb_dev_draw_line(dev, ml, ox + it->marker_x, iy + it->base,
+                     it->marker->color);
+  }
+  if (!it->para)
+    return;
+  line = pango_layout_get_line_readonly(it->para->layout, it->line_no);
+  if (!line)
+    return;
+  nb_dev_draw_line(dev, line, ox + it->x, iy + it->base, it->para->color);
+  for (k = 0; k < it->para->nlinks; k++) {
+    const nb_link *lk = &it->para->links[k];
+    double x0, x1;
+    if (lk->end <= line->start_index ||
+        lk->start >= line->start_index + line->length)
+      continue;
+    if (S_range_x(line, lk->start, lk->end, &x0, &x1))
+      nb_dev_link(dev, lk->uri[0] == '#' ? NULL : lk->uri,
+                  lk->uri[0] == '#' ? lk->uri + 1 : NULL, ox + it->x + x0, iy,
+                  x1 - x0, it->h);
+  }
+}
+
+static void S_draw_outline(nb_page_ctx *pc, outline_stack *os,
+                           const nb_item *it, int page, double iy) {
+  int parent = pc->outline_parent, id;
+  while (os->n > 0 && os->level[os->n - 1] >= it->level)
+    os->n--;
+  if (os->n > 0)
+    parent = os->id[os->n - 1];
+  id = nb_dev_add_outline(pc->dev, parent, it->text ? it->text : "", page, iy,
+                          it->level == 0);
+  if (os->n < 16 && id > 0) {
+    os->level[os->n] = it->level;
+    os->id[os->n] = id;
+    os->n++;
+  }
+}
+
+static void S_draw_item(nb_pdf *pdf, nb_page_ctx *pc, outline_stack *os,
+                        const nb_item *it, int page, double ox, double iy) {
+  nb_dev *dev = pc->dev;
+  switch (it->kind) {
+  case IT_SPACE: S_draw_decos(dev, it, ox, iy, it->h); break;
+  case IT_LINE: S_draw_line_item(dev, it, ox, iy); break;
+  case IT_IMAGE:
+    S_draw_decos(dev, it, ox, iy, it->h);
+    if (it->marker) {
+      PangoLayoutLine *ml =
+          pango_layout_get_line_readonly(it->marker->layout, 0);
+      nb_dev_draw_line(dev, ml, ox + it->marker_x, iy + pdf->body.font_size,
+                       it->marker->color);
     }
+    if (!it->res || nb_dev_draw_image(dev, it->res, ox + it->x, iy, it->w,
+                                      it->h, pdf->image_dpi) != 0)
+      S_draw_placeholder(dev, it, ox + it->x, iy);
+    break;
+  case IT_RULE:
+    S_draw_decos(dev, it, ox, iy, it->h);
+    nb_dev_begin_tag(dev, "Artifact", NULL, NULL); /* a rule */
+    nb_dev_stroke_line(dev, ox + it->x, iy + it->h / 2, ox + it->x + it->w,
+                       iy + it->h / 2, it->rule_w, it->rgb, it->dash);
+    nb_dev_end_tag(dev, "Artifact");
+    break;
+  case IT_ROW:
+    S_draw_decos(dev, it, ox, iy, it->h);
+    S_draw_row(dev, it->row, ox, iy, it->h, 1);
+    break;
+  case IT_TAG: nb_dev_begin_tag(dev, it->tag, it->text, it->lang); break;
+  case IT_ENDTAG: nb_dev_end_tag(dev, it->tag); break;
+  case IT_DEST: nb_dev_add_dest(dev, it->text, ox, iy); break;
+  case IT_OUTLINE: S_draw_outline(pc, os, it, page, iy); break;
+  case IT_BREAK: break;
   }
-  npages = page + 1;
-  if (!pc->dev) {
-    free(pl);
-    free(reps);
-    return npages;
+}
+
+/* Starts page @p cur (0-based within the flow): furniture and the table
+ * header rows repeated at its top. Returns its left margin. */
+static double S_begin_page(nb_pdf *pdf, nb_page_ctx *pc, const nb_flow *f,
+                           const pages *pg, size_t *r, int cur) {
+  double ox, ry = 0, top = pdf->margin[NB_TOP];
+  nb_dev_begin_page(pc->dev, pdf->page_w, pdf->page_h);
+  ox = S_left(pdf, pc->first_page + cur);
+  S_page_furniture(pdf, pc, pc->first_page + cur, cur == 0, ox);
+  while (*r < pg->nreps && pg->reps[*r].page == cur) {
+    const nb_item *h = &f->items[pg->reps[*r].item];
+    S_draw_decos(pc->dev, h, ox, top + ry, h->h);
+    S_draw_row(pc->dev, h->row, ox, top + ry, h->h, 0);
+    ry += h->h;
+    (*r)++;
   }
-  /* drawing */
-  {
-    int cur = -1;
-    size_t r = 0;
-    double top = pdf->margin[NB_TOP], ox = 0;
-    for (i = 0; i <= f->n; i++) {
-      int p = i < f->n ? pl[i].page : npages;
-      nb_item *it;
-      double iy;
-      while (cur < p && cur < npages) {
-        if (cur >= 0)
-          nb_dev_end_page(pc->dev);
-        cur++;
-        if (cur >= npages)
-          break;
-        nb_dev_begin_page(pc->dev, pdf->page_w, pdf->page_h);
-        ox = S_left(pdf, pc->first_page + cur);
-        S_page_furniture(pdf, pc, pc->first_page + cur, cur == 0, ox);
-        {
-          double ry = 0;
-          while (r < nreps && reps[r].page == cur) {
-            nb_item *h = &f->items[reps[r].item];
-            S_draw_decos(pc->dev, h, ox, top + ry, h->h);
-            S_draw_row(pc->dev, h->row, ox, top + ry, h->h, 0);
-            ry += h->h;
-            r++;
-          }
-        }
-      }
-      if (i == f->n)
+  return ox;
+}
+
+static void S_draw(nb_flow *f, nb_page_ctx *pc, const pages *pg) {
+  nb_pdf *pdf = f->pdf;
+  outline_stack os;
+  int cur = -1, npages = pg->npages;
+  size_t i, r = 0;
+  double top = pdf->margin[NB_TOP], ox = 0;
+  os.n = 0;
+  for (i = 0; i <= f->n; i++) {
+    int p = i < f->n ? pg->pl[i].page : npages;
+    while (cur < p && cur < npages) {
+      if (cur >= 0)
+        nb_dev_end_page(pc->dev);
+      cur++;
+      if (cur >= npages)
         break;
-      it = &f->items[i];
-      iy = top + pl[i].y;
-      if (pl[i].y < 0 && !S_zero(it))
-        continue;
-      switch (it->kind) {
-      case IT_SPACE:
-        S_draw_decos(pc->dev, it, ox, iy, it->h);
-        break;
-      case IT_LINE: {
-        PangoLayoutLine *line;
-        size_t k;
-        S_draw_decos(pc->dev, it, ox, iy, it->h);
-        if (it->marker) {
-          PangoLayoutLine *ml =
-              pango_layout_get_line_readonly(it->marker->layout, 0);
-          nb_dev_draw_line(pc->dev, ml, ox + it->marker_x, iy + it->base,
-                           it->marker->color);
-        }
-        if (!it->para)
-          break;
-        line = pango_layout_get_line_readonly(it->para->layout, it->line_no);
-        if (!line)
-          break;
-        nb_dev_draw_line(pc->dev, line, ox + it->x, iy + it->base,
-                         it->para->color);
-        for (k = 0; k < it->para->nlinks; k++) {
-          const nb_link *lk = &it->para->links[k];
-          double x0, x1;
-          if (lk->end <= line->start_index ||
-              lk->start >= line->start_index + line->length)
-            continue;
-          if (S_range_x(line, lk->start, lk->end, &x0, &x1))
-            nb_dev_link(pc->dev, lk->uri[0] == '#' ? NULL : lk->uri,
-                        lk->uri[0] == '#' ? lk->uri + 1 : NULL,
-                        ox + it->x + x0, iy, x1 - x0, it->h);
-        }
-        break;
-      }
-      case IT_IMAGE:
-        S_draw_decos(pc->dev, it, ox, iy, it->h);
-        if (it->marker) {
-          PangoLayoutLine *ml =
-              pango_layout_get_line_readonly(it->marker->layout, 0);
-          nb_dev_draw_line(pc->dev, ml, ox + it->marker_x,
-                           iy + pdf->body.font_size, it->marker->color);
-        }
-        if (!it->res || nb_dev_draw_image(pc->dev, it->res, ox + it->x, iy,
-                                          it->w, it->h, pdf->image_dpi) != 0)
-          S_draw_placeholder(pc->dev, it, ox + it->x, iy);
-        break;
-      case IT_RULE:
-        S_draw_decos(pc->dev, it, ox, iy, it->h);
-        nb_dev_stroke_line(pc->dev, ox + it->x, iy + it->h / 2,
-                           ox + it->x + it->w, iy + it->h / 2, it->rule_w,
-                           it->rgb, it->dash);
-        break;
-      case IT_ROW:
-        S_draw_decos(pc->dev, it, ox, iy, it->h);
-        S_draw_row(pc->dev, it->row, ox, iy, it->h, 1);
-        break;
-      case IT_TAG:
-        nb_dev_begin_tag(pc->dev, it->tag, it->text);
-        break;
-      case IT_ENDTAG:
-        nb_dev_end_tag(pc->dev, it->tag);
-        break;
-      case IT_DEST:
-        nb_dev_add_dest(pc->dev, it->text, ox, iy);
-        break;
-      case IT_OUTLINE: {
-        int parent = pc->outline_parent, id;
-        while (osp > 0 && ostack_level[osp - 1] >= it->level)
-          osp--;
-        if (osp > 0)
-          parent = ostack_id[osp - 1];
-        id = nb_dev_add_outline(pc->dev, parent, it->text ? it->text : "",
-                                pc->first_page + cur, iy, it->level == 0);
-        if (osp < 16 && id > 0) {
-          ostack_level[osp] = it->level;
-          ostack_id[osp] = id;
-          osp++;
-        }
-        break;
-      }
-      case IT_BREAK:
-        break;
-      }
+      ox = S_begin_page(pdf, pc, f, pg, &r, cur);
     }
-    if (cur >= 0 && cur < npages)
-      nb_dev_end_page(pc->dev);
+    if (i == f->n)
+      break;
+    if (pg->pl[i].y < 0 && !S_zero(&f->items[i]))
+      continue;
+    S_draw_item(pdf, pc, &os, &f->items[i], pc->first_page + cur, ox,
+                top + pg->pl[i].y);
   }
-  free(pl);
-  free(reps);
-  return npages;
+  if (cur >= 0 && cur < npages)
+    nb_dev_end_page(pc->dev);
+}
+
+void nb_flow_pages_free(struct nb_pages *pg) {
+  if (!pg)
+    return;
+  free(pg->pl);
+  free(pg->reps);
+  free(pg);
+}
+
+int nb_flow_render(nb_flow *f, nb_page_ctx *pc) {
+  if (f->n == 0)
+    return 0;
+  if (!f->pages) {
+    pages *pg = nb_calloc(1, sizeof *pg);
+    if (!pg || !(pg->pl = nb_calloc(f->n, sizeof *pg->pl))) {
+      free(pg);
+      return -1;
+    }
+    S_keep_captions(f);
+    S_paginate(f, f->pdf->text_h, pg);
+    f->pages = pg;
+  }
+  if (pc->dev)
+    S_draw(f, pc, f->pages);
+  return f->pages->npages;
 }

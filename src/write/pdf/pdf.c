@@ -4,8 +4,10 @@
  * One article is its title block and body. A book of several articles gets
  * a cover (when there is one), a title page and a printed table of
  * contents; since each article starts on a new page its page count does
- * not depend on the others, so a first pass counts pages per article and
- * the second draws, with every number in the contents known. Output goes
+ * not depend on the others, so each article is laid out and paginated
+ * first, the contents are drawn with every number known, and then the
+ * articles, from the layouts kept meanwhile (up to a memory budget; the
+ * rest are laid out again). Output goes
  * to a temporary file renamed into place; identical inputs give identical
  * bytes (dates come from SOURCE_DATE_EPOCH or the book, never the clock). */
 #include "write/pdf/pdf.h"
@@ -19,6 +21,7 @@
 #include "util/util.h"
 #include "write/pdf/justify.h"
 #include "write/pdf/layout.h"
+#include "write/pdf/linebreak.h"
 
 #define MAX_CSS_BYTES (1u << 20)
 
@@ -128,8 +131,8 @@ static void S_format_date(const nb_doc *doc, char *out, size_t size) {
     struct tm tm;
     if (gmtime_r(&t, &tm)) {
       if (!d.has_time)
-        snprintf(out, size, "%04d-%02d-%02d", tm.tm_year + 1900,
-                 tm.tm_mon + 1, tm.tm_mday);
+        snprintf(out, size, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday);
       else if (d.tz_minutes == 0)
         snprintf(out, size, "%04d-%02d-%02d %02d:%02d UTC", tm.tm_year + 1900,
                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
@@ -145,12 +148,21 @@ static void S_format_date(const nb_doc *doc, char *out, size_t size) {
     snprintf(out, size, "%s", raw);
 }
 
+/* 1 when BCP 47 tags @p a and @p b name the same language (their first
+ * subtags agree); a missing tag agrees with anything. */
+static int S_same_lang(const char *a, const char *b) {
+  size_t n = strcspn(a ? a : "", "-_"), m = strcspn(b ? b : "", "-_");
+  if (!a || !b || !*a || !*b)
+    return 1;
+  return n == m && strncmp(a, b, n) == 0;
+}
+
 void nb_layout_title_block(nb_flow *f, nb_doc *doc, const char *dest) {
   nb_pdf *pdf = f->pdf;
   const char *title = nb_doc_get_meta(doc, "title");
   const char *source = nb_doc_get_meta(doc, "source");
-  nb_css_node chain[3] = {{"body", NULL}, {"header", "article-head"},
-                          {"h1", NULL}};
+  nb_css_node chain[3] = {
+      {"body", NULL}, {"header", "article-head"}, {"h1", NULL}};
   nb_style head, h1;
   nb_item it;
   char date[96];
@@ -174,6 +186,9 @@ void nb_layout_title_block(nb_flow *f, nb_doc *doc, const char *dest) {
   }
   nb_flow_add(f, &it);
   nb_flow_tag(f, "Sect", NULL, 0);
+  if (f->n > 0 && pdf->article_lang && *pdf->article_lang &&
+      !S_same_lang(pdf->article_lang, pdf->book_lang))
+    f->items[f->n - 1].lang = pdf->article_lang;
   if (title && *title) {
     nb_buf b = NB_BUF_INIT;
     nb_para *p;
@@ -190,10 +205,10 @@ void nb_layout_title_block(nb_flow *f, nb_doc *doc, const char *dest) {
       if (i + 2 < b.len && memcmp(b.data + i, "\xe3\x80\x80", 3) == 0)
         memcpy(b.data + i, "\xc2\xa0 ", 3);
     }
-    nb_flow_tag(f, "H1", NULL, 0);
+    nb_flow_tag(f, pdf->heading_shift ? "H2" : "H1", NULL, 0);
     p = nb_flow_text(f, &h1, &b, NULL, NULL, 0, pdf->text_w, 1);
     nb_flow_lines(f, p, &h1, 0, pdf->text_w, NULL, 0, 1);
-    nb_flow_tag(f, "H1", NULL, 1);
+    nb_flow_tag(f, pdf->heading_shift ? "H2" : "H1", NULL, 1);
     f->pending_space = h1.margin[NB_BOTTOM];
     nb_buf_free(&b);
   }
@@ -301,9 +316,10 @@ static void S_title_page(nb_flow *f, const nb_book *book) {
       snprintf(range, sizeof range, "%04d-%02d-%02d", ta.tm_year + 1900,
                ta.tm_mon + 1, ta.tm_mday);
     else
-      snprintf(range, sizeof range, "%04d-%02d-%02d \xe2\x80\x93 %04d-%02d-%02d",
-               ta.tm_year + 1900, ta.tm_mon + 1, ta.tm_mday,
-               tb.tm_year + 1900, tb.tm_mon + 1, tb.tm_mday);
+      snprintf(range, sizeof range,
+               "%04d-%02d-%02d \xe2\x80\x93 %04d-%02d-%02d", ta.tm_year + 1900,
+               ta.tm_mon + 1, ta.tm_mday, tb.tm_year + 1900, tb.tm_mon + 1,
+               tb.tm_mday);
   }
   S_spacer(f, f->pdf->text_h * 0.28);
   S_big_line(f, title, f->pdf->body.font_size * 2.4, 1, 0x1a1a1a, "H1");
@@ -360,9 +376,14 @@ static void S_toc(nb_flow *f, const toc_entry *e, size_t n) {
       nb_flow_space(f, pdf->body.font_size * 0.6);
     }
     nb_buf_puts(&t, e[i].title && *e[i].title ? e[i].title : "(untitled)");
-    for (nl = 0; nl < t.len; nl++)
+    for (nl = 0; nl < t.len; nl++) {
       if (t.data[nl] == '\n' || t.data[nl] == '\r' || t.data[nl] == '\t')
         t.data[nl] = ' ';
+      /* as in the title block: an ideographic space between a title's
+       * phrases is a full em of blank that reads as two columns */
+      if (nl + 2 < t.len && memcmp(t.data + nl, "\xe3\x80\x80", 3) == 0)
+        memcpy(t.data + nl, "\xc2\xa0 ", 3);
+    }
     nl = 0;
     if (e[i].doc >= 0 && (lk = nb_calloc(1, sizeof *lk)) != NULL) {
       snprintf(dest, sizeof dest, "#art-%d", e[i].doc);
@@ -372,8 +393,7 @@ static void S_toc(nb_flow *f, const toc_entry *e, size_t n) {
       nl = lk->uri ? 1 : 0;
     }
     nb_flow_tag(f, "TOCI", NULL, 0);
-    tp = nb_flow_text(f, &es, &t, NULL, lk, nl,
-                      pdf->text_w - indent - numw, 0);
+    tp = nb_flow_text(f, &es, &t, NULL, lk, nl, pdf->text_w - indent - numw, 0);
     snprintf(num, sizeof num, "%d", e[i].page);
     nb_buf_puts(&nt, num);
     np = e[i].page > 0 ? nb_flow_text(f, &ns, &nt, NULL, NULL, 0, numw, 0)
@@ -405,16 +425,29 @@ static void S_toc(nb_flow *f, const toc_entry *e, size_t n) {
 
 /* ## The writer */
 
+/* The hyphenation patterns for language @p lang, kept while articles
+ * share it. */
+static void S_hyphen_for(nb_pdf *pdf, const char *lang) {
+  char key[sizeof pdf->hyph_lang];
+  snprintf(key, sizeof key, "%s", lang && *lang ? lang : "-");
+  if (strcmp(key, pdf->hyph_lang) == 0)
+    return;
+  pdf->hyph = nb_hyphen_load(lang);
+  snprintf(pdf->hyph_lang, sizeof pdf->hyph_lang, "%s", key);
+}
+
 static void S_article_flow(nb_flow *f, nb_doc *doc, int k) {
   char dest[32];
   const char *path = nb_doc_get_meta(doc, "path");
   f->pdf->article = path ? path : nb_doc_get_meta(doc, "title");
   {
     const char *l = nb_doc_get_meta(doc, "lang");
-    f->pdf->cjk_article = l && (strncmp(l, "zh", 2) == 0 ||
-                                strncmp(l, "ja", 2) == 0 ||
-                                strncmp(l, "ko", 2) == 0);
+    f->pdf->cjk_article =
+        l && (strncmp(l, "zh", 2) == 0 || strncmp(l, "ja", 2) == 0 ||
+              strncmp(l, "ko", 2) == 0);
     f->pdf->cjk_variant = nb_pdf_cjk_variant(l);
+    f->pdf->article_lang = l;
+    S_hyphen_for(f->pdf, l);
   }
   snprintf(dest, sizeof dest, "art-%d", k);
   nb_layout_title_block(f, doc, dest);
@@ -442,6 +475,9 @@ static void S_meta(const nb_book *book, nb_dev *dev) {
   m.author = nb_book_get_meta(book, "author");
   m.subject = nb_book_get_meta(book, "subject");
   m.creator = "newsbook";
+  m.lang = nb_book_get_meta(book, "lang");
+  if ((!m.lang || !*m.lang) && n > 0)
+    m.lang = nb_doc_get_meta(nb_book_doc(book, 0), "lang");
   for (k = 0; k < n && k < 200; k++) {
     nb_doc *d = nb_book_doc(book, k);
     for (i = 0; i < nb_doc_category_count(d); i++) {
@@ -512,22 +548,312 @@ static void S_cover(nb_pdf *pdf, nb_dev *dev, const nb_resource *cover) {
   }
   x = (pdf->page_w - w) / 2;
   y = (pdf->page_h - h) / 2;
-  nb_dev_begin_tag(dev, "Figure", "cover");
+  nb_dev_begin_tag(dev, "Figure", "cover", NULL);
   nb_dev_draw_image(dev, cover, x, y, w, h, pdf->image_dpi);
   nb_dev_end_tag(dev, "Figure");
   nb_dev_end_page(dev);
 }
 
+/* Everything of @p pdf that outlives one flow: the theme, page geometry,
+ * the body's styles, the font map and context. 0 or a negative nb_code;
+ * S_pdf_close frees what was made either way. */
+static int S_pdf_open(nb_pdf *pdf, const nb_write_options *opts,
+                      const char *lang, const nb_diag *diag, nb_error *err) {
+  nb_css_node chain[3] = {{"html", NULL}, {"body", NULL}, {"code", NULL}};
+  nb_css_node a[2] = {{"body", NULL}, {"a", NULL}};
+  nb_style html, as;
+  int rc = 0;
+  pdf->diag = diag;
+  pdf->css = S_load_css(opts, diag, err, &rc);
+  if (rc)
+    return rc;
+  rc = nb_pdf_page_setup(opts, pdf->css, &pdf->page_w, &pdf->page_h,
+                         pdf->margin, err);
+  if (rc)
+    return rc;
+  pdf->duplex = opts ? opts->duplex : 0;
+  pdf->image_dpi = opts && opts->image_dpi > 0 ? opts->image_dpi : 300;
+  pdf->text_w = pdf->page_w - pdf->margin[NB_LEFT] - pdf->margin[NB_RIGHT];
+  pdf->text_h = pdf->page_h - pdf->margin[NB_TOP] - pdf->margin[NB_BOTTOM];
+  nb_css_compute(pdf->css, chain, 1, NULL, &html);
+  nb_css_compute(pdf->css, chain, 2, &html, &pdf->body);
+  pdf->body.root_font_size = pdf->body.font_size;
+  nb_css_compute(pdf->css, chain, 3, &pdf->body, &pdf->code_inline);
+  nb_css_compute(pdf->css, a, 2, &pdf->body, &as);
+  pdf->link_color = as.color;
+  /* CJK emphasis: the theme's heading face (the sans) */
+  a[1].name = "h2";
+  nb_css_compute(pdf->css, a, 2, &pdf->body, &as);
+  snprintf(pdf->cjk_emph_family, sizeof pdf->cjk_emph_family, "%s",
+           as.font_family);
+  pdf->fm = nb_pdf_font_map_new(diag);
+  if (!pdf->fm)
+    return nb_error_set(err, NB_ERR_LIBRARY, NULL, 0,
+                        "could not create a Pango font map");
+  pdf->ctx = nb_pdf_context_new(pdf->fm, lang);
+  pdf->cjk_variant = nb_pdf_cjk_variant(lang);
+  return 0;
+}
+
+static void S_pdf_close(nb_pdf *pdf) {
+  nb_buf_free(&pdf->missing);
+  if (pdf->header_layout)
+    g_object_unref(pdf->header_layout);
+  free(pdf->header_text);
+  if (pdf->ctx)
+    g_object_unref(pdf->ctx);
+  if (pdf->fm)
+    g_object_unref(pdf->fm);
+  nb_css_free(pdf->css);
+}
+
+/* The book's contents in reading order: section titles (level 0, when the
+ * book has sections) and articles. @p toc has room for every entry;
+ * page numbers are left 0. Returns the number of entries. */
+static size_t S_book_contents(const nb_book *book, toc_entry *toc) {
+  size_t s, ntoc = 0, nsec = nb_book_section_count(book);
+  int titled = nb_book_has_sections(book), art = 0;
+  for (s = 0; s < nsec; s++) {
+    size_t j, nd = nb_book_section_doc_count(book, s);
+    if (titled && nb_book_section_title(book, s) && nd > 0) {
+      toc[ntoc].title = nb_book_section_title(book, s);
+      toc[ntoc].level = 0;
+      toc[ntoc].doc = -1;
+      ntoc++;
+    }
+    for (j = 0; j < nd; j++) {
+      toc[ntoc].title =
+          nb_doc_get_meta(nb_book_section_doc(book, s, j), "title");
+      toc[ntoc].level = titled ? 1 : 0;
+      toc[ntoc].doc = art++;
+      ntoc++;
+    }
+  }
+  return ntoc;
+}
+
+/* Laid-out articles kept from counting their pages to drawing them, up to
+ * this many bytes (nb_flow.bytes): a book of a few hundred articles is
+ * laid out once; past that, the rest are laid out again when drawn rather
+ * than held (a thousand articles' layouts take some 150 MB). */
+#define NB_PDF_KEEP_BYTES ((size_t)56 << 20)
+
+/* Lays out every article and counts its pages (each starts on a new page,
+ * so its count does not depend on the others); the device hears every text
+ * block so that its fonts cover them. Flows are kept in @p kept (one slot
+ * per article, NULL when not kept) while NB_PDF_KEEP_BYTES allows. */
+static int S_lay_out_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
+                              int *counts, nb_flow **kept, nb_error *err) {
+  size_t k, ndocs = nb_book_doc_count(book), held = 0;
+  nb_page_ctx pc;
+  memset(&pc, 0, sizeof pc);
+  for (k = 0; k < ndocs; k++) {
+    nb_flow f;
+    int rc = 0;
+    nb_flow_init(&f, pdf);
+    S_article_flow(&f, nb_book_doc(book, k), (int)k);
+    S_note_flow(dev, &f);
+    counts[k] = nb_flow_render(&f, &pc);
+    if (f.failed || counts[k] < 0)
+      rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
+    nb_pdf_report_missing(pdf);
+    if (rc == 0 && held + f.bytes <= NB_PDF_KEEP_BYTES &&
+        (kept[k] = nb_calloc(1, sizeof *kept[k])) != NULL) {
+      *kept[k] = f;
+      held += f.bytes;
+    } else {
+      nb_flow_free(&f);
+    }
+    if (rc)
+      return rc;
+  }
+  return 0;
+}
+
+/* Pages the title page and the contents take, counted with the contents'
+ * page numbers still unknown. */
+static int S_count_front_pages(nb_pdf *pdf, const nb_book *book,
+                               const toc_entry *toc, size_t ntoc) {
+  nb_flow f;
+  nb_page_ctx pc;
+  int n;
+  memset(&pc, 0, sizeof pc);
+  nb_flow_init(&f, pdf);
+  S_title_page(&f, book);
+  n = nb_flow_render(&f, &pc);
+  nb_flow_free(&f);
+  nb_flow_init(&f, pdf);
+  S_toc(&f, toc, ntoc);
+  n += nb_flow_render(&f, &pc);
+  nb_flow_free(&f);
+  return n;
+}
+
+/* Each article's first page in the contents, the articles starting on
+ * page @p first; a section takes its first article's page. */
+static void S_number_contents(toc_entry *toc, size_t ntoc, const int *counts,
+                              int first) {
+  int acc = first;
+  size_t t;
+  for (t = 0; t < ntoc; t++)
+    if (toc[t].doc >= 0) {
+      toc[t].page = acc;
+      acc += counts[toc[t].doc];
+    }
+  for (t = 0; t < ntoc; t++)
+    if (toc[t].doc < 0 && t + 1 < ntoc)
+      toc[t].page = toc[t + 1].page;
+}
+
+/* Draws the cover (or none), the title page and the contents; returns the
+ * number of the next page. Both flows are laid out before either is drawn
+ * so that the device knows their glyphs in time. */
+static int S_draw_front(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
+                        const nb_resource *cover, const toc_entry *toc,
+                        size_t ntoc) {
+  nb_flow f, f2;
+  nb_page_ctx pc;
+  int page = 1;
+  nb_flow_init(&f, pdf);
+  S_title_page(&f, book);
+  nb_flow_init(&f2, pdf);
+  S_toc(&f2, toc, ntoc);
+  S_note_flow(dev, &f);
+  S_note_flow(dev, &f2);
+  if (cover) {
+    S_cover(pdf, dev, cover);
+    page++;
+  }
+  memset(&pc, 0, sizeof pc);
+  pc.dev = dev;
+  pc.roman = 1;
+  pc.no_furniture = 1;
+  pc.first_page = page;
+  page += nb_flow_render(&f, &pc);
+  nb_flow_free(&f);
+  pc.first_page = page;
+  pc.no_furniture = 0;
+  page += nb_flow_render(&f2, &pc);
+  nb_flow_free(&f2);
+  return page;
+}
+
+/* Draws the articles section by section from page @p page on, under
+ * outline entries for titled sections: the flows kept from counting, the
+ * others laid out again. */
+static int S_draw_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
+                           int page, nb_flow **kept, nb_error *err) {
+  size_t s, nsec = nb_book_section_count(book);
+  int titled = nb_book_has_sections(book), art = 0, rc = 0;
+  for (s = 0; s < nsec; s++) {
+    size_t j, nd = nb_book_section_doc_count(book, s);
+    int parent = 0;
+    const char *stitle = nb_book_section_title(book, s);
+    if (titled && stitle && nd > 0)
+      parent = nb_dev_add_outline(dev, 0, stitle, page, 0, 1);
+    for (j = 0; j < nd; j++) {
+      nb_flow f, *fp = kept[art];
+      nb_page_ctx pc;
+      int n;
+      memset(&pc, 0, sizeof pc);
+      pc.dev = dev;
+      pc.first_page = page;
+      pc.outline_parent = parent;
+      pc.header = titled && stitle ? stitle : nb_book_get_meta(book, "title");
+      pc.no_header_first = 1;
+      if (!fp) {
+        nb_flow_init(&f, pdf);
+        S_article_flow(&f, nb_book_section_doc(book, s, j), art);
+        nb_buf_free(&pdf->missing); /* told when first laid out */
+        pdf->nmissing = 0;
+        fp = &f;
+      }
+      n = nb_flow_render(fp, &pc);
+      if (fp->failed || n < 0)
+        rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
+      else
+        page += n;
+      nb_flow_free(fp);
+      if (kept[art]) {
+        free(kept[art]);
+        kept[art] = NULL;
+      }
+      art++;
+      if (rc)
+        return rc;
+    }
+  }
+  return 0;
+}
+
+/* A book of several articles: cover, title page, contents, articles. */
+static int S_render_book(nb_pdf *pdf, const nb_book *book,
+                         const nb_write_options *opts, const char *lang,
+                         nb_dev *dev, nb_error *err) {
+  size_t ndocs = nb_book_doc_count(book);
+  size_t ntoc, nsec = nb_book_section_count(book);
+  int *counts = nb_calloc(ndocs, sizeof *counts), front, rc = 0, page;
+  toc_entry *toc = nb_calloc(ndocs + nsec + 1, sizeof *toc);
+  nb_flow **kept = nb_calloc(ndocs, sizeof *kept);
+  const nb_resource *cover = NULL;
+  size_t k;
+  if (!counts || !toc || !kept) {
+    rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
+    goto done;
+  }
+  /* under a book's sections an article's title is a second-level heading
+   * and its own headings one lower */
+  pdf->heading_shift = nb_book_has_sections(book) ? 1 : 0;
+  rc = S_lay_out_articles(pdf, dev, book, counts, kept, err);
+  if (rc)
+    goto done;
+  pdf->cjk_variant = nb_pdf_cjk_variant(lang); /* front matter: the book's */
+  ntoc = S_book_contents(book, toc);
+  if (!opts || !opts->cover_mode || strcmp(opts->cover_mode, "none") != 0) {
+    cover = nb_book_get_cover(book);
+    if (cover && cover->status != NB_RES_OK)
+      cover = NULL;
+  }
+  front = (cover ? 1 : 0) + S_count_front_pages(pdf, book, toc, ntoc);
+  S_number_contents(toc, ntoc, counts, front + 1);
+  page = S_draw_front(pdf, dev, book, cover, toc, ntoc);
+  rc = S_draw_articles(pdf, dev, book, page, kept, err);
+done:
+  for (k = 0; kept && k < ndocs; k++)
+    if (kept[k]) {
+      nb_flow_free(kept[k]);
+      free(kept[k]);
+    }
+  free(kept);
+  free(counts);
+  free(toc);
+  return rc;
+}
+
+static int S_render_single(nb_pdf *pdf, nb_doc *doc, nb_dev *dev,
+                           nb_error *err) {
+  nb_flow f;
+  nb_page_ctx pc;
+  int rc = 0;
+  memset(&pc, 0, sizeof pc);
+  pc.dev = dev;
+  pc.first_page = 1;
+  pc.header = nb_doc_get_meta(doc, "title");
+  pc.no_header_first = 1;
+  nb_flow_init(&f, pdf);
+  S_article_flow(&f, doc, 0);
+  S_note_flow(dev, &f);
+  if (nb_flow_render(&f, &pc) < 0 || f.failed)
+    rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
+  nb_flow_free(&f);
+  nb_pdf_report_missing(pdf);
+  return rc;
+}
+
 int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
                   nb_dev *dev, const nb_diag *diag, nb_error *err) {
   nb_pdf pdf;
-  int rc = 0;
-  size_t ndocs, k, s, ntoc = 0;
-  int multi, page = 1, front = 0, *counts = NULL;
-  toc_entry *toc = NULL;
-  const nb_resource *cover = NULL;
-  nb_css_node chain[3] = {{"html", NULL}, {"body", NULL}, {"code", NULL}};
-  nb_style html;
+  int rc;
   const char *lang;
   memset(&pdf, 0, sizeof pdf);
   if (!book)
@@ -536,203 +862,25 @@ int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
     return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
                         "nb_write_options: abi_version %d, expected %d",
                         opts->abi_version, NB_WRITE_ABI_VERSION);
-  ndocs = nb_book_doc_count(book);
-  if (ndocs == 0)
+  if (nb_book_doc_count(book) == 0)
     return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
                         "the book has no articles to write");
-  pdf.diag = diag;
-  pdf.css = S_load_css(opts, diag, err, &rc);
-  if (rc)
-    return rc;
-  rc = nb_pdf_page_setup(opts, pdf.css, &pdf.page_w, &pdf.page_h, pdf.margin,
-                         err);
-  if (rc)
-    goto done;
-  pdf.duplex = opts ? opts->duplex : 0;
-  pdf.image_dpi = opts && opts->image_dpi > 0 ? opts->image_dpi : 300;
-  pdf.text_w = pdf.page_w - pdf.margin[NB_LEFT] - pdf.margin[NB_RIGHT];
-  pdf.text_h = pdf.page_h - pdf.margin[NB_TOP] - pdf.margin[NB_BOTTOM];
-  nb_css_compute(pdf.css, chain, 1, NULL, &html);
-  nb_css_compute(pdf.css, chain, 2, &html, &pdf.body);
-  pdf.body.root_font_size = pdf.body.font_size;
-  nb_css_compute(pdf.css, chain, 3, &pdf.body, &pdf.code_inline);
-  {
-    nb_css_node a[2] = {{"body", NULL}, {"a", NULL}};
-    nb_style as;
-    nb_css_compute(pdf.css, a, 2, &pdf.body, &as);
-    pdf.link_color = as.color;
-    /* CJK emphasis: the theme's heading face (the sans) */
-    a[1].name = "h2";
-    nb_css_compute(pdf.css, a, 2, &pdf.body, &as);
-    snprintf(pdf.cjk_emph_family, sizeof pdf.cjk_emph_family, "%s",
-             as.font_family);
-  }
-  pdf.fm = nb_pdf_font_map_new(diag);
-  if (!pdf.fm) {
-    rc = nb_error_set(err, NB_ERR_LIBRARY, NULL, 0,
-                      "could not create a Pango font map");
-    goto done;
-  }
   lang = nb_book_get_meta(book, "lang");
-  pdf.ctx = nb_pdf_context_new(pdf.fm, lang);
-  pdf.cjk_variant = nb_pdf_cjk_variant(lang);
-  multi = ndocs > 1;
-  S_meta(book, dev);
-  nb_dev_begin_tag(dev, "Document", NULL);
-  if (multi) {
-    nb_flow f, f2;
-    nb_page_ctx pc;
-    size_t nsec = nb_book_section_count(book);
-    int titled = nb_book_has_sections(book), art = 0;
-    counts = nb_calloc(ndocs, sizeof *counts);
-    toc = nb_calloc(ndocs + nsec + 1, sizeof *toc);
-    if (!counts || !toc) {
-      rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
-      goto done;
-    }
-    /* pass 1: pages per article */
-    memset(&pc, 0, sizeof pc);
-    for (k = 0; k < ndocs; k++) {
-      nb_flow_init(&f, &pdf);
-      S_article_flow(&f, nb_book_doc(book, k), (int)k);
-      S_note_flow(dev, &f);
-      counts[k] = nb_flow_render(&f, &pc);
-      if (f.failed || counts[k] < 0)
-        rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
-      nb_flow_free(&f);
-      nb_buf_free(&pdf.missing);
-      pdf.nmissing = 0;
-      if (rc)
-        goto done;
-    }
-    pdf.cjk_variant = nb_pdf_cjk_variant(lang); /* front matter: the book's */
-    for (s = 0; s < nsec; s++) {
-      size_t j, nd = nb_book_section_doc_count(book, s);
-      if (titled && nb_book_section_title(book, s) && nd > 0) {
-        toc[ntoc].title = nb_book_section_title(book, s);
-        toc[ntoc].level = 0;
-        toc[ntoc].doc = -1;
-        ntoc++;
-      }
-      for (j = 0; j < nd; j++) {
-        toc[ntoc].title = nb_doc_get_meta(nb_book_section_doc(book, s, j),
-                                          "title");
-        toc[ntoc].level = titled ? 1 : 0;
-        toc[ntoc].doc = art++;
-        ntoc++;
-      }
-    }
-    if (!opts || !opts->cover_mode || strcmp(opts->cover_mode, "none") != 0) {
-      cover = nb_book_get_cover(book);
-      if (cover && cover->status != NB_RES_OK)
-        cover = NULL;
-    }
-    front = cover ? 1 : 0;
-    /* title page */
-    nb_flow_init(&f, &pdf);
-    S_title_page(&f, book);
-    front += nb_flow_render(&f, &pc);
-    nb_flow_free(&f);
-    /* contents: count its pages with the numbers still unknown */
-    nb_flow_init(&f, &pdf);
-    S_toc(&f, toc, ntoc);
-    front += nb_flow_render(&f, &pc);
-    nb_flow_free(&f);
-    page = front + 1;
-    {
-      int acc = page;
-      size_t t;
-      for (t = 0; t < ntoc; t++)
-        if (toc[t].doc >= 0) {
-          toc[t].page = acc;
-          acc += counts[toc[t].doc];
-        }
-      for (t = 0; t < ntoc; t++)
-        if (toc[t].doc < 0 && t + 1 < ntoc)
-          toc[t].page = toc[t + 1].page;
-    }
-    /* draw the front matter, both pages laid out before either is drawn
-     * so that the device knows their glyphs in time */
-    page = 1;
-    nb_flow_init(&f, &pdf);
-    S_title_page(&f, book);
-    nb_flow_init(&f2, &pdf);
-    S_toc(&f2, toc, ntoc);
-    S_note_flow(dev, &f);
-    S_note_flow(dev, &f2);
-    if (cover) {
-      S_cover(&pdf, dev, cover);
-      page++;
-    }
-    memset(&pc, 0, sizeof pc);
-    pc.dev = dev;
-    pc.roman = 1;
-    pc.no_furniture = 1;
-    pc.first_page = page;
-    page += nb_flow_render(&f, &pc);
-    nb_flow_free(&f);
-    pc.first_page = page;
-    pc.no_furniture = 0;
-    page += nb_flow_render(&f2, &pc);
-    nb_flow_free(&f2);
-    /* articles */
-    art = 0;
-    for (s = 0; s < nsec; s++) {
-      size_t j, nd = nb_book_section_doc_count(book, s);
-      int parent = 0;
-      const char *stitle = nb_book_section_title(book, s);
-      if (titled && stitle && nd > 0)
-        parent = nb_dev_add_outline(dev, 0, stitle, page, 0, 1);
-      for (j = 0; j < nd; j++) {
-        memset(&pc, 0, sizeof pc);
-        pc.dev = dev;
-        pc.first_page = page;
-        pc.outline_parent = parent;
-        pc.header = titled && stitle ? stitle
-                                     : nb_book_get_meta(book, "title");
-        pc.no_header_first = 1;
-        nb_flow_init(&f, &pdf);
-        S_article_flow(&f, nb_book_section_doc(book, s, j), art);
-        page += nb_flow_render(&f, &pc);
-        if (f.failed)
-          rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
-        nb_flow_free(&f);
-        nb_pdf_report_missing(&pdf);
-        art++;
-        if (rc)
-          goto done;
-      }
-    }
-  } else {
-    nb_flow f;
-    nb_page_ctx pc;
-    nb_doc *doc = nb_book_doc(book, 0);
-    memset(&pc, 0, sizeof pc);
-    pc.dev = dev;
-    pc.first_page = 1;
-    pc.header = nb_doc_get_meta(doc, "title");
-    pc.no_header_first = 1;
-    nb_flow_init(&f, &pdf);
-    S_article_flow(&f, doc, 0);
-    S_note_flow(dev, &f);
-    if (nb_flow_render(&f, &pc) < 0 || f.failed)
-      rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
-    nb_flow_free(&f);
-    nb_pdf_report_missing(&pdf);
+  if (!lang || !*lang)
+    lang = nb_doc_get_meta(nb_book_doc(book, 0), "lang");
+  rc = S_pdf_open(&pdf, opts, lang, diag, err);
+  pdf.book_lang = lang;
+  if (rc == 0) {
+    S_meta(book, dev);
+    nb_dev_begin_tag(dev, "Document", NULL, NULL);
+    if (nb_book_doc_count(book) > 1)
+      rc = S_render_book(&pdf, book, opts, lang, dev, err);
+    else
+      rc = S_render_single(&pdf, nb_book_doc(book, 0), dev, err);
+    if (rc == 0)
+      nb_dev_end_tag(dev, "Document");
   }
-  nb_dev_end_tag(dev, "Document");
-done:
-  free(counts);
-  free(toc);
-  nb_buf_free(&pdf.missing);
-  if (pdf.header_layout)
-    g_object_unref(pdf.header_layout);
-  free(pdf.header_text);
-  if (pdf.ctx)
-    g_object_unref(pdf.ctx);
-  if (pdf.fm)
-    g_object_unref(pdf.fm);
-  nb_css_free(pdf.css);
+  S_pdf_close(&pdf);
   return rc;
 }
 
@@ -765,6 +913,8 @@ int nb_write_pdf(const nb_book *book, const nb_write_options *opts,
   rc = nb_pdf_render(book, opts, dev, diag, err);
   if (rc == 0)
     rc = nb_dev_close(dev, err);
+  if (rc == 0 && fflush(out.fp) == 0)
+    rc = nb_dev_cairo_finish_tags(dev, out.tmp, out.fp, err);
   nb_dev_free(dev);
   if (rc == 0)
     rc = nb_atomic_commit(&out, err);
