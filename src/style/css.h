@@ -66,7 +66,7 @@ typedef struct nb_style {
   double cjk_latin_space; /**< em of space between Han/kana and Latin
                                letters or digits: `text-autospace` (none:
                                0, else 0.25) or the theme's
-                               `--newsbook-cjk-latin-space` length */
+                               `-newsbook-cjk-latin-space` length */
   int heading; /**< set by the PDF writer for headings and titles: their
                     lines are spread to the margin only when nearly full */
   double root_font_size; /**< for rem */

@@ -545,8 +545,10 @@ void nb_css_apply(nb_style *s, const char *prop, const char *value_in,
       s->cjk_latin_space = 0;
     else if (s->cjk_latin_space <= 0)
       s->cjk_latin_space = 0.25;
-  } else if (strcmp(prop, "--newsbook-cjk-latin-space") == 0) {
-    /* a length in em of the font (or points, turned into em) */
+  } else if (strcmp(prop, "-newsbook-cjk-latin-space") == 0) {
+    /* a length in em of the font (or points, turned into em); a vendor
+     * property, not a custom one (--x): Kindle and Kobo refuse custom
+     * properties, and the EPUB writer strips them */
     if (nb_css_length(v, s->font_size, &pt) && pt >= 0 && pt <= s->font_size)
       s->cjk_latin_space = pt / s->font_size;
   } else if (strcmp(prop, "white-space") == 0) {

@@ -426,7 +426,7 @@ static void test_english_paragraph(void **state) {
 static void test_css_properties(void **state) {
   static const char css_text[] =
       "body { hyphens: auto; text-autospace: ideograph-alpha; }\n"
-      "p.tight { --newsbook-cjk-latin-space: 0.125em; }\n"
+      "p.tight { -newsbook-cjk-latin-space: 0.125em; }\n"
       "p.none { text-autospace: no-autospace; hyphens: manual; }\n";
   nb_css *css = nb_css_parse(css_text, strlen(css_text));
   nb_css_node chain[2] = {{"body", NULL}, {"p", "tight"}};
