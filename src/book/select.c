@@ -49,6 +49,8 @@ typedef struct {
   char *group;
   const char *source, *title; /* borrowed from doc, for duplicates */
   nb_date date;
+  nb_order order; /* for the comparator: books may be sorted at once in
+                     several threads */
 } S_entry;
 
 /* ## Duplicates: an open-addressing table of kept entries per key (source
@@ -91,16 +93,15 @@ static size_t S_seen_find(const S_seen *t, const S_entry *all,
   return i;
 }
 
-static nb_order S_order;
-
 static int S_cmp(const void *pa, const void *pb) {
   const S_entry *a = pa, *b = pb;
+  nb_order order = a->order;
   nb_date da = nb_doc_get_date(a->doc), db = nb_doc_get_date(b->doc);
-  if (S_order != NB_ORDER_INPUT && da.valid != db.valid)
+  if (order != NB_ORDER_INPUT && da.valid != db.valid)
     return da.valid ? -1 : 1;
-  if (S_order != NB_ORDER_INPUT && da.valid && da.utc != db.utc) {
+  if (order != NB_ORDER_INPUT && da.valid && da.utc != db.utc) {
     int newer = da.utc > db.utc ? -1 : 1;
-    return S_order == NB_ORDER_NEWEST ? newer : -newer;
+    return order == NB_ORDER_NEWEST ? newer : -newer;
   }
   return a->index < b->index ? -1 : a->index > b->index;
 }
@@ -201,7 +202,8 @@ long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
   }
   free(bysrc.slot);
   free(bytitle.slot);
-  S_order = o->order;
+  for (i = 0; i < kept; i++)
+    e[i].order = o->order;
   qsort(e, kept, sizeof *e, S_cmp);
   if (limit > 0 && (size_t)limit < kept) {
     for (i = (size_t)limit; i < kept; i++)
