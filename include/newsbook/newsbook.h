@@ -3,6 +3,7 @@
 #define NEWSBOOK_H
 
 #include "book.h"
+#include "convert.h"
 #include "doc.h"
 #include "error.h"
 #include "export.h"
