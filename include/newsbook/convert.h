@@ -26,8 +26,9 @@
  *
  * The job and everything it points to are borrowed for the duration of the
  * call and never modified. An nb_convert_result is the caller's struct; the
- * run fills it, and nb_convert_result_free() releases what it holds (the
- * struct itself is not freed). Documents passed to hooks are borrowed for
+ * run fills it (overwriting it: free what an earlier run left in it first),
+ * and nb_convert_result_free() releases what it holds (the struct itself
+ * is not freed). Documents passed to hooks are borrowed for
  * the duration of the hook call.
  *
  * ## Threads
