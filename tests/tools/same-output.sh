@@ -49,6 +49,7 @@ run() {
   cmp -s "$W/old/$name.rc" "$W/new/$name.rc" ||
     diff_line "$name: exit $(cat "$W/old/$name.rc") before, $(cat "$W/new/$name.rc") after"
   same_messages "$name"
+  cmp -s "$W/old/$name.stdout" "$W/new/$name.stdout" || diff_line "$name: standard output differs"
   if [ -e "$W/old/$name.$ext" ] || [ -e "$W/new/$name.$ext" ]; then
     cmp -s "$W/old/$name.$ext" "$W/new/$name.$ext" ||
       diff_line "$name.$ext: outputs differ"
@@ -118,6 +119,15 @@ run bad-cover epub "$C/000-cls-gpu-seed.md" "$C/026-bbc-musk-tesla.md" --cover "
 run missing-cover epub "$C/000-cls-gpu-seed.md" --cover "$W/nocover.png" --offline -o OUT
 run no-dir pdf "$C/000-cls-gpu-seed.md" --offline -o "$W/no/such/dir/x.pdf"
 run verbose epub "$C/016-osc-luantan-many-images.md" -v --mirror "$M" --offline -o OUT
+run usage-no-output epub "$C/000-cls-gpu-seed.md"
+run usage-no-input epub -o OUT
+run usage-unknown-option epub --frobnicate "$C/000-cls-gpu-seed.md" -o OUT
+run usage-missing-value epub "$C/000-cls-gpu-seed.md" -o
+run usage-bad-number epub "$C/000-cls-gpu-seed.md" --max-download lots -o OUT
+run usage-bad-date epub "$C/000-cls-gpu-seed.md" --since yesterday -o OUT
+run usage-help txt --help
+run usage-build-help txt build --help
+run usage-build-none txt build
 for side in old new; do cp "$W/in.md" "$W/$side/same.md"; done
 run output-is-input epub same.md --to epub -o same.md
 echo "same-output: $n comparisons, $bad differences"
