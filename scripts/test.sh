@@ -36,8 +36,10 @@ S_ctest() {
   return $status
 }
 
+# A failing pass does not stop the other: the exit status says both.
+status=0
 scripts/build.sh
-S_ctest build
+S_ctest build || status=1
 if [ -z "${NEWSBOOK_SKIP_SANITIZE:-}" ]; then
   # Warnings are the plain build's job; optimised code keeps the sanitized
   # suite within CI's time.
@@ -46,5 +48,6 @@ if [ -z "${NEWSBOOK_SKIP_SANITIZE:-}" ]; then
   # cairo 1.16 and fontconfig leak a little per PDF; the list names them.
   export LSAN_OPTIONS=suppressions=$PWD/tests/hostile/lsan.supp:print_suppressions=0
   export NEWSBOOK_SANITIZED=1
-  S_ctest build-asan
+  S_ctest build-asan || status=1
 fi
+exit $status
