@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <stdio.h>
 
-#include "newsbook/newsbook.h"
+#include "newsbook/convert.h"
 #include "util/strvec.h"
 
 /** One line for an unknown option or a missing value (getopt's '?'/':'). */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "newsbook/newsbook.h" /* nb_version */
 
 static const char S_usage[] =
     "Usage: newsbook [OPTIONS] INPUT... -o OUTPUT\n"

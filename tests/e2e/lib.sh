@@ -126,7 +126,7 @@ start_imgserver() {
   python3 "$SRC/tests/tools/imgserver.py" "$MIRROR" "$portfile" --lifetime "$1" --slow "$2" &
   SPID=$!
   trap 'kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null' EXIT
-  for _ in $(seq 1 100); do [ -s "$portfile" ] && break; sleep 0.1; done
+  for _ in $(seq 1 600); do [ -s "$portfile" ] && break; sleep 0.1; done
   [ -s "$portfile" ] || { echo "FAIL: the test server did not start"; exit 1; }
   PORT=$(cat "$portfile")
   BASE=http://127.0.0.1:$PORT
