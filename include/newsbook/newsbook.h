@@ -4,6 +4,7 @@
 
 #include "acquire.h"
 #include "book.h"
+#include "convert.h"
 #include "deliver.h"
 #include "device.h"
 #include "doc.h"

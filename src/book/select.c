@@ -55,6 +55,8 @@ typedef struct {
   nb_date date;
   int hashed;    /* body hash computed */
   char body[33]; /* hash of the body's text without white space */
+  nb_order order; /* for the comparator: books may be sorted at once in
+                     several threads */
 } S_entry;
 
 /* ## Duplicates
@@ -217,16 +219,15 @@ static void S_entry_free_keys(S_entry *e) {
   e->source = e->guid = e->title = NULL;
 }
 
-static nb_order S_order;
-
 static int S_cmp(const void *pa, const void *pb) {
   const S_entry *a = pa, *b = pb;
+  nb_order order = a->order;
   nb_date da = nb_doc_get_date(a->doc), db = nb_doc_get_date(b->doc);
-  if (S_order != NB_ORDER_INPUT && da.valid != db.valid)
+  if (order != NB_ORDER_INPUT && da.valid != db.valid)
     return da.valid ? -1 : 1;
-  if (S_order != NB_ORDER_INPUT && da.valid && da.utc != db.utc) {
+  if (order != NB_ORDER_INPUT && da.valid && da.utc != db.utc) {
     int newer = da.utc > db.utc ? -1 : 1;
-    return S_order == NB_ORDER_NEWEST ? newer : -newer;
+    return order == NB_ORDER_NEWEST ? newer : -newer;
   }
   return a->index < b->index ? -1 : a->index > b->index;
 }
@@ -297,6 +298,7 @@ long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
     memset(en, 0, sizeof *en);
     en->doc = d;
     en->index = i;
+    en->order = o->order;
     if ((v = nb_doc_get_meta(d, "source")) != NULL && *v)
       en->source = S_source_key(v);
     if ((v = nb_doc_get_meta(d, "guid")) != NULL && *v)
@@ -334,9 +336,6 @@ long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
           seen[k].slot[at[k]] = kept + 1;
     kept++;
   }
-  for (k = 0; k < S_NKEYS; k++)
-    free(seen[k].slot);
-  S_order = o->order;
   qsort(e, kept, sizeof *e, S_cmp);
   if (limit > 0 && (size_t)limit < kept) {
     for (i = (size_t)limit; i < kept; i++) {

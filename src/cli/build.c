@@ -21,8 +21,7 @@
 #include <yaml.h>
 
 #include "cli/cli.h"
-
-int nb_cli_build(int argc, char **argv);
+#include "util/util.h"
 
 /* Everything a recipe may say. Strings are malloc'd (paths already
  * resolved against the recipe's directory) and freed by S_recipe_free. */
@@ -496,15 +495,11 @@ static int S_format_ok(const char *out) {
 static int S_convert(const S_recipe *r, const char *output, int verbosity,
                      int jobs) {
   nb_cli cli;
-  nb_cli_diag diag;
   size_t i;
   int status;
 
-  memset(&cli, 0, sizeof cli);
+  nb_cli_init(&cli);
   cli.verbosity = verbosity;
-  cli.read.abi_version = NB_READ_ABI_VERSION;
-  cli.resolve.abi_version = NB_RESOLVE_ABI_VERSION;
-  cli.write.abi_version = NB_WRITE_ABI_VERSION;
   for (i = 0; i < r->inputs.n; i++)
     if (!nb_strvec_push(&cli.inputs, r->inputs.v[i]))
       goto oom;
@@ -537,15 +532,11 @@ static int S_convert(const S_recipe *r, const char *output, int verbosity,
   cli.write.duplex = r->duplex;
   cli.write.image_dpi = r->image_dpi;
 
-  nb_cli_diag_init(&diag, verbosity);
-  status = nb_cli_convert(&cli, &diag);
-  nb_cli_diag_free(&diag);
-  nb_strvec_free(&cli.inputs);
-  nb_strvec_free(&cli.metadata);
+  status = nb_cli_convert(&cli);
+  nb_cli_free(&cli);
   return status;
 oom:
-  nb_strvec_free(&cli.inputs);
-  nb_strvec_free(&cli.metadata);
+  nb_cli_free(&cli);
   fprintf(stderr, "newsbook: out of memory\n");
   return 1;
 }

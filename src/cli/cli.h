@@ -1,28 +1,23 @@
-/* The newsbook command line: options, the conversion pipeline, and the
- * printing of diagnostics. The library never prints; this is where the
- * project decides what a user sees. */
+/* The newsbook command line: options into a conversion job, one call to the
+ * library's pipeline (newsbook/convert.h), and what the user sees of it:
+ * diagnostics, a progress line, a summary, the exit status. The library
+ * never prints; this is where the project decides what a user sees. */
 #ifndef NB_CLI_H
 #define NB_CLI_H
 
 #include <pthread.h>
 #include <stdio.h>
 
-#include "newsbook/newsbook.h"
-#include "util/util.h"
+#include "newsbook/convert.h"
+#include "util/strvec.h"
 
-typedef struct nb_strvec {
-  char **v;
-  size_t n, cap;
-} nb_strvec;
-
-int nb_strvec_push(nb_strvec *s, const char *str);
-/* One line for an unknown option or a missing value (getopt's '?'/':'). */
+/** One line for an unknown option or a missing value (getopt's '?'/':'). */
 int nb_cli_option_error(int c, int argc, char **argv, const char *prog);
-void nb_strvec_free(nb_strvec *s);
 
 /* The per-article time budget when none is given (--max-article-time). */
 #define NB_CLI_ARTICLE_TIME 60
 
+/* What the command line (or a recipe) asked for, as given. */
 typedef struct nb_cli {
   /* what to read */
   nb_strvec inputs;
@@ -39,45 +34,44 @@ typedef struct nb_cli {
   int jobs;
   /* seconds an article may take, parse and images (0: no limit) */
   long article_time;
-  /* options handed to the library */
+  /* options handed to the library as they are */
   nb_read_options read;
   nb_resolve_options resolve;
   nb_write_options write;
-  int no_cache;
   const char *report;
   /* verbosity: 0 quiet, 1 normal, 2 verbose */
   int verbosity;
 } nb_cli;
 
-/* ## Diagnostics: printed as `newsbook: FILE[:LINE]: message`, counted,
- * and kept for --report. Thread-safe. */
+/** An nb_cli with the library's option structs versioned and the CLI's
+ * defaults (verbosity 1, the article time budget). */
+void nb_cli_init(nb_cli *cli);
+/** Free the lists an nb_cli holds (not the strings it borrows). */
+void nb_cli_free(nb_cli *cli);
+
+/** Run the conversion @p cli describes: build the job, check it, run it,
+ * print its outcome. Returns the process exit status: 0 written, 1 the
+ * conversion failed, 2 the job is not usable as given (format, style). */
+int nb_cli_convert(nb_cli *cli);
+
+/** `newsbook build RECIPE.yaml` (argv[0] is "build"). Exit status. */
+int nb_cli_build(int argc, char **argv);
+
+/* ## Diagnostics: printed as `newsbook: [warning: ]FILE[:LINE]: message`
+ * and counted. Thread-safe. */
 typedef struct nb_cli_diag {
   pthread_mutex_t lock;
   int verbosity;
   size_t warnings, errors;
-  nb_buf json; /* the report's "warnings" array items */
-  struct nb_progress *progress; /* cleared before a message, when shown */
+  struct nb_cli_progress *progress; /* cleared before a message */
   nb_diag diag;
 } nb_cli_diag;
 
 void nb_cli_diag_init(nb_cli_diag *d, int verbosity);
 void nb_cli_diag_free(nb_cli_diag *d);
 
-/** Print an error about @p file in the house format and count it. */
-void nb_cli_error(nb_cli_diag *d, const nb_error *err);
-
-/** Append @p s to @p b as a JSON string literal. */
-void nb_json_string(nb_buf *b, const char *s);
-
-/* ## Inputs */
-
-/** Expand the command line's INPUTs into article/feed paths (directories
- * walked iteratively, sorted, hidden entries skipped). "-" stays "-".
- * Returns 0, or a negative nb_code with @p err filled. */
-int nb_cli_collect_inputs(const nb_strvec *inputs, nb_strvec *out,
-                          nb_error *err);
-
-/** Run the conversion. Returns the process exit status (0, 1). */
-int nb_cli_convert(nb_cli *cli, nb_cli_diag *d);
+/** Print @p err in the house format, `newsbook: [PREFIX]FILE[:LINE]:
+ * message` (@p prefix may be NULL), and count it. */
+void nb_cli_error(nb_cli_diag *d, const char *prefix, const nb_error *err);
 
 #endif

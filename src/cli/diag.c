@@ -1,53 +1,11 @@
-/* Diagnostics as the user sees them. */
+/* Diagnostics as the user sees them: one line each, counted. An article or
+ * input the pipeline left out (an NB_SEV_ERROR diagnostic) is always shown,
+ * even with -q; warnings unless -q; notes with -v. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/progress.h"
-
-int nb_strvec_push(nb_strvec *s, const char *str) {
-  char *c;
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 16;
-    char **p = nb_reallocarray(s->v, cap, sizeof *p);
-    if (!p)
-      return 0;
-    s->v = p;
-    s->cap = cap;
-  }
-  if (!(c = nb_strdup(str)))
-    return 0;
-  s->v[s->n++] = c;
-  return 1;
-}
-
-void nb_strvec_free(nb_strvec *s) {
-  size_t i;
-  for (i = 0; i < s->n; i++)
-    free(s->v[i]);
-  free(s->v);
-  memset(s, 0, sizeof *s);
-}
-
-void nb_json_string(nb_buf *b, const char *s) {
-  const unsigned char *p = (const unsigned char *)(s ? s : "");
-  nb_buf_putc(b, '"');
-  for (; *p; p++) {
-    switch (*p) {
-    case '"': nb_buf_puts(b, "\\\""); break;
-    case '\\': nb_buf_puts(b, "\\\\"); break;
-    case '\n': nb_buf_puts(b, "\\n"); break;
-    case '\r': nb_buf_puts(b, "\\r"); break;
-    case '\t': nb_buf_puts(b, "\\t"); break;
-    default:
-      if (*p < 0x20)
-        nb_buf_printf(b, "\\u%04x", *p);
-      else
-        nb_buf_putc(b, (char)*p);
-    }
-  }
-  nb_buf_putc(b, '"');
-}
 
 /* Print @p s with control characters (a newline in a file name, say) shown
  * as '?', so that every message stays one line. */
@@ -65,36 +23,33 @@ static void S_put_where(const char *file, int line) {
   fputs(": ", stderr);
 }
 
+/* `newsbook: [PREFIX]FILE[:LINE]: message`, under the lock. */
+static void S_line(nb_cli_diag *d, const char *prefix, const char *file,
+                   int line, const char *message) {
+  if (d->progress)
+    nb_cli_progress_end(d->progress);
+  fputs("newsbook: ", stderr);
+  if (prefix)
+    fputs(prefix, stderr);
+  S_put_where(file, line);
+  S_put(message);
+  fputc('\n', stderr);
+}
+
 static void S_report(void *ud, const nb_diagnostic *x) {
   nb_cli_diag *d = ud;
-  const char *sev = x->severity == NB_SEV_ERROR     ? "error"
-                    : x->severity == NB_SEV_WARNING ? "warning"
-                                                    : "note";
   pthread_mutex_lock(&d->lock);
-  if (x->severity == NB_SEV_ERROR)
+  if (x->severity == NB_SEV_ERROR) {
     d->errors++;
-  else if (x->severity == NB_SEV_WARNING)
-    d->warnings++;
-  if (d->json.len)
-    nb_buf_puts(&d->json, ",\n    ");
-  nb_buf_puts(&d->json, "{\"severity\": ");
-  nb_json_string(&d->json, sev);
-  nb_buf_puts(&d->json, ", \"kind\": ");
-  nb_json_string(&d->json, x->kind);
-  nb_buf_puts(&d->json, ", \"file\": ");
-  nb_json_string(&d->json, x->file);
-  nb_buf_printf(&d->json, ", \"line\": %d, \"url\": ", x->line);
-  nb_json_string(&d->json, x->url);
-  nb_buf_puts(&d->json, ", \"message\": ");
-  nb_json_string(&d->json, x->message);
-  nb_buf_putc(&d->json, '}');
-  if (d->verbosity >= 2 || (d->verbosity >= 1 && x->severity != NB_SEV_NOTE)) {
-    if (d->progress)
-      nb_progress_end(d->progress);
-    fprintf(stderr, "newsbook: %s: ", sev);
-    S_put_where(x->file, x->line);
-    S_put(x->message);
-    fputc('\n', stderr);
+    S_line(d, NULL, x->file, x->line, x->message);
+  } else {
+    int show = d->verbosity >= 2 ||
+               (d->verbosity >= 1 && x->severity == NB_SEV_WARNING);
+    if (x->severity == NB_SEV_WARNING)
+      d->warnings++;
+    if (show)
+      S_line(d, x->severity == NB_SEV_WARNING ? "warning: " : "note: ", x->file,
+             x->line, x->message);
   }
   pthread_mutex_unlock(&d->lock);
 }
@@ -109,16 +64,12 @@ void nb_cli_diag_init(nb_cli_diag *d, int verbosity) {
 }
 
 void nb_cli_diag_free(nb_cli_diag *d) {
-  nb_buf_free(&d->json);
   pthread_mutex_destroy(&d->lock);
 }
 
-void nb_cli_error(nb_cli_diag *d, const nb_error *err) {
+void nb_cli_error(nb_cli_diag *d, const char *prefix, const nb_error *err) {
   pthread_mutex_lock(&d->lock);
   d->errors++;
-  fputs("newsbook: ", stderr);
-  S_put_where(err->file, err->line);
-  S_put(err->message);
-  fputc('\n', stderr);
+  S_line(d, prefix, err->file, err->line, err->message);
   pthread_mutex_unlock(&d->lock);
 }

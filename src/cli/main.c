@@ -1,5 +1,6 @@
-/* newsbook's entry point: parse the command line, run, map to exit codes
- * (0 success, 1 conversion failed, 2 usage error). */
+/* newsbook's entry point: parse the command line into an nb_cli, run it
+ * (convert.c turns it into a job for the library's pipeline), and exit
+ * with its status (0 success, 1 conversion failed, 2 usage error). */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -9,8 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-
-int nb_cli_build(int argc, char **argv);
+#include "newsbook/newsbook.h" /* nb_version */
 
 static const char S_usage[] =
     "Usage: newsbook [OPTIONS] INPUT... -o OUTPUT\n"
@@ -18,7 +18,8 @@ static const char S_usage[] =
     "\n"
     "Turn news articles into an EPUB or a print-ready PDF.\n"
     "\n"
-    "INPUT is an article (.md/.markdown with YAML front matter, body in HTML or\n"
+    "INPUT is an article (.md/.markdown with YAML front matter, body in HTML "
+    "or\n"
     "Markdown), an .html file, an RSS/Atom feed, a directory (every article\n"
     "below it), or - for standard input. Several inputs make one book, one\n"
     "chapter per article. The format follows OUTPUT's extension, or --to.\n"
@@ -27,7 +28,8 @@ static const char S_usage[] =
     "  newsbook article.md -o article.epub\n"
     "  newsbook article.md --mirror mirror/ --offline -o article.pdf\n"
     "  newsbook archive/ --category 财联社 --since 2022-08-01 -o week.epub\n"
-    "  newsbook archive/ --category 金融/财联社 --group-by day --page-size B5 -o book.pdf\n"
+    "  newsbook archive/ --category 金融/财联社 --group-by day --page-size B5 "
+    "-o book.pdf\n"
     "\n"
     "Output:\n"
     "  -o, --output FILE        where to write (required)\n"
@@ -43,12 +45,15 @@ static const char S_usage[] =
     "                           generated for multi-article books)\n"
     "\n"
     "Images:\n"
-    "      --mirror DIR         resolve http(s) images from an offline mirror in\n"
+    "      --mirror DIR         resolve http(s) images from an offline mirror "
+    "in\n"
     "                           wget --mirror layout (HOST/PATH[?QUERY])\n"
     "      --offline            never use the network\n"
-    "      --cache DIR          image cache (default $XDG_CACHE_HOME/newsbook)\n"
+    "      --cache DIR          image cache (default "
+    "$XDG_CACHE_HOME/newsbook)\n"
     "      --no-cache           do not read or write the cache\n"
-    "      --allow-private      allow downloads from loopback/private addresses\n"
+    "      --allow-private      allow downloads from loopback/private "
+    "addresses\n"
     "      --max-download BYTES per-image download cap (default 20 MiB)\n"
     "      --max-image-pixels N refuse larger images (default 50000000)\n"
     "      --timeout SECONDS    per-download time limit (default 30)\n"
@@ -58,7 +63,8 @@ static const char S_usage[] =
     "\n"
     "PDF:\n"
     "      --page-size SIZE     A4 (default), A5, B5, Letter or WxHmm\n"
-    "      --margin M           e.g. 20mm or \"20mm 15mm\" (default: the theme's)\n"
+    "      --margin M           e.g. 20mm or \"20mm 15mm\" (default: the "
+    "theme's)\n"
     "      --duplex             mirror inner and outer margins\n"
     "      --image-dpi N        downsample images above N dpi (default 300)\n"
     "\n"
@@ -68,7 +74,8 @@ static const char S_usage[] =
     "      --since DATE         keep articles from DATE (YYYY-MM-DD) on\n"
     "      --until DATE         keep articles up to DATE\n"
     "      --limit N            at most N articles\n"
-    "      --order ORDER        newest (default for selections), oldest, input\n"
+    "      --order ORDER        newest (default for selections), oldest, "
+    "input\n"
     "      --group-by KEY       category, day, month or none: sections\n"
     "      --strict             exit 1 if any article could not be read\n"
     "  -j, --jobs N             worker threads (default: the number of cores)\n"
@@ -88,7 +95,8 @@ static const char S_usage[] =
     "      --version            show the version\n"
     "\n"
     "Exit status: 0 written, 1 conversion failed, 2 usage error.\n"
-    "Set SOURCE_DATE_EPOCH for reproducible dates; the same inputs always give\n"
+    "Set SOURCE_DATE_EPOCH for reproducible dates; the same inputs always "
+    "give\n"
     "the same bytes. See newsbook(1).\n";
 
 enum {
@@ -172,15 +180,15 @@ static const struct option S_options[] = {
  * the house style, naming the option as the user typed it. */
 int nb_cli_option_error(int c, int argc, char **argv, const char *prog) {
   char shortopt[3] = {'-', (char)optopt, '\0'};
-  const char *what = optopt ? shortopt
-                            : (optind > 0 && optind <= argc ? argv[optind - 1]
-                                                            : "?");
+  const char *what =
+      optopt ? shortopt
+             : (optind > 0 && optind <= argc ? argv[optind - 1] : "?");
   if (c == ':')
     fprintf(stderr, "newsbook: %s: needs a value — see '%s --help'\n", what,
             prog);
   else
-    fprintf(stderr, "newsbook: %s: unknown option — see '%s --help'\n",
-            what, prog);
+    fprintf(stderr, "newsbook: %s: unknown option — see '%s --help'\n", what,
+            prog);
   return 2;
 }
 
@@ -224,151 +232,157 @@ static int S_one_of(const char *s, const char *const *set) {
   return 0;
 }
 
+/* One option into @p cli: -1 to go on, else the exit status (a usage
+ * error, --help, --version). */
+static int S_option(nb_cli *cli, int c, const char *arg, int argc,
+                    char **argv) {
+  long long n;
+  switch (c) {
+  case 'o': cli->output = arg; break;
+  case 't':
+    if (!S_one_of(arg, S_enum_to))
+      return S_usage_error("--to: '%s' is not one of epub, pdf, tree", arg);
+    cli->to = arg;
+    break;
+  case OPT_TITLE: cli->title = arg; break;
+  case OPT_AUTHOR: cli->author = arg; break;
+  case OPT_LANG: cli->lang = arg; break;
+  case OPT_METADATA:
+    if (!strchr(arg, '=') || arg[0] == '=')
+      return S_usage_error("--metadata: '%s' is not KEY=VALUE", arg);
+    nb_strvec_push(&cli->metadata, arg);
+    break;
+  case OPT_STYLE: cli->style = arg; break;
+  case OPT_COVER: cli->cover = arg; break;
+  case OPT_MIRROR: cli->resolve.mirror_dir = arg; break;
+  case OPT_OFFLINE: cli->resolve.offline = 1; break;
+  case OPT_CACHE: cli->resolve.cache_dir = arg; break;
+  case OPT_NO_CACHE: cli->resolve.cache_dir = ""; break;
+  case OPT_ALLOW_PRIVATE: cli->resolve.allow_private = 1; break;
+  case OPT_MAX_DOWNLOAD:
+    if (!S_number(arg, 1LL << 40, &n) || n == 0)
+      return S_usage_error("--max-download: '%s' is not a size in bytes", arg);
+    cli->resolve.max_bytes = (size_t)n;
+    break;
+  case OPT_MAX_PIXELS:
+    if (!S_number(arg, 1LL << 40, &n) || n == 0)
+      return S_usage_error("--max-image-pixels: '%s' is not a positive number",
+                           arg);
+    cli->resolve.max_pixels = n;
+    break;
+  case OPT_TIMEOUT:
+    if (!S_number(arg, 86400, &n) || n == 0)
+      return S_usage_error("--timeout: '%s' is not a number of seconds", arg);
+    cli->resolve.timeout_s = (int)n;
+    if (cli->resolve.connect_timeout_s == 0 ||
+        cli->resolve.connect_timeout_s > n)
+      cli->resolve.connect_timeout_s = (int)n;
+    break;
+  case OPT_WEBP:
+    if (!S_one_of(arg, S_enum_webp))
+      return S_usage_error("--webp: '%s' is not keep or convert", arg);
+    cli->resolve.webp_keep = strcmp(arg, "keep") == 0;
+    break;
+  case OPT_MAX_WIDTH:
+    if (!S_number(arg, 100000, &n) || n == 0)
+      return S_usage_error("--max-image-width: '%s' is not a width in pixels",
+                           arg);
+    cli->resolve.max_image_width = (int)n;
+    break;
+  case OPT_REPORT: cli->report = arg; break;
+  case OPT_PAGE_SIZE: cli->write.page_size = arg; break;
+  case OPT_MARGIN: cli->write.margin = arg; break;
+  case OPT_DUPLEX: cli->write.duplex = 1; break;
+  case OPT_IMAGE_DPI:
+    if (!S_number(arg, 10000, &n) || n < 10)
+      return S_usage_error("--image-dpi: '%s' is not a resolution (10..10000)",
+                           arg);
+    cli->write.image_dpi = (int)n;
+    break;
+  case OPT_CATEGORY: cli->category = arg; break;
+  case OPT_SINCE:
+    if (!nb_date_parse(arg).valid)
+      return S_usage_error("--since: '%s' is not a date (YYYY-MM-DD)", arg);
+    cli->since = arg;
+    break;
+  case OPT_UNTIL:
+    if (!nb_date_parse(arg).valid)
+      return S_usage_error("--until: '%s' is not a date (YYYY-MM-DD)", arg);
+    cli->until = arg;
+    break;
+  case OPT_LIMIT:
+    if (!S_number(arg, LONG_MAX, &n) || n == 0)
+      return S_usage_error("--limit: '%s' is not a positive number", arg);
+    cli->limit = (long)n;
+    break;
+  case OPT_ORDER:
+    if (!S_one_of(arg, S_enum_order))
+      return S_usage_error("--order: '%s' is not newest, oldest or input", arg);
+    cli->order = arg;
+    break;
+  case OPT_GROUP_BY:
+    if (!S_one_of(arg, S_enum_group))
+      return S_usage_error(
+          "--group-by: '%s' is not category, day, month or none", arg);
+    cli->group_by = arg;
+    break;
+  case OPT_STRICT: cli->strict = 1; break;
+  case 'j':
+    if (!S_number(arg, 256, &n) || n == 0)
+      return S_usage_error("--jobs: '%s' is not a number from 1 to 256", arg);
+    cli->jobs = (int)n;
+    break;
+  case OPT_MAX_INPUT:
+    if (!S_number(arg, 1LL << 40, &n) || n == 0)
+      return S_usage_error("--max-input-bytes: '%s' is not a size", arg);
+    cli->read.max_input_bytes = (size_t)n;
+    break;
+  case OPT_MAX_DEPTH:
+    if (!S_number(arg, 100000, &n) || n == 0)
+      return S_usage_error("--max-depth: '%s' is not a positive number", arg);
+    cli->read.max_depth = (int)n;
+    break;
+  case OPT_ARTICLE_TIME:
+    if (!S_number(arg, 86400 * 7, &n))
+      return S_usage_error("--max-article-time: '%s' is not a number of "
+                           "seconds (0: no limit)",
+                           arg);
+    cli->article_time = (long)n;
+    break;
+  case 'q': cli->verbosity = 0; break;
+  case 'v': cli->verbosity = 2; break;
+  case 'h': fputs(S_usage, stdout); return 0;
+  case OPT_VERSION: printf("newsbook %s\n", nb_version()); return 0;
+  default: return nb_cli_option_error(c, argc, argv, "newsbook");
+  }
+  return -1;
+}
+
 int main(int argc, char **argv) {
   nb_cli cli;
-  nb_cli_diag diag;
   int c, status;
-  long long n;
 
   signal(SIGPIPE, SIG_IGN);
   if (argc > 1 && strcmp(argv[1], "build") == 0)
     return nb_cli_build(argc - 1, argv + 1);
 
-  memset(&cli, 0, sizeof cli);
-  cli.verbosity = 1;
-  cli.article_time = NB_CLI_ARTICLE_TIME;
-  cli.read.abi_version = NB_READ_ABI_VERSION;
-  cli.resolve.abi_version = NB_RESOLVE_ABI_VERSION;
-  cli.write.abi_version = NB_WRITE_ABI_VERSION;
-
+  nb_cli_init(&cli);
   opterr = 0; /* getopt's own messages name the program by its path */
-  while ((c = getopt_long(argc, argv, ":o:t:j:qvh", S_options, NULL)) != -1) {
-    switch (c) {
-    case 'o': cli.output = optarg; break;
-    case 't':
-      if (!S_one_of(optarg, S_enum_to))
-        return S_usage_error("--to: '%s' is not one of epub, pdf, tree", optarg);
-      cli.to = optarg;
-      break;
-    case OPT_TITLE: cli.title = optarg; break;
-    case OPT_AUTHOR: cli.author = optarg; break;
-    case OPT_LANG: cli.lang = optarg; break;
-    case OPT_METADATA:
-      if (!strchr(optarg, '=') || optarg[0] == '=')
-        return S_usage_error("--metadata: '%s' is not KEY=VALUE", optarg);
-      nb_strvec_push(&cli.metadata, optarg);
-      break;
-    case OPT_STYLE: cli.style = optarg; break;
-    case OPT_COVER: cli.cover = optarg; break;
-    case OPT_MIRROR: cli.resolve.mirror_dir = optarg; break;
-    case OPT_OFFLINE: cli.resolve.offline = 1; break;
-    case OPT_CACHE: cli.resolve.cache_dir = optarg; break;
-    case OPT_NO_CACHE: cli.resolve.cache_dir = ""; break;
-    case OPT_ALLOW_PRIVATE: cli.resolve.allow_private = 1; break;
-    case OPT_MAX_DOWNLOAD:
-      if (!S_number(optarg, 1LL << 40, &n) || n == 0)
-        return S_usage_error("--max-download: '%s' is not a size in bytes", optarg);
-      cli.resolve.max_bytes = (size_t)n;
-      break;
-    case OPT_MAX_PIXELS:
-      if (!S_number(optarg, 1LL << 40, &n) || n == 0)
-        return S_usage_error("--max-image-pixels: '%s' is not a positive number", optarg);
-      cli.resolve.max_pixels = n;
-      break;
-    case OPT_TIMEOUT:
-      if (!S_number(optarg, 86400, &n) || n == 0)
-        return S_usage_error("--timeout: '%s' is not a number of seconds", optarg);
-      cli.resolve.timeout_s = (int)n;
-      if (cli.resolve.connect_timeout_s == 0 || cli.resolve.connect_timeout_s > n)
-        cli.resolve.connect_timeout_s = (int)n;
-      break;
-    case OPT_WEBP:
-      if (!S_one_of(optarg, S_enum_webp))
-        return S_usage_error("--webp: '%s' is not keep or convert", optarg);
-      cli.resolve.webp_keep = strcmp(optarg, "keep") == 0;
-      break;
-    case OPT_MAX_WIDTH:
-      if (!S_number(optarg, 100000, &n) || n == 0)
-        return S_usage_error("--max-image-width: '%s' is not a width in pixels", optarg);
-      cli.resolve.max_image_width = (int)n;
-      break;
-    case OPT_REPORT: cli.report = optarg; break;
-    case OPT_PAGE_SIZE: cli.write.page_size = optarg; break;
-    case OPT_MARGIN: cli.write.margin = optarg; break;
-    case OPT_DUPLEX: cli.write.duplex = 1; break;
-    case OPT_IMAGE_DPI:
-      if (!S_number(optarg, 10000, &n) || n < 10)
-        return S_usage_error("--image-dpi: '%s' is not a resolution (10..10000)", optarg);
-      cli.write.image_dpi = (int)n;
-      break;
-    case OPT_CATEGORY: cli.category = optarg; break;
-    case OPT_SINCE:
-      if (!nb_date_parse(optarg).valid)
-        return S_usage_error("--since: '%s' is not a date (YYYY-MM-DD)", optarg);
-      cli.since = optarg;
-      break;
-    case OPT_UNTIL:
-      if (!nb_date_parse(optarg).valid)
-        return S_usage_error("--until: '%s' is not a date (YYYY-MM-DD)", optarg);
-      cli.until = optarg;
-      break;
-    case OPT_LIMIT:
-      if (!S_number(optarg, LONG_MAX, &n) || n == 0)
-        return S_usage_error("--limit: '%s' is not a positive number", optarg);
-      cli.limit = (long)n;
-      break;
-    case OPT_ORDER:
-      if (!S_one_of(optarg, S_enum_order))
-        return S_usage_error("--order: '%s' is not newest, oldest or input", optarg);
-      cli.order = optarg;
-      break;
-    case OPT_GROUP_BY:
-      if (!S_one_of(optarg, S_enum_group))
-        return S_usage_error("--group-by: '%s' is not category, day, month or none", optarg);
-      cli.group_by = optarg;
-      break;
-    case OPT_STRICT: cli.strict = 1; break;
-    case 'j':
-      if (!S_number(optarg, 256, &n) || n == 0)
-        return S_usage_error("--jobs: '%s' is not a number from 1 to 256", optarg);
-      cli.jobs = (int)n;
-      break;
-    case OPT_MAX_INPUT:
-      if (!S_number(optarg, 1LL << 40, &n) || n == 0)
-        return S_usage_error("--max-input-bytes: '%s' is not a size", optarg);
-      cli.read.max_input_bytes = (size_t)n;
-      break;
-    case OPT_MAX_DEPTH:
-      if (!S_number(optarg, 100000, &n) || n == 0)
-        return S_usage_error("--max-depth: '%s' is not a positive number", optarg);
-      cli.read.max_depth = (int)n;
-      break;
-    case OPT_ARTICLE_TIME:
-      if (!S_number(optarg, 86400 * 7, &n))
-        return S_usage_error("--max-article-time: '%s' is not a number of "
-                             "seconds (0: no limit)", optarg);
-      cli.article_time = (long)n;
-      break;
-    case 'q': cli.verbosity = 0; break;
-    case 'v': cli.verbosity = 2; break;
-    case 'h': fputs(S_usage, stdout); return 0;
-    case OPT_VERSION: printf("newsbook %s\n", nb_version()); return 0;
-    default:
-      return nb_cli_option_error(c, argc, argv, "newsbook");
+  while ((c = getopt_long(argc, argv, ":o:t:j:qvh", S_options, NULL)) != -1)
+    if ((status = S_option(&cli, c, optarg, argc, argv)) >= 0) {
+      nb_cli_free(&cli);
+      return status;
     }
-  }
   for (; optind < argc; optind++)
     nb_strvec_push(&cli.inputs, argv[optind]);
-  if (cli.inputs.n == 0)
-    return S_usage_error("%s", "no INPUT given — name an article, a directory or -");
-  if (!cli.output) {
-    nb_strvec_free(&cli.inputs);
-    return S_usage_error("%s", "no output given — add -o FILE.epub or -o FILE.pdf");
+  if (cli.inputs.n == 0 || !cli.output) {
+    const char *what =
+        cli.inputs.n == 0 ? "no INPUT given — name an article, a directory or -"
+                          : "no output given — add -o FILE.epub or -o FILE.pdf";
+    nb_cli_free(&cli);
+    return S_usage_error("%s", what);
   }
-  nb_cli_diag_init(&diag, cli.verbosity);
-  status = nb_cli_convert(&cli, &diag);
-  nb_cli_diag_free(&diag);
-  nb_strvec_free(&cli.inputs);
-  nb_strvec_free(&cli.metadata);
+  status = nb_cli_convert(&cli);
+  nb_cli_free(&cli);
   return status;
 }

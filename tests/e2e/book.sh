@@ -59,12 +59,23 @@ print(sum(1 for p in root.iter(N + "navPoint") if p.find(N + "navPoint") is None
 }
 pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/{print $2}'; }
 
-# ## The largest category
+# ## The conversions: the largest category and the RSSHub feed, each to
+# EPUB and PDF (both EPUBs then checked in one JVM)
 for fmt in epub pdf; do
-  timeout 600 "$NB" "$CORPUS" --category "$CAT" --mirror "$MIRROR" --offline \
+  guarded 600 "$NB" "$CORPUS" --category "$CAT" --mirror "$MIRROR" --offline \
     -q -o "$WORK/cat.$fmt" 2>"$WORK/cat-$fmt.err"; rc=$?
   check "category book ($fmt) converts (exit $rc)" [ $rc -eq 0 ] || tail -3 "$WORK/cat-$fmt.err"
 done
+FEED=$(ls "$FEEDS"/*rss2*.xml 2>/dev/null | head -1)
+if [ -n "$FEED" ]; then
+  for fmt in epub pdf; do
+    guarded 300 "$NB" "$FEED" --offline -q -o "$WORK/feed.$fmt" 2>"$WORK/feed-$fmt.err"; rc=$?
+    check "feed to $fmt converts (exit $rc)" [ $rc -eq 0 ] || tail -3 "$WORK/feed-$fmt.err"
+  done
+fi
+sanitized || epubcheck_batch "$WORK"/*.epub
+
+# ## The largest category
 if [ -s "$WORK/cat.epub" ]; then
   got=$(toc_leaves "$WORK/cat.epub")
   check "nav has one entry per selected article ($got of $N)" [ "$got" = "$N" ]
@@ -85,13 +96,8 @@ if [ -s "$WORK/cat.pdf" ] && have pdfinfo; then
 fi
 
 # ## The RSSHub feed: one chapter per item
-FEED=$(ls "$FEEDS"/*rss2*.xml 2>/dev/null | head -1)
 if [ -n "$FEED" ]; then
   items=$(python3 -c 'import sys, xml.etree.ElementTree as ET; print(len(ET.parse(sys.argv[1]).getroot().findall("./channel/item")))' "$FEED")
-  for fmt in epub pdf; do
-    timeout 300 "$NB" "$FEED" --offline -q -o "$WORK/feed.$fmt" 2>"$WORK/feed-$fmt.err"; rc=$?
-    check "feed to $fmt converts (exit $rc)" [ $rc -eq 0 ] || tail -3 "$WORK/feed-$fmt.err"
-  done
   if [ -s "$WORK/feed.epub" ]; then
     got=$(toc_leaves "$WORK/feed.epub")
     check "feed book: one nav entry per item ($got of $items)" [ "$got" = "$items" ]

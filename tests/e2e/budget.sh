@@ -5,11 +5,18 @@
 # and the exit is 1; in a book it is skipped (exit 0, 1 with --strict) and
 # the other articles are written. 0 turns the limit off (then --timeout
 # governs each download).
+#
+# "Ended within its budget" is told from "waited for the server" without
+# depending on the machine's speed: the server stalls for STALL seconds and
+# each download may take as long, so a run the budget did not stop takes
+# at least STALL; one it stopped takes its budget plus start-up, which no
+# machine stretches to half of STALL.
 . "$(dirname "$0")/lib.sh" "$@"
 
 "$NB" --help 2>&1 | grep -q -- --max-article-time || { echo "CLI without --max-article-time: skipped"; exit 77; }
 have python3 || { echo "no python3: skipped"; exit 77; }
-start_imgserver 120 60
+STALL=300
+start_imgserver 3600 $STALL
 J=$(cd "$MIRROR" && find . -type f -name '*.jpg' | sort | head -1 | sed 's#^\./##')
 [ -n "$J" ] || { echo "no JPEG in the mirror: skipped"; exit 77; }
 
@@ -40,9 +47,9 @@ elapsed() {
 
 # 1. One article: a clear error, no output, within the budget.
 elapsed "$NB" "$WORK/slow.md" --allow-private --no-cache --max-article-time 2 \
-  -o "$WORK/alone.epub" 2>"$WORK/alone.err"
+  --timeout $STALL -o "$WORK/alone.epub" 2>"$WORK/alone.err"
 check "alone: exit 1" test "$rc" -eq 1
-check "alone: ended near the budget ($secs s)" test "$secs" -le 8
+check "alone: ended by the budget, not the server ($secs s)" test "$secs" -lt $((STALL / 2))
 check "alone: no output file" test ! -e "$WORK/alone.epub"
 check "alone: no temporary left" sh -c "! ls -a '$WORK' | grep -q '\\.tmp-'"
 check "alone: the one-line message" \
@@ -50,15 +57,15 @@ check "alone: the one-line message" \
 
 # The same for a PDF (the budget is before any writer).
 elapsed "$NB" "$WORK/slow.md" --allow-private --no-cache --max-article-time 1 \
-  -q -o "$WORK/alone.pdf" 2>"$WORK/alone-pdf.err"
+  --timeout $STALL -q -o "$WORK/alone.pdf" 2>"$WORK/alone-pdf.err"
 check "alone pdf: exit 1, no output" test "$rc" -eq 1 -a ! -e "$WORK/alone.pdf"
 check "alone pdf: message even with -q" grep -q "took longer than 1 s" "$WORK/alone-pdf.err"
 
 # 2. In a book: skipped, the others written, exit 0.
 elapsed "$NB" "$WORK/slow.md" "$WORK/fast.md" --allow-private --no-cache \
-  --max-article-time 2 -o "$WORK/book.epub" 2>"$WORK/book.err"
+  --max-article-time 2 --timeout $STALL -o "$WORK/book.epub" 2>"$WORK/book.err"
 check "book: exit 0" test "$rc" -eq 0
-check "book: ended near the budget ($secs s)" test "$secs" -le 8
+check "book: ended by the budget, not the server ($secs s)" test "$secs" -lt $((STALL / 2))
 check "book: written" test -s "$WORK/book.epub"
 check "book: the slow article skipped with the message" \
   grep -q "^newsbook: $WORK/slow.md: took longer than 2 s (--max-article-time) — skipped" "$WORK/book.err"
@@ -73,7 +80,7 @@ fi
 
 # 3. --strict: the book is not written, exit 1.
 "$NB" "$WORK/slow.md" "$WORK/fast.md" --allow-private --no-cache --strict \
-  --max-article-time 1 -q -o "$WORK/strict.epub" 2>"$WORK/strict.err"
+  --max-article-time 1 --timeout $STALL -q -o "$WORK/strict.epub" 2>"$WORK/strict.err"
 check "strict: exit 1" test $? -eq 1
 check "strict: not written" test ! -e "$WORK/strict.epub"
 

@@ -4,22 +4,24 @@
 # obey kinsoku, every font is embedded, subset and has ToUnicode (no
 # Type 3), qpdf/MuPDF/Ghostscript read it cleanly, pdfinfo shows title,
 # author and Tagged: yes, and two runs give identical bytes.
+# The articles' PDFs are the ones e2e/corpus_convert made.
 #   pdf_check.sh NEWSBOOK SRCDIR SHAREDDIR WORKDIR   (exit 77: tools missing)
-set -u
-exe=$1 src=$2 shared=$3 work=$4
+. "$(dirname "$0")/lib.sh" "$@"
+exe=$NB src=$SRC shared=$SH work=$WORK
 for t in pdftotext pdffonts pdfinfo qpdf python3; do
   command -v "$t" >/dev/null || { echo "skip: $t not installed"; exit 77; }
 done
 [ -d "$shared/corpus/dev" ] || { echo "skip: no corpus"; exit 77; }
-mkdir -p "$work"
+need_corpus_outputs
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 for name in 000-cls-gpu-seed 041-meteor-209p-long 015-osc-jeecg 028-hk01-5g-ranking; do
   art=$shared/corpus/dev/$name.md
   out=$work/$name.pdf
-  if ! "$exe" "$art" --mirror "$shared/corpus/mirror" --offline -q -o "$out" 2>"$work/$name.err"; then
-    bad "$name: conversion failed: $(tail -1 "$work/$name.err")"; continue
+  if [ "$(cat "$CORPUS_OUT/$name.pdf.rc")" != 0 ]; then
+    bad "$name: conversion failed: $(tail -1 "$CORPUS_OUT/$name.pdf.err")"; continue
   fi
+  ln -sf "$CORPUS_OUT/$name.pdf" "$out"
   python3 "$shared/tools/fidelity.py" "$art" "$out" >"$work/$name.fid" || bad "$name: $(tail -1 "$work/$name.fid")"
   # 015 is mostly one-line list items: the checker's "most common right
   # edge" is then a short line's, so its flush share says nothing there

@@ -95,6 +95,7 @@ for name in daily-cls weekly-tech; do
   check "$name wrote its PDF" [ -s "$WORK/$name.pdf" ]
   check "$name left nothing beside the recipe" [ ! -e "$R/$name.epub" ]
 done
+sanitized || epubcheck_batch "$WORK"/daily-cls.epub "$WORK"/weekly-tech.epub
 n_daily=$(expected 金融/财联社 2021-03-22 2021-03-22)
 n_weekly=$(expected 编程 2021-03-16 2021-03-22)
 check "the daily selection is not empty" [ "$n_daily" -gt 0 ]

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Generate the hostile inputs named in cases.tsv into a work directory.
 
-Usage: gen.py OUTDIR [SHARED_DIR]
+Usage: gen.py [--small] OUTDIR [SHARED_DIR]
+
+--small (the sanitizer runs) makes the pathological counts smaller where a
+larger one only exercises the same code longer: memory errors show at 20,000
+feed items as well as at 100,000. Full sizes are what bench/hostile.sh times.
 
 Everything big (10 MB paragraphs, 100,000-deep nesting, 10,000-file
 directories, decompression bombs) is made here at test time so that the
@@ -15,8 +19,15 @@ import struct
 import sys
 import zlib
 
-OUT = sys.argv[1]
-SHARED = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
+ARGS = [a for a in sys.argv[1:] if a != '--small']
+SMALL = len(ARGS) < len(sys.argv) - 1
+
+
+def size(full, small):
+    """A pathological count: @small under --small (the sanitizer runs)."""
+    return small if SMALL else full
+OUT = ARGS[0]
+SHARED = ARGS[1] if len(ARGS) > 1 else os.path.join(
     os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'shared')
 MIRROR = os.path.join(SHARED, 'corpus', 'mirror')
 
@@ -231,6 +242,7 @@ def main():
         '</td></tr></table>' * 3000))
     para = ''.join(rnd.choice('中文段落测试内容很长的一段没有结束的文字，。')
                    for _ in range(3300000))
+    para = para[:size(len(para), 660000)]  # the stream stays as it was
     put('html-10mb-paragraph.md', article('10MB段落',
         '<p>BIG_PARA_START' + para + 'BIG_PARA_END</p>'))
     put('md-10mb-paragraph.md', article('10MB段落md',
@@ -508,7 +520,7 @@ def main():
     # ## Unseen kinds (session 2): sizes and shapes nobody wrote by hand ##
     # HTML: breadth rather than depth, and numbers the model must clamp.
     put('html-50k-tables.md', article('50k tables',
-        '<table><tr><td>t</td><td>u</td></tr></table>' * 50000 +
+        '<table><tr><td>t</td><td>u</td></tr></table>' * size(50000, 10000) +
         '<p>TABLES50K_END</p>'))
     put('html-table-nest-10k.md', article('nested tables',
         '<table>' * 10000 + 'TNEST_MARKER' + '</table>' * 10000 +
@@ -521,7 +533,7 @@ def main():
     r5 = random.Random(5)  # its own stream: earlier inputs stay the same
     put('html-pre-5mb-line.md', article('5MB pre',
         '<pre>PRE5_START ' + ''.join(r5.choice('abc中文 ;{}()')
-                                     for _ in range(5 << 20)) +
+                                     for _ in range(size(5 << 20, 1 << 20))) +
         ' PRE5_END</pre>'))
     put('html-style-giant.md', article('giant styles',
         '<p style="text-align:' + 'x' * (1 << 20) + '">STYLE_ONE</p>'
@@ -563,9 +575,9 @@ def main():
     put('md-emph-1m.md', md_fm + '*_' * 500000 + ' EMPH1M_A\n\n' +
         '**' * 250000 + 'x' + '__' * 250000 + '\n\n' +
         '~' * 500000 + 'x\n\nEMPH1M_END\n')
-    put('md-tabs.md', md_fm + '-\t' + '\t' * (1 << 20) + 'x\n\n' +
+    put('md-tabs.md', md_fm + '-\t' + '\t' * size(1 << 20, 1 << 18) + 'x\n\n' +
         ''.join('\t' * (i % 64) + '> - ' + '\t' * (i % 7) + 'y\n'
-                for i in range(50000)) + '\nTABS_END\n')
+                for i in range(size(50000, 10000))) + '\nTABS_END\n')
     put('md-html-blocks.md', md_fm + '<div>\n\n' * 50000 +
         '</div>\n\n' * 50000 + '<table>\n<tr>\n' * 20000 + '\nMDHB_END\n')
     put('md-entities.md', md_fm + '&amp;' * 200000 + ' &#0; &#xD800; '
@@ -575,7 +587,7 @@ def main():
         + ''.join(' - 类别%d\n' % i for i in range(100000)) +
         "tags: [" + ','.join('t%d' % i for i in range(100000)) + "]\n"
         "---\n\nFM100K_BODY\n")
-    put('fm-5mb-title.md', "---\ntitle: '" + '标题很长' * ((5 << 20) // 12) +
+    put('fm-5mb-title.md', "---\ntitle: '" + '标题很长' * (size(5 << 20, 1 << 20) // 12) +
         "TITLE5M_END'\nauthor: '" + 'a' * (1 << 20) + "'\n---\n\n"
         "FM5M_BODY\n")
     put('fm-anchor-storm.md', "---\ntitle: anchors\n" + ''.join(
@@ -585,7 +597,7 @@ def main():
     put('feed-100k-items.xml',
         '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>m</title>'
         + ''.join('<item><title>T%d</title><description>I%d</description>'
-                  '</item>' % (i, i) for i in range(100000)) +
+                  '</item>' % (i, i) for i in range(size(100000, 20000))) +
         '</channel></rss>\n')
     # JSON Feed: nesting past json-c's cap, a cut-off file, many items,
     # bytes that are not UTF-8 and \u0000 escapes, one huge text, and HTML

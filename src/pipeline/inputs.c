@@ -1,6 +1,7 @@
-/* Expanding INPUTs: files as given, directories walked iteratively (an
- * explicit queue, never recursion; symlinked directories are not followed,
- * so link loops cannot trap us), entries sorted for reproducible books. */
+/* Expanding a job's inputs: files as given, directories walked iteratively
+ * (an explicit stack, never recursion; symlinked directories are not
+ * followed, so link loops cannot trap us), entries sorted for reproducible
+ * books. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -8,7 +9,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "cli/cli.h"
+#include "pipeline/pipeline.h"
 
 static int S_wanted(const char *name) {
   const char *dot = strrchr(name, '.');
@@ -93,11 +94,11 @@ static int S_walk(const char *root, nb_strvec *out, nb_error *err) {
   return rc;
 }
 
-int nb_cli_collect_inputs(const nb_strvec *inputs, nb_strvec *out,
-                          nb_error *err) {
+int nb_collect_inputs(const char *const *inputs, size_t n, nb_strvec *out,
+                      nb_error *err) {
   size_t i;
-  for (i = 0; i < inputs->n; i++) {
-    const char *in = inputs->v[i];
+  for (i = 0; i < n; i++) {
+    const char *in = inputs[i];
     struct stat st;
     int rc;
     if (strcmp(in, "-") == 0) {
