@@ -39,8 +39,8 @@ const char *nb_code_name(nb_code code) {
 }
 
 void nb_diag_emit(const nb_diag *diag, nb_severity sev, const char *kind,
-                  const char *file, int line, const char *url,
-                  const char *fmt, ...) {
+                  const char *file, int line, const char *url, const char *fmt,
+                  ...) {
   char msg[2048];
   nb_diagnostic d;
   va_list ap;
@@ -49,6 +49,10 @@ void nb_diag_emit(const nb_diag *diag, nb_severity sev, const char *kind,
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  /* One line, whatever the input put in a URL or a name it quotes. */
+  for (char *c = msg; *c; c++)
+    if ((unsigned char)*c < 0x20 || *c == 0x7f)
+      *c = ' ';
   d.severity = sev;
   d.kind = kind;
   d.file = file;
@@ -58,4 +62,6 @@ void nb_diag_emit(const nb_diag *diag, nb_severity sev, const char *kind,
   diag->report(diag->userdata, &d);
 }
 
-const char *nb_version(void) { return NB_VERSION; }
+const char *nb_version(void) {
+  return NB_VERSION;
+}

@@ -3,12 +3,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "newsbook/doc.h"
+#include "newsbook/error.h"
 
 static void test_containment(void **state) {
   nb_doc *doc = nb_doc_new();
@@ -220,6 +222,21 @@ static void test_kicker(void **state) {
   nb_doc_free(doc);
 }
 
+/* A diagnostic is one line whatever the input put in what it quotes. */
+static char diag_seen[256];
+static void diag_keep(void *ud, const nb_diagnostic *d) {
+  (void)ud;
+  snprintf(diag_seen, sizeof diag_seen, "%s", d->message);
+}
+
+static void test_diag_one_line(void **state) {
+  nb_diag diag = {NB_DIAG_ABI_VERSION, diag_keep, NULL};
+  (void)state;
+  nb_diag_emit(&diag, NB_SEV_NOTE, "x", NULL, 0, NULL, "image %s here",
+               "http://a/\nb\r\tc");
+  assert_string_equal(diag_seen, "image http://a/ b  c here");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_containment),
                                      cmocka_unit_test(test_iterator_deep),
@@ -229,6 +246,7 @@ int main(void) {
                                      cmocka_unit_test(test_lang),
                                      cmocka_unit_test(test_remove),
                                      cmocka_unit_test(test_normalize_headings),
-                                     cmocka_unit_test(test_kicker)};
+                                     cmocka_unit_test(test_kicker),
+                                     cmocka_unit_test(test_diag_one_line)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
