@@ -1,6 +1,8 @@
 /* Reading in parallel: each input is opened, looked at, read and parsed by
  * whichever worker takes it; results land in the input's own slot, so the
- * book's order never depends on timing.
+ * book's order never depends on timing. A URL input is fetched instead of
+ * opened (nb_acquire_url: the cache and conditional GET, then a feed's
+ * items with their full text, or a page's article).
  *
  * When a selection is active, the front matter alone (the first 16 KiB)
  * decides whether the rest of a file is wanted: most articles of an archive
@@ -172,7 +174,29 @@ static void S_failed(S_pool *pool, S_slot *slot, const nb_error *err) {
   slot->failed = 1;
 }
 
-/* A feed's items, each a document of the slot. */
+static void S_no_items(S_pool *pool, S_slot *slot, const char *p) {
+  nb_error err;
+  nb_error_set(&err, NB_ERR_FORMAT, p, 0,
+               "the feed has no items — nothing to convert from it");
+  S_failed(pool, slot, &err);
+}
+
+/* 1 when the document of input @p p, @p secs after its start, is still in
+ * its time budget; else it is reported, and the slot marked late. */
+static int S_in_time(S_pool *pool, S_slot *slot, const char *p, double secs) {
+  nb_run *run = pool->run;
+  if (run->job.max_article_time <= 0 ||
+      secs < (double)run->job.max_article_time)
+    return 1;
+  nb_run_over_time(run, p, run->paths.n == 1);
+  slot->failed = 1;
+  slot->late = 1;
+  return 0;
+}
+
+/* A feed's items, each a document of the slot; full text from the items'
+ * pages only when the job asks it of feed files (never on its own: a
+ * folder of files does not start fetching). */
 static void S_read_feed(S_pool *pool, S_slot *slot, const char *p,
                         const char *data, size_t len) {
   nb_run *run = pool->run;
@@ -184,14 +208,44 @@ static void S_read_feed(S_pool *pool, S_slot *slot, const char *p,
   if (items < 0) {
     S_failed(pool, slot, &err);
   } else if (items == 0) {
-    nb_error_set(&err, NB_ERR_FORMAT, p, 0,
-                 "the feed has no items — nothing to convert from it");
+    S_no_items(pool, slot, p);
+  } else if (run->job.full_text_files &&
+             nb_acquire_full_text(slot->docs.v, slot->docs.n, &run->acquire,
+                                  &run->diag.diag, &err) < 0) {
+    nb_diag_emit(&run->diag.diag, NB_SEV_WARNING, "fetch", p, 0, NULL,
+                 "%s — the items keep the feed's text", err.message);
+  }
+}
+
+/* A URL input: fetched, and what came back read. A feed's items take no
+ * time of their own here (each full-text page had max_article_time to
+ * arrive); a page is one article, and its fetching and reading count
+ * against its budget as a file's reading does. */
+static void S_read_url(S_pool *pool, S_slot *slot, const char *url,
+                       const struct timespec *t0) {
+  nb_run *run = pool->run;
+  nb_error err;
+  int n;
+  memset(&err, 0, sizeof err);
+  n = nb_acquire_url(url, &run->acquire, &run->diag.diag, S_feed_item,
+                     &slot->docs, &err);
+  if (n < 0) {
     S_failed(pool, slot, &err);
+  } else if (n == 0 || slot->docs.n == 0) {
+    S_no_items(pool, slot, url);
+  } else if (slot->docs.n == 1 && !nb_doc_get_meta(slot->docs.v[0], "feed")) {
+    double secs = S_since(t0);
+    if (S_in_time(pool, slot, url, secs)) {
+      slot->docs.secs[0] = secs;
+    } else {
+      nb_doc_free(slot->docs.v[0]);
+      slot->docs.n = 0;
+    }
   }
 }
 
 /* The bytes of input @p p, or NULL (the slot says why: failed, the output,
- * or ruled out by its front matter). Where a URL input will be fetched. */
+ * or ruled out by its front matter). */
 static char *S_load(S_pool *pool, S_slot *slot, const char *p, size_t *len,
                     int *seen) {
   nb_run *run = pool->run;
@@ -254,6 +308,10 @@ static void S_read_input(S_pool *pool, size_t i) {
 
   clock_gettime(CLOCK_MONOTONIC, &t0);
   memset(&err, 0, sizeof err);
+  if (nb_acquire_is_url(p)) {
+    S_read_url(pool, slot, p, &t0);
+    return;
+  }
   if (!(data = S_load(pool, slot, p, &len, &seen)))
     return;
   if (strcmp(p, "-") == 0) /* waiting for a pipe is not the article's time */
@@ -278,12 +336,8 @@ static void S_read_input(S_pool *pool, size_t i) {
   /* the first safe point of the article's time budget: reading and
    * parsing are done, images not started */
   secs = S_since(&t0);
-  if (run->job.max_article_time > 0 &&
-      secs >= (double)run->job.max_article_time) {
-    nb_run_over_time(run, p, run->paths.n == 1);
+  if (!S_in_time(pool, slot, p, secs)) {
     nb_doc_free(doc);
-    slot->failed = 1;
-    slot->late = 1;
     return;
   }
   if (!nb_docs_push(&slot->docs, doc, secs)) {
