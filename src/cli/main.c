@@ -97,9 +97,12 @@ static const char S_usage[] =
     "                           more\"), always, never (default: auto for "
     "feeds\n"
     "                           from a URL; feed files only when given)\n"
+    "      --max-per-host N     feed and page downloads at once from one host\n"
+    "                           (default 4)\n"
     "  Feeds and pages are fetched with the limits of Images (--offline,\n"
     "  --cache, --allow-private, --max-download, --timeout) and revalidated\n"
-    "  in the cache (ETag, Last-Modified).\n"
+    "  in the cache (ETag, Last-Modified). Loopback and private addresses\n"
+    "  are refused unless --allow-private is given.\n"
     "\n"
     "Limits:\n"
     "      --max-input-bytes N  refuse larger input files (default 64 MiB)\n"
@@ -108,7 +111,6 @@ static const char S_usage[] =
     "                           time one article may take to read, parse and\n"
     "                           load its images (default 60; 0: no limit); an\n"
     "                           article over it is skipped like a broken one\n"
-    "      --max-per-host N     downloads at once from one host (default 4)\n"
     "\n"
     "General:\n"
     "  -q, --quiet              print errors only\n"
@@ -424,9 +426,11 @@ int main(int argc, char **argv) {
     nb_strvec_push(&cli.inputs, argv[optind]);
   if (cli.inputs.n == 0 || !cli.output) {
     const char *what =
-        cli.inputs.n == 0 ? "no INPUT given — name an article, a directory, a "
-                            "URL or -"
-                          : "no output given — add -o FILE.epub or -o FILE.pdf";
+        cli.inputs.n == 0
+            ? "no INPUT given — name an article, a directory, a "
+              "URL or -"
+            : "no output given — add -o FILE.epub, -o FILE.pdf or "
+              "-o FILE.json";
     nb_cli_free(&cli);
     return S_usage_error("%s", what);
   }
