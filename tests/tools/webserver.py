@@ -65,9 +65,15 @@ Routes:
   /site/feed.xml       RSS 2.0: one summary-only item per fixture, linking to
                        its page, titled as the fixture is
   /site/feed.json      the same as a JSON Feed 1.1
+  /files/NAME          the file NAME of --files DIR (no subdirectories), with
+                       its Content-Length and a type by its extension that
+                       names no charset (.html text/html, .xml
+                       application/xml, .json application/json, else
+                       text/plain): the hostile inputs as a server would
+                       send them
 
 Usage: webserver.py PORTFILE LOGFILE [--lifetime S] [--slow S]
-                    [--page-delay S]
+                    [--page-delay S] [--files DIR]
 Binds 127.0.0.1 on a free port, writes the port to PORTFILE, and exits by
 itself after --lifetime seconds (default 300) so a killed test leaves
 nothing behind.
@@ -390,6 +396,7 @@ def main():
     ap.add_argument("--lifetime", type=float, default=300)
     ap.add_argument("--slow", type=float, default=30)
     ap.add_argument("--page-delay", type=float, default=0.5)
+    ap.add_argument("--files", default=None)
     args = ap.parse_args()
     log_lock = threading.Lock()
     stats = {"in_flight": 0, "max": 0}
@@ -482,6 +489,36 @@ def main():
                     sent += len(piece)
                 if chunked:
                     self.wfile.write(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
+            self.log(200, sent)
+
+        def send_file(self, name):
+            """A file of --files, read and sent in pieces (some are 100 MB)."""
+            fn = os.path.join(args.files, name)
+            if "/" in name or name.startswith(".") or not os.path.isfile(fn):
+                return self.send(404, b"not found", "text/plain",
+                                 validators=False)
+            ext = os.path.splitext(name)[1]
+            ctype = {".html": "text/html", ".htm": "text/html",
+                     ".xml": "application/xml",
+                     ".json": "application/json"}.get(ext, "text/plain")
+            size = os.path.getsize(fn)
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(size))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            sent = 0
+            try:
+                with open(fn, "rb") as f:
+                    while self.command != "HEAD":
+                        piece = f.read(1 << 16)
+                        if not piece:
+                            break
+                        self.wfile.write(piece)
+                        sent += len(piece)
             except (BrokenPipeError, ConnectionResetError):
                 pass
             self.close_connection = True
@@ -636,6 +673,8 @@ def main():
                 body = BOMB.replace(b"BASE", base.encode()).replace(
                     b"LONG", b"long enough to be the whole article. " * 20)
                 return self.send(200, body, "application/rss+xml")
+            if path.startswith("/files/") and args.files:
+                return self.send_file(path[len("/files/"):])
             if path.startswith("/img/"):
                 return self.send(200, png(), "image/png")
             if path == "/image.png":
