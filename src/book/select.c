@@ -335,6 +335,8 @@ long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
           seen[k].slot[at[k]] = kept + 1;
     kept++;
   }
+  for (k = 0; k < S_NKEYS; k++)
+    free(seen[k].slot);
   qsort(e, kept, sizeof *e, S_cmp);
   if (limit > 0 && (size_t)limit < kept) {
     for (i = (size_t)limit; i < kept; i++) {
