@@ -177,6 +177,16 @@ n = json.load(urllib.request.urlopen(sys.argv[1] + "/stats"))["max_in_flight"]
 print("  most pages in flight at once:", n)
 sys.exit(not 1 <= n <= 2)' "$WBASE"
 
+# A feed file: its items keep the feed's text unless --full-text is given.
+python3 -c 'import sys, urllib.request; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1]).read())' \
+  "$WBASE/site/feed.xml" >"$WORK/site-feed.xml"
+"$NB" "$WORK/site-feed.xml" --allow-private --no-cache --to json -o "$WORK/file.json" 2>/dev/null
+check "feed file: exit 0" test $? -eq 0
+check "feed file: the summaries, nothing fetched" sh -c "! grep -q 'The method' '$WORK/file.json' && grep -q 'A year of arrival times' '$WORK/file.json'"
+"$NB" "$WORK/site-feed.xml" --allow-private --no-cache --full-text auto --to json -o "$WORK/file-full.json" 2>/dev/null
+check "feed file --full-text auto: exit 0" test $? -eq 0
+check "feed file --full-text auto: the pages' text" grep -q 'The method' "$WORK/file-full.json"
+
 # A recipe: URL inputs stay URLs; its keys for the web.
 cat >"$WORK/site.yaml" <<EOF
 title: 港城日报 · 今日
