@@ -56,7 +56,8 @@ int nb_convert_check(const nb_convert_job *job, nb_error *err) {
                         "headers");
   if (!job->inputs || job->input_count == 0)
     return nb_error_set(err, NB_ERR_ARGUMENT, "", 0,
-                        "no input given — name an article, a directory or -");
+                        "no input given — name an article, a directory, a URL "
+                        "or -");
   if (!job->output || !*job->output)
     return nb_error_set(err, NB_ERR_ARGUMENT, "", 0,
                         "no output given — name a .epub, .pdf or .json file");
@@ -232,6 +233,11 @@ static int S_read(nb_run *run) {
       return S_fail(run, NB_CONVERT_NOTHING_IN_TIME, NB_ERR_LIMIT, "",
                     "no article was converted in time — nothing written; "
                     "raise --max-article-time");
+    /* everything read was ruled out unread (front matter, feed fields) */
+    if (res->unselected > 0 && res->failed == 0 && res->over_time == 0)
+      return S_fail(run, NB_CONVERT_NOTHING_SELECTED, NB_ERR_LIMIT, "",
+                    "no article matches the selection — nothing written; "
+                    "widen --category, --since or --until");
     return S_fail(run, NB_CONVERT_NOTHING_READ, NB_ERR_FORMAT, "",
                   "no article could be read — nothing written; check the "
                   "inputs");

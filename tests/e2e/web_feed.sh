@@ -177,6 +177,25 @@ n = json.load(urllib.request.urlopen(sys.argv[1] + "/stats"))["max_in_flight"]
 print("  most pages in flight at once:", n)
 sys.exit(not 1 <= n <= 2)' "$WBASE"
 
+# A selection rules items out before their pages are fetched.
+for f in xml json; do
+  before=$(grep -c '' "$WLOG")
+  "$NB" "$WBASE/site/feed.$f" --allow-private --no-cache --since 2022-08-10 --to json -o "$WORK/since-$f.json" 2>/dev/null
+  check "--since ($f): exit 0" test $? -eq 0
+  check "--since ($f): the day's item only" python3 -c '
+import json, sys
+a = json.load(open(sys.argv[1]))["articles"]
+sys.exit(not (len(a) == 1 and a[0]["url"].endswith("/site/tram-line.html")
+              and "十年规划终落地" in a[0]["text"]))' "$WORK/since-$f.json"
+  tail -n +"$((before + 1))" "$WLOG" | awk -F'\t' '$2 ~ /^\/site\/.*\.html$/ {print $2}' >"$WORK/since-$f.pages"
+  check "--since ($f): only its page fetched" test "$(cat "$WORK/since-$f.pages")" = /site/tram-line.html
+done
+before=$(grep -c '' "$WLOG")
+"$NB" "$WBASE/site/feed.xml" --allow-private --no-cache --since 2030-01-01 -o "$WORK/none.epub" 2>"$WORK/none.err"
+check "--since nothing: exit 1" test $? -eq 1
+check "--since nothing: says the selection left nothing" grep -q "no article matches the selection" "$WORK/none.err"
+check "--since nothing: no page fetched" sh -c "! tail -n +$((before + 1)) '$WLOG' | awk -F'\t' '\$2 ~ /^\/site\/.*\.html\$/' | grep -q ."
+
 # A feed file: its items keep the feed's text unless --full-text is given.
 python3 -c 'import sys, urllib.request; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1]).read())' \
   "$WBASE/site/feed.xml" >"$WORK/site-feed.xml"

@@ -63,7 +63,7 @@ Routes:
                        canonical link; in the fixture's "charset" (default
                        utf-8), named only by the page's <meta>
   /site/feed.xml       RSS 2.0: one summary-only item per fixture, linking to
-                       its page, titled as the fixture is
+                       its page, titled and dated as the fixture is
   /site/feed.json      the same as a JSON Feed 1.1
   /files/NAME          the file NAME of --files DIR (no subdirectories), with
                        its Content-Length and a type by its extension that
@@ -79,6 +79,8 @@ itself after --lifetime seconds (default 300) so a killed test leaves
 nothing behind.
 """
 import argparse
+import datetime
+import email.utils
 import gzip
 import hashlib
 import io
@@ -185,6 +187,8 @@ def site_rss(base):
     return rss(base, [
         {"title": meta["title"], "link": "%s/site/%s.html" % (base, slug),
          "guid": "urn:site:%s" % slug, "author": meta["author"],
+         "pubDate": email.utils.format_datetime(
+             datetime.datetime.fromisoformat(meta["date"])),
          "description": "<p>%s</p>" % esc(meta["summary"])}
         for slug, meta, _ in site_articles()], title="港城日报")
 
