@@ -50,12 +50,10 @@
  * each stage are referenced, not copied, so that each grows on its own.
  *
  * Where the next features attach (none is implemented here):
- * - URL inputs: an input string "http://..." or "https://..." (today taken
- *   as a file name); fetching and conditional GET belong to the input stage
- *   (src/pipeline/read.c, S_load), before any reader.
- * - A web-page extractor or full text for summary feeds: reader options
- *   (nb_read_options) and the read stage.
- * - JSON output: a writer in nb_writers(); format "json".
+ * - URL inputs (done): an input "http://..." or "https://..." is fetched
+ *   in the read stage (src/pipeline/read.c) by nb_acquire_url(); options
+ *   in job->acquire, extraction in nb_read_options.extract.
+ * - JSON output (done): the "json" writer; no image is loaded for it.
  * - State across runs (only new articles): hooks->keep leaves out what an
  *   earlier book carried; hooks->written records what this one carries,
  *   once the output is complete.
@@ -68,6 +66,7 @@
 
 #include <stddef.h>
 
+#include "acquire.h"
 #include "book.h"
 #include "doc.h"
 #include "error.h"
@@ -139,11 +138,13 @@ typedef struct nb_convert_job {
   /* What to read */
   const char *const *inputs; /**< input_count inputs: an article (.md,
                                   .markdown with YAML front matter, .html,
-                                  .htm, .xhtml), an RSS/Atom feed (one
+                                  .htm, .xhtml), an RSS/Atom/JSON feed (one
                                   article per item), a directory (every
                                   article below it, sorted; hidden entries
-                                  and symlinked directories skipped), or
-                                  "-" for standard input */
+                                  and symlinked directories skipped), "-"
+                                  for standard input, or an http:// or
+                                  https:// URL of a feed or a web page
+                                  (fetched as job->acquire says) */
   size_t input_count;
 
   /* What to write */
@@ -151,8 +152,9 @@ typedef struct nb_convert_job {
                            beside it and renamed into place when complete,
                            and refused when it is one of the inputs */
   const char *format; /**< a writer's name from nb_writers() ("epub",
-                           "pdf", "tree"); NULL: from the output's
-                           extension (.epub, .pdf) */
+                           "pdf", "tree", "json"); NULL: from the output's
+                           extension (.epub, .pdf, .json). No image is
+                           loaded for "json", which carries none */
   const char *report; /**< also write a JSON report to this file: every
                            image's outcome ("images", as
                            nb_resources_report_json) and every warning and
@@ -198,9 +200,24 @@ typedef struct nb_convert_job {
                             "time"); file names the input */
   const nb_progress *progress;
   const nb_convert_hooks *hooks;
+
+  /* News from the web (NB_CONVERT_ABI_VERSION 2) */
+  /** How URL inputs are fetched and read, and which feed items get their
+   * full text from their pages: full_text, short_text, max_per_host,
+   * read_page. Its fields left zero or NULL take the job's own: net the
+   * resolve options (offline, allow_private, cache, download caps),
+   * read the read options, max_article_time and jobs the job's. NULL:
+   * the defaults (full text for summary-only items, 4 transfers per
+   * host). Borrowed. */
+  const nb_acquire_options *acquire;
+  /** 1: items of feeds read from files or standard input get their full
+   * text too, as acquire->full_text says; 0 (default): only those of
+   * feeds fetched from a URL, so that converting files never reaches the
+   * network for text on its own. */
+  int full_text_files;
 } nb_convert_job;
 
-#define NB_CONVERT_ABI_VERSION 1
+#define NB_CONVERT_ABI_VERSION 2
 
 /* ## The result */
 

@@ -117,6 +117,11 @@ NB_EXPORT size_t nb_doc_meta_count(const nb_doc *doc);
 NB_EXPORT const char *nb_doc_meta_key(const nb_doc *doc, size_t i);
 NB_EXPORT const char *nb_doc_meta_value(const nb_doc *doc, size_t i);
 
+/** What messages call @p doc: its input file ("path"), else, for a
+ * document that came from the network and has no file, its URL ("source",
+ * else its feed's "feed"). Borrowed; NULL when it has none of them. */
+NB_EXPORT const char *nb_doc_origin(const nb_doc *doc);
+
 /** Categories, from general to specific, as in front matter. */
 NB_EXPORT int nb_doc_add_category(nb_doc *doc, const char *name);
 NB_EXPORT size_t nb_doc_category_count(const nb_doc *doc);

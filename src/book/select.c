@@ -319,8 +319,7 @@ long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
       }
     }
     if (dup) {
-      nb_diag_emit(diag, NB_SEV_NOTE, "duplicate", nb_doc_get_meta(d, "path"),
-                   0, NULL,
+      nb_diag_emit(diag, NB_SEV_NOTE, "duplicate", nb_doc_origin(d), 0, NULL,
                    "the same article is already in the book (same %s): "
                    "dropped",
                    k - 1 == S_BY_SOURCE ? "source URL"

@@ -4,8 +4,9 @@
  * A recipe is a YAML mapping read with libyaml. Relative paths in it
  * (inputs, mirror, cache, cover, style files, outputs) are taken from the
  * recipe's own directory, so a recipe means the same thing wherever it is
- * run from. Each output is one run of the ordinary conversion pipeline
- * (nb_cli_convert); this file only turns the recipe into an nb_cli.
+ * run from; inputs that are http(s) URLs stay URLs. Each output is one run of
+ * the ordinary conversion pipeline (nb_cli_convert); this file only turns the
+ * recipe into an nb_cli.
  *
  * Deliberately not here: any conversion logic of its own. A recipe can say
  * nothing the command line cannot. */
@@ -34,14 +35,20 @@ typedef struct S_recipe {
   long limit, max_article_time; /* -1: not given */
   int jobs, duplex, offline, strict, no_cache, image_dpi, max_image_width;
   int outputs_line; /* where outputs: was, for messages about them */
+  /* news from the web: extract and full_text as "auto", "always" or
+   * "never" (NULL: not given), max_per_host 0 when not given */
+  char *extract, *full_text;
+  int max_per_host, allow_private;
 } S_recipe;
 
 static const char S_build_usage[] =
     "Usage: newsbook build [OPTIONS] RECIPE.yaml\n"
     "\n"
     "Make the books a recipe describes: its inputs, selection, metadata and\n"
-    "every output it lists. Relative paths in the recipe are taken from the\n"
-    "recipe's directory. See samples/recipes/ for examples.\n"
+    "every output it lists (.epub, .pdf or .json). Relative paths in the\n"
+    "recipe are taken from the recipe's directory; inputs that are http(s)\n"
+    "URLs are fetched (keys extract, full_text, max_per_host, allow_private\n"
+    "as the options of newsbook --help). See samples/recipes/ for examples.\n"
     "\n"
     "  -o, --output FILE      write FILE instead of the recipe's outputs\n"
     "                         (repeatable; relative to the current directory)\n"
@@ -55,7 +62,8 @@ static const char *const S_known_keys =
     "title, author, lang, metadata, inputs, category, since, until, limit, "
     "order, group_by, cover, style, page_size, margin, duplex, image_dpi, "
     "mirror, offline, cache, no_cache, webp, max_image_width, outputs, jobs, "
-    "strict, max_article_time";
+    "strict, max_article_time, extract, full_text, max_per_host, "
+    "allow_private";
 
 /* ## Messages: `newsbook: RECIPE:LINE: what — what to do` */
 
@@ -89,7 +97,7 @@ static int S_line(const yaml_node_t *n) {
 static char *S_resolve(const char *dir, const char *p) {
   nb_buf b = NB_BUF_INIT;
   if (p[0] == '/' || strcmp(p, "-") == 0 || !dir || !*dir ||
-      strcmp(dir, ".") == 0)
+      strcmp(dir, ".") == 0 || nb_acquire_is_url(p))
     return nb_strdup(p);
   if (p[0] == '~' && p[1] == '/' && getenv("HOME")) {
     nb_buf_puts(&b, getenv("HOME"));
@@ -319,6 +327,7 @@ static const char *const S_orders[] = {"newest", "oldest", "input", NULL};
 static const char *const S_groups[] = {"category", "day", "month", "none",
                                        NULL};
 static const char *const S_webps[] = {"keep", "convert", NULL};
+static const char *const S_modes[] = {"auto", "always", "never", NULL};
 
 /* One key of the top mapping. 1 on success (unknown keys are warnings). */
 static int S_key(S_recipe *r, yaml_document_t *doc, const char *key,
@@ -386,6 +395,14 @@ static int S_key(S_recipe *r, yaml_document_t *doc, const char *key,
     return S_bool(r, key, v, &r->strict);
   if (!strcmp(key, "max_article_time") || !strcmp(key, "max-article-time"))
     return S_long(r, key, v, 0, 86400 * 7, &r->max_article_time);
+  if (!strcmp(key, "extract"))
+    return S_one_of(r, key, v, S_modes, "auto, always or never", &r->extract);
+  if (!strcmp(key, "full_text") || !strcmp(key, "full-text"))
+    return S_one_of(r, key, v, S_modes, "auto, always or never", &r->full_text);
+  if (!strcmp(key, "max_per_host") || !strcmp(key, "max-per-host"))
+    return S_int(r, key, v, 1, 64, &r->max_per_host);
+  if (!strcmp(key, "allow_private") || !strcmp(key, "allow-private"))
+    return S_bool(r, key, v, &r->allow_private);
   if (!strcmp(key, "inputs") || !strcmp(key, "input"))
     return S_paths(r, doc, key, v, 1, &r->inputs);
   if (!strcmp(key, "outputs") || !strcmp(key, "output")) {
@@ -402,10 +419,11 @@ static int S_key(S_recipe *r, yaml_document_t *doc, const char *key,
 }
 
 static void S_recipe_free(S_recipe *r) {
-  char **s[] = {&r->dir,      &r->title,  &r->author, &r->lang,
-                &r->category, &r->since,  &r->until,  &r->order,
-                &r->group_by, &r->cover,  &r->style,  &r->page_size,
-                &r->margin,   &r->mirror, &r->cache,  &r->webp};
+  char **s[] = {&r->dir,      &r->title,    &r->author, &r->lang,
+                &r->category, &r->since,    &r->until,  &r->order,
+                &r->group_by, &r->cover,    &r->style,  &r->page_size,
+                &r->margin,   &r->mirror,   &r->cache,  &r->webp,
+                &r->extract,  &r->full_text};
   size_t i;
   for (i = 0; i < sizeof s / sizeof *s; i++) {
     free(*s[i]);
@@ -488,7 +506,8 @@ cleanup:
 
 static int S_format_ok(const char *out) {
   const char *dot = strrchr(out, '.');
-  return dot && (!strcasecmp(dot, ".epub") || !strcasecmp(dot, ".pdf"));
+  return dot && (!strcasecmp(dot, ".epub") || !strcasecmp(dot, ".pdf") ||
+                 !strcasecmp(dot, ".json"));
 }
 
 /* One output: an nb_cli filled as main() would from the same options. */
@@ -531,6 +550,14 @@ static int S_convert(const S_recipe *r, const char *output, int verbosity,
   cli.write.margin = r->margin;
   cli.write.duplex = r->duplex;
   cli.write.image_dpi = r->image_dpi;
+  if (r->extract)
+    cli.read.extract = (nb_extract_mode)nb_cli_mode(r->extract);
+  if (r->full_text) {
+    cli.acquire.full_text = (nb_full_text_mode)nb_cli_mode(r->full_text);
+    cli.full_text_files = 1;
+  }
+  cli.acquire.max_per_host = r->max_per_host;
+  cli.resolve.allow_private = r->allow_private;
 
   status = nb_cli_convert(&cli);
   nb_cli_free(&cli);
@@ -631,8 +658,9 @@ int nb_cli_build(int argc, char **argv) {
   for (i = 0; !status && i < r.outputs.n; i++) {
     if (!S_format_ok(r.outputs.v[i])) {
       S_fail(&r, from_cli ? 0 : r.outputs_line,
-             "outputs: '%s' is neither "
-             ".epub nor .pdf — name each output book.epub or book.pdf",
+             "outputs: '%s' is not "
+             ".epub, .pdf or .json — name each output book.epub, book.pdf or "
+             "book.json",
              r.outputs.v[i]);
       status = 2;
     }

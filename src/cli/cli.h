@@ -41,6 +41,10 @@ typedef struct nb_cli {
   const char *report;
   /* verbosity: 0 quiet, 1 normal, 2 verbose */
   int verbosity;
+  /* URL inputs and full text (--full-text, --max-per-host); full text for
+   * feed files only when --full-text was given */
+  nb_acquire_options acquire;
+  int full_text_files;
 } nb_cli;
 
 /** An nb_cli with the library's option structs versioned and the CLI's
@@ -48,6 +52,10 @@ typedef struct nb_cli {
 void nb_cli_init(nb_cli *cli);
 /** Free the lists an nb_cli holds (not the strings it borrows). */
 void nb_cli_free(nb_cli *cli);
+
+/** "auto", "always", "never" as 0, 1, 2 (the order of both nb_extract_mode
+ * and nb_full_text_mode), -1 for anything else. */
+int nb_cli_mode(const char *s);
 
 /** Run the conversion @p cli describes: build the job, check it, run it,
  * print its outcome. Returns the process exit status: 0 written, 1 the

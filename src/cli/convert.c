@@ -16,6 +16,16 @@ void nb_cli_init(nb_cli *cli) {
   cli->read.abi_version = NB_READ_ABI_VERSION;
   cli->resolve.abi_version = NB_RESOLVE_ABI_VERSION;
   cli->write.abi_version = NB_WRITE_ABI_VERSION;
+  cli->acquire.abi_version = NB_ACQUIRE_ABI_VERSION;
+}
+
+int nb_cli_mode(const char *s) {
+  static const char *const modes[] = {"auto", "always", "never"};
+  int i;
+  for (i = 0; s && i < 3; i++)
+    if (strcmp(s, modes[i]) == 0)
+      return i;
+  return -1;
 }
 
 void nb_cli_free(nb_cli *cli) {
@@ -148,6 +158,8 @@ int nb_cli_convert(nb_cli *cli) {
   job.write = &cli->write;
   job.diag = &d.diag;
   job.progress = &prog.callbacks;
+  job.acquire = &cli->acquire;
+  job.full_text_files = cli->full_text_files;
   if (cli->cover && strcmp(cli->cover, "none") == 0)
     cli->write.cover_mode = "none";
   else

@@ -20,9 +20,12 @@ static const char S_usage[] =
     "\n"
     "INPUT is an article (.md/.markdown with YAML front matter, body in HTML "
     "or\n"
-    "Markdown), an .html file, an RSS/Atom feed, a directory (every article\n"
-    "below it), or - for standard input. Several inputs make one book, one\n"
-    "chapter per article. The format follows OUTPUT's extension, or --to.\n"
+    "Markdown), an .html file, an RSS/Atom/JSON feed, a directory (every "
+    "article\n"
+    "below it), an http(s):// URL of a feed or a web page, or - for standard\n"
+    "input. Several inputs make one book, one chapter per article. The "
+    "format\n"
+    "follows OUTPUT's extension (.epub, .pdf, .json), or --to.\n"
     "\n"
     "Examples:\n"
     "  newsbook article.md -o article.epub\n"
@@ -30,10 +33,13 @@ static const char S_usage[] =
     "  newsbook archive/ --category 财联社 --since 2022-08-01 -o week.epub\n"
     "  newsbook archive/ --category 金融/财联社 --group-by day --page-size B5 "
     "-o book.pdf\n"
+    "  newsbook https://example.com/feed.xml -o today.epub\n"
     "\n"
     "Output:\n"
     "  -o, --output FILE        where to write (required)\n"
-    "  -t, --to FORMAT          epub, pdf or tree (a debug dump of the model)\n"
+    "  -t, --to FORMAT          epub, pdf, json (each article's fields and "
+    "text)\n"
+    "                           or tree (a debug dump of the model)\n"
     "      --title TEXT         book title (default: the --category, else the\n"
     "                           archive directory's name, else the first\n"
     "                           article's title)\n"
@@ -79,6 +85,24 @@ static const char S_usage[] =
     "      --group-by KEY       category, day, month or none: sections\n"
     "      --strict             exit 1 if any article could not be read\n"
     "  -j, --jobs N             worker threads (default: the number of cores)\n"
+    "\n"
+    "News from the web (an INPUT that is an http:// or https:// URL):\n"
+    "      --extract MODE       auto (default: a whole web page gives its "
+    "article,\n"
+    "                           a page without chrome is read whole), always\n"
+    "                           (every HTML input), never (pages read whole)\n"
+    "      --full-text MODE     replace feed items' summaries by their pages'\n"
+    "                           articles: auto (short items, or ending in "
+    "\"read\n"
+    "                           more\"), always, never (default: auto for "
+    "feeds\n"
+    "                           from a URL; feed files only when given)\n"
+    "      --max-per-host N     feed and page downloads at once from one host\n"
+    "                           (default 4)\n"
+    "  Feeds and pages are fetched with the limits of Images (--offline,\n"
+    "  --cache, --allow-private, --max-download, --timeout) and revalidated\n"
+    "  in the cache (ETag, Last-Modified). Loopback and private addresses\n"
+    "  are refused unless --allow-private is given.\n"
     "\n"
     "Limits:\n"
     "      --max-input-bytes N  refuse larger input files (default 64 MiB)\n"
@@ -131,7 +155,10 @@ enum {
   OPT_MAX_INPUT,
   OPT_MAX_DEPTH,
   OPT_ARTICLE_TIME,
-  OPT_VERSION
+  OPT_VERSION,
+  OPT_EXTRACT,
+  OPT_FULL_TEXT,
+  OPT_MAX_PER_HOST
 };
 
 static const struct option S_options[] = {
@@ -170,6 +197,9 @@ static const struct option S_options[] = {
     {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
     {"max-article-time", required_argument, NULL, OPT_ARTICLE_TIME},
     {"article-time", required_argument, NULL, OPT_ARTICLE_TIME},
+    {"extract", required_argument, NULL, OPT_EXTRACT},
+    {"full-text", required_argument, NULL, OPT_FULL_TEXT},
+    {"max-per-host", required_argument, NULL, OPT_MAX_PER_HOST},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -223,7 +253,7 @@ static const char *const S_enum_webp[] = {"keep", "convert", NULL};
 static const char *const S_enum_order[] = {"newest", "oldest", "input", NULL};
 static const char *const S_enum_group[] = {"category", "day", "month", "none",
                                            NULL};
-static const char *const S_enum_to[] = {"epub", "pdf", "tree", NULL};
+static const char *const S_enum_to[] = {"epub", "pdf", "tree", "json", NULL};
 
 static int S_one_of(const char *s, const char *const *set) {
   for (; *set; set++)
@@ -241,7 +271,8 @@ static int S_option(nb_cli *cli, int c, const char *arg, int argc,
   case 'o': cli->output = arg; break;
   case 't':
     if (!S_one_of(arg, S_enum_to))
-      return S_usage_error("--to: '%s' is not one of epub, pdf, tree", arg);
+      return S_usage_error("--to: '%s' is not one of epub, pdf, json, tree",
+                           arg);
     cli->to = arg;
     break;
   case OPT_TITLE: cli->title = arg; break;
@@ -349,6 +380,24 @@ static int S_option(nb_cli *cli, int c, const char *arg, int argc,
                            arg);
     cli->article_time = (long)n;
     break;
+  case OPT_EXTRACT:
+    if (nb_cli_mode(arg) < 0)
+      return S_usage_error("--extract: '%s' is not auto, always or never", arg);
+    cli->read.extract = (nb_extract_mode)nb_cli_mode(arg);
+    break;
+  case OPT_FULL_TEXT:
+    if (nb_cli_mode(arg) < 0)
+      return S_usage_error("--full-text: '%s' is not auto, always or never",
+                           arg);
+    cli->acquire.full_text = (nb_full_text_mode)nb_cli_mode(arg);
+    cli->full_text_files = 1;
+    break;
+  case OPT_MAX_PER_HOST:
+    if (!S_number(arg, 64, &n) || n == 0)
+      return S_usage_error("--max-per-host: '%s' is not a number from 1 to 64",
+                           arg);
+    cli->acquire.max_per_host = (int)n;
+    break;
   case 'q': cli->verbosity = 0; break;
   case 'v': cli->verbosity = 2; break;
   case 'h': fputs(S_usage, stdout); return 0;
@@ -377,8 +426,11 @@ int main(int argc, char **argv) {
     nb_strvec_push(&cli.inputs, argv[optind]);
   if (cli.inputs.n == 0 || !cli.output) {
     const char *what =
-        cli.inputs.n == 0 ? "no INPUT given — name an article, a directory or -"
-                          : "no output given — add -o FILE.epub or -o FILE.pdf";
+        cli.inputs.n == 0
+            ? "no INPUT given — name an article, a directory, a "
+              "URL or -"
+            : "no output given — add -o FILE.epub, -o FILE.pdf or "
+              "-o FILE.json";
     nb_cli_free(&cli);
     return S_usage_error("%s", what);
   }

@@ -121,6 +121,17 @@ const char *nb_doc_get_meta(const nb_doc *doc, const char *key) {
   return NULL;
 }
 
+const char *nb_doc_origin(const nb_doc *doc) {
+  static const char *const keys[] = {"path", "source", "feed"};
+  size_t i;
+  for (i = 0; doc && i < sizeof keys / sizeof *keys; i++) {
+    const char *v = nb_doc_get_meta(doc, keys[i]);
+    if (v && *v)
+      return v;
+  }
+  return NULL;
+}
+
 size_t nb_doc_meta_count(const nb_doc *doc) {
   return doc->meta_keys.count;
 }

@@ -6,6 +6,7 @@
  * outcome and a one-line error; per-input problems are diagnostics, never
  * printed here (the library never prints). */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,8 @@ static const nb_writer *S_writer(const nb_convert_job *job) {
       fmt = "epub";
     else if (dot && strcasecmp(dot, ".pdf") == 0)
       fmt = "pdf";
+    else if (dot && strcasecmp(dot, ".json") == 0)
+      fmt = "json";
   }
   for (w = nb_writers(); fmt && w->name; w++)
     if (strcmp(w->name, fmt) == 0)
@@ -53,14 +56,15 @@ int nb_convert_check(const nb_convert_job *job, nb_error *err) {
                         "headers");
   if (!job->inputs || job->input_count == 0)
     return nb_error_set(err, NB_ERR_ARGUMENT, "", 0,
-                        "no input given — name an article, a directory or -");
+                        "no input given — name an article, a directory, a URL "
+                        "or -");
   if (!job->output || !*job->output)
     return nb_error_set(err, NB_ERR_ARGUMENT, "", 0,
-                        "no output given — name a .epub or .pdf file");
+                        "no output given — name a .epub, .pdf or .json file");
   if (!S_writer(job))
     return nb_error_set(err, NB_ERR_ARGUMENT, job->output, 0,
                         "cannot tell the output format — name the output "
-                        ".epub or .pdf, or give --to epub|pdf");
+                        ".epub, .pdf or .json, or give --to epub|pdf|json");
   return 0;
 }
 
@@ -87,13 +91,38 @@ const char *nb_convert_find_style(const char *name, char *buf, size_t size) {
   return NULL;
 }
 
+/* How much of an nb_convert_job a caller of version @p v has: version 1
+ * ends before the fields of version 2 (acquire). */
+static size_t S_job_size(int v) {
+  return v >= 2 ? sizeof(nb_convert_job) : offsetof(nb_convert_job, acquire);
+}
+
+/* URL inputs and full text: the caller's acquisition options, their
+ * fields left zero taking the job's own. */
+static void S_setup_acquire(nb_run *run) {
+  const nb_convert_job *job = &run->job;
+  nb_acquire_options *a = &run->acquire;
+  memset(a, 0, sizeof *a);
+  if (job->acquire)
+    *a = *job->acquire; /* version 1 is the whole struct */
+  a->abi_version = NB_ACQUIRE_ABI_VERSION;
+  if (!a->net)
+    a->net = run->resolve;
+  if (!a->read)
+    a->read = run->read;
+  if (a->max_article_time <= 0)
+    a->max_article_time = (double)job->max_article_time;
+  if (a->jobs <= 0)
+    a->jobs = job->jobs;
+}
+
 /* Copy the caller's job and point every option at the caller's or at a
  * default. Version 1 is the whole struct; a later version copies the
  * prefix an older caller's abi_version has and leaves the rest zero. */
 static void S_setup(nb_run *run, const nb_convert_job *job,
                     nb_convert_result *res, nb_error *err) {
   memset(run, 0, sizeof *run);
-  run->job = *job;
+  memcpy(&run->job, job, S_job_size(job->abi_version));
   run->res = res;
   run->err = err;
   run->defaults.sel.abi_version = NB_SELECT_ABI_VERSION;
@@ -105,6 +134,9 @@ static void S_setup(nb_run *run, const nb_convert_job *job,
   run->resolve = job->resolve ? job->resolve : &run->defaults.resolve;
   run->write = job->write ? job->write : &run->defaults.write;
   run->writer = S_writer(job);
+  /* JSON carries no images: none is loaded, fetched or made into a cover */
+  run->no_images = strcmp(run->writer->name, "json") == 0;
+  S_setup_acquire(run);
   /* A selection that looks at front matter may rule articles out before
    * their bodies are read. */
   run->prefilter =
@@ -201,6 +233,11 @@ static int S_read(nb_run *run) {
       return S_fail(run, NB_CONVERT_NOTHING_IN_TIME, NB_ERR_LIMIT, "",
                     "no article was converted in time — nothing written; "
                     "raise --max-article-time");
+    /* everything read was ruled out unread (front matter, feed fields) */
+    if (res->unselected > 0 && res->failed == 0 && res->over_time == 0)
+      return S_fail(run, NB_CONVERT_NOTHING_SELECTED, NB_ERR_LIMIT, "",
+                    "no article matches the selection — nothing written; "
+                    "widen --category, --since or --until");
     return S_fail(run, NB_CONVERT_NOTHING_READ, NB_ERR_FORMAT, "",
                   "no article could be read — nothing written; check the "
                   "inputs");
@@ -274,8 +311,11 @@ static int S_assemble(nb_run *run) {
   if (nb_book_doc_count(run->book) == 1)
     S_article_metadata(run, nb_book_doc(run->book, 0));
   count = nb_book_doc_count(run->book);
-  nb_run_phase(run, "images", count);
-  rc = nb_run_images(run, spent, &over);
+  rc = 0;
+  if (!run->no_images) {
+    nb_run_phase(run, "images", count);
+    rc = nb_run_images(run, spent, &over);
+  }
   nb_spent_free(spent);
   if (rc < 0) {
     res->outcome = NB_CONVERT_FAILED;
@@ -301,8 +341,10 @@ static int S_assemble(nb_run *run) {
 
 /* A book's title when none was given: what the user chose it by, the
  * category's last level ("金融/财联社" gives 财联社), else the one input
- * directory's name; NULL leaves nb_book_finish's choice (the first
- * article's title), right for a handful of files named one by one. */
+ * directory's name, else the one input feed's title (a file's or a URL's,
+ * as a day's book from a feed is called); NULL leaves nb_book_finish's
+ * choice (the first article's title), right for a handful of files named
+ * one by one. */
 static char *S_default_title(const nb_run *run) {
   const char *c = run->sel->category, *slash;
   struct stat st;
@@ -323,6 +365,11 @@ static char *S_default_title(const nb_run *run) {
     if (len > start && !(len - start == 1 && p[start] == '.') &&
         !(len - start == 2 && p[start] == '.' && p[start + 1] == '.'))
       return nb_strndup(p + start, len - start);
+  }
+  if (run->job.input_count == 1) {
+    const char *t = nb_doc_get_meta(nb_book_doc(run->book, 0), "feed_title");
+    if (t && *t)
+      return nb_strdup(t);
   }
   return NULL;
 }
@@ -375,7 +422,9 @@ static int S_finish(nb_run *run) {
   nb_error err;
   int rc;
   S_metadata(run);
-  if (run->job.cover && (rc = S_given_cover(run)) != 0)
+  if (run->no_images)
+    no_cover = 1;
+  else if (run->job.cover && (rc = S_given_cover(run)) != 0)
     return rc;
   nb_book_finish(run->book);
   /* A book of many articles gets a generated cover (title, dates,

@@ -84,7 +84,7 @@ static void S_load_one(void *ctx, size_t i) {
     r = nb_resources_resolve_doc(run->set, doc, &err);
   }
   if (r == NB_ERR_LIMIT) {
-    nb_run_over_time(run, nb_doc_get_meta(doc, "path"), c->alone);
+    nb_run_over_time(run, nb_doc_origin(doc), c->alone);
     c->late[i] = 1;
   } else if (r < 0) {
     nb_run_diag_error(&run->diag, "input", &err);

@@ -1,7 +1,8 @@
 /* Expanding a job's inputs: files as given, directories walked iteratively
  * (an explicit stack, never recursion; symlinked directories are not
  * followed, so link loops cannot trap us), entries sorted for reproducible
- * books. */
+ * books; "-" and http(s) URLs passed on as they are (the read stage fetches
+ * a URL). */
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -101,8 +102,9 @@ int nb_collect_inputs(const char *const *inputs, size_t n, nb_strvec *out,
     const char *in = inputs[i];
     struct stat st;
     int rc;
-    if (strcmp(in, "-") == 0) {
-      nb_strvec_push(out, in);
+    if (strcmp(in, "-") == 0 || nb_acquire_is_url(in)) {
+      if (!nb_strvec_push(out, in))
+        return nb_error_set(err, NB_ERR_SYSTEM, in, 0, "out of memory");
       continue;
     }
     if (stat(in, &st) != 0)

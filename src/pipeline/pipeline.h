@@ -84,9 +84,11 @@ typedef struct nb_run {
   int have_out;       /* the output exists already ... */
   struct stat out_st; /* ... and is this file */
   int prefilter;      /* a selection may rule articles out unread */
-  nb_strvec paths;    /* the inputs, directories expanded */
-  nb_docs docs;       /* articles read, in input order */
-  size_t failed;      /* inputs failed, over time while reading included */
+  int no_images;      /* the writer carries no images (JSON): none loaded */
+  nb_acquire_options acquire; /* URL inputs and full text, defaults filled */
+  nb_strvec paths;            /* the inputs, directories expanded */
+  nb_docs docs;               /* articles read, in input order */
+  size_t failed; /* inputs failed, over time while reading included */
   nb_book *book;
   nb_resources *set;
 } nb_run;
@@ -103,13 +105,14 @@ void nb_run_over_time(nb_run *run, const char *path, int alone);
 
 /** Expand @p inputs into the files to read, appended to @p out: files as
  * given, directories walked iteratively (sorted, hidden entries and
- * symlinked directories skipped), "-" kept. 0, or a negative nb_code with
- * @p err filled. */
+ * symlinked directories skipped), "-" and http(s) URLs kept. 0, or a
+ * negative nb_code with @p err filled. */
 int nb_collect_inputs(const char *const *inputs, size_t n, nb_strvec *out,
                       nb_error *err);
 
 /** Read and parse run->paths with run->job.jobs workers into run->docs, in
- * input order. Returns 1 when one of the inputs is the existing output
+ * input order (a URL is fetched with run->acquire: a feed gives its items,
+ * a page its article). Returns 1 when one of the inputs is the existing output
  * file (nothing may be written then), else 0. Counts go to run->res and
  * run->failed. */
 int nb_run_read(nb_run *run);

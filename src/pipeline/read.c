@@ -1,6 +1,8 @@
 /* Reading in parallel: each input is opened, looked at, read and parsed by
  * whichever worker takes it; results land in the input's own slot, so the
- * book's order never depends on timing.
+ * book's order never depends on timing. A URL input is fetched instead of
+ * opened (nb_acquire_url: the cache and conditional GET, then a feed's
+ * items with their full text, or a page's article).
  *
  * When a selection is active, the front matter alone (the first 16 KiB)
  * decides whether the rest of a file is wanted: most articles of an archive
@@ -137,9 +139,10 @@ static int S_may_match(const char *path, const char *data, size_t len,
 typedef struct S_slot {
   nb_docs docs;
   int failed;
-  int is_output;  /* this input is the output file: nothing may be written */
-  int late;       /* over its time budget (already reported) */
-  int unselected; /* ruled out by its front matter */
+  int is_output;     /* this input is the output file: nothing may be written */
+  int late;          /* over its time budget (already reported) */
+  size_t unselected; /* ruled out by their front matter or feed fields:
+                        the input, or that many of a feed's items */
 } S_slot;
 
 typedef struct S_pool {
@@ -172,7 +175,62 @@ static void S_failed(S_pool *pool, S_slot *slot, const nb_error *err) {
   slot->failed = 1;
 }
 
-/* A feed's items, each a document of the slot. */
+static void S_no_items(S_pool *pool, S_slot *slot, const char *p) {
+  nb_error err;
+  nb_error_set(&err, NB_ERR_FORMAT, p, 0,
+               "the feed has no items — nothing to convert from it");
+  S_failed(pool, slot, &err);
+}
+
+/* 1 when the document of input @p p, @p secs after its start, is still in
+ * its time budget; else it is reported, and the slot marked late. */
+static int S_in_time(S_pool *pool, S_slot *slot, const char *p, double secs) {
+  nb_run *run = pool->run;
+  if (run->job.max_article_time <= 0 ||
+      secs < (double)run->job.max_article_time)
+    return 1;
+  nb_run_over_time(run, p, run->paths.n == 1);
+  slot->failed = 1;
+  slot->late = 1;
+  return 0;
+}
+
+/* Under a selection, the feed items of @p slot it rules out are dropped
+ * (counted as unselected) before their full text is fetched: a daily book
+ * from a feed of fifty items fetches the pages of the day's items only.
+ * An item keeps its feed's date, categories and title whatever its page
+ * says, so the selection's answer is the same before and after. */
+static void S_select_items(nb_run *run, S_slot *slot) {
+  size_t i, kept = 0;
+  if (!run->prefilter)
+    return;
+  for (i = 0; i < slot->docs.n; i++) {
+    if (nb_select_match(slot->docs.v[i], run->sel)) {
+      slot->docs.v[kept] = slot->docs.v[i];
+      slot->docs.secs[kept++] = slot->docs.secs[i];
+    } else {
+      nb_doc_free(slot->docs.v[i]);
+      slot->unselected++;
+    }
+  }
+  slot->docs.n = kept;
+}
+
+/* The full text of the items of @p slot, from feed @p p; a failure that
+ * concerns them all is a warning, the items keeping the feed's text. */
+static void S_full_text(nb_run *run, S_slot *slot, const char *p) {
+  nb_error err;
+  memset(&err, 0, sizeof err);
+  if (slot->docs.n > 0 &&
+      nb_acquire_full_text(slot->docs.v, slot->docs.n, &run->acquire,
+                           &run->diag.diag, &err) < 0)
+    nb_diag_emit(&run->diag.diag, NB_SEV_WARNING, "fetch", p, 0, NULL,
+                 "%s — the items keep the feed's text", err.message);
+}
+
+/* A feed's items, each a document of the slot; full text from the items'
+ * pages only when the job asks it of feed files (never on its own: a
+ * folder of files does not start fetching). */
 static void S_read_feed(S_pool *pool, S_slot *slot, const char *p,
                         const char *data, size_t len) {
   nb_run *run = pool->run;
@@ -184,14 +242,50 @@ static void S_read_feed(S_pool *pool, S_slot *slot, const char *p,
   if (items < 0) {
     S_failed(pool, slot, &err);
   } else if (items == 0) {
-    nb_error_set(&err, NB_ERR_FORMAT, p, 0,
-                 "the feed has no items — nothing to convert from it");
+    S_no_items(pool, slot, p);
+  } else if (run->job.full_text_files) {
+    S_select_items(run, slot);
+    S_full_text(run, slot, p);
+  }
+}
+
+/* A URL input: fetched, and what came back read. A feed's items take no
+ * time of their own here (each full-text page had max_article_time to
+ * arrive); a page is one article, and its fetching and reading count
+ * against its budget as a file's reading does. */
+static void S_read_url(S_pool *pool, S_slot *slot, const char *url,
+                       const struct timespec *t0) {
+  nb_run *run = pool->run;
+  nb_acquire_options a = run->acquire;
+  nb_error err;
+  int n;
+  memset(&err, 0, sizeof err);
+  /* under a selection, full text waits until it has ruled items out */
+  if (run->prefilter)
+    a.full_text = NB_FULL_TEXT_NEVER;
+  n = nb_acquire_url(url, &a, &run->diag.diag, S_feed_item, &slot->docs, &err);
+  if (n < 0) {
     S_failed(pool, slot, &err);
+  } else if (n == 0 || slot->docs.n == 0) {
+    S_no_items(pool, slot, url);
+  } else if (nb_doc_get_meta(slot->docs.v[0], "feed")) {
+    if (run->prefilter) {
+      S_select_items(run, slot);
+      S_full_text(run, slot, url);
+    }
+  } else if (slot->docs.n == 1) {
+    double secs = S_since(t0);
+    if (S_in_time(pool, slot, url, secs)) {
+      slot->docs.secs[0] = secs;
+    } else {
+      nb_doc_free(slot->docs.v[0]);
+      slot->docs.n = 0;
+    }
   }
 }
 
 /* The bytes of input @p p, or NULL (the slot says why: failed, the output,
- * or ruled out by its front matter). Where a URL input will be fetched. */
+ * or ruled out by its front matter). */
 static char *S_load(S_pool *pool, S_slot *slot, const char *p, size_t *len,
                     int *seen) {
   nb_run *run = pool->run;
@@ -254,6 +348,10 @@ static void S_read_input(S_pool *pool, size_t i) {
 
   clock_gettime(CLOCK_MONOTONIC, &t0);
   memset(&err, 0, sizeof err);
+  if (nb_acquire_is_url(p)) {
+    S_read_url(pool, slot, p, &t0);
+    return;
+  }
   if (!(data = S_load(pool, slot, p, &len, &seen)))
     return;
   if (strcmp(p, "-") == 0) /* waiting for a pipe is not the article's time */
@@ -278,12 +376,8 @@ static void S_read_input(S_pool *pool, size_t i) {
   /* the first safe point of the article's time budget: reading and
    * parsing are done, images not started */
   secs = S_since(&t0);
-  if (run->job.max_article_time > 0 &&
-      secs >= (double)run->job.max_article_time) {
-    nb_run_over_time(run, p, run->paths.n == 1);
+  if (!S_in_time(pool, slot, p, secs)) {
     nb_doc_free(doc);
-    slot->failed = 1;
-    slot->late = 1;
     return;
   }
   if (!nb_docs_push(&slot->docs, doc, secs)) {
@@ -317,7 +411,7 @@ int nb_run_read(nb_run *run) {
     run->failed += slot->failed != 0;
     res->failed += slot->failed && !slot->late && !slot->is_output;
     res->over_time += slot->late != 0;
-    res->unselected += slot->unselected != 0;
+    res->unselected += slot->unselected;
     clash |= slot->is_output;
     for (j = 0; j < slot->docs.n; j++) {
       res->read++;

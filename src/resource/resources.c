@@ -680,7 +680,11 @@ typedef struct S_use {
 
 static int S_resolve(nb_resources *set, nb_doc *doc, int64_t deadline,
                      nb_error *err) {
+  /* relative references are read beside the input file (a document from
+   * the network has none: its references were made absolute); messages
+   * name the document by its file, else its URL */
   const char *path = nb_doc_get_meta(doc, "path");
+  const char *name = nb_doc_origin(doc);
   const char *referer = nb_doc_get_meta(doc, "source");
   const char *head = nb_doc_get_meta(doc, "headimg");
   S_batch batch = {NULL, 0, 0};
@@ -701,7 +705,7 @@ static int S_resolve(nb_resources *set, nb_doc *doc, int64_t deadline,
     referer = NULL;
   it = nb_iter_new(nb_doc_root(doc));
   if (!it)
-    return nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory");
+    return nb_error_set(err, NB_ERR_SYSTEM, name, 0, "out of memory");
   pthread_mutex_lock(&set->lock);
   while ((ev = nb_iter_next(it)) != NB_EVENT_DONE) {
     nb_node *n = nb_iter_node(it);
@@ -712,14 +716,14 @@ static int S_resolve(nb_resources *set, nb_doc *doc, int64_t deadline,
     url = nb_node_get_url(n);
     if (!url || !*url)
       continue;
-    ref = S_lookup(set, url, path, path, nb_node_get_line(n), &batch);
+    ref = S_lookup(set, url, path, name, nb_node_get_line(n), &batch);
     if (!ref) {
-      rc = nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory");
+      rc = nb_error_set(err, NB_ERR_SYSTEM, name, 0, "out of memory");
       goto cleanup;
     }
     ref->uses++;
     if (!S_grow((void **)&uses, &capuses, nuses, sizeof *uses)) {
-      rc = nb_error_set(err, NB_ERR_SYSTEM, path, 0, "out of memory");
+      rc = nb_error_set(err, NB_ERR_SYSTEM, name, 0, "out of memory");
       goto cleanup;
     }
     uses[nuses].node = n;
@@ -727,7 +731,7 @@ static int S_resolve(nb_resources *set, nb_doc *doc, int64_t deadline,
     nuses++;
   }
   if (head && *head) {
-    lead = S_lookup(set, head, path, path, 0, &batch);
+    lead = S_lookup(set, head, path, name, 0, &batch);
     if (lead) {
       lead->uses++;
       if (S_grow((void **)&uses, &capuses, nuses, sizeof *uses)) {
@@ -790,7 +794,7 @@ cleanup:
   for (i = 0; i < batch.n; i++) {
     if (batch.v[i].ref->inflight) {
       S_settle(set, batch.v[i].ref, NB_RES_MISSING, "out of memory", NULL, 0,
-               path, 0);
+               name, 0);
       batch.v[i].ref->inflight = 0;
       pthread_cond_broadcast(&set->settled);
     }
@@ -800,7 +804,7 @@ cleanup:
   free(uses);
   nb_iter_free(it);
   if (rc == 0 && late)
-    rc = nb_error_set(err, NB_ERR_LIMIT, path, 0,
+    rc = nb_error_set(err, NB_ERR_LIMIT, name, 0,
                       "its images took longer than the time left to it");
   return rc;
 }

@@ -17,6 +17,10 @@
 #                          by tests/hostile/gen.py when DIR/done is missing)
 #   HOSTILE_KEEP=1         keep the generated inputs between runs
 #
+# Cases whose arguments name $W read from a loopback web server
+# (tests/tools/webserver.py, started for the first of them, serving the
+# generated inputs as $W/files/NAME): they run without --offline.
+#
 # A case's hang guard is a CPU-time limit (timeout=N in cases.tsv, 60 s by
 # default, three times as much under the sanitizers), so that a busy or
 # slow machine never fails a case; a case that blocks without spending CPU
@@ -112,8 +116,11 @@ S_run() {
   done
   t0=$(date +%s.%N)
   S_cpu c0
+  # a case that reads from the loopback server ($W) may use the network
+  local net=--offline
+  case "$args" in *'$W'*) net= ;; esac
   ( cd "$WORK/out/$name" && ulimit -t "$lim" &&
-    eval "timeout -k 5 $wall \"\$NB\" --offline --no-cache $args" ) \
+    eval "timeout -k 5 $wall \"\$NB\" $net --no-cache $args" ) \
     >/dev/null 2>"$err" </dev/null
   rc=$?
   S_cpu c1
@@ -246,6 +253,14 @@ while IFS=$'\t' read -r name want outspec errre checks args; do
   [ $(((case_no - 1) % part_n + 1)) -eq "$part_i" ] || continue
   O=$WORK/out/$name
   mkdir -p "$O"
+  # the loopback server, started for the first case that needs it
+  case "$args" in *'$W'*)
+    if [ -z "${W:-}" ]; then
+      have python3 || { echo "SKIP: no python3 for the web server"; exit 77; }
+      start_webserver 7200 30 --files "$G"
+      W=$WBASE
+    fi ;;
+  esac
   # Where the output goes: the -o given in args, or $O/out.epub.
   dest=""
   eval "set -- $(printf '%s' "$args" | sed 's/<.*//')"

@@ -131,15 +131,18 @@ start_imgserver() {
   PORT=$(cat "$portfile")
   BASE=http://127.0.0.1:$PORT
 }
-# start_webserver LIFETIME [SLOW]: serve the loopback web site of
-# tests/tools/webserver.py (feeds, article pages, hostile answers) until the
-# script exits; sets WPID, WPORT, WBASE and WLOG (its request log, one line
-# per request: method, path, status, body bytes, validators sent...).
+# start_webserver LIFETIME [SLOW [OPTIONS...]]: serve the loopback web site
+# of tests/tools/webserver.py (feeds, article pages, hostile answers; more
+# OPTIONS such as --files DIR go to it) until the script exits; sets WPID,
+# WPORT, WBASE and WLOG (its request log, one line per request: method,
+# path, status, body bytes, validators sent...).
 start_webserver() {
-  local portfile=$WORK/webport
+  local portfile=$WORK/webport life=$1 slow=${2:-30}
+  shift
+  [ $# -gt 0 ] && shift
   unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
   WLOG=$WORK/requests.log
-  python3 "$SRC/tests/tools/webserver.py" "$portfile" "$WLOG" --lifetime "$1" --slow "${2:-30}" &
+  python3 "$SRC/tests/tools/webserver.py" "$portfile" "$WLOG" --lifetime "$life" --slow "$slow" "$@" </dev/null &
   WPID=$!
   trap 'kill "$WPID" 2>/dev/null; wait "$WPID" 2>/dev/null' EXIT
   for _ in $(seq 1 100); do [ -s "$portfile" ] && break; sleep 0.1; done

@@ -55,14 +55,32 @@ Routes:
   /feed-as-html        an RSS feed served as text/html
   /empty               200 with an empty body
   /status/N            an empty response with status N
+  /site/NAME.html      the article tests/tools/site/NAME.md as a news site
+                       would publish it: the fixture's title and body inside
+                       a whole page (cookie banner, navigation, byline, share
+                       bar, related list, comments, an ad, a footer, each
+                       marked SITE_CHROME_*), with JSON-LD, Open Graph and a
+                       canonical link; in the fixture's "charset" (default
+                       utf-8), named only by the page's <meta>
+  /site/feed.xml       RSS 2.0: one summary-only item per fixture, linking to
+                       its page, titled and dated as the fixture is
+  /site/feed.json      the same as a JSON Feed 1.1
+  /files/NAME          the file NAME of --files DIR (no subdirectories), with
+                       its Content-Length and a type by its extension that
+                       names no charset (.html text/html, .xml
+                       application/xml, .json application/json, else
+                       text/plain): the hostile inputs as a server would
+                       send them
 
 Usage: webserver.py PORTFILE LOGFILE [--lifetime S] [--slow S]
-                    [--page-delay S]
+                    [--page-delay S] [--files DIR]
 Binds 127.0.0.1 on a free port, writes the port to PORTFILE, and exits by
 itself after --lifetime seconds (default 300) so a killed test leaves
 nothing behind.
 """
 import argparse
+import datetime
+import email.utils
 import gzip
 import hashlib
 import io
@@ -77,6 +95,117 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LAST_MODIFIED = "Wed, 10 Aug 2022 12:38:31 GMT"
+SITE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "site")
+
+
+def site_articles():
+    """The fixtures of SITE_DIR, sorted by name: (slug, front matter as a
+    dict, body). Front matter is read as flat 'key: value' lines."""
+    out = []
+    for name in sorted(os.listdir(SITE_DIR)):
+        if not name.endswith(".md"):
+            continue
+        text = open(os.path.join(SITE_DIR, name), encoding="utf-8").read()
+        _, fm, body = text.split("---\n", 2)
+        meta = {}
+        for line in fm.splitlines():
+            key, _, value = line.partition(":")
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            meta[key.strip()] = value
+        out.append((name[:-3], meta, body))
+    return out
+
+
+def site_page(slug, meta, body):
+    """A fixture as a whole news page, encoded in its charset."""
+    title = meta["title"]
+    lang = meta.get("lang", "en")
+    charset = meta.get("charset", "utf-8")
+    zh = lang.startswith("zh")
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle",
+                     "headline": title, "datePublished": meta["date"],
+                     "author": {"@type": "Person", "name": meta["author"]},
+                     "image": "/img/site-lead-%s.png" % slug},
+                    ensure_ascii=False)
+    html = """<!DOCTYPE html>
+<html lang="%(lang)s"><head><meta charset="%(charset)s">
+<title>%(title)s - %(site)s</title>
+<meta property="og:site_name" content="%(site)s">
+<meta property="og:title" content="%(title)s">
+<meta property="og:type" content="article">
+<meta property="og:image" content="/img/site-lead-%(slug)s.png">
+<meta property="article:published_time" content="%(date)s">
+<link rel="canonical" href="/site/%(slug)s.html">
+<script type="application/ld+json">%(ld)s</script>
+</head><body>
+<div class="cookie-banner" id="cookie-consent">SITE_CHROME_COOKIE %(cookie)s <button>OK</button></div>
+<header class="site-header"><a class="logo" href="/">%(site)s</a>
+<nav class="main-nav"><ul><li><a href="/news">SITE_CHROME_NAV %(nav1)s</a></li><li><a href="/city">%(nav2)s</a></li><li><a href="/sport">%(nav3)s</a></li></ul></nav></header>
+<main><article class="post">
+<h1 class="post-title">%(title)s</h1>
+<div class="post-meta"><span class="byline">%(by)s</span> <time datetime="%(date)s">%(date)s</time></div>
+<div class="share-bar"><a href="#">SITE_CHROME_SHARE %(share)s</a> <a href="#">Facebook</a> <a href="#">X</a></div>
+<div class="post-body">
+%(body)s
+</div>
+</article>
+<section class="related-posts"><h2>%(related)s</h2><ul>
+<li><a href="/site/a.html">SITE_CHROME_RELATED %(rel1)s</a></li>
+<li><a href="/site/b.html">%(rel2)s</a></li>
+<li><a href="/site/c.html">%(rel3)s</a></li></ul></section>
+<section class="comments" id="comments"><h2>%(comments)s</h2>
+<div class="comment"><span class="comment-author">reader42</span><p>SITE_CHROME_COMMENT %(comment)s</p></div></section>
+</main>
+<aside class="sidebar"><div class="ad ad-slot">SITE_CHROME_AD %(ad)s</div></aside>
+<footer class="site-footer"><p>SITE_CHROME_FOOTER %(footer)s</p><a href="/about">%(about)s</a></footer>
+</body></html>
+""" % {
+        "lang": lang, "charset": charset, "title": esc(title), "slug": slug,
+        "date": meta["date"], "ld": ld.replace("</", "<\\/"), "body": body,
+        "site": "港城日报" if zh else "The Harbour Daily",
+        "cookie": "本站使用 Cookie 改善您的浏览体验。" if zh else
+                  "We use cookies to improve your experience.",
+        "nav1": "新闻" if zh else "News", "nav2": "城市" if zh else "City",
+        "nav3": "体育" if zh else "Sport",
+        "by": ("记者 " if zh else "By ") + esc(meta["author"]),
+        "share": "分享到微博" if zh else "Share this story",
+        "related": "相关阅读" if zh else "Related stories",
+        "rel1": "港区新建三座公园" if zh else "Ferry fares to rise in spring",
+        "rel2": "老城区改造进入第二阶段" if zh else "Council approves cycle lanes",
+        "rel3": "运河步道下月开放" if zh else "Harbour wall repairs begin",
+        "comments": "网友评论" if zh else "Comments",
+        "comment": "终于等到了！" if zh else "About time, frankly.",
+        "ad": "广告：滨海新盘火热认购中" if zh else "Advertisement: new flats by the sea",
+        "footer": "版权所有 2022 港城日报" if zh else "© 2022 The Harbour Daily",
+        "about": "关于我们" if zh else "About us"}
+    return html.encode(charset), charset
+
+
+def site_rss(base):
+    return rss(base, [
+        {"title": meta["title"], "link": "%s/site/%s.html" % (base, slug),
+         "guid": "urn:site:%s" % slug, "author": meta["author"],
+         "pubDate": email.utils.format_datetime(
+             datetime.datetime.fromisoformat(meta["date"])),
+         "description": "<p>%s</p>" % esc(meta["summary"])}
+        for slug, meta, _ in site_articles()], title="港城日报")
+
+
+def site_json(base):
+    return json.dumps({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "港城日报", "home_page_url": base + "/",
+        "feed_url": base + "/site/feed.json",
+        "items": [{"id": "urn:site:%s" % slug,
+                   "url": "%s/site/%s.html" % (base, slug),
+                   "title": meta["title"], "summary": meta["summary"],
+                   "content_text": meta["summary"],
+                   "date_published": meta["date"],
+                   "authors": [{"name": meta["author"]}]}
+                  for slug, meta, _ in site_articles()]},
+        ensure_ascii=False).encode("utf-8")
 
 
 def png(w=16, h=12, rgb=(200, 60, 40)):
@@ -271,6 +400,7 @@ def main():
     ap.add_argument("--lifetime", type=float, default=300)
     ap.add_argument("--slow", type=float, default=30)
     ap.add_argument("--page-delay", type=float, default=0.5)
+    ap.add_argument("--files", default=None)
     args = ap.parse_args()
     log_lock = threading.Lock()
     stats = {"in_flight": 0, "max": 0}
@@ -368,6 +498,36 @@ def main():
             self.close_connection = True
             self.log(200, sent)
 
+        def send_file(self, name):
+            """A file of --files, read and sent in pieces (some are 100 MB)."""
+            fn = os.path.join(args.files, name)
+            if "/" in name or name.startswith(".") or not os.path.isfile(fn):
+                return self.send(404, b"not found", "text/plain",
+                                 validators=False)
+            ext = os.path.splitext(name)[1]
+            ctype = {".html": "text/html", ".htm": "text/html",
+                     ".xml": "application/xml",
+                     ".json": "application/json"}.get(ext, "text/plain")
+            size = os.path.getsize(fn)
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(size))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            sent = 0
+            try:
+                with open(fn, "rb") as f:
+                    while self.command != "HEAD":
+                        piece = f.read(1 << 16)
+                        if not piece:
+                            break
+                        self.wfile.write(piece)
+                        sent += len(piece)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
+            self.log(200, sent)
+
         def base(self):
             return "http://%s" % self.headers.get("Host", "127.0.0.1")
 
@@ -423,6 +583,19 @@ def main():
                 if n.isdigit():
                     return self.send(200, page(int(n)), "text/html; charset=utf-8",
                                      cenc=cenc)
+            if path == "/site/feed.xml":
+                return self.send(200, site_rss(base), xml, cenc=cenc)
+            if path == "/site/feed.json":
+                return self.send(200, site_json(base), "application/feed+json",
+                                 cenc=cenc)
+            if path.startswith("/site/") and path.endswith(".html"):
+                slug = path[len("/site/"):-len(".html")]
+                for s, meta, body in site_articles():
+                    if s == slug:
+                        data, _ = site_page(s, meta, body)
+                        # the charset only in the page's <meta>, as many
+                        # legacy sites have it
+                        return self.send(200, data, "text/html", cenc=cenc)
             if path.startswith("/slow-article/") and path.endswith(".html"):
                 n = path[len("/slow-article/"):-len(".html")]
                 with log_lock:
@@ -504,6 +677,8 @@ def main():
                 body = BOMB.replace(b"BASE", base.encode()).replace(
                     b"LONG", b"long enough to be the whole article. " * 20)
                 return self.send(200, body, "application/rss+xml")
+            if path.startswith("/files/") and args.files:
+                return self.send_file(path[len("/files/"):])
             if path.startswith("/img/"):
                 return self.send(200, png(), "image/png")
             if path == "/image.png":

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,6 +361,74 @@ static void *S_run_one(void *arg) {
   return NULL;
 }
 
+/* JSON output loads no image (none fetched, none missing, no warning about
+ * one); a version-1 job's fields stop before those of version 2, which are
+ * never looked at; a URL input is read by the acquisition (here offline
+ * with no cache: refused in one error naming the URL). */
+static void test_json_and_urls(void **state) {
+  nb_convert_job job;
+  nb_convert_result res = {.abi_version = NB_CONVERT_RESULT_ABI_VERSION};
+  nb_diag diag;
+  nb_progress prog;
+  nb_resolve_options ro;
+  S_seen seen;
+  nb_error err;
+  const char *in[2], *url[1] = {"http://127.0.0.1:9/feed.xml"};
+  char *json;
+  size_t len;
+  struct stat st;
+  (void)state;
+
+  S_put("img.md", "---\ntitle: Pictured\nlang: en\n---\n<p>IMG_TEXT before.</p>"
+                  "<p><img src=\"http://127.0.0.1:9/a.png\" alt=\"a\"></p>\n");
+  S_job(&job, &diag, &prog, &ro, &seen);
+  job.abi_version = 1;
+  /* not part of a version-1 job: must not be read */
+  job.acquire = (const nb_acquire_options *)(uintptr_t)1;
+  job.full_text_files = 1;
+  in[0] = S_path("img.md");
+  in[1] = S_path("a.md");
+  job.inputs = in;
+  job.input_count = 2;
+  job.output = S_path("book.json");
+  assert_int_equal(nb_convert_run(&job, &res, &err), 0);
+  assert_int_equal(res.outcome, NB_CONVERT_WRITTEN);
+  assert_int_equal(res.articles, 2);
+  assert_int_equal(res.images_embedded, 0);
+  assert_int_equal(res.images_missing, 0);
+  assert_int_equal(seen.warnings, 0);
+  assert_null(strstr(seen.phases, "images"));
+  json = S_slurp(job.output, &len);
+  assert_non_null(json);
+  assert_non_null(strstr(json, "\"articles\": ["));
+  assert_non_null(strstr(json, "IMG_TEXT before."));
+  assert_non_null(strstr(json, "KEEP_ME"));
+  free(json);
+  nb_convert_result_free(&res);
+
+  /* the same as EPUB: the image is looked for, and missing (offline) */
+  S_job(&job, &diag, &prog, &ro, &seen);
+  job.inputs = in;
+  job.input_count = 1;
+  job.output = S_path("pictured.epub");
+  assert_int_equal(nb_convert_run(&job, &res, &err), 0);
+  assert_int_equal(res.images_missing, 1);
+  nb_convert_result_free(&res);
+
+  /* a URL: offline and no cache, refused with the URL named */
+  S_job(&job, &diag, &prog, &ro, &seen);
+  job.inputs = url;
+  job.input_count = 1;
+  job.output = S_path("url.epub");
+  assert_true(nb_convert_run(&job, &res, &err) < 0);
+  assert_int_equal(res.outcome, NB_CONVERT_NOTHING_READ);
+  assert_int_equal(seen.errors, 1);
+  assert_non_null(strstr(seen.last_error, "http://127.0.0.1:9/feed.xml: "));
+  assert_non_null(strstr(seen.last_error, "offline"));
+  assert_int_not_equal(stat(job.output, &st), 0);
+  nb_convert_result_free(&res);
+}
+
 static void test_concurrent_jobs(void **state) {
   /* books ordered newest and oldest first, and a single article, to EPUB
    * and PDF: alone first, then all four at once */
@@ -417,7 +486,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_check),      cmocka_unit_test(test_book_with_hooks),
       cmocka_unit_test(test_failures),   cmocka_unit_test(test_concurrent_jobs),
-      cmocka_unit_test(test_find_style),
+      cmocka_unit_test(test_find_style), cmocka_unit_test(test_json_and_urls),
   };
   return cmocka_run_group_tests(tests, S_setup, S_teardown);
 }

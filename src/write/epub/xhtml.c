@@ -696,7 +696,7 @@ int nb_epub_write_chapter(const nb_epub_chapter *ch, nb_buf *out,
 
   memset(&st, 0, sizeof st);
   st.ch = ch;
-  st.file = nb_doc_get_meta(ch->doc, "path");
+  st.file = nb_doc_origin(ch->doc);
   title = nb_epub_clean_label(nb_doc_get_meta(ch->doc, "title"));
   if (!title || !S_collect_anchors(&st, root) || !(xbuf = xmlBufferCreate()) ||
       !(it = nb_iter_new(root))) {

@@ -438,8 +438,8 @@ static void S_hyphen_for(nb_pdf *pdf, const char *lang) {
 
 static void S_article_flow(nb_flow *f, nb_doc *doc, int k) {
   char dest[32];
-  const char *path = nb_doc_get_meta(doc, "path");
-  f->pdf->article = path ? path : nb_doc_get_meta(doc, "title");
+  const char *origin = nb_doc_origin(doc);
+  f->pdf->article = origin ? origin : nb_doc_get_meta(doc, "title");
   {
     const char *l = nb_doc_get_meta(doc, "lang");
     f->pdf->cjk_article =
