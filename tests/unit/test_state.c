@@ -454,8 +454,10 @@ static void test_killed_writer(void **state) {
     nb_state_record_book(cst, &bk, a, n, &err);
     _exit(0); /* should not get here: killed first */
   }
-  /* wait until the uncommitted book is spilling into the WAL */
-  for (i = 0; i < 6000 && S_size(wal) < 4 * 1024 * 1024; i++) {
+  /* wait until the uncommitted book is spilling into the WAL: as long as
+   * the writer runs (a loaded machine under ASan is slow), with seven
+   * minutes as the hang guard */
+  for (i = 0; i < 45000 && S_size(wal) < 4 * 1024 * 1024; i++) {
     struct timespec ts = {0, 10 * 1000 * 1000};
     nanosleep(&ts, NULL);
     if (waitpid(pid, &status, WNOHANG) == pid)
