@@ -6,6 +6,7 @@
  * outcome and a one-line error; per-input problems are diagnostics, never
  * printed here (the library never prints). */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +94,10 @@ const char *nb_convert_find_style(const char *name, char *buf, size_t size) {
 static void S_setup(nb_run *run, const nb_convert_job *job,
                     nb_convert_result *res, nb_error *err) {
   memset(run, 0, sizeof *run);
-  run->job = *job;
+  /* A version 1 job ends before deliver: copy only what the caller has. */
+  memcpy(&run->job, job,
+         job->abi_version >= 2 ? sizeof *job
+                               : offsetof(nb_convert_job, deliver));
   run->res = res;
   run->err = err;
   run->defaults.sel.abi_version = NB_SELECT_ABI_VERSION;
@@ -513,7 +517,10 @@ int nb_convert_run(const nb_convert_job *job, nb_convert_result *result,
      * prefix the caller's abi_version has. */
     res.abi_version = result->abi_version;
     res.resources = run.set;
-    *result = res;
+    if (result->abi_version >= 2)
+      *result = res;
+    else
+      memcpy(result, &res, offsetof(nb_convert_result, delivered_before));
   } else {
     nb_convert_result_free(&res);
     nb_resources_free(run.set);
