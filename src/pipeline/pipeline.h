@@ -95,13 +95,15 @@ typedef struct nb_run {
 
   /* The daily loop (deliver.c, volumes.c); all zero without job.deliver */
   const nb_convert_delivery *deliver;
-  struct nb_run_mark *marks; /* the state's keys of each article kept */
-  size_t nmarks, marks_cap;
-  nb_book **parts;           /* the volumes, when the book is in several */
-  size_t nparts;
-  nb_strvec files;           /* the files written, in order */
-  long long *file_bytes;
-  nb_strvec shelved;         /* where each is on the shelf */
+  int generated_cover; /* the book's cover was generated (each volume
+                          then gets its own) */
+  size_t *volume_of;   /* each document's volume (0-based), when the book
+                          was written as volumes; NULL: one file */
+  size_t nvolumes;
+  nb_strvec files;   /* the files written, in order */
+  nb_strvec shelved; /* where each is on the shelf */
+  char *sent_to;     /* the recipients, when mailed */
+  int recorded;      /* the state recorded the book */
 } nb_run;
 
 /** Tell the caller's progress callbacks (NULL phase: the run is over). */
@@ -145,19 +147,21 @@ int nb_run_images(nb_run *run, const nb_spent *spent, size_t *over);
 /* ## The daily loop (deliver.c, volumes.c) */
 
 /** The state's part of the keep stage: each article of run->docs the state
- * has seen is left out (deliver->only_new), each kept one has its keys
- * noted for the record. 0, or a negative nb_code with the outcome set
- * (NB_CONVERT_NOTHING_NEW when every article was delivered before). */
+ * has seen is left out (deliver->only_new). 0, or a negative nb_code with the
+ * outcome set (NB_CONVERT_NOTHING_NEW when every article was delivered before).
+ */
 int nb_run_keep_new(nb_run *run);
 
 /** The largest book the run may write in one file (bytes): the smallest of
- * the mail cap's budget, the device's and the job's; 0 for none. */
+ * the mail cap's budget, the device's (even without job.deliver) and the
+ * job's; 0 for none. */
 uint64_t nb_run_book_budget(const nb_run *run);
 
-/** The write stage under a budget: the book planned into volumes that each
- * fit it, each written as a whole book (title "T (1/2)", its own id and
- * cover) to NAME-1of2.EXT..., or the book written to the output as usual
- * when it fits. The files go to run->files. 0 or a negative nb_code. */
+/** The write stage: the book written to the output, or, when it is over
+ * the budget, planned into volumes that each fit it, each written as a
+ * whole book (title "T (1/2)", its own id and cover) to NAME-1of2.EXT...
+ * (planned again smaller while a written volume is still over). The files
+ * go to run->files. 0 or a negative nb_code with the outcome set. */
 int nb_run_write_volumes(nb_run *run);
 
 /** The book's files mailed, shelved, then recorded in the state, each
@@ -171,5 +175,7 @@ void nb_run_deliver_result(nb_run *run);
 
 /** Free what the daily loop kept. */
 void nb_run_deliver_free(nb_run *run);
+/** Free the result's delivery fields (version 2), leaving the rest. */
+void nb__convert_result_free_delivery(nb_convert_result *r);
 
 #endif
