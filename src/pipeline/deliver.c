@@ -66,10 +66,9 @@ int nb_run_keep_new(nb_run *run) {
   if (kept == 0) {
     run->res->outcome = NB_CONVERT_NOTHING_NEW;
     return nb_error_set(run->err, NB_ERR_LIMIT, "", 0,
-                        "nothing new: all %zu article%s went into earlier "
-                        "books — no book made",
-                        run->res->delivered_before,
-                        run->res->delivered_before == 1 ? "" : "s");
+                        "nothing new: every article read (%zu) went into an "
+                        "earlier book — no book made",
+                        run->res->delivered_before);
   }
   return 0;
 }
