@@ -53,8 +53,8 @@ typedef struct {
   /* duplicate keys (malloc'd; NULL for none) */
   char *source, *guid, *title;
   nb_date date;
-  int hashed;    /* body hash computed */
-  char body[33]; /* hash of the body's text without white space */
+  int hashed;     /* body hash computed */
+  char body[33];  /* hash of the body's text without white space */
   nb_order order; /* for the comparator: books may be sorted at once in
                      several threads */
 } S_entry;
@@ -336,6 +336,8 @@ long nb_book_assemble(nb_book *book, nb_doc **docs, size_t n,
           seen[k].slot[at[k]] = kept + 1;
     kept++;
   }
+  for (k = 0; k < S_NKEYS; k++)
+    free(seen[k].slot);
   qsort(e, kept, sizeof *e, S_cmp);
   if (limit > 0 && (size_t)limit < kept) {
     for (i = (size_t)limit; i < kept; i++) {
