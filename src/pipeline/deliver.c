@@ -57,9 +57,8 @@ int nb_run_keep_new(nb_run *run) {
     }
     nb_doc_free(d->v[i]); /* delivered before, or the state failed */
   }
-  d->n = kept;
+  d->n = kept; /* the kept ones are still the list's to free */
   if (rc < 0) {
-    d->n = 0;
     run->res->outcome = NB_CONVERT_FAILED;
     return rc;
   }
@@ -184,10 +183,12 @@ static char *S_shelve(const char *dir, const char *file, const char *name,
   }
   unlink(tmp.data);
   if (link(file, tmp.data) == 0) {
-    if (rename(tmp.data, dest.data) != 0) {
+    int renamed = rename(tmp.data, dest.data) == 0, e = errno;
+    /* already the same file under both names: rename did nothing */
+    unlink(tmp.data);
+    if (!renamed) {
       nb_error_set(err, NB_ERR_SYSTEM, dest.data, 0, "cannot shelve: %s",
-                   strerror(errno));
-      unlink(tmp.data);
+                   strerror(e));
       nb_buf_free(&dest);
       nb_buf_free(&tmp);
       return NULL;
