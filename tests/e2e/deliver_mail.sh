@@ -93,6 +93,24 @@ check "with the server's reply ($(tail -1 "$WORK/refused.err"))" grep -q "550" "
 check "the book stays on disk" [ -s "$WORK/refused.epub" ]
 check "the state records nothing" [ "$(sqlite3 "$WORK/state.db" 'SELECT count(*) FROM book')" = 0 ]
 
+# 3b. A transient refusal (451) is retried, with a warning, and the book
+#     arrives; --smtp-require-tls refuses a server without STARTTLS.
+start_smtp "$WORK/s5" --mode 451 --fail 1
+NEWSBOOK_SMTP_USER=me@example.com NEWSBOOK_SMTP_PASSWORD=$PASS \
+  guarded 600 "$NB" "$ARTICLE" --mirror "$SMIRROR" --offline --no-cache \
+  --send-to kindle@example.com --smtp "$SMTP_URL" --mail-from me@example.com \
+  -o "$WORK/retry.epub" >"$WORK/retry.out" 2>"$WORK/retry.err"
+rc=$?
+check "a 451 is retried and the run succeeds (exit $rc)" [ $rc -eq 0 -a -f "$WORK/s5/msg-1.eml" ]
+check "the retry is reported ($(grep -m1 warning "$WORK/retry.err"))" grep -q "warning" "$WORK/retry.err"
+start_smtp "$WORK/s6"
+NEWSBOOK_SMTP_USER=me@example.com NEWSBOOK_SMTP_PASSWORD=$PASS \
+  guarded 600 "$NB" "$ARTICLE" --mirror "$SMIRROR" --offline --no-cache \
+  --send-to kindle@example.com --smtp "$SMTP_URL" --mail-from me@example.com \
+  --smtp-require-tls -o "$WORK/notls.epub" >"$WORK/notls.out" 2>"$WORK/notls.err"
+rc=$?
+check "--smtp-require-tls refuses a server without STARTTLS ($(tail -1 "$WORK/notls.err"))" [ $rc -eq 1 -a ! -e "$WORK/s6/msg-1.eml" ]
+
 # 4. About 60 MB: two volumes, two messages of at most 50 MB.
 BIG=$WORK/big; mkdir -p "$BIG"
 python3 - "$BIG" <<'PY'
