@@ -546,7 +546,7 @@ static int S_format_ok(const char *out) {
 
 /* One output: an nb_cli filled as main() would from the same options. */
 static int S_convert(const S_recipe *r, const char *output, int verbosity,
-                     int jobs, int last) {
+                     int jobs, int last, nb_state *st) {
   nb_cli cli;
   size_t i;
   int status;
@@ -594,6 +594,7 @@ static int S_convert(const S_recipe *r, const char *output, int verbosity,
   /* a book in several formats is recorded once, with the last: the
    * earlier ones must still see its articles as new */
   cli.no_record = !last;
+  cli.state_open = st;
   cli.smtp = r->smtp;
   cli.mail_from = r->mail_from;
   cli.smtp_credentials = r->smtp_credentials;
@@ -626,6 +627,7 @@ int nb_cli_build(int argc, char **argv) {
   int c, verbosity = 1, jobs = 0, status = 0, from_cli = 0;
   size_t i;
   S_recipe r;
+  nb_state *st = NULL;
 
   optind = 1;
   opterr = 0;
@@ -710,14 +712,31 @@ int nb_cli_build(int argc, char **argv) {
   }
   /* Every output is attempted even after one fails: the EPUB of a daily
    * book is still worth having when its PDF could not be made. */
+  /* Several outputs of one book share one state handle, so that its run
+   * lock is held from the first to the last: an overlapping run cannot
+   * slip in between and see the book's articles as new. */
+  if (status == 0 && r.state && r.outputs.n > 1) {
+    nb_state_options so;
+    nb_error err;
+    memset(&so, 0, sizeof so);
+    memset(&err, 0, sizeof err);
+    so.abi_version = NB_STATE_ABI_VERSION;
+    so.run_lock = 1;
+    if (nb_state_open(r.state, &so, &st, &err) != 0) {
+      fprintf(stderr, "newsbook: %s: %s\n", err.file[0] ? err.file : r.state,
+              err.message);
+      status = 1;
+    }
+  }
   if (status == 0) {
     for (i = 0; i < r.outputs.n; i++) {
-      int s =
-          S_convert(&r, r.outputs.v[i], verbosity, jobs, i + 1 == r.outputs.n);
+      int s = S_convert(&r, r.outputs.v[i], verbosity, jobs,
+                        i + 1 == r.outputs.n, st);
       if (s > status)
         status = s;
     }
   }
+  nb_state_close(st);
   S_recipe_free(&r);
   nb_strvec_free(&given);
   return status;

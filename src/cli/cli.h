@@ -42,15 +42,18 @@ typedef struct nb_cli {
   /* verbosity: 0 quiet, 1 normal, 2 verbose */
   int verbosity;
   /* the daily loop (deliver.c; docs/DELIVERY.md) */
-  const char *state;            /* --state FILE */
-  int only_new;                 /* --only-new */
-  int no_record;                /* a recipe's outputs but the last: the state
-                                   is asked, the last one records the book */
-  nb_strvec send_to;            /* --send-to ADDRESS... */
-  const char *smtp;             /* --smtp smtp[s]://HOST[:PORT] */
-  const char *mail_from;        /* --mail-from ADDRESS */
-  const char *smtp_credentials; /* --smtp-credentials FILE */
-  int smtp_require_tls;         /* --smtp-require-tls */
+  const char *state;     /* --state FILE */
+  int only_new;          /* --only-new */
+  int no_record;         /* a recipe's outputs but the last: the state
+                            is asked, the last one records the book */
+  nb_state *state_open;  /* the state already open (a recipe's, held with its
+                            run lock across its outputs); borrowed; NULL:
+                            opened from state */
+  nb_strvec send_to;     /* --send-to ADDRESS... */
+  const char *smtp;      /* --smtp smtp[s]://HOST[:PORT] */
+  const char *mail_from; /* --mail-from ADDRESS */
+  const char *smtp_credentials;      /* --smtp-credentials FILE */
+  int smtp_require_tls;              /* --smtp-require-tls */
   unsigned long long max_attachment; /* --max-attachment; 0: 50 MB */
   unsigned long long max_book_size;  /* --max-book-size; 0: none */
   const char *opds;                  /* --opds DIR */
@@ -81,8 +84,8 @@ int nb_cli_parse_size(const char *s, unsigned long long *out);
 typedef struct nb_cli_deliver {
   nb_convert_delivery deliver;
   nb_mail_options mail;
-  nb_state *state;
-  int used; /* job.deliver points here */
+  nb_state *state; /* opened here (closed by nb_cli_deliver_free) */
+  int used;        /* job.deliver points here */
 } nb_cli_deliver;
 
 /** Check @p cli's delivery options and make @p dv from them: the device

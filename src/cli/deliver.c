@@ -97,6 +97,12 @@ static int S_mail(nb_cli *cli, nb_cli_deliver *dv) {
 static int S_state(nb_cli *cli, nb_cli_deliver *dv) {
   nb_state_options so;
   nb_error err;
+  if (cli->state_open) {
+    dv->deliver.state = cli->state_open;
+    dv->deliver.only_new = cli->only_new;
+    dv->deliver.no_record = cli->no_record;
+    return -1;
+  }
   if (!cli->state) {
     if (cli->only_new)
       return S_usage("%s", "--only-new needs --state FILE, where the "
