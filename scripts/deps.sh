@@ -12,7 +12,7 @@ build_pkgs=(build-essential cmake pkg-config
   libhyphen-dev hyphen-en-us hyphen-de hyphen-fr zlib1g-dev
   fonts-noto-cjk fonts-dejavu-core fonts-symbola)
 test_pkgs=(python3 poppler-utils qpdf mupdf-tools ghostscript epubcheck
-  unzip zip clang libclang-rt-14-dev imagemagick openssl)
+  unzip zip clang libclang-rt-14-dev imagemagick openssl sqlite3)
 
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")

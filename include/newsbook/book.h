@@ -50,6 +50,15 @@ NB_EXPORT nb_doc *nb_book_doc(const nb_book *book, size_t k);
  * leaves empty goes too. For articles dropped after assembly (over their
  * time budget). 1, or 0 when there is no such document. */
 NB_EXPORT int nb_book_remove_doc(nb_book *book, size_t k);
+/** A book holding the documents of @p book whose entry in @p part_of
+ * (one per document, in reading order) is @p part, each in its section (a
+ * section's title is repeated in every part it reaches), with @p book's
+ * metadata, cover and resource set: one volume of a book too large for
+ * one file (see nb_volume_plan). The documents are borrowed: freeing the
+ * part does not free them, so @p book must outlive it; removing one from
+ * the part does not free it either. NULL on out of memory. */
+NB_EXPORT nb_book *nb_book_new_part(const nb_book *book, const size_t *part_of,
+                                    size_t part);
 /** 1 when any section has a title (writers then nest section → article). */
 NB_EXPORT int nb_book_has_sections(const nb_book *book);
 

@@ -54,13 +54,14 @@
  *   in the read stage (src/pipeline/read.c) by nb_acquire_url(); options
  *   in job->acquire, extraction in nb_read_options.extract.
  * - JSON output (done): the "json" writer; no image is loaded for it.
- * - State across runs (only new articles): hooks->keep leaves out what an
- *   earlier book carried; hooks->written records what this one carries,
- *   once the output is complete.
- * - Delivery and catalogs: after the run, from the result (output path,
- *   title, date, bytes).
- * - Volumes, device profiles, vertical writing: fields of the job or of the
- *   write and resolve options. */
+ *
+ * The daily loop (docs/DELIVERY.md) is job->deliver: the state leaves out
+ * what an earlier book carried (right after the keep hook), a book too
+ * large for the mail cap or the device's budget is written as volumes
+ * (the write stage), each file is mailed, put on the OPDS shelf, and only
+ * then recorded in the state, in one transaction (after the write stage).
+ * The e-reader profile is nb_resolve_options.device; vertical writing and
+ * embedded fonts are nb_write_options. */
 #ifndef NEWSBOOK_CONVERT_H
 #define NEWSBOOK_CONVERT_H
 
@@ -68,11 +69,13 @@
 
 #include "acquire.h"
 #include "book.h"
+#include "deliver.h"
 #include "doc.h"
 #include "error.h"
 #include "export.h"
 #include "reader.h"
 #include "resource.h"
+#include "state.h"
 #include "writer.h"
 
 #ifdef __cplusplus
@@ -119,6 +122,49 @@ typedef struct nb_convert_hooks {
 } nb_convert_hooks;
 
 #define NB_CONVERT_HOOKS_ABI_VERSION 1
+
+/* ## Delivery: the daily loop */
+
+/** What happens to the book beyond writing it: memory across runs, e-mail,
+ * the OPDS shelf, volumes (docs/DELIVERY.md). Zero means "not asked" for
+ * every member. Every step runs only when the ones before succeeded, and
+ * the state records the book only when all did: a run that fails, or is
+ * killed, records nothing, so the next run carries the same articles. */
+typedef struct nb_convert_delivery {
+  int abi_version; /**< NB_CONVERT_DELIVERY_ABI_VERSION */
+  /** The state (borrowed, open; nb_state_open with run_lock set, so that
+   * overlapping runs take turns): every article of the book is recorded
+   * in it once the book is written and delivered. NULL: none. */
+  nb_state *state;
+  /** 1: leave out each article the state says an earlier book carried
+   * (same GUID, canonical URL or text), right after the keep hook; when
+   * that leaves none, nothing is written and the outcome is
+   * NB_CONVERT_NOTHING_NEW. Needs state. */
+  int only_new;
+  /** 1: ask the state but do not record this book (a caller making one
+   * book in several formats records with the last). */
+  int no_record;
+  /** Send each file written to these recipients (borrowed; NULL: not
+   * mailed). The book is split into volumes whose messages fit
+   * mail->max_message_bytes. A final failure ends the run with the
+   * server's reply; the book stays on disk. */
+  const nb_mail_options *mail;
+  /** Put each file written on the shelf in this directory (created when
+   * missing; its parent must exist) and rebuild its OPDS catalog.xml: a
+   * file already in it stays where it is, any other is linked (or
+   * copied) in under its ASCII name, "newsbook-DATE-TITLE[-VofN].EXT",
+   * so that yesterday's issue stays on the shelf when today's replaces
+   * the output. NULL: no shelf. */
+  const char *opds_dir;
+  const nb_opds_options *opds; /**< the catalog's options; NULL: defaults */
+  /** A book larger than this (bytes) is written as volumes, each a whole
+   * book ("TITLE (1/2)", its own cover), as NAME-1of2.EXT... beside the
+   * output. 0: no budget of its own; the mail cap and the device's
+   * max_book_bytes (nb_resolve_options.device) still apply. */
+  uint64_t max_book_bytes;
+} nb_convert_delivery;
+
+#define NB_CONVERT_DELIVERY_ABI_VERSION 1
 
 /* ## The job */
 
@@ -201,7 +247,7 @@ typedef struct nb_convert_job {
   const nb_progress *progress;
   const nb_convert_hooks *hooks;
 
-  /* News from the web (NB_CONVERT_ABI_VERSION 2) */
+  /* Version 2: news from the web and the daily loop */
   /** How URL inputs are fetched and read, and which feed items get their
    * full text from their pages: full_text, short_text, max_per_host,
    * read_page. Its fields left zero or NULL take the job's own: net the
@@ -215,6 +261,8 @@ typedef struct nb_convert_job {
    * feeds fetched from a URL, so that converting files never reaches the
    * network for text on its own. */
   int full_text_files;
+  const nb_convert_delivery *deliver; /**< the daily loop; NULL: the book
+                                           is only written */
 } nb_convert_job;
 
 #define NB_CONVERT_ABI_VERSION 2
@@ -232,8 +280,16 @@ typedef enum nb_convert_outcome {
                                     article */
   NB_CONVERT_NOTHING_IN_TIME,  /**< every article ran out of time */
   NB_CONVERT_STRICT,           /**< articles failed and job->strict is set */
-  NB_CONVERT_FAILED            /**< out of memory, a cover that is not an
+  NB_CONVERT_FAILED,           /**< out of memory, a cover that is not an
                                     image, the writer failed */
+  NB_CONVERT_NOTHING_NEW,      /**< deliver->only_new left out every
+                                    article: an earlier book carried them
+                                    all (nothing written; not a failure
+                                    for a daily run) */
+  NB_CONVERT_NOT_DELIVERED     /**< the book was written (the files are
+                                    listed) but mailing, shelving or
+                                    recording it failed: nothing was
+                                    recorded */
 } nb_convert_outcome;
 
 /** What a run did, for the caller to inspect afterwards. The caller sets
@@ -265,8 +321,10 @@ typedef struct nb_convert_result {
   size_t images_missing;  /**< missing, broken, refused or too large: each
                                drawn as a placeholder and reported */
 
-  /* The book written (all NULL / 0 unless outcome is NB_CONVERT_WRITTEN) */
-  const char *output;          /**< job->output (borrowed from the job) */
+  /* The book written (all NULL / 0 unless outcome is NB_CONVERT_WRITTEN
+   * or NB_CONVERT_NOT_DELIVERED) */
+  const char *output;          /**< job->output (borrowed from the job),
+                                    or the first volume (files[0]) */
   long long output_bytes;      /**< its size */
   char *title, *author, *lang; /**< the book's metadata as written */
   char *date;                  /**< the book's date, ISO 8601 */
@@ -274,9 +332,21 @@ typedef struct nb_convert_result {
   /** The images the run loaded (owned by the result), for reports; NULL
    * when the run stopped before loading images. */
   nb_resources *resources;
+
+  /* Version 2: delivery */
+  size_t delivered_before; /**< articles deliver->only_new left out */
+  /** The files written, in order: one, or the volumes (then output is
+   * files[0] and output_bytes their sum). Owned by the result. */
+  size_t nfiles;
+  char **files;
+  long long *file_bytes;
+  char **shelved; /**< nfiles paths on the shelf (deliver->opds_dir), or
+                       NULL */
+  char *sent_to;  /**< the recipients, ", "-separated, when mailed */
+  int recorded;   /**< 1: the state recorded the book */
 } nb_convert_result;
 
-#define NB_CONVERT_RESULT_ABI_VERSION 1
+#define NB_CONVERT_RESULT_ABI_VERSION 2
 
 /* ## Running */
 

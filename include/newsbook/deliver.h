@@ -93,6 +93,14 @@ NB_EXPORT int nb_mail_send(const nb_mail_options *opts,
                            const nb_mail_book *book, const nb_diag *diag,
                            nb_error *err);
 
+/** Check @p opts without sending anything: the URL, the recipients, the
+ * credentials (an unsafe credentials file is refused) and a sender
+ * address. A front end calls it before making the book, so that what can
+ * never be sent is a usage error, not a failure after the work. 0, or
+ * NB_ERR_ARGUMENT (or NB_ERR_SYSTEM when the credentials file cannot be
+ * read) with @p err saying what to fix; never a secret in it. */
+NB_EXPORT int nb_mail_check(const nb_mail_options *opts, nb_error *err);
+
 /** The attachment's file name, which Send to Kindle accepts:
  * "newsbook-DATE-SLUG[-VofN].EXT" with only [a-z0-9.-]: SLUG is the
  * title's ASCII letters and digits lower-cased, other runs made one '-',

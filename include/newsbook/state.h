@@ -108,6 +108,15 @@ NB_EXPORT int nb_state_record_book(nb_state *st, const nb_state_book *book,
                                    const nb_state_article *articles, size_t n,
                                    nb_error *err);
 
+/** Record several books at once, in one transaction: the volumes of one
+ * book too large for one file, which were delivered together. Book i
+ * carries the @p counts[i] articles of @p articles[i]. 0, or a negative
+ * nb_code with nothing recorded. */
+NB_EXPORT int nb_state_record_books(nb_state *st, const nb_state_book *books,
+                                    const nb_state_article *const *articles,
+                                    const size_t *counts, size_t nbooks,
+                                    nb_error *err);
+
 /* ## Asking */
 
 typedef enum nb_state_key {

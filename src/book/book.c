@@ -20,16 +20,19 @@ struct nb_book {
   size_t meta_count, meta_cap;
   const nb_resource *cover;
   nb_resources *resources;
+  int borrowed; /* a part (nb_book_new_part): the documents are not ours */
 };
 
-nb_book *nb_book_new(void) { return calloc(1, sizeof(nb_book)); }
+nb_book *nb_book_new(void) {
+  return calloc(1, sizeof(nb_book));
+}
 
 void nb_book_free(nb_book *b) {
   size_t i, j;
   if (!b)
     return;
   for (i = 0; i < b->count; i++) {
-    for (j = 0; j < b->sections[i].count; j++)
+    for (j = 0; j < b->sections[i].count && !b->borrowed; j++)
       nb_doc_free(b->sections[i].docs[j]);
     free(b->sections[i].docs);
     free(b->sections[i].title);
@@ -134,7 +137,9 @@ int nb_book_add_doc(nb_book *b, nb_doc *doc) {
   return 1;
 }
 
-size_t nb_book_section_count(const nb_book *b) { return b->count; }
+size_t nb_book_section_count(const nb_book *b) {
+  return b->count;
+}
 const char *nb_book_section_title(const nb_book *b, size_t i) {
   return i < b->count ? b->sections[i].title : NULL;
 }
@@ -171,7 +176,8 @@ int nb_book_remove_doc(nb_book *b, size_t k) {
       k -= s->count;
       continue;
     }
-    nb_doc_free(s->docs[k]);
+    if (!b->borrowed)
+      nb_doc_free(s->docs[k]);
     memmove(s->docs + k, s->docs + k + 1, (s->count - k - 1) * sizeof *s->docs);
     s->count--;
     if (s->count == 0) { /* a section heading over nothing would mislead */
@@ -194,10 +200,49 @@ int nb_book_has_sections(const nb_book *b) {
   return 0;
 }
 
-void nb_book_set_cover(nb_book *b, const nb_resource *cover) { b->cover = cover; }
-const nb_resource *nb_book_get_cover(const nb_book *b) { return b->cover; }
-void nb_book_set_resources(nb_book *b, nb_resources *set) { b->resources = set; }
-nb_resources *nb_book_get_resources(const nb_book *b) { return b->resources; }
+nb_book *nb_book_new_part(const nb_book *b, const size_t *part_of,
+                          size_t part) {
+  nb_book *p = nb_book_new();
+  size_t i, j, k = 0;
+  if (!p)
+    return NULL;
+  p->borrowed = 1;
+  p->cover = b->cover;
+  p->resources = b->resources;
+  for (i = 0; i < b->meta_count; i++)
+    if (!nb_book_set_meta(p, b->keys[i], b->values[i]))
+      goto oom;
+  for (i = 0; i < b->count; i++) {
+    int opened = 0;
+    for (j = 0; j < b->sections[i].count; j++, k++) {
+      if (part_of[k] != part)
+        continue;
+      /* the section's heading in each part it reaches */
+      if (!opened && !nb_book_add_section(p, b->sections[i].title))
+        goto oom;
+      opened = 1;
+      if (!nb_book_add_doc(p, b->sections[i].docs[j]))
+        goto oom;
+    }
+  }
+  return p;
+oom:
+  nb_book_free(p);
+  return NULL;
+}
+
+void nb_book_set_cover(nb_book *b, const nb_resource *cover) {
+  b->cover = cover;
+}
+const nb_resource *nb_book_get_cover(const nb_book *b) {
+  return b->cover;
+}
+void nb_book_set_resources(nb_book *b, nb_resources *set) {
+  b->resources = set;
+}
+nb_resources *nb_book_get_resources(const nb_book *b) {
+  return b->resources;
+}
 
 static void S_hash_tree(nb_hash *h, nb_node *root) {
   nb_iter *it = nb_iter_new(root);
@@ -245,8 +290,9 @@ int nb_book_date_range(const nb_book *b, nb_date *oldest, nb_date *newest) {
 static void S_default_author(nb_book *b) {
   size_t k, n = nb_book_doc_count(b), distinct = 0;
   const char *lang = nb_book_get_meta(b, "lang");
-  int cjk = lang && (strncmp(lang, "zh", 2) == 0 || strncmp(lang, "ja", 2) == 0 ||
-                     strncmp(lang, "ko", 2) == 0);
+  int cjk =
+      lang && (strncmp(lang, "zh", 2) == 0 || strncmp(lang, "ja", 2) == 0 ||
+               strncmp(lang, "ko", 2) == 0);
   const char *seen[3] = {NULL, NULL, NULL};
   nb_buf out = NB_BUF_INIT;
   for (k = 0; k < n; k++) {

@@ -53,8 +53,8 @@ typedef struct {
   /* duplicate keys (malloc'd; NULL for none) */
   char *source, *guid, *title;
   nb_date date;
-  int hashed;    /* body hash computed */
-  char body[33]; /* hash of the body's text without white space */
+  int hashed;     /* body hash computed */
+  char body[33];  /* hash of the body's text without white space */
   nb_order order; /* for the comparator: books may be sorted at once in
                      several threads */
 } S_entry;

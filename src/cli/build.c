@@ -39,6 +39,11 @@ typedef struct S_recipe {
    * "never" (NULL: not given), max_per_host 0 when not given */
   char *extract, *full_text;
   int max_per_host, allow_private;
+  /* the daily loop */
+  char *state, *smtp, *mail_from, *smtp_credentials, *opds, *device;
+  nb_strvec send_to;
+  int only_new, smtp_require_tls, vertical, embed_fonts;
+  unsigned long long max_attachment, max_book_size;
 } S_recipe;
 
 static const char S_build_usage[] =
@@ -63,7 +68,9 @@ static const char *const S_known_keys =
     "order, group_by, cover, style, page_size, margin, duplex, image_dpi, "
     "mirror, offline, cache, no_cache, webp, max_image_width, outputs, jobs, "
     "strict, max_article_time, extract, full_text, max_per_host, "
-    "allow_private";
+    "allow_private, state, only_new, send_to, smtp, mail_from, "
+    "smtp_credentials, smtp_require_tls, max_attachment, max_book_size, "
+    "opds, device, vertical, embed_fonts";
 
 /* ## Messages: `newsbook: RECIPE:LINE: what — what to do` */
 
@@ -321,6 +328,17 @@ static int S_metadata(const S_recipe *r, yaml_document_t *doc,
   return 1;
 }
 
+static int S_size(const S_recipe *r, const char *key, const yaml_node_t *n,
+                  unsigned long long *out) {
+  const char *s = S_scalar(n);
+  if (!s || !nb_cli_parse_size(s, out) || *out < 100000)
+    return S_fail(r, S_line(n),
+                  "%s: '%s' is not a size of at least 100kB — write e.g. "
+                  "%s: 50MB",
+                  key, s ? s : "(a list)", key);
+  return 1;
+}
+
 /* ## The recipe */
 
 static const char *const S_orders[] = {"newest", "oldest", "input", NULL};
@@ -411,6 +429,38 @@ static int S_key(S_recipe *r, yaml_document_t *doc, const char *key,
   }
   if (!strcmp(key, "metadata"))
     return S_is_null(v) ? 1 : S_metadata(r, doc, v, &r->metadata);
+  if (!strcmp(key, "state"))
+    return S_path(r, key, v, &r->state);
+  if (!strcmp(key, "only_new") || !strcmp(key, "only-new"))
+    return S_bool(r, key, v, &r->only_new);
+  if (!strcmp(key, "send_to") || !strcmp(key, "send-to"))
+    return S_paths(r, doc, key, v, 0, &r->send_to);
+  if (!strcmp(key, "smtp"))
+    return S_string(r, key, v, &r->smtp);
+  if (!strcmp(key, "mail_from") || !strcmp(key, "mail-from"))
+    return S_string(r, key, v, &r->mail_from);
+  if (!strcmp(key, "smtp_credentials") || !strcmp(key, "smtp-credentials"))
+    return S_path(r, key, v, &r->smtp_credentials);
+  if (!strcmp(key, "smtp_require_tls") || !strcmp(key, "smtp-require-tls"))
+    return S_bool(r, key, v, &r->smtp_require_tls);
+  if (!strcmp(key, "max_attachment") || !strcmp(key, "max-attachment"))
+    return S_size(r, key, v, &r->max_attachment);
+  if (!strcmp(key, "max_book_size") || !strcmp(key, "max-book-size"))
+    return S_size(r, key, v, &r->max_book_size);
+  if (!strcmp(key, "opds"))
+    return S_path(r, key, v, &r->opds);
+  if (!strcmp(key, "device"))
+    return S_string(r, key, v, &r->device);
+  if (!strcmp(key, "vertical"))
+    return S_bool(r, key, v, &r->vertical);
+  if (!strcmp(key, "embed_fonts") || !strcmp(key, "embed-fonts"))
+    return S_bool(r, key, v, &r->embed_fonts);
+  if (strstr(key, "password") || strstr(key, "passwd"))
+    return S_fail(r, S_line(k),
+                  "%s: a password never goes in a recipe — set "
+                  "NEWSBOOK_SMTP_PASSWORD or give smtp_credentials: FILE "
+                  "(chmod 600)",
+                  key);
   fprintf(stderr,
           "newsbook: warning: %s:%d: unknown key '%s' — ignored "
           "(known keys: %s)\n",
@@ -419,11 +469,18 @@ static int S_key(S_recipe *r, yaml_document_t *doc, const char *key,
 }
 
 static void S_recipe_free(S_recipe *r) {
-  char **s[] = {&r->dir,      &r->title,    &r->author, &r->lang,
-                &r->category, &r->since,    &r->until,  &r->order,
-                &r->group_by, &r->cover,    &r->style,  &r->page_size,
-                &r->margin,   &r->mirror,   &r->cache,  &r->webp,
-                &r->extract,  &r->full_text};
+  char **s[] = {&r->dir,       &r->title,
+                &r->author,    &r->lang,
+                &r->category,  &r->since,
+                &r->until,     &r->order,
+                &r->group_by,  &r->cover,
+                &r->style,     &r->page_size,
+                &r->margin,    &r->mirror,
+                &r->cache,     &r->webp,
+                &r->extract,   &r->full_text,
+                &r->state,     &r->smtp,
+                &r->mail_from, &r->smtp_credentials,
+                &r->opds,      &r->device};
   size_t i;
   for (i = 0; i < sizeof s / sizeof *s; i++) {
     free(*s[i]);
@@ -432,6 +489,7 @@ static void S_recipe_free(S_recipe *r) {
   nb_strvec_free(&r->inputs);
   nb_strvec_free(&r->outputs);
   nb_strvec_free(&r->metadata);
+  nb_strvec_free(&r->send_to);
 }
 
 /* Read and check the recipe at @p path into @p r. 1, or 0 after printing
@@ -512,7 +570,7 @@ static int S_format_ok(const char *out) {
 
 /* One output: an nb_cli filled as main() would from the same options. */
 static int S_convert(const S_recipe *r, const char *output, int verbosity,
-                     int jobs) {
+                     int jobs, int last, nb_state *st) {
   nb_cli cli;
   size_t i;
   int status;
@@ -524,6 +582,9 @@ static int S_convert(const S_recipe *r, const char *output, int verbosity,
       goto oom;
   for (i = 0; i < r->metadata.n; i++)
     if (!nb_strvec_push(&cli.metadata, r->metadata.v[i]))
+      goto oom;
+  for (i = 0; i < r->send_to.n; i++)
+    if (!nb_strvec_push(&cli.send_to, r->send_to.v[i]))
       goto oom;
   cli.output = output;
   cli.title = r->title;
@@ -558,6 +619,22 @@ static int S_convert(const S_recipe *r, const char *output, int verbosity,
   }
   cli.acquire.max_per_host = r->max_per_host;
   cli.resolve.allow_private = r->allow_private;
+  cli.write.vertical = r->vertical;
+  cli.write.embed_fonts = r->embed_fonts;
+  cli.state = r->state;
+  cli.only_new = r->only_new;
+  /* a book in several formats is recorded once, with the last: the
+   * earlier ones must still see its articles as new */
+  cli.no_record = !last;
+  cli.state_open = st;
+  cli.smtp = r->smtp;
+  cli.mail_from = r->mail_from;
+  cli.smtp_credentials = r->smtp_credentials;
+  cli.smtp_require_tls = r->smtp_require_tls;
+  cli.max_attachment = r->max_attachment;
+  cli.max_book_size = r->max_book_size;
+  cli.opds = r->opds;
+  cli.device = r->device;
 
   status = nb_cli_convert(&cli);
   nb_cli_free(&cli);
@@ -582,6 +659,7 @@ int nb_cli_build(int argc, char **argv) {
   int c, verbosity = 1, jobs = 0, status = 0, from_cli = 0;
   size_t i;
   S_recipe r;
+  nb_state *st = NULL;
 
   optind = 1;
   opterr = 0;
@@ -667,13 +745,31 @@ int nb_cli_build(int argc, char **argv) {
   }
   /* Every output is attempted even after one fails: the EPUB of a daily
    * book is still worth having when its PDF could not be made. */
+  /* Several outputs of one book share one state handle, so that its run
+   * lock is held from the first to the last: an overlapping run cannot
+   * slip in between and see the book's articles as new. */
+  if (status == 0 && r.state && r.outputs.n > 1) {
+    nb_state_options so;
+    nb_error err;
+    memset(&so, 0, sizeof so);
+    memset(&err, 0, sizeof err);
+    so.abi_version = NB_STATE_ABI_VERSION;
+    so.run_lock = 1;
+    if (nb_state_open(r.state, &so, &st, &err) != 0) {
+      fprintf(stderr, "newsbook: %s: %s\n", err.file[0] ? err.file : r.state,
+              err.message);
+      status = 1;
+    }
+  }
   if (status == 0) {
     for (i = 0; i < r.outputs.n; i++) {
-      int s = S_convert(&r, r.outputs.v[i], verbosity, jobs);
+      int s = S_convert(&r, r.outputs.v[i], verbosity, jobs,
+                        i + 1 == r.outputs.n, st);
       if (s > status)
         status = s;
     }
   }
+  nb_state_close(st);
   S_recipe_free(&r);
   nb_strvec_free(&given);
   return status;

@@ -45,6 +45,23 @@ typedef struct nb_cli {
    * feed files only when --full-text was given */
   nb_acquire_options acquire;
   int full_text_files;
+  /* the daily loop (deliver.c; docs/DELIVERY.md) */
+  const char *state;     /* --state FILE */
+  int only_new;          /* --only-new */
+  int no_record;         /* a recipe's outputs but the last: the state
+                            is asked, the last one records the book */
+  nb_state *state_open;  /* the state already open (a recipe's, held with its
+                            run lock across its outputs); borrowed; NULL:
+                            opened from state */
+  nb_strvec send_to;     /* --send-to ADDRESS... */
+  const char *smtp;      /* --smtp smtp[s]://HOST[:PORT] */
+  const char *mail_from; /* --mail-from ADDRESS */
+  const char *smtp_credentials;      /* --smtp-credentials FILE */
+  int smtp_require_tls;              /* --smtp-require-tls */
+  unsigned long long max_attachment; /* --max-attachment; 0: 50 MB */
+  unsigned long long max_book_size;  /* --max-book-size; 0: none */
+  const char *opds;                  /* --opds DIR */
+  const char *device;                /* --device NAME */
 } nb_cli;
 
 /** An nb_cli with the library's option structs versioned and the CLI's
@@ -64,6 +81,30 @@ int nb_cli_convert(nb_cli *cli);
 
 /** `newsbook build RECIPE.yaml` (argv[0] is "build"). Exit status. */
 int nb_cli_build(int argc, char **argv);
+
+/* ## The daily loop (deliver.c, state.c) */
+
+/** A size: digits with an optional unit, k/K/kB/KB 1000, M/MB 10^6,
+ * G/GB 10^9, KiB/MiB/GiB powers of 1024. 1, or 0 when it is not one. */
+int nb_cli_parse_size(const char *s, unsigned long long *out);
+
+/** What the delivery options of a run need beyond the job, owned. */
+typedef struct nb_cli_deliver {
+  nb_convert_delivery deliver;
+  nb_mail_options mail;
+  nb_state *state; /* opened here (closed by nb_cli_deliver_free) */
+  int used;        /* job.deliver points here */
+} nb_cli_deliver;
+
+/** Check @p cli's delivery options and make @p dv from them: the device
+ * set on cli->resolve, the mail options checked, the state opened (a run
+ * lock held until nb_cli_deliver_free). Returns -1 to go on, else the
+ * exit status after printing why (2: usage, 1: the state file). */
+int nb_cli_deliver_init(nb_cli *cli, nb_cli_deliver *dv);
+void nb_cli_deliver_free(nb_cli_deliver *dv);
+
+/** `newsbook state FILE [--forget-before DATE]` (argv[0] is "state"). */
+int nb_cli_state(int argc, char **argv);
 
 /* ## Diagnostics: printed as `newsbook: [warning: ]FILE[:LINE]: message`
  * and counted. Thread-safe. */

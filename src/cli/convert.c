@@ -4,6 +4,7 @@
  * pipeline itself (reading, images, the book, writing) is library code. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "cli/cli.h"
@@ -31,6 +32,7 @@ int nb_cli_mode(const char *s) {
 void nb_cli_free(nb_cli *cli) {
   nb_strvec_free(&cli->inputs);
   nb_strvec_free(&cli->metadata);
+  nb_strvec_free(&cli->send_to);
 }
 
 /* The selection the options ask for. Choosing by category or date also
@@ -98,17 +100,30 @@ static void S_failure(nb_cli_diag *d, const nb_convert_result *res,
   nb_cli_error(d, res->outcome == NB_CONVERT_STRICT ? "note: " : NULL, err);
 }
 
+/* One line, suited to cron mail: what was written, and with the daily
+ * loop how many articles were new, in how many volumes, to whom it went
+ * and where it is shelved. */
 static void S_summary(const nb_cli_diag *d, const nb_convert_result *res,
-                      const struct timespec *t0) {
-  char size[32];
+                      const nb_cli *cli, const struct timespec *t0) {
+  char size[32], vols[48] = "", before[64] = "";
+  const char *new_ = cli->only_new ? " new" : "";
   S_human_size(size, sizeof size, res->output_bytes);
+  if (res->nfiles > 1)
+    snprintf(vols, sizeof vols, " in %zu volumes", res->nfiles);
+  if (cli->only_new)
+    snprintf(before, sizeof before, " (%zu delivered before)",
+             res->delivered_before);
   fprintf(stderr,
-          "newsbook: wrote %s: %zu article%s, %zu image%s embedded, %zu "
-          "missing, %zu warning%s, %s, %.2f s\n",
-          res->output, res->articles, res->articles == 1 ? "" : "s",
-          res->images_embedded, res->images_embedded == 1 ? "" : "s",
-          res->images_missing, d->warnings, d->warnings == 1 ? "" : "s", size,
-          S_since(t0));
+          "newsbook: wrote %s%s: %zu%s article%s%s, %zu image%s embedded, "
+          "%zu missing, %zu warning%s, %s",
+          res->output, vols, res->articles, new_, res->articles == 1 ? "" : "s",
+          before, res->images_embedded, res->images_embedded == 1 ? "" : "s",
+          res->images_missing, d->warnings, d->warnings == 1 ? "" : "s", size);
+  if (res->sent_to)
+    fprintf(stderr, ", sent to %s", res->sent_to);
+  if (res->shelved)
+    fprintf(stderr, ", shelved in %s", cli->opds);
+  fprintf(stderr, ", %.2f s\n", S_since(t0));
 }
 
 int nb_cli_convert(nb_cli *cli) {
@@ -118,12 +133,14 @@ int nb_cli_convert(nb_cli *cli) {
   nb_convert_meta *meta = NULL;
   nb_cli_diag d;
   nb_cli_progress prog;
+  nb_cli_deliver dv;
   nb_error err;
   char stylebuf[4096];
   struct timespec t0;
   int status = 2;
 
   clock_gettime(CLOCK_MONOTONIC, &t0);
+  memset(&dv, 0, sizeof dv);
   memset(&err, 0, sizeof err);
   memset(&res, 0, sizeof res);
   res.abi_version = NB_CONVERT_RESULT_ABI_VERSION;
@@ -182,14 +199,34 @@ int nb_cli_convert(nb_cli *cli) {
     }
   }
 
+  if (cli->write.vertical) {
+    const char *dot = strrchr(cli->output, '.');
+    if ((cli->to && strcmp(cli->to, "pdf") == 0) ||
+        (!cli->to && dot && strcasecmp(dot, ".pdf") == 0))
+      fprintf(stderr, "newsbook: warning: --vertical: this build sets PDF "
+                      "text horizontally; only EPUB is vertical\n");
+  }
+  /* The daily loop: checked (and the state opened) before any work. */
+  if ((status = nb_cli_deliver_init(cli, &dv)) >= 0)
+    goto cleanup;
+  if (dv.used)
+    job.deliver = &dv.deliver;
+
   status = nb_convert_run(&job, &res, &err) == 0 ? 0 : 1;
   nb_cli_progress_end(&prog);
-  if (status != 0)
+  if (status != 0 && res.outcome == NB_CONVERT_NOTHING_NEW) {
+    /* not a failure for a daily run: yesterday's articles only */
+    status = 0;
+    if (cli->verbosity >= 1)
+      fprintf(stderr, "newsbook: %s\n", err.message);
+  } else if (status != 0) {
     S_failure(&d, &res, &err);
-  else if (cli->verbosity >= 1)
-    S_summary(&d, &res, &t0);
+  } else if (cli->verbosity >= 1) {
+    S_summary(&d, &res, cli, &t0);
+  }
 
 cleanup:
+  nb_cli_deliver_free(&dv);
   nb_convert_result_free(&res);
   nb_cli_progress_free(&prog);
   nb_cli_diag_free(&d);

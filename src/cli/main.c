@@ -15,6 +15,7 @@
 static const char S_usage[] =
     "Usage: newsbook [OPTIONS] INPUT... -o OUTPUT\n"
     "       newsbook build RECIPE.yaml\n"
+    "       newsbook state FILE [--forget-before DATE]\n"
     "\n"
     "Turn news articles into an EPUB or a print-ready PDF.\n"
     "\n"
@@ -103,6 +104,39 @@ static const char S_usage[] =
     "  --cache, --allow-private, --max-download, --timeout) and revalidated\n"
     "  in the cache (ETag, Last-Modified). Loopback and private addresses\n"
     "  are refused unless --allow-private is given.\n"
+    "Every day's news (docs/DELIVERY.md):\n"
+    "      --state FILE         remember every article put into a book "
+    "(SQLite);\n"
+    "                           overlapping runs take turns\n"
+    "      --only-new           leave out what an earlier book carried (same\n"
+    "                           feed id, URL or text); needs --state\n"
+    "      --send-to ADDRESS    mail the book, e.g. to a Send to Kindle "
+    "address\n"
+    "                           (repeatable)\n"
+    "      --smtp URL           smtp://HOST[:PORT] (STARTTLS when offered) or\n"
+    "                           smtps://HOST[:PORT]\n"
+    "      --mail-from ADDRESS  the sender (one Send to Kindle approved)\n"
+    "      --smtp-credentials FILE\n"
+    "                           netrc-style file, owner-only (chmod 600); or\n"
+    "                           NEWSBOOK_SMTP_USER and NEWSBOOK_SMTP_PASSWORD\n"
+    "                           in the environment (never on the command "
+    "line)\n"
+    "      --smtp-require-tls   refuse to send without STARTTLS\n"
+    "      --max-attachment SIZE\n"
+    "                           a larger book is sent as volumes that each "
+    "fit\n"
+    "                           (default 50MB, Send to Kindle's cap)\n"
+    "      --max-book-size SIZE write a larger book as volumes "
+    "NAME-1of2.EXT...\n"
+    "      --opds DIR           put the book on an OPDS shelf: "
+    "DIR/catalog.xml\n"
+    "      --device NAME        kindle, kobo, pocketbook or tablet: images "
+    "fit\n"
+    "                           its screen (grey for e-ink), a cover of its\n"
+    "                           shape, its book size budget\n"
+    "      --embed-fonts        embed font subsets in the EPUB\n"
+    "      --vertical           vertical writing (top to bottom, right to "
+    "left)\n"
     "\n"
     "Limits:\n"
     "      --max-input-bytes N  refuse larger input files (default 64 MiB)\n"
@@ -118,7 +152,9 @@ static const char S_usage[] =
     "  -h, --help               show this help\n"
     "      --version            show the version\n"
     "\n"
-    "Exit status: 0 written, 1 conversion failed, 2 usage error.\n"
+    "Exit status: 0 written (or nothing new with --only-new), 1 conversion "
+    "or\n"
+    "delivery failed (the book stays on disk), 2 usage error.\n"
     "Set SOURCE_DATE_EPOCH for reproducible dates; the same inputs always "
     "give\n"
     "the same bytes. See newsbook(1).\n";
@@ -158,7 +194,20 @@ enum {
   OPT_VERSION,
   OPT_EXTRACT,
   OPT_FULL_TEXT,
-  OPT_MAX_PER_HOST
+  OPT_MAX_PER_HOST,
+  OPT_STATE,
+  OPT_ONLY_NEW,
+  OPT_SEND_TO,
+  OPT_SMTP,
+  OPT_MAIL_FROM,
+  OPT_SMTP_CREDENTIALS,
+  OPT_SMTP_REQUIRE_TLS,
+  OPT_MAX_ATTACHMENT,
+  OPT_MAX_BOOK_SIZE,
+  OPT_OPDS,
+  OPT_DEVICE,
+  OPT_EMBED_FONTS,
+  OPT_VERTICAL
 };
 
 static const struct option S_options[] = {
@@ -204,6 +253,19 @@ static const struct option S_options[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"state", required_argument, NULL, OPT_STATE},
+    {"only-new", no_argument, NULL, OPT_ONLY_NEW},
+    {"send-to", required_argument, NULL, OPT_SEND_TO},
+    {"smtp", required_argument, NULL, OPT_SMTP},
+    {"mail-from", required_argument, NULL, OPT_MAIL_FROM},
+    {"smtp-credentials", required_argument, NULL, OPT_SMTP_CREDENTIALS},
+    {"smtp-require-tls", no_argument, NULL, OPT_SMTP_REQUIRE_TLS},
+    {"max-attachment", required_argument, NULL, OPT_MAX_ATTACHMENT},
+    {"max-book-size", required_argument, NULL, OPT_MAX_BOOK_SIZE},
+    {"opds", required_argument, NULL, OPT_OPDS},
+    {"device", required_argument, NULL, OPT_DEVICE},
+    {"embed-fonts", no_argument, NULL, OPT_EMBED_FONTS},
+    {"vertical", no_argument, NULL, OPT_VERTICAL},
     {NULL, 0, NULL, 0}};
 
 /* The message for getopt's '?' and ':' (with opterr off): one line in
@@ -398,6 +460,31 @@ static int S_option(nb_cli *cli, int c, const char *arg, int argc,
                            arg);
     cli->acquire.max_per_host = (int)n;
     break;
+  case OPT_STATE: cli->state = arg; break;
+  case OPT_ONLY_NEW: cli->only_new = 1; break;
+  case OPT_SEND_TO: nb_strvec_push(&cli->send_to, arg); break;
+  case OPT_SMTP: cli->smtp = arg; break;
+  case OPT_MAIL_FROM: cli->mail_from = arg; break;
+  case OPT_SMTP_CREDENTIALS: cli->smtp_credentials = arg; break;
+  case OPT_SMTP_REQUIRE_TLS: cli->smtp_require_tls = 1; break;
+  case OPT_MAX_ATTACHMENT:
+    if (!nb_cli_parse_size(arg, &cli->max_attachment) ||
+        cli->max_attachment < 100000)
+      return S_usage_error("--max-attachment: '%s' is not a size of at least "
+                           "100kB (e.g. 50MB)",
+                           arg);
+    break;
+  case OPT_MAX_BOOK_SIZE:
+    if (!nb_cli_parse_size(arg, &cli->max_book_size) ||
+        cli->max_book_size < 100000)
+      return S_usage_error("--max-book-size: '%s' is not a size of at least "
+                           "100kB (e.g. 20MB)",
+                           arg);
+    break;
+  case OPT_OPDS: cli->opds = arg; break;
+  case OPT_DEVICE: cli->device = arg; break;
+  case OPT_EMBED_FONTS: cli->write.embed_fonts = 1; break;
+  case OPT_VERTICAL: cli->write.vertical = 1; break;
   case 'q': cli->verbosity = 0; break;
   case 'v': cli->verbosity = 2; break;
   case 'h': fputs(S_usage, stdout); return 0;
@@ -414,6 +501,8 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   if (argc > 1 && strcmp(argv[1], "build") == 0)
     return nb_cli_build(argc - 1, argv + 1);
+  if (argc > 1 && strcmp(argv[1], "state") == 0)
+    return nb_cli_state(argc - 1, argv + 1);
 
   nb_cli_init(&cli);
   opterr = 0; /* getopt's own messages name the program by its path */

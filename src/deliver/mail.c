@@ -519,6 +519,36 @@ static int S_prepare(const nb_mail_options *o, const nb_mail_book *book,
   return 0;
 }
 
+int nb_mail_check(const nb_mail_options *o, nb_error *err) {
+  char host[256];
+  nb__creds creds;
+  const char *from;
+  size_t i;
+  int rc;
+  if (!o)
+    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
+                        "nb_mail_check: no options");
+  if ((rc = S_parse_url(o->url, host, sizeof host, err)) != 0)
+    return rc;
+  if (o->nto == 0 || !o->to)
+    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
+                        "no recipient to send the book to");
+  for (i = 0; i < o->nto; i++)
+    if (!S_address_ok(o->to[i]))
+      return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
+                          "\"%.200s\" is not a usable e-mail address",
+                          o->to[i] ? o->to[i] : "");
+  if ((rc = nb__creds_get(o->credentials_file, host, &creds, err)) != 0)
+    return rc;
+  from = o->from && *o->from ? o->from : creds.user;
+  if (!S_address_ok(from))
+    rc = nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
+                      "no usable sender address: give one (Send to Kindle "
+                      "takes mail only from approved senders)");
+  nb__creds_free(&creds);
+  return rc;
+}
+
 int nb_mail_send(const nb_mail_options *o, const nb_mail_book *book,
                  const nb_diag *diag, nb_error *err) {
   char host[256], reply[1200];

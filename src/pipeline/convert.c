@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "newsbook/device.h"
 #include "pipeline/pipeline.h"
 
 /* ## The job */
@@ -122,6 +123,7 @@ static void S_setup_acquire(nb_run *run) {
 static void S_setup(nb_run *run, const nb_convert_job *job,
                     nb_convert_result *res, nb_error *err) {
   memset(run, 0, sizeof *run);
+  /* A version 1 job ends before acquire: copy only what the caller has. */
   memcpy(&run->job, job, S_job_size(job->abi_version));
   run->res = res;
   run->err = err;
@@ -137,6 +139,7 @@ static void S_setup(nb_run *run, const nb_convert_job *job,
   /* JSON carries no images: none is loaded, fetched or made into a cover */
   run->no_images = strcmp(run->writer->name, "json") == 0;
   S_setup_acquire(run);
+  run->deliver = run->job.deliver;
   /* A selection that looks at front matter may rule articles out before
    * their bodies are read. */
   run->prefilter =
@@ -430,19 +433,24 @@ static int S_finish(nb_run *run) {
   /* A book of many articles gets a generated cover (title, dates,
    * headlines, lead photo) unless one was given or refused; a single
    * article keeps its lead image, which the writers pick themselves. */
+  /* With a device profile even one article gets a generated cover, of the
+   * screen's shape, so that it fills the screen. */
   memset(&err, 0, sizeof err);
-  if (!run->job.cover && !no_cover && nb_book_doc_count(run->book) > 1 &&
-      nb_book_generate_cover(run->book, &err) != 0)
-    nb_diag_emit(&run->diag.diag, NB_SEV_WARNING, "image", NULL, 0, NULL,
-                 "%s — the book has no generated cover", err.message);
+  if (!run->job.cover && !no_cover &&
+      (nb_book_doc_count(run->book) > 1 || run->resolve->device)) {
+    if (nb_book_generate_cover_for(run->book, run->resolve->device, &err) != 0)
+      nb_diag_emit(&run->diag.diag, NB_SEV_WARNING, "image", NULL, 0, NULL,
+                   "%s — the book has no generated cover", err.message);
+    else
+      run->generated_cover = 1;
+  }
   return 0;
 }
 
 static int S_write(nb_run *run) {
   int rc;
   nb_run_phase(run, "write", 1);
-  rc = run->writer->write(run->book, run->write, run->job.output,
-                          &run->diag.diag, run->err);
+  rc = nb_run_write_volumes(run);
   nb_run_step(run, 1);
   if (rc != 0)
     run->res->outcome = NB_CONVERT_FAILED;
@@ -494,7 +502,8 @@ static void S_written(nb_run *run, int hooks) {
   const nb_convert_hooks *h = run->job.hooks;
   struct stat st;
   size_t i, n = nb_book_doc_count(run->book);
-  res->outcome = NB_CONVERT_WRITTEN;
+  if (res->outcome != NB_CONVERT_NOT_DELIVERED)
+    res->outcome = NB_CONVERT_WRITTEN;
   res->articles = n;
   res->output = run->job.output;
   if (stat(run->job.output, &st) == 0)
@@ -513,6 +522,8 @@ void nb_convert_result_free(nb_convert_result *r) {
   if (!r)
     return;
   v = r->abi_version;
+  if (v >= 2)
+    nb__convert_result_free_delivery(r);
   free(r->title);
   free(r->author);
   free(r->lang);
@@ -543,16 +554,21 @@ int nb_convert_run(const nb_convert_job *job, nb_convert_result *result,
   }
   S_setup(&run, job, &res, err);
   if ((rc = S_collect(&run)) == 0 && (rc = S_read(&run)) == 0 &&
-      (rc = S_keep(&run)) == 0 && (rc = S_assemble(&run)) == 0 &&
-      (rc = S_finish(&run)) == 0)
-    rc = S_write(&run);
+      (rc = S_keep(&run)) == 0 && (rc = nb_run_keep_new(&run)) == 0 &&
+      (rc = S_assemble(&run)) == 0 && (rc = S_finish(&run)) == 0 &&
+      (rc = S_write(&run)) == 0)
+    rc = nb_run_deliver(&run);
   nb_run_phase(&run, NULL, 0);
   rc = S_images_and_report(&run, rc);
   /* Every failure sets its outcome: one still "written" is a report that
    * failed after the book was written. */
-  if (res.outcome == NB_CONVERT_WRITTEN)
-    S_written(&run, rc == 0);
+  if (res.outcome == NB_CONVERT_WRITTEN ||
+      res.outcome == NB_CONVERT_NOT_DELIVERED) {
+    S_written(&run, rc == 0 && res.outcome == NB_CONVERT_WRITTEN);
+    nb_run_deliver_result(&run);
+  }
 
+  nb_run_deliver_free(&run);
   nb_book_free(run.book);
   nb_docs_free(&run.docs);
   nb_strvec_free(&run.paths);
@@ -562,8 +578,16 @@ int nb_convert_run(const nb_convert_job *job, nb_convert_result *result,
      * prefix the caller's abi_version has. */
     res.abi_version = result->abi_version;
     res.resources = run.set;
-    *result = res;
+    if (result->abi_version >= 2) {
+      *result = res;
+    } else {
+      if (res.nfiles)
+        res.output = run.job.output; /* files[0] goes with the rest */
+      memcpy(result, &res, offsetof(nb_convert_result, delivered_before));
+      nb__convert_result_free_delivery(&res);
+    }
   } else {
+    nb__convert_result_free_delivery(&res);
     nb_convert_result_free(&res);
     nb_resources_free(run.set);
   }

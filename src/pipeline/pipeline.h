@@ -10,6 +10,9 @@
  *   report.c   diagnostics counted and collected for the JSON report
  *   convert.c  nb_convert_run: the stages in order, book metadata, cover,
  *              writing, the result
+ *   volumes.c  the write stage of a book with a size budget: volumes
+ *   deliver.c  the daily loop around the book: what an earlier book
+ *              carried left out, mail, the OPDS shelf, the state record
  *
  * The pipeline is the only caller of readers, the resolver and book
  * assembly on behalf of a front end; it never prints. */
@@ -91,6 +94,18 @@ typedef struct nb_run {
   size_t failed; /* inputs failed, over time while reading included */
   nb_book *book;
   nb_resources *set;
+
+  /* The daily loop (deliver.c, volumes.c); all zero without job.deliver */
+  const nb_convert_delivery *deliver;
+  int generated_cover; /* the book's cover was generated (each volume
+                          then gets its own) */
+  size_t *volume_of;   /* each document's volume (0-based), when the book
+                          was written as volumes; NULL: one file */
+  size_t nvolumes;
+  nb_strvec files;   /* the files written, in order */
+  nb_strvec shelved; /* where each is on the shelf */
+  char *sent_to;     /* the recipients, when mailed */
+  int recorded;      /* the state recorded the book */
 } nb_run;
 
 /** Tell the caller's progress callbacks (NULL phase: the run is over). */
@@ -131,5 +146,39 @@ void nb_spent_free(nb_spent *spent);
  * loading (each already reported as an error diagnostic: then
  * run->res->error_reported is set). */
 int nb_run_images(nb_run *run, const nb_spent *spent, size_t *over);
+
+/* ## The daily loop (deliver.c, volumes.c) */
+
+/** The state's part of the keep stage: each article of run->docs the state
+ * has seen is left out (deliver->only_new). 0, or a negative nb_code with the
+ * outcome set (NB_CONVERT_NOTHING_NEW when every article was delivered before).
+ */
+int nb_run_keep_new(nb_run *run);
+
+/** The largest book the run may write in one file (bytes): the smallest of
+ * the mail cap's budget, the device's (even without job.deliver) and the
+ * job's; 0 for none. */
+uint64_t nb_run_book_budget(const nb_run *run);
+
+/** The write stage: the book written to the output, or, when it is over
+ * the budget, planned into volumes that each fit it, each written as a
+ * whole book (title "T (1/2)", its own id and cover) to NAME-1of2.EXT...
+ * (planned again smaller while a written volume is still over). The files
+ * go to run->files. 0 or a negative nb_code with the outcome set. */
+int nb_run_write_volumes(nb_run *run);
+
+/** The book's files mailed, shelved, then recorded in the state, each
+ * only when asked and when the steps before succeeded. 0, or a negative
+ * nb_code with the outcome NB_CONVERT_NOT_DELIVERED. */
+int nb_run_deliver(nb_run *run);
+
+/** Fill the result's delivery fields (the files written, where shelved,
+ * to whom sent), after the book's own. */
+void nb_run_deliver_result(nb_run *run);
+
+/** Free what the daily loop kept. */
+void nb_run_deliver_free(nb_run *run);
+/** Free the result's delivery fields (version 2), leaving the rest. */
+void nb__convert_result_free_delivery(nb_convert_result *r);
 
 #endif

@@ -411,46 +411,29 @@ static void S_bind_text(sqlite3_stmt *s, int i, const char *v) {
     sqlite3_bind_null(s, i);
 }
 
-int nb_state_record_book(nb_state *st, const nb_state_book *book,
+/* Insert @p book and its @p n articles with the prepared statements
+ * (inside the caller's transaction). 0, or a negative nb_code. */
+static int S_insert_book(nb_state *st, sqlite3_stmt *sb, sqlite3_stmt *sa,
+                         const nb_state_book *book,
                          const nb_state_article *articles, size_t n,
                          nb_error *err) {
-  sqlite3_stmt *sb = NULL, *sa = NULL;
   sqlite3_int64 book_row;
   size_t i;
   int rc;
-
-  if (!st || !book || (n && !articles))
-    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
-                        "nb_state_record_book: no state or book");
-  if (st->readonly)
-    return nb_error_set(err, NB_ERR_ARGUMENT, st->path, 0,
-                        "the state file was opened read-only");
-  if ((rc = S_exec(st, "BEGIN IMMEDIATE", err, "recording the book")))
-    return rc;
-  if (sqlite3_prepare_v2(st->db,
-                         "INSERT INTO book(book_id,path,title,made,sent_to) "
-                         "VALUES(?,?,?,?,?)",
-                         -1, &sb, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(st->db,
-                         "INSERT INTO article(book,guid,url,hash,title,date) "
-                         "VALUES(?,?,?,?,?,?)",
-                         -1, &sa, NULL) != SQLITE_OK)
-    goto dberr;
+  sqlite3_reset(sb);
   S_bind_text(sb, 1, book->id);
   S_bind_text(sb, 2, book->path);
   S_bind_text(sb, 3, book->title);
   sqlite3_bind_int64(sb, 4, book->time ? book->time : (int64_t)time(NULL));
   S_bind_text(sb, 5, book->sent_to);
   if (sqlite3_step(sb) != SQLITE_DONE)
-    goto dberr;
+    return S_dberr(st->db, err, st->path, NB_ERR_LIBRARY, "recording the book");
   book_row = sqlite3_last_insert_rowid(st->db);
   for (i = 0; i < n; i++) {
     const nb_state_article *a = &articles[i];
     char *url = S_url_key(a->url);
-    if (a->url && *a->url && !url) {
-      rc = nb_error_set(err, NB_ERR_SYSTEM, st->path, 0, "out of memory");
-      goto fail;
-    }
+    if (a->url && *a->url && !url)
+      return nb_error_set(err, NB_ERR_SYSTEM, st->path, 0, "out of memory");
     sqlite3_reset(sa);
     sqlite3_bind_int64(sa, 1, book_row);
     S_bind_text(sa, 2, a->guid);
@@ -464,21 +447,69 @@ int nb_state_record_book(nb_state *st, const nb_state_book *book,
     rc = sqlite3_step(sa);
     free(url);
     if (rc != SQLITE_DONE)
-      goto dberr;
+      return S_dberr(st->db, err, st->path, NB_ERR_LIBRARY,
+                     "recording the book");
   }
+  return 0;
+}
+
+int nb_state_record_books(nb_state *st, const nb_state_book *books,
+                          const nb_state_article *const *articles,
+                          const size_t *counts, size_t nbooks, nb_error *err) {
+  sqlite3_stmt *sb = NULL, *sa = NULL;
+  size_t i;
+  int rc = 0;
+
+  if (!st || (nbooks && (!books || !articles || !counts)))
+    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
+                        "nb_state_record_books: no state or books");
+  for (i = 0; i < nbooks; i++)
+    if (counts[i] && !articles[i])
+      return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
+                          "nb_state_record_books: a book without its "
+                          "articles");
+  if (st->readonly)
+    return nb_error_set(err, NB_ERR_ARGUMENT, st->path, 0,
+                        "the state file was opened read-only");
+  if ((rc = S_exec(st, "BEGIN IMMEDIATE", err, "recording the book")))
+    return rc;
+  if (sqlite3_prepare_v2(st->db,
+                         "INSERT INTO book(book_id,path,title,made,sent_to) "
+                         "VALUES(?,?,?,?,?)",
+                         -1, &sb, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(st->db,
+                         "INSERT INTO article(book,guid,url,hash,title,date) "
+                         "VALUES(?,?,?,?,?,?)",
+                         -1, &sa, NULL) != SQLITE_OK) {
+    rc = S_dberr(st->db, err, st->path, NB_ERR_LIBRARY, "recording the book");
+    goto fail;
+  }
+  for (i = 0; i < nbooks; i++)
+    if ((rc = S_insert_book(st, sb, sa, &books[i], articles[i], counts[i],
+                            err)) != 0)
+      goto fail;
   sqlite3_finalize(sb);
   sqlite3_finalize(sa);
   sb = sa = NULL;
-  if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    goto dberr;
+  if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    rc = S_dberr(st->db, err, st->path, NB_ERR_LIBRARY, "recording the book");
+    goto fail;
+  }
   return 0;
-dberr:
-  rc = S_dberr(st->db, err, st->path, NB_ERR_LIBRARY, "recording the book");
 fail:
   sqlite3_finalize(sb);
   sqlite3_finalize(sa);
   sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
   return rc;
+}
+
+int nb_state_record_book(nb_state *st, const nb_state_book *book,
+                         const nb_state_article *articles, size_t n,
+                         nb_error *err) {
+  if (!st || !book || (n && !articles))
+    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
+                        "nb_state_record_book: no state or book");
+  return nb_state_record_books(st, book, &articles, &n, 1, err);
 }
 
 /* ## Asking */

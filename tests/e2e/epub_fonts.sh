@@ -1,5 +1,4 @@
-# Embedded fonts (the embed_fonts write option, through the unit test
-# binary's converter until the command line has --embed-fonts), on the
+# Embedded fonts (--embed-fonts, the embed_fonts write option), on the
 # seed article, a code-heavy article, the vertical sample and the corpus
 # as one book:
 #   - both EPUB checkers have nothing to say;
@@ -13,15 +12,17 @@
 #     PDF, its Han characters are there (MuPDF's text), as they are not
 #     without the embedded fonts.
 . "$(dirname "$0")/lib.sh" "$@"
-unit=$(dirname "$WORK")/test_epub
-[ -x "$unit" ] || { echo "no test_epub"; exit 77; }
 have fc-query && have python3 || { echo "no fc-query/python3"; exit 77; }
 fc-list | grep -q "NotoSerifCJK" || { echo "no Noto CJK fonts"; exit 77; }
 [ -d "$CORPUS" ] || exit 77
 
-convert() { # OUT OPTS MIRROR ARTICLE...
-  local out=$1 opts=$2 mirror=$3; shift 3
-  NB_EPUB_CONVERT=$out NB_EPUB_OPTS=$opts NB_EPUB_MIRROR=$mirror "$unit" "$@" 2>"$out.err"
+convert() { # OUT OPTS MIRROR ARTICLE...: OPTS a comma list of
+             # embed_fonts, vertical (the --embed-fonts and --vertical flags)
+  local out=$1 opts=$2 mirror=$3 flags=()
+  shift 3
+  case ",$opts," in *,embed_fonts,*) flags+=(--embed-fonts) ;; esac
+  case ",$opts," in *,vertical,*) flags+=(--vertical) ;; esac
+  guarded 900 "$NB" "$@" --mirror "$mirror" --offline --no-cache -v "${flags[@]}" -o "$out" 2>"$out.err"
 }
 
 # every text character of the book's pages in some embedded font (when

@@ -1,13 +1,12 @@
 # Vertical writing in EPUB: every dev-corpus Chinese and Japanese article
-# and the vertical sample, written vertically (asked through the book's
-# metadata, writing-mode=vertical-rl, until the command line has
-# --vertical), carry the markers reading systems need (vertical-rl with its
+# and the vertical sample, written vertically (--vertical; the book's
+# metadata writing-mode=vertical-rl for the one book of them all), carry the markers reading systems need (vertical-rl with its
 # -epub- form on the root, page-progression-direction="rtl" on the spine,
 # Kindle's primary-writing-mode, short numbers in span.tcy set with
 # text-combine-upright) and keep their text (fidelity); all of them as one
 # vertical book pass both EPUB checkers with nothing to say. (Each article
 # through the checkers on its own takes minutes of Java:
-# tests/tools/epubcheck-corpus.sh -- --metadata writing-mode=vertical-rl.)
+# tests/tools/epubcheck-corpus.sh -- --vertical.)
 . "$(dirname "$0")/lib.sh" "$@"
 [ -d "$CORPUS" ] || exit 77
 have python3 || { echo "no python3"; exit 77; }
@@ -51,7 +50,7 @@ for a in "$CORPUS"/*.md "$SRC"/samples/vertical-*.md; do
   "$NB" "$a" --mirror "$mirror" --offline -q -o "$WORK/$name.epub" 2>/dev/null || continue
   lang=$(unzip -p "$WORK/$name.epub" OEBPS/content.opf | sed -n 's:.*<dc\:language>\(.*\)</dc\:language>.*:\1:p')
   case "$lang" in zh*|ja*) ;; *) rm -f "$WORK/$name.epub"; continue ;; esac
-  "$NB" "$a" --mirror "$mirror" --offline -q --metadata writing-mode=vertical-rl \
+  "$NB" "$a" --mirror "$mirror" --offline -q --vertical \
     -o "$WORK/$name.v.epub" 2>"$WORK/$name.err"
   check "$name ($lang) converts vertically" [ $? -eq 0 ] || continue
   n=$((n + 1))

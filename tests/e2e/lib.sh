@@ -118,12 +118,13 @@ epub_layout_ok() {
     echo "  extra fields present"; return 1
   fi
 }
-# start_imgserver LIFETIME SLOW: serve the mirror over loopback HTTP
-# (tests/tools/imgserver.py) until the script exits; sets SPID, PORT, BASE.
+# start_imgserver LIFETIME SLOW [MARKFILE]: serve the mirror over loopback
+# HTTP (tests/tools/imgserver.py) until the script exits; sets SPID, PORT,
+# BASE. MARKFILE is created when a /slow/ request arrives.
 start_imgserver() {
   local portfile=$WORK/port
   unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
-  python3 "$SRC/tests/tools/imgserver.py" "$MIRROR" "$portfile" --lifetime "$1" --slow "$2" &
+  python3 "$SRC/tests/tools/imgserver.py" "$MIRROR" "$portfile" --lifetime "$1" --slow "$2" ${3:+--mark "$3"} &
   SPID=$!
   trap 'kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null' EXIT
   for _ in $(seq 1 600); do [ -s "$portfile" ] && break; sleep 0.1; done

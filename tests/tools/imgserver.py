@@ -13,7 +13,9 @@ hostile handlers:
   /wrongtype/HOST/PATH    the image with Content-Type: text/html
   /html                   an HTML page labelled image/jpeg
 
-Usage: imgserver.py MIRROR PORTFILE [--lifetime S] [--slow S]
+Usage: imgserver.py MIRROR PORTFILE [--lifetime S] [--slow S] [--mark FILE]
+--mark FILE is created when a /slow/ request arrives, so a test knows the
+client is inside the stall (to kill it there, say) without timing it.
 Binds 127.0.0.1 on a free port, writes the port to PORTFILE, and exits by
 itself after --lifetime seconds (default 300) so a killed test leaves
 nothing behind.
@@ -33,6 +35,7 @@ def main():
     ap.add_argument("portfile")
     ap.add_argument("--lifetime", type=float, default=300)
     ap.add_argument("--slow", type=float, default=30)
+    ap.add_argument("--mark", default=None)
     args = ap.parse_args()
     mirror = os.path.realpath(args.mirror)
 
@@ -81,6 +84,8 @@ def main():
                 self.send_header("Content-Length", "100000")
                 self.end_headers()
                 self.wfile.flush()
+                if args.mark:
+                    open(args.mark, "a").close()
                 time.sleep(args.slow)
                 return
             if raw == "/big":

@@ -482,11 +482,126 @@ static void test_find_style(void **state) {
   assert_string_equal(nb_convert_find_style("dir/x", buf, sizeof buf), "dir/x");
 }
 
+/* ## The daily loop (job->deliver) */
+
+static void S_daily_article(const char *name, int i, size_t filler) {
+  char path[600];
+  FILE *f;
+  size_t k;
+  unsigned r = 2463534242u + (unsigned)i;
+  snprintf(path, sizeof path, "%s/daily/%s", S_dir, name);
+  f = fopen(path, "w");
+  assert_non_null(f);
+  fprintf(f,
+          "---\ntitle: 第 %d 条\ndate: 2022-08-%02d\n"
+          "source: https://news.example/a/%d\n---\n<p>第 %d 条的正文，"
+          "足够长，能单独认出这篇文章。</p>\n<p>",
+          i, i, i, i);
+  for (k = 0; k < filler; k++) { /* letters that do not compress much */
+    r ^= r << 13, r ^= r >> 17, r ^= r << 5;
+    fputc(k % 8 == 7 ? ' ' : 'a' + (int)(r % 26), f);
+  }
+  fputs("</p>\n", f);
+  fclose(f);
+}
+
+static long long S_size(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+static void test_daily_loop(void **state) {
+  nb_convert_job job;
+  nb_convert_result res = {.abi_version = NB_CONVERT_RESULT_ABI_VERSION};
+  nb_convert_delivery dv = {.abi_version = NB_CONVERT_DELIVERY_ABI_VERSION};
+  nb_state_options so = {.abi_version = NB_STATE_ABI_VERSION};
+  nb_diag diag;
+  nb_progress prog;
+  nb_resolve_options ro;
+  nb_state *st = NULL;
+  S_seen seen;
+  nb_error err;
+  const char *in[1];
+  char dir[512];
+  int64_t books = 0, articles = 0;
+  size_t i;
+  (void)state;
+
+  snprintf(dir, sizeof dir, "%s/daily", S_dir);
+  assert_int_equal(mkdir(dir, 0755), 0);
+  S_daily_article("1.md", 1, 200);
+  S_daily_article("2.md", 2, 200);
+  assert_int_equal(nb_state_open(S_path("state.db"), &so, &st, &err), 0);
+  S_job(&job, &diag, &prog, &ro, &seen);
+  in[0] = dir;
+  job.inputs = in;
+  job.input_count = 1;
+  job.output = S_path("daily.epub");
+  dv.state = st;
+  dv.only_new = 1;
+  job.deliver = &dv;
+
+  /* 1: both new, recorded */
+  assert_int_equal(nb_convert_run(&job, &res, &err), 0);
+  assert_int_equal(res.articles, 2);
+  assert_int_equal(res.delivered_before, 0);
+  assert_int_equal(res.nfiles, 1);
+  assert_string_equal(res.files[0], job.output);
+  assert_int_equal(res.recorded, 1);
+  nb_convert_result_free(&res);
+  assert_int_equal(nb_state_count(st, &books, &articles, &err), 0);
+  assert_int_equal(books, 1);
+  assert_int_equal(articles, 2);
+  /* 2: nothing new, nothing written */
+  unlink(job.output);
+  assert_int_not_equal(nb_convert_run(&job, &res, &err), 0);
+  assert_int_equal(res.outcome, NB_CONVERT_NOTHING_NEW);
+  assert_int_equal(res.delivered_before, 2);
+  assert_int_equal(S_size(job.output), -1);
+  nb_convert_result_free(&res);
+  /* 3: one more; the state asked but not recorded (no_record) */
+  S_daily_article("3.md", 3, 200);
+  dv.no_record = 1;
+  assert_int_equal(nb_convert_run(&job, &res, &err), 0);
+  assert_int_equal(res.articles, 1);
+  assert_int_equal(res.recorded, 0);
+  nb_convert_result_free(&res);
+  assert_int_equal(nb_state_count(st, &books, &articles, &err), 0);
+  assert_int_equal(articles, 2);
+  nb_state_close(st);
+
+  /* Volumes: a budget the book is over gives whole books each within it */
+  S_daily_article("4.md", 4, 90000);
+  S_daily_article("5.md", 5, 90000);
+  S_daily_article("6.md", 6, 90000);
+  memset(&dv, 0, sizeof dv);
+  dv.abi_version = NB_CONVERT_DELIVERY_ABI_VERSION;
+  dv.max_book_bytes = 200000;
+  job.output = S_path("big.epub");
+  assert_int_equal(nb_convert_run(&job, &res, &err), 0);
+  assert_int_equal(res.outcome, NB_CONVERT_WRITTEN);
+  assert_int_equal(res.articles, 6);
+  assert_true(res.nfiles >= 2);
+  for (i = 0; i < res.nfiles; i++) {
+    char want[600];
+    snprintf(want, sizeof want, "%s/big-%zuof%zu.epub", S_dir, i + 1,
+             res.nfiles);
+    assert_string_equal(res.files[i], want);
+    assert_true(res.file_bytes[i] > 0 && res.file_bytes[i] <= 200000);
+  }
+  assert_string_equal(res.output, res.files[0]);
+  assert_int_equal(S_size(job.output), -1); /* no whole book beside them */
+  nb_convert_result_free(&res);
+  assert_null(res.files);
+  assert_int_equal(res.nfiles, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_check),      cmocka_unit_test(test_book_with_hooks),
       cmocka_unit_test(test_failures),   cmocka_unit_test(test_concurrent_jobs),
       cmocka_unit_test(test_find_style), cmocka_unit_test(test_json_and_urls),
+      cmocka_unit_test(test_daily_loop),
   };
   return cmocka_run_group_tests(tests, S_setup, S_teardown);
 }

@@ -1,11 +1,7 @@
 /* E-reader profiles: images fitted to the screen, grey for e-ink with
  * transparency flattened on white, JPEG quality lowered for size, images
  * already right kept byte for byte, the cover at the screen's shape.
- *
- * Also a driver for tests/e2e/deliver_device.sh until the command line
- * has --device:  test_device --make-book DEVICE|none OUT.epub|OUT.pdf
- * MIRROR ARTICLE...  (articles in order, images from the mirror,
- * offline). */
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -287,65 +283,7 @@ static void test_cover_shape(void **state) {
   nb_resources_free(plain);
 }
 
-/* ## The e2e driver */
-
-static int S_make_book(int argc, char **argv) {
-  const nb_device *dev =
-      strcmp(argv[2], "none") ? nb_device_find(argv[2]) : NULL;
-  nb_resolve_options ro;
-  nb_resources *set;
-  nb_book *book = nb_book_new();
-  nb_doc **docs;
-  nb_select_options sel;
-  nb_error err;
-  int i, n = argc - 5;
-  size_t k;
-  if (strcmp(argv[2], "none") && !dev) {
-    fprintf(stderr, "no device %s\n", argv[2]);
-    return 2;
-  }
-  memset(&ro, 0, sizeof ro);
-  ro.abi_version = NB_RESOLVE_ABI_VERSION;
-  ro.offline = 1;
-  ro.mirror_dir = argv[4];
-  ro.cache_dir = "";
-  ro.device = dev;
-  set = nb_resources_new(&ro, NULL);
-  docs = calloc((size_t)n, sizeof *docs);
-  for (i = 0; i < n; i++) {
-    char *data = NULL;
-    size_t len = 0;
-    if (nb_read_file(argv[5 + i], 0, &data, &len, &err) != 0)
-      return 1;
-    docs[i] = nb_read_article(argv[5 + i], data, len, NULL, NULL, &err);
-    free(data);
-    if (!docs[i]) {
-      fprintf(stderr, "%s: %s\n", argv[5 + i], err.message);
-      return 1;
-    }
-  }
-  memset(&sel, 0, sizeof sel);
-  sel.abi_version = NB_SELECT_ABI_VERSION;
-  nb_book_assemble(book, docs, (size_t)n, &sel, NULL);
-  free(docs);
-  nb_book_set_resources(book, set);
-  for (k = 0; k < nb_book_doc_count(book); k++)
-    nb_resources_resolve_doc(set, nb_book_doc(book, k), &err);
-  nb_book_set_meta(book, "title", "newsbook corpus");
-  nb_book_finish(book);
-  if (nb_book_generate_cover_for(book, dev, &err) != 0)
-    fprintf(stderr, "cover: %s\n", err.message);
-  if ((strstr(argv[3], ".pdf") ? nb_write_pdf : nb_write_epub)(
-          book, NULL, argv[3], NULL, &err) != 0) {
-    fprintf(stderr, "%s\n", err.message);
-    return 1;
-  }
-  nb_book_free(book);
-  nb_resources_free(set);
-  return 0;
-}
-
-int main(int argc, char **argv) {
+int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_profiles),
       cmocka_unit_test(test_kindle_images),
@@ -353,7 +291,5 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_tablet_keeps_colour),
       cmocka_unit_test(test_cover_shape),
   };
-  if (argc >= 6 && strcmp(argv[1], "--make-book") == 0)
-    return S_make_book(argc, argv);
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1301,71 +1301,7 @@ static void S_write_samples(const char *dir) {
   nb_book_free(b);
 }
 
-/* Not a test: a converter for the e2e scripts, with the write options the
- * command line has no flags for yet (the lead wires --vertical and
- * --embed-fonts). Usage:
- *   NB_EPUB_CONVERT=OUT.epub [NB_EPUB_MIRROR=DIR] [NB_EPUB_OPTS=vertical,
- *   embed_fonts] [NB_EPUB_STYLE=FILE] test_epub ARTICLE.md...
- * Reads each article, resolves its images offline from the mirror, and
- * writes one book; diagnostics go to stderr. Exit 0 or 1. */
-static void S_print_diag(void *ud, const nb_diagnostic *d) {
-  (void)ud;
-  fprintf(stderr, "%s: %s%s%s\n",
-          d->severity == NB_SEV_NOTE      ? "note"
-          : d->severity == NB_SEV_WARNING ? "warning"
-                                          : "error",
-          d->file ? d->file : "", d->file ? ": " : "", d->message);
-}
-
-static int S_convert(const char *out, int argc, char **argv) {
-  static const nb_diag diag = {NB_DIAG_ABI_VERSION, S_print_diag, NULL};
-  const char *opts = getenv("NB_EPUB_OPTS");
-  nb_resolve_options ro;
-  nb_write_options wo;
-  nb_resources *set;
-  nb_book *b = nb_book_new();
-  nb_error err;
-  int i, rc;
-  memset(&ro, 0, sizeof ro);
-  ro.abi_version = NB_RESOLVE_ABI_VERSION;
-  ro.mirror_dir = getenv("NB_EPUB_MIRROR");
-  ro.cache_dir = "";
-  ro.offline = 1;
-  set = nb_resources_new(&ro, &diag);
-  if (!b || !set)
-    return 1;
-  for (i = 1; i < argc; i++) {
-    char *data;
-    size_t len;
-    nb_doc *d;
-    if (nb_read_file(argv[i], 0, &data, &len, &err) != 0) {
-      fprintf(stderr, "%s: %s\n", argv[i], err.message);
-      return 1;
-    }
-    d = nb_read_article(argv[i], data, len, NULL, &diag, &err);
-    free(data);
-    if (!d || nb_resources_resolve_doc(set, d, &err) != 0) {
-      fprintf(stderr, "%s: %s\n", argv[i], err.message);
-      return 1;
-    }
-    nb_book_add_doc(b, d);
-  }
-  nb_book_set_resources(b, set);
-  nb_book_finish(b);
-  memset(&wo, 0, sizeof wo);
-  wo.abi_version = NB_WRITE_ABI_VERSION;
-  wo.style_path = getenv("NB_EPUB_STYLE");
-  wo.vertical = opts && strstr(opts, "vertical") != NULL;
-  wo.embed_fonts = opts && strstr(opts, "embed_fonts") != NULL;
-  rc = nb_write_epub(b, &wo, out, &diag, &err);
-  if (rc != 0)
-    fprintf(stderr, "%s: %s\n", out, err.message);
-  nb_book_free(b);
-  nb_resources_free(set);
-  return rc == 0 ? 0 : 1;
-}
-
-int main(int argc, char **argv) {
+int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_helpers),
       cmocka_unit_test(test_single_article),
@@ -1384,9 +1320,6 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_embed_fonts),
   };
   const char *sample = getenv("NB_EPUB_SAMPLE_DIR");
-  const char *convert = getenv("NB_EPUB_CONVERT");
-  if (convert && *convert)
-    return S_convert(convert, argc, argv);
   S_init_resources();
   if (sample && *sample) {
     S_write_samples(sample);

@@ -2,9 +2,7 @@
  * first, with working relative links (acquisition, cover, thumbnail),
  * sizes and titles read from the books themselves; it is well-formed Atom
  * with what RFC 4287 requires of a feed and its entries; a broken book is
- * listed by name with a warning; rebuilding gives the same bytes.
- *
- * Also the driver of tests/e2e/deliver_opds.sh: test_opds --update DIR. */
+ * listed by name with a warning; rebuilding gives the same bytes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -431,20 +429,11 @@ static void test_missing_dir(void **state) {
                        0);
 }
 
-int main(int argc, char **argv) {
+int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_shelf),
       cmocka_unit_test(test_hostile_pdfs),
       cmocka_unit_test(test_missing_dir),
   };
-  /* the driver of tests/e2e/deliver_opds.sh: test_opds --update DIR */
-  if (argc == 3 && strcmp(argv[1], "--update") == 0) {
-    nb_error err;
-    if (nb_opds_update(argv[2], NULL, NULL, &err) != 0) {
-      fprintf(stderr, "%s\n", err.message);
-      return 1;
-    }
-    return 0;
-  }
   return cmocka_run_group_tests(tests, S_setup, S_teardown);
 }

@@ -553,114 +553,7 @@ static void test_content_hash(void **state) {
   nb_doc_free(b);
 }
 
-/* ## The driver of tests/e2e/deliver_state.sh
- *
- * test_state --run STATE OUTDIR FEED: the only_new part of a daily run.
- * Reads FEED, leaves out what STATE says was delivered, writes the rest as
- * a "book" (OUTDIR/book-N.txt, one title a line) and records it; prints
- * "new=N". With NB_TEST_PAUSE=SECONDS it writes OUTDIR/chosen and waits
- * before writing the book, so the test can kill it mid-way; with
- * NB_TEST_RUN_LOCK set it opens the state with run_lock. */
-
-typedef struct S_docs {
-  nb_doc *v[4096];
-  size_t n;
-} S_docs;
-
-static int S_collect_doc(void *ud, nb_doc *doc) {
-  S_docs *d = ud;
-  if (d->n == sizeof d->v / sizeof *d->v) {
-    nb_doc_free(doc);
-    return 1;
-  }
-  d->v[d->n++] = doc;
-  return 0;
-}
-
-static int S_run(const char *state_path, const char *outdir, const char *feed) {
-  static S_docs docs;
-  static nb_state_article keep[4096];
-  static char hashes[4096][NB_STATE_HASH_SIZE];
-  nb_state *st = NULL;
-  nb_error err;
-  char *data = NULL, path[1024], tmp[1100];
-  size_t len = 0, i, nkeep = 0;
-  int64_t books = 0;
-  const char *pause = getenv("NB_TEST_PAUSE");
-  FILE *f;
-  nb_state_book book;
-
-  nb_state_options so;
-  memset(&so, 0, sizeof so);
-  so.abi_version = NB_STATE_ABI_VERSION;
-  so.run_lock = getenv("NB_TEST_RUN_LOCK") != NULL;
-  if (nb_state_open(state_path, &so, &st, &err) != 0) {
-    fprintf(stderr, "state: %s\n", err.message);
-    return 1;
-  }
-  if (nb_read_file(feed, 0, &data, &len, &err) != 0 ||
-      nb_read_feed(feed, data, len, NULL, NULL, S_collect_doc, &docs, &err) <
-          0) {
-    fprintf(stderr, "feed: %s\n", err.message);
-    return 1;
-  }
-  free(data);
-  for (i = 0; i < docs.n; i++) {
-    nb_state_article a;
-    int rc;
-    nb_state_article_from_doc(docs.v[i], &a, hashes[nkeep]);
-    rc = nb_state_find(st, &a, NULL, &err);
-    if (rc < 0) {
-      fprintf(stderr, "state: %s\n", err.message);
-      return 1;
-    }
-    if (rc == 0) {
-      /* also leave out a repeat within this feed */
-      size_t j;
-      int dup = 0;
-      for (j = 0; j < nkeep && !dup; j++)
-        dup = (a.url && keep[j].url && strcmp(a.url, keep[j].url) == 0) ||
-              (a.hash && keep[j].hash && strcmp(a.hash, keep[j].hash) == 0);
-      if (!dup)
-        keep[nkeep++] = a;
-    }
-  }
-  if (pause) {
-    snprintf(path, sizeof path, "%s/chosen", outdir);
-    f = fopen(path, "w");
-    if (f)
-      fclose(f);
-    sleep((unsigned)atoi(pause));
-  }
-  if (nkeep > 0) {
-    nb_state_count(st, &books, NULL, &err);
-    snprintf(path, sizeof path, "%s/book-%lld-%ld.txt", outdir,
-             (long long)books + 1, (long)getpid());
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    f = fopen(tmp, "w");
-    if (!f)
-      return 1;
-    for (i = 0; i < nkeep; i++)
-      fprintf(f, "%s\n", keep[i].title ? keep[i].title : "");
-    if (fclose(f) != 0 || rename(tmp, path) != 0)
-      return 1;
-    memset(&book, 0, sizeof book);
-    book.id = path;
-    book.path = path;
-    book.title = "daily";
-    if (nb_state_record_book(st, &book, keep, nkeep, &err) != 0) {
-      fprintf(stderr, "record: %s\n", err.message);
-      return 1;
-    }
-  }
-  printf("new=%zu\n", nkeep);
-  for (i = 0; i < docs.n; i++)
-    nb_doc_free(docs.v[i]);
-  nb_state_close(st);
-  return 0;
-}
-
-int main(int argc, char **argv) {
+int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_record_and_find),
       cmocka_unit_test(test_list_and_forget),
@@ -672,7 +565,5 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_run_lock),
       cmocka_unit_test(test_content_hash),
   };
-  if (argc == 5 && strcmp(argv[1], "--run") == 0)
-    return S_run(argv[2], argv[3], argv[4]);
   return cmocka_run_group_tests(tests, S_setup, S_teardown);
 }
