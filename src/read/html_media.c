@@ -288,8 +288,9 @@ static int S_clause_end(uint32_t cp) {
  * collapsed, as a short description: whole when it has at most
  * S_BLURB_CHARS characters, else up to its first sentence's end or clause
  * past the 15th character, else cut at S_BLURB_CHARS, "…" marking a cut.
- * malloc'd, NULL when there is none. */
-static char *S_blurb(nb_node *n) {
+ * malloc'd, NULL when there is none. @p whole (may be NULL) is set to 1
+ * when the description is all of the text. */
+static char *S_blurb_of(nb_node *n, int *whole) {
   nb_iter *it = nb_iter_new(n);
   nb_buf b = NB_BUF_INIT;
   size_t chars = 0, stop = 0;
@@ -334,6 +335,8 @@ static char *S_blurb(nb_node *n) {
     }
   }
   nb_iter_free(it);
+  if (whole)
+    *whole = !more && budget >= 0;
   if (more && stop) {
     b.len = stop; /* the first sentence, or clause */
     if (!stop_sentence)
@@ -349,6 +352,10 @@ static char *S_blurb(nb_node *n) {
   return nb_buf_detach(&b);
 }
 
+static char *S_blurb(nb_node *n) {
+  return S_blurb_of(n, NULL);
+}
+
 static int S_text_block(const nb_node *n) {
   nb_node_type t = n ? nb_node_get_type(n) : NB_NODE_NONE;
   return t == NB_NODE_PARAGRAPH || t == NB_NODE_HEADING;
@@ -358,6 +365,7 @@ static int S_text_block(const nb_node *n) {
 char *nb_read__describe_image(nb_node *img) {
   nb_node *block = nb_node_parent(img), *c;
   char *d;
+  int whole = 0;
   while (block && nb_node_type_is_inline(nb_node_get_type(block)))
     block = nb_node_parent(block);
   if (!block)
@@ -366,8 +374,13 @@ char *nb_read__describe_image(nb_node *img) {
     for (c = nb_node_first_child(block); c; c = nb_node_next(c))
       if (nb_node_get_type(c) == NB_NODE_CAPTION && (d = S_blurb(c)))
         return d;
-  } else if (S_text_block(block) && (d = S_blurb(block))) {
-    return d; /* its paragraph's own text ("效果如下：<img>") */
+  } else if (S_text_block(block) && (d = S_blurb_of(block, &whole))) {
+    /* its paragraph's own text ("效果如下：<img>"); when that text is all
+     * the paragraph says, it is read right beside the picture, and alt
+     * text repeating it would be heard twice: "" then (WCAG H2) */
+    if (whole)
+      *d = '\0';
+    return d;
   }
   if (S_text_block(nb_node_prev(block)) && (d = S_blurb(nb_node_prev(block))))
     return d;

@@ -467,7 +467,7 @@ static void test_single_article(void **state) {
            "https://example.com/"
            "%E8%B7%AF%E5%BE%84%20%E7%A9%BA%E6%A0%BC?q=1#frag%23more");
   S_expect(ch, "string(count(//h:*[@class='placeholder']))", "4");
-  S_expect(ch, "string(//h:span[@class='placeholder'][1])", "丢失的图");
+  S_expect(ch, "string(//h:span[@class='placeholder'][1])", "图片无法显示：丢失的图");
   S_expect(ch, "string(//h:span[@class='placeholder'][2])", "图片无法显示");
   S_expect(ch, "string(//h:figure[2]/h:div[@class='placeholder']/@title)",
            "https://img.example.com/gone.jpg");

@@ -264,15 +264,32 @@ static int S_render_image(S_state *st, nb_node *node) {
   label = nb_epub_clean_label(alt);
   if (!label)
     return -1;
-  rc = xmlTextWriterStartElement(st->w, XC(block ? "div" : "span")) < 0 ||
-               nb_epub_attr(st->w, "class", "placeholder") < 0 ||
-               (url && *url && nb_epub_attr(st->w, "title", url) < 0) ||
-               nb_epub_text(
-                   st->w, *label ? label : st->words->image_unavailable,
-                   strlen(*label ? label : st->words->image_unavailable)) < 0 ||
-               xmlTextWriterFullEndElement(st->w) < 0
-           ? -1
-           : 0;
+  /* "image unavailable: ALT": the reader sees that a picture is missing,
+   * and the words never repeat the alt text of the images beside it
+   * (a screen reader would hear them twice). */
+  {
+    const char *word = st->words->image_unavailable;
+    nb_buf shown = NB_BUF_INIT;
+    if (!*label) {
+      nb_buf_puts(&shown, word);
+    } else if (!res && !(url && *url)) {
+      nb_buf_puts(&shown, label); /* a frame or video: says so itself */
+    } else {
+      nb_buf_puts(&shown, word);
+      nb_buf_puts(&shown, (unsigned char)word[0] < 0x80 ? ": " : "：");
+      nb_buf_puts(&shown, label);
+    }
+    rc = shown.failed ||
+                 xmlTextWriterStartElement(st->w, XC(block ? "div" : "span")) <
+                     0 ||
+                 nb_epub_attr(st->w, "class", "placeholder") < 0 ||
+                 (url && *url && nb_epub_attr(st->w, "title", url) < 0) ||
+                 nb_epub_text(st->w, shown.data, shown.len) < 0 ||
+                 xmlTextWriterFullEndElement(st->w) < 0
+             ? -1
+             : 0;
+    nb_buf_free(&shown);
+  }
   free(label);
   return rc;
 }
