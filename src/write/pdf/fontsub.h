@@ -39,4 +39,27 @@ void nb_fontsub_build(nb_fontsub *fs);
 int nb_fontsub_show_line(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line,
                          double x, double y);
 
+/** Make every face's subset twice, the second time under a name that
+ * marks it for vertical metrics (pdftags.h), for the upright glyphs of
+ * vertical lines. Only before anything is noted. */
+void nb_fontsub_set_vertical(nb_fontsub *fs);
+
+/** Draw a line of vertical writing on @p cr, whose user space is turned
+ * so that x runs down the column from the line's start and y = 0 is its
+ * baseline: upright runs with the vertical twins, sideways runs centred
+ * on the column, upright numbers (vertical.h) in one cell each. What the
+ * subsets cannot draw (or everything, when @p fs is NULL) Pango draws,
+ * run by run. */
+void nb_fontsub_show_vline(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line);
+
+/** nb_fontsub_show_line for a horizontal line of a vertical book (code,
+ * tables), its text read by extraction as part of a column at @p px, at
+ * the line's baseline (each run pushed an em below *@p py, the last
+ * one, when runs or lines share a baseline, but not below @p ymax; *@p py
+ * gets the last used). Underlines are not drawn. 0, or -1 having drawn
+ * nothing (Pango must draw it). */
+int nb_fontsub_show_line_proxied(nb_fontsub *fs, cairo_t *cr,
+                                 PangoLayoutLine *line, double x, double y,
+                                 double px, double *py, double ymax);
+
 #endif
