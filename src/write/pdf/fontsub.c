@@ -8,6 +8,7 @@
  * is written as before, only slower. */
 #include "write/pdf/fontsub.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -829,7 +830,7 @@ static int S_show_tcy(nb_fontsub *fs, cairo_t *cr, const char *text,
   cairo_scaled_font_t *vsf;
   cairo_glyph_t glyphs[8];
   cairo_text_cluster_t cl;
-  double em, w = 0, sx = 1, x;
+  double em, w = 0, sx = 1, x, shift;
   int i, n, ndig = pango_layout_get_character_count(num) - 1;
   if (!nl || !nl->runs || nl->runs->next || ndig < 1 || ndig > 3)
     return -1;
@@ -861,12 +862,19 @@ static int S_show_tcy(nb_fontsub *fs, cairo_t *cr, const char *text,
   glyphs[n].y = cell / 2 - NB_PDF_VERT_ORIGIN * em;
   n++;
   x = -w / 2;
+  /* the digits a hair apart, so that each gets its own position in the
+   * PDF (glyphs of a vertical font on one baseline would be written as
+   * one string, advancing down the column), and apart from the blank at
+   * the cell's foot, which a cell a little longer than an em puts near
+   * their baseline (Cairo merges glyphs within 0.001 em) */
+  shift = 0;
+  for (i = 1; i <= ndig; i++)
+    if (fabs(NB_VERT_CENTRAL * em + i * 0.006 * em - glyphs[0].y) < 0.0015 * em)
+      shift = 0.003 * em;
   for (i = 1; i <= ndig; i++) {
     glyphs[n].index = hb_map_get(sf->face->map, gr->glyphs->glyphs[i].glyph);
     glyphs[n].x = x;
-    /* a hair apart, so that each digit gets its own position in the PDF
-     * (a run of them on one baseline would advance down the column) */
-    glyphs[n].y = NB_VERT_CENTRAL * em + i * 0.004 * em;
+    glyphs[n].y = NB_VERT_CENTRAL * em + i * 0.006 * em + shift;
     x += gr->glyphs->glyphs[i].geometry.width / (double)PANGO_SCALE;
     n++;
   }
