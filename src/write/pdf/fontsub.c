@@ -1094,8 +1094,13 @@ int nb_fontsub_show_line_proxied(nb_fontsub *fs, cairo_t *cr,
     run_look look;
     /* runs of a line, cells of a table row, share a baseline: each is
      * read an em lower than the last, so that extraction reads them one
-     * after the other */
+     * after the other; and never more than a quarter em below it, so that
+     * the block reads as one unbroken column (a gap, a blank line of
+     * code, would let extraction read the columns beside the block's foot
+     * before the rest of it) */
     double em = S_em(run->item->analysis.font);
+    if (*py > -1e8 && at > *py + 1.25 * em)
+      at = *py + 1.25 * em;
     if (at < *py + em)
       at = *py + em;
     if (at > ymax)
