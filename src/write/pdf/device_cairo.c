@@ -149,11 +149,11 @@ static void C_draw_vartifact(nb_dev *dev, PangoLayoutLine *line, double x,
   cairo_restore(d->cr);
 }
 
-static void C_proxy(nb_dev *dev, int on, double x) {
+static void C_proxy(nb_dev *dev, int on, double x, double y) {
   cairo_dev *d = (cairo_dev *)dev;
   d->proxy = on;
   d->proxy_x = x;
-  d->proxy_y = -1e9;
+  d->proxy_y = y;
 }
 
 static void C_note_layout(nb_dev *dev, PangoLayout *layout) {

@@ -1099,7 +1099,7 @@ int nb_fontsub_show_line_proxied(nb_fontsub *fs, cairo_t *cr,
      * code, would let extraction read the columns beside the block's foot
      * before the rest of it) */
     double em = S_em(run->item->analysis.font);
-    if (*py > -1e8 && at > *py + 1.25 * em)
+    if (at > *py + 1.25 * em)
       at = *py + 1.25 * em;
     if (at < *py + em)
       at = *py + em;

@@ -54,10 +54,11 @@ void nb_fontsub_show_vline(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line);
 
 /** nb_fontsub_show_line for a horizontal line of a vertical book (code,
  * tables), its text read by extraction as part of a column at @p px, at
- * the line's baseline (each run pushed an em below *@p py, the last
- * one, when runs or lines share a baseline, but not below @p ymax; *@p py
- * gets the last used). Underlines are not drawn. 0, or -1 having drawn
- * nothing (Pango must draw it). */
+ * the line's baseline but each run between one and 1.25 em below *@p py
+ * (the last one used, or where the column may begin), so that the
+ * column has no gaps, and not below @p ymax; *@p py gets the last used.
+ * Underlines are not drawn. 0, or -1 having drawn nothing (Pango must
+ * draw it). */
 int nb_fontsub_show_line_proxied(nb_fontsub *fs, cairo_t *cr,
                                  PangoLayoutLine *line, double x, double y,
                                  double px, double *py, double ymax);
