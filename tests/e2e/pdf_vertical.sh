@@ -206,8 +206,8 @@ fi
 # columns makes pdftotext read a paragraph's short last column after the
 # next paragraph's first (poppler's reading-order rule 2 for text running
 # down the page takes overlapping columns for "above"; the same page
-# without that heading reads in order); 041 (0.955) wide tables, their
-# cells read out of the order of the text.
+# without that heading reads in order); 041 (0.986) a long table, a few
+# of its cells read after the rest of it.
 [ -d "$CORPUS" ] || { finish; exit; }
 sanitized && { finish; exit; }
 n=0

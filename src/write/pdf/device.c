@@ -36,9 +36,9 @@ void nb_dev_draw_vartifact(nb_dev *dev, PangoLayoutLine *line, double x,
   if (dev && dev->draw_vartifact && line)
     dev->draw_vartifact(dev, line, x, y, rgb);
 }
-void nb_dev_proxy(nb_dev *dev, int on, double x, double y) {
+void nb_dev_proxy(nb_dev *dev, int on, double x, double y, double xmin) {
   if (dev && dev->proxy)
-    dev->proxy(dev, on, x, y);
+    dev->proxy(dev, on, x, y, xmin);
 }
 int nb_dev_draw_image(nb_dev *dev, const nb_resource *res, double x, double y,
                       double w, double h, int max_dpi) {

@@ -54,8 +54,9 @@ struct nb_dev {
   /** From @p on until it is turned off, draw_line draws lines that stand
    * horizontal in a vertical book (code, tables) so that text extraction
    * reads their text as a column at @p x, each line at its baseline's
-   * height but none above @p y: among the vertical columns, in order. */
-  void (*proxy)(nb_dev *dev, int on, double x, double y);
+   * height but none above @p y (a full column goes on in another to its
+   * left, not left of @p xmin): among the vertical columns, in order. */
+  void (*proxy)(nb_dev *dev, int on, double x, double y, double xmin);
   /** Draw @p res scaled into the box; @p max_dpi caps the embedded
    * resolution of images that are decoded (JPEG passes through). Returns
    * 0, or -1 when the image cannot be drawn (the caller then draws a
@@ -109,7 +110,7 @@ void nb_dev_draw_vline(nb_dev *dev, PangoLayoutLine *line, double x, double y,
                        uint32_t rgb);
 void nb_dev_draw_vartifact(nb_dev *dev, PangoLayoutLine *line, double x,
                            double y, uint32_t rgb);
-void nb_dev_proxy(nb_dev *dev, int on, double x, double y);
+void nb_dev_proxy(nb_dev *dev, int on, double x, double y, double xmin);
 int nb_dev_draw_image(nb_dev *dev, const nb_resource *res, double x, double y,
                       double w, double h, int max_dpi);
 void nb_dev_fill_rect(nb_dev *dev, double x, double y, double w, double h,

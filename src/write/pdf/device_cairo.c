@@ -48,8 +48,8 @@ typedef struct cairo_dev {
   GHashTable *img_index; /* content id (owned copy) -> index + 1 in imgs */
   int in_page, pages;
   char *pending_tag; /* a tag begun before the first page */
-  int proxy;         /* lines read as a column at proxy_x (nb_dev.proxy) */
-  double proxy_x, proxy_y;
+  int proxy;         /* lines read as a column (nb_dev.proxy) */
+  nb_proxy_col proxy_col;
   double page_h;
   nb_pdf_tags tags; /* what Cairo cannot write: added at the end */
 } cairo_dev;
@@ -113,9 +113,8 @@ static void C_draw_line(nb_dev *dev, PangoLayoutLine *line, double x, double y,
   cairo_dev *d = (cairo_dev *)dev;
   S_rgb(d->cr, rgb);
   nb_fontsub_build(d->fonts);
-  if (d->proxy &&
-      nb_fontsub_show_line_proxied(d->fonts, d->cr, line, x, y, d->proxy_x,
-                                   &d->proxy_y, d->page_h - 2) == 0)
+  if (d->proxy && nb_fontsub_show_line_proxied(d->fonts, d->cr, line, x, y,
+                                               &d->proxy_col) == 0)
     return;
   if (nb_fontsub_show_line(d->fonts, d->cr, line, x, y) == 0)
     return;
@@ -149,11 +148,13 @@ static void C_draw_vartifact(nb_dev *dev, PangoLayoutLine *line, double x,
   cairo_restore(d->cr);
 }
 
-static void C_proxy(nb_dev *dev, int on, double x, double y) {
+static void C_proxy(nb_dev *dev, int on, double x, double y, double xmin) {
   cairo_dev *d = (cairo_dev *)dev;
   d->proxy = on;
-  d->proxy_x = x;
-  d->proxy_y = y;
+  d->proxy_col.x = x;
+  d->proxy_col.y = d->proxy_col.ytop = y;
+  d->proxy_col.ymax = d->page_h - 2;
+  d->proxy_col.xmin = xmin;
 }
 
 static void C_note_layout(nb_dev *dev, PangoLayout *layout) {

@@ -480,7 +480,7 @@ static void S_draw_block(nb_pdf *pdf, nb_page_ctx *pc, outline_stack *os,
    * unindented ones, and pdftotext would then read the paragraph
    * columns to its right out of order */
   nb_dev_proxy(pc->dev, 1, x + w - pdf->body.font_size,
-               top + 2.5 * pdf->body.font_size);
+               top + 2.5 * pdf->body.font_size, x);
   for (r = 0; r < spg->nreps; r++)
     if (spg->reps[r].page == it->sub_page) {
       const nb_item *hd = &sub->items[spg->reps[r].item];
@@ -494,7 +494,7 @@ static void S_draw_block(nb_pdf *pdf, nb_page_ctx *pc, outline_stack *os,
       continue;
     S_draw_item(pdf, pc, os, &sub->items[i], page, x, y + spg->pl[i].y);
   }
-  nb_dev_proxy(pc->dev, 0, 0, 0);
+  nb_dev_proxy(pc->dev, 0, 0, 0, 0);
 }
 
 static void S_draw_item_v(nb_pdf *pdf, nb_page_ctx *pc, outline_stack *os,

@@ -1068,7 +1068,7 @@ static int S_show_proxied(nb_fontsub *fs, cairo_t *cr, const char *text,
 
 int nb_fontsub_show_line_proxied(nb_fontsub *fs, cairo_t *cr,
                                  PangoLayoutLine *line, double x, double y,
-                                 double px, double *py, double ymax) {
+                                 nb_proxy_col *pc) {
   const char *text;
   GSList *r;
   int x_off = 0;
@@ -1099,18 +1099,23 @@ int nb_fontsub_show_line_proxied(nb_fontsub *fs, cairo_t *cr,
      * code, would let extraction read the columns beside the block's foot
      * before the rest of it) */
     double em = S_em(run->item->analysis.font);
-    if (at > *py + 1.25 * em)
-      at = *py + 1.25 * em;
-    if (at < *py + em)
-      at = *py + em;
-    if (at > ymax)
-      at = ymax; /* on the page, where extraction still sees it */
-    *py = at;
+    if (at > pc->y + 1.25 * em)
+      at = pc->y + 1.25 * em;
+    if (at < pc->y + em)
+      at = pc->y + em;
+    if (at > pc->ymax && pc->x - 1.5 * em >= pc->xmin) {
+      /* the column is full: the next one, to its left */
+      pc->x -= 1.5 * em;
+      at = pc->ytop + em;
+    }
+    if (at > pc->ymax)
+      at = pc->ymax; /* on the page, where extraction still sees it */
+    pc->y = at;
     S_run_font(fs, run, &look);
     x_off += run->start_x_offset;
-    if (S_show_proxied(fs, cr, text, run, look.fg,
-                       x + (double)x_off / PANGO_SCALE,
-                       y + (double)-run->y_offset / PANGO_SCALE, px, at) != 0)
+    if (S_show_proxied(
+            fs, cr, text, run, look.fg, x + (double)x_off / PANGO_SCALE,
+            y + (double)-run->y_offset / PANGO_SCALE, pc->x, at) != 0)
       return r == line->runs ? -1 : 0;
     x_off += pango_glyph_string_get_width(run->glyphs) + run->end_x_offset;
   }

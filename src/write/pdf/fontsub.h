@@ -52,15 +52,22 @@ void nb_fontsub_set_vertical(nb_fontsub *fs);
  * run by run. */
 void nb_fontsub_show_vline(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line);
 
+/* Where the text of a horizontal block in a vertical book is read by
+ * extraction: a column at x, from ytop down to ymax (then the next one
+ * 1.5 em to the left, while not left of xmin); y is the last place used
+ * (ytop to begin). */
+typedef struct nb_proxy_col {
+  double x, y, ytop, ymax, xmin;
+} nb_proxy_col;
+
 /** nb_fontsub_show_line for a horizontal line of a vertical book (code,
- * tables), its text read by extraction as part of a column at @p px, at
- * the line's baseline but each run between one and 1.25 em below *@p py
- * (the last one used, or where the column may begin), so that the
- * column has no gaps, and not below @p ymax; *@p py gets the last used.
+ * tables), its text read by extraction as part of the column @p pc, at
+ * the line's baseline but each run between one and 1.25 em below the
+ * last place used, so that the column has no gaps; @p pc is updated.
  * Underlines are not drawn. 0, or -1 having drawn nothing (Pango must
  * draw it). */
 int nb_fontsub_show_line_proxied(nb_fontsub *fs, cairo_t *cr,
                                  PangoLayoutLine *line, double x, double y,
-                                 double px, double *py, double ymax);
+                                 nb_proxy_col *pc);
 
 #endif
