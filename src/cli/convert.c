@@ -199,13 +199,6 @@ int nb_cli_convert(nb_cli *cli) {
     }
   }
 
-  if (cli->write.vertical) {
-    const char *dot = strrchr(cli->output, '.');
-    if ((cli->to && strcmp(cli->to, "pdf") == 0) ||
-        (!cli->to && dot && strcasecmp(dot, ".pdf") == 0))
-      fprintf(stderr, "newsbook: warning: --vertical: this build sets PDF "
-                      "text horizontally; only EPUB is vertical\n");
-  }
   /* The daily loop: checked (and the state opened) before any work. */
   if ((status = nb_cli_deliver_init(cli, &dv)) >= 0)
     goto cleanup;

@@ -20,10 +20,10 @@
 #define MAX_TOKEN 512
 
 typedef struct compound {
-  char name[32];  /* "" or "*": any element */
+  char name[32]; /* "" or "*": any element */
   char cls[4][32];
   int ncls;
-  int child;      /* combinator to the left is '>' */
+  int child; /* combinator to the left is '>' */
 } compound;
 
 typedef struct selector {
@@ -140,8 +140,7 @@ static void S_skip_block(scanner *sc) {
       if (--depth <= 0)
         return;
     } else if (c == '"' || c == '\'') {
-      while (sc->pos < sc->len && sc->s[sc->pos] != c &&
-             sc->s[sc->pos] != '\n')
+      while (sc->pos < sc->len && sc->s[sc->pos] != c && sc->s[sc->pos] != '\n')
         sc->pos++;
       if (sc->pos < sc->len)
         sc->pos++;
@@ -189,6 +188,22 @@ static int S_parse_selector(const char *s, selector *out) {
       pending_child = 1;
       cur = NULL;
       s++;
+      continue;
+    }
+    if (strncmp(s, ":root", 5) == 0 && !S_ident_char(s[5]) && s[5] != '(') {
+      /* the document element: html, as a pseudo-class weighs */
+      if (!cur) {
+        if (out->nparts >= MAX_COMPOUNDS)
+          return 0;
+        cur = &out->parts[out->nparts++];
+        cur->child = pending_child;
+        pending_child = 0;
+      }
+      if (cur->name[0] && strcmp(cur->name, "html") != 0)
+        return 0;
+      strcpy(cur->name, "html");
+      out->specificity += 100;
+      s += 5;
       continue;
     }
     if (*s == '+' || *s == '~' || *s == '#' || *s == '[' || *s == ':')
@@ -516,7 +531,9 @@ void nb_css_free(nb_css *css) {
   free(css);
 }
 
-size_t nb_css_rule_count(const nb_css *css) { return css ? css->nrules : 0; }
+size_t nb_css_rule_count(const nb_css *css) {
+  return css ? css->nrules : 0;
+}
 
 void nb_css_get_page(const nb_css *css, nb_css_page *out) {
   memset(out, 0, sizeof *out);
@@ -537,8 +554,8 @@ static int S_match_cmp(const void *a, const void *b) {
   return x->order < y->order ? -1 : x->order > y->order ? 1 : 0;
 }
 
-void nb_css_compute(const nb_css *css, const nb_css_node *chain,
-                    size_t depth, const nb_style *parent, nb_style *out) {
+void nb_css_compute(const nb_css *css, const nb_css_node *chain, size_t depth,
+                    const nb_style *parent, nb_style *out) {
   nb_style init;
   match *m = NULL;
   size_t nm = 0, cap = 0, i, j;

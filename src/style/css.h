@@ -67,8 +67,12 @@ typedef struct nb_style {
                                letters or digits: `text-autospace` (none:
                                0, else 0.25) or the theme's
                                `-newsbook-cjk-latin-space` length */
-  int heading; /**< set by the PDF writer for headings and titles: their
-                    lines are spread to the margin only when nearly full */
+  int heading;  /**< set by the PDF writer for headings and titles: their
+                     lines are spread to the margin only when nearly full */
+  int vertical; /**< `writing-mode` (or its -epub-/-webkit- forms) is
+                     vertical-rl or vertical-lr; inherited */
+  int upright;  /**< set by the PDF writer: text laid out in horizontal
+                     lines even in a vertical book (code, table cells) */
   double root_font_size; /**< for rem */
 } nb_style;
 

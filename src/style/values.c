@@ -553,6 +553,11 @@ void nb_css_apply(nb_style *s, const char *prop, const char *value_in,
       s->cjk_latin_space = pt / s->font_size;
   } else if (strcmp(prop, "white-space") == 0) {
     s->pre = strncmp(v, "pre", 3) == 0 || strcmp(v, "break-spaces") == 0;
+  } else if (strcmp(prop, "writing-mode") == 0 ||
+             strcmp(prop, "-epub-writing-mode") == 0 ||
+             strcmp(prop, "-webkit-writing-mode") == 0) {
+    /* vertical-rl, vertical-lr, and the SVG 1.1 / IE names tb-rl, tb */
+    s->vertical = strncmp(v, "vertical", 8) == 0 || strncmp(v, "tb", 2) == 0;
   }
 }
 

@@ -323,6 +323,69 @@ static void test_artifacts_traced(void **state) {
   nb_book_free(book);
 }
 
+/* Vertical writing asked through nb_write_options.vertical: pages turn
+ * right to left, upright glyphs are drawn with vertical (Identity-V)
+ * fonts, the structure tree, outline and links are kept (code and a long
+ * table stay horizontal in the flow), and the bytes are the same on a
+ * second run; the trace device hears vertical lines, the next column to
+ * the left. A horizontal book says nothing of direction. */
+static void test_vertical_option(void **state) {
+  char *dir = S_tmpdir(), a[512], b[512], h[512];
+  nb_book *book = nb_book_new();
+  nb_write_options opts;
+  nb_dev *dev = nb_dev_trace_new();
+  nb_error err;
+  unsigned char *x, *y, *z;
+  size_t nx, ny, nz;
+  const char *t, *l1, *l2;
+  double x1, x2;
+  (void)state;
+  memset(&opts, 0, sizeof opts);
+  opts.abi_version = NB_WRITE_ABI_VERSION;
+  opts.vertical = 1;
+  assert_true(nb_book_add_doc(book, S_doc("国内GPU芯片群雄逐鹿", 1)));
+  nb_book_finish(book);
+  snprintf(a, sizeof a, "%s/v.pdf", dir);
+  snprintf(b, sizeof b, "%s/w.pdf", dir);
+  snprintf(h, sizeof h, "%s/h.pdf", dir);
+  assert_int_equal(nb_write_pdf(book, &opts, a, NULL, &err), 0);
+  assert_int_equal(nb_write_pdf(book, &opts, b, NULL, &err), 0);
+  x = S_slurp(a, &nx);
+  y = S_slurp(b, &ny);
+  assert_int_equal(nx, ny);
+  assert_memory_equal(x, y, nx);
+  assert_non_null(S_find(x, nx, "/Direction /R2L", 15));
+  assert_non_null(S_find(x, nx, "/Identity-V", 11));
+  assert_non_null(S_find(x, nx, "/StructTreeRoot", 15));
+  assert_non_null(S_find(x, nx, "/Outlines", 9));
+  assert_non_null(S_find(x, nx, "/URI", 4));
+  opts.vertical = 0;
+  assert_int_equal(nb_write_pdf(book, &opts, h, NULL, &err), 0);
+  z = S_slurp(h, &nz);
+  assert_null(S_find(z, nz, "/Direction", 10));
+  assert_null(S_find(z, nz, "/Identity-V", 11));
+  opts.vertical = 1;
+  assert_int_equal(nb_pdf_render(book, &opts, dev, NULL, &err), 0);
+  t = nb_dev_trace_text(dev);
+  l1 = strstr(t, "vline x=");
+  assert_non_null(l1);
+  l2 = strstr(l1 + 1, "vline x=");
+  assert_non_null(l2);
+  x1 = strtod(l1 + 8, NULL);
+  x2 = strtod(l2 + 8, NULL);
+  assert_true(x2 < x1); /* the next column is to the left */
+  free(x);
+  free(y);
+  free(z);
+  unlink(a);
+  unlink(b);
+  unlink(h);
+  rmdir(dir);
+  free(dir);
+  nb_dev_free(dev);
+  nb_book_free(book);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_single_deterministic),
@@ -332,6 +395,7 @@ int main(void) {
       cmocka_unit_test(test_bad_options),
       cmocka_unit_test(test_tagged_entries),
       cmocka_unit_test(test_artifacts_traced),
+      cmocka_unit_test(test_vertical_option),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,20 @@ void nb_dev_draw_artifact(nb_dev *dev, PangoLayoutLine *line, double x,
   if (dev && dev->draw_artifact && line)
     dev->draw_artifact(dev, line, x, y, rgb);
 }
+void nb_dev_draw_vline(nb_dev *dev, PangoLayoutLine *line, double x, double y,
+                       uint32_t rgb) {
+  if (dev && dev->draw_vline && line)
+    dev->draw_vline(dev, line, x, y, rgb);
+}
+void nb_dev_draw_vartifact(nb_dev *dev, PangoLayoutLine *line, double x,
+                           double y, uint32_t rgb) {
+  if (dev && dev->draw_vartifact && line)
+    dev->draw_vartifact(dev, line, x, y, rgb);
+}
+void nb_dev_proxy(nb_dev *dev, int on, double x, double y, double xmin) {
+  if (dev && dev->proxy)
+    dev->proxy(dev, on, x, y, xmin);
+}
 int nb_dev_draw_image(nb_dev *dev, const nb_resource *res, double x, double y,
                       double w, double h, int max_dpi) {
   if (dev && dev->draw_image)
@@ -153,6 +167,31 @@ static void T_draw_line(nb_dev *dev, PangoLayoutLine *line, double x, double y,
   nb_buf_putc(&t->out, '\n');
 }
 
+static void T_draw_vline(nb_dev *dev, PangoLayoutLine *line, double x, double y,
+                         uint32_t rgb) {
+  trace_dev *t = (trace_dev *)dev;
+  const char *text = pango_layout_get_text(line->layout);
+  size_t len = strlen(text), s = (size_t)line->start_index,
+         n = (size_t)line->length;
+  (void)rgb;
+  if (s > len)
+    s = len;
+  if (n > len - s)
+    n = len - s;
+  nb_buf_printf(&t->out, "vline x=%.3f y=%.3f bottom=%.3f text=", x, y,
+                y + nb_line_ink_right(line));
+  nb_buf_append(&t->out, text + s, n);
+  nb_buf_putc(&t->out, '\n');
+}
+
+static void T_draw_vartifact(nb_dev *dev, PangoLayoutLine *line, double x,
+                             double y, uint32_t rgb) {
+  trace_dev *t = (trace_dev *)dev;
+  (void)rgb;
+  nb_buf_printf(&t->out, "vartifact x=%.3f y=%.3f text=%s\n", x, y,
+                pango_layout_get_text(line->layout));
+}
+
 static void T_draw_artifact(nb_dev *dev, PangoLayoutLine *line, double x,
                             double y, uint32_t rgb) {
   trace_dev *t = (trace_dev *)dev;
@@ -221,6 +260,8 @@ nb_dev *nb_dev_trace_new(void) {
   t->base.end_page = T_end_page;
   t->base.draw_line = T_draw_line;
   t->base.draw_artifact = T_draw_artifact;
+  t->base.draw_vline = T_draw_vline;
+  t->base.draw_vartifact = T_draw_vartifact;
   t->base.draw_image = T_draw_image;
   t->base.fill_rect = T_fill_rect;
   t->base.link = T_link;

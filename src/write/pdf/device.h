@@ -26,6 +26,7 @@ typedef struct nb_dev_meta {
   const char *title, *author, *subject, *keywords, *creator;
   const char *date; /**< "YYYY-MM-DDTHH:MM:SS" (UTC) or NULL */
   const char *lang; /**< the document's language (BCP 47) or NULL */
+  int vertical;     /**< vertical writing: pages turn right to left */
 } nb_dev_meta;
 
 struct nb_dev {
@@ -40,6 +41,22 @@ struct nb_dev {
    * seen, but not extracted as text, as an Artifact should be. */
   void (*draw_artifact)(nb_dev *dev, PangoLayoutLine *line, double x, double y,
                         uint32_t rgb);
+  /** Draw one line of vertical writing (laid out with vertical gravity):
+   * its baseline runs down the page from (@p x, @p y), a quarter turn
+   * clockwise from draw_line's. CJK glyphs stand upright in their
+   * vertical forms, Latin runs lie sideways centred on the column, and
+   * short numbers marked by nb_tcy_* stand upright in one cell. */
+  void (*draw_vline)(nb_dev *dev, PangoLayoutLine *line, double x, double y,
+                     uint32_t rgb);
+  /** draw_artifact for a line of vertical writing. */
+  void (*draw_vartifact)(nb_dev *dev, PangoLayoutLine *line, double x, double y,
+                         uint32_t rgb);
+  /** From @p on until it is turned off, draw_line draws lines that stand
+   * horizontal in a vertical book (code, tables) so that text extraction
+   * reads their text as a column at @p x, each line at its baseline's
+   * height but none above @p y (a full column goes on in another to its
+   * left, not left of @p xmin): among the vertical columns, in order. */
+  void (*proxy)(nb_dev *dev, int on, double x, double y, double xmin);
   /** Draw @p res scaled into the box; @p max_dpi caps the embedded
    * resolution of images that are decoded (JPEG passes through). Returns
    * 0, or -1 when the image cannot be drawn (the caller then draws a
@@ -89,6 +106,11 @@ void nb_dev_draw_line(nb_dev *dev, PangoLayoutLine *line, double x, double y,
                       uint32_t rgb);
 void nb_dev_draw_artifact(nb_dev *dev, PangoLayoutLine *line, double x,
                           double y, uint32_t rgb);
+void nb_dev_draw_vline(nb_dev *dev, PangoLayoutLine *line, double x, double y,
+                       uint32_t rgb);
+void nb_dev_draw_vartifact(nb_dev *dev, PangoLayoutLine *line, double x,
+                           double y, uint32_t rgb);
+void nb_dev_proxy(nb_dev *dev, int on, double x, double y, double xmin);
 int nb_dev_draw_image(nb_dev *dev, const nb_resource *res, double x, double y,
                       double w, double h, int max_dpi);
 void nb_dev_fill_rect(nb_dev *dev, double x, double y, double w, double h,

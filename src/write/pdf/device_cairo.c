@@ -48,7 +48,10 @@ typedef struct cairo_dev {
   GHashTable *img_index; /* content id (owned copy) -> index + 1 in imgs */
   int in_page, pages;
   char *pending_tag; /* a tag begun before the first page */
-  nb_pdf_tags tags;  /* what Cairo cannot write: added at the end */
+  int proxy;         /* lines read as a column (nb_dev.proxy) */
+  nb_proxy_col proxy_col;
+  double page_h;
+  nb_pdf_tags tags; /* what Cairo cannot write: added at the end */
 } cairo_dev;
 
 static void S_rgb(cairo_t *cr, uint32_t rgb) {
@@ -69,6 +72,7 @@ static cairo_status_t S_write(void *closure, const unsigned char *data,
 static void C_begin_page(nb_dev *dev, double w, double h) {
   cairo_dev *d = (cairo_dev *)dev;
   cairo_pdf_surface_set_size(d->surface, w, h);
+  d->page_h = h;
   d->in_page = 1;
   d->pages++;
   if (d->pending_tag) {
@@ -109,10 +113,48 @@ static void C_draw_line(nb_dev *dev, PangoLayoutLine *line, double x, double y,
   cairo_dev *d = (cairo_dev *)dev;
   S_rgb(d->cr, rgb);
   nb_fontsub_build(d->fonts);
+  if (d->proxy && nb_fontsub_show_line_proxied(d->fonts, d->cr, line, x, y,
+                                               &d->proxy_col) == 0)
+    return;
   if (nb_fontsub_show_line(d->fonts, d->cr, line, x, y) == 0)
     return;
   cairo_move_to(d->cr, x, y);
   pango_cairo_show_layout_line(d->cr, line);
+}
+
+/* A line of vertical text: its baseline runs down from (x, y). */
+static void C_draw_vline(nb_dev *dev, PangoLayoutLine *line, double x, double y,
+                         uint32_t rgb) {
+  cairo_dev *d = (cairo_dev *)dev;
+  cairo_save(d->cr);
+  S_rgb(d->cr, rgb);
+  cairo_translate(d->cr, x, y);
+  cairo_rotate(d->cr, G_PI / 2);
+  nb_fontsub_show_vline(d->fonts, d->cr, line);
+  cairo_restore(d->cr);
+}
+
+static void C_draw_vartifact(nb_dev *dev, PangoLayoutLine *line, double x,
+                             double y, uint32_t rgb) {
+  cairo_dev *d = (cairo_dev *)dev;
+  cairo_save(d->cr);
+  S_rgb(d->cr, rgb);
+  cairo_translate(d->cr, x, y);
+  cairo_rotate(d->cr, G_PI / 2);
+  cairo_new_path(d->cr);
+  cairo_move_to(d->cr, 0, 0);
+  pango_cairo_layout_line_path(d->cr, line);
+  cairo_fill(d->cr);
+  cairo_restore(d->cr);
+}
+
+static void C_proxy(nb_dev *dev, int on, double x, double y, double xmin) {
+  cairo_dev *d = (cairo_dev *)dev;
+  d->proxy = on;
+  d->proxy_col.x = x;
+  d->proxy_col.y = d->proxy_col.ytop = y;
+  d->proxy_col.ymax = d->page_h - 2;
+  d->proxy_col.xmin = xmin;
 }
 
 static void C_note_layout(nb_dev *dev, PangoLayout *layout) {
@@ -444,6 +486,9 @@ static void C_set_meta(nb_dev *dev, const nb_dev_meta *m) {
   S_meta(d, CAIRO_PDF_METADATA_CREATOR, m->creator);
   snprintf(d->tags.lang, sizeof d->tags.lang, "%s", m->lang ? m->lang : "");
   d->tags.display_title = m->title && *m->title;
+  d->tags.vertical = m->vertical;
+  if (m->vertical)
+    nb_fontsub_set_vertical(d->fonts);
   if (m->date) {
     cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATE_DATE,
                                    m->date);
@@ -530,6 +575,9 @@ nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height) {
   d->base.end_page = C_end_page;
   d->base.draw_line = C_draw_line;
   d->base.draw_artifact = C_draw_artifact;
+  d->base.draw_vline = C_draw_vline;
+  d->base.draw_vartifact = C_draw_vartifact;
+  d->base.proxy = C_proxy;
   d->base.draw_image = C_draw_image;
   d->base.fill_rect = C_fill_rect;
   d->base.stroke_line = C_stroke_line;

@@ -11,6 +11,7 @@
 
 #include "write/pdf/justify.h"
 #include "write/pdf/linebreak.h"
+#include "write/pdf/vertical.h"
 
 /* ## Flow basics */
 
@@ -33,6 +34,11 @@ static void S_para_free(nb_para *p) {
 
 void nb_flow_free(nb_flow *f) {
   size_t i;
+  for (i = 0; i < f->nsubs; i++) {
+    nb_flow_free(f->subs[i]);
+    free(f->subs[i]);
+  }
+  free(f->subs);
   for (i = 0; i < f->n; i++)
     free(f->items[i].text);
   free(f->items);
@@ -61,6 +67,27 @@ nb_item *nb_flow_add(nb_flow *f, const nb_item *it) {
   }
   f->items[f->n] = *it;
   return &f->items[f->n++];
+}
+
+nb_flow *nb_flow_sub(nb_flow *f) {
+  nb_flow *sub;
+  if (f->nsubs == f->capsubs) {
+    size_t cap = f->capsubs ? f->capsubs * 2 : 8;
+    nb_flow **n = nb_reallocarray(f->subs, cap, sizeof *n);
+    if (!n) {
+      f->failed = 1;
+      return NULL;
+    }
+    f->subs = n;
+    f->capsubs = cap;
+  }
+  if (!(sub = nb_calloc(1, sizeof *sub))) {
+    f->failed = 1;
+    return NULL;
+  }
+  nb_flow_init(sub, f->pdf);
+  f->subs[f->nsubs++] = sub;
+  return sub;
 }
 
 static int S_keep_para(nb_flow *f, nb_para *p) {
@@ -179,9 +206,48 @@ PangoFontDescription *nb_pdf_font(const nb_pdf *pdf, const nb_style *st) {
   return fd;
 }
 
+/* The sides of a vertical-rl box: block start (logical top) is the
+ * physical right, inline start (logical left) the physical top. */
+static void S_rotate_d(double v[4]) {
+  double t = v[NB_TOP];
+  v[NB_TOP] = v[NB_RIGHT];
+  v[NB_RIGHT] = v[NB_BOTTOM];
+  v[NB_BOTTOM] = v[NB_LEFT];
+  v[NB_LEFT] = t;
+}
+
+void nb_pdf_style_logical(nb_style *st, int all) {
+  S_rotate_d(st->margin);
+  S_rotate_d(st->margin_pct);
+  if (all) {
+    nb_border_style bs = st->border_style[NB_TOP];
+    uint32_t bc = st->border_color[NB_TOP];
+    S_rotate_d(st->padding);
+    S_rotate_d(st->border_width);
+    st->border_style[NB_TOP] = st->border_style[NB_RIGHT];
+    st->border_style[NB_RIGHT] = st->border_style[NB_BOTTOM];
+    st->border_style[NB_BOTTOM] = st->border_style[NB_LEFT];
+    st->border_style[NB_LEFT] = bs;
+    st->border_color[NB_TOP] = st->border_color[NB_RIGHT];
+    st->border_color[NB_RIGHT] = st->border_color[NB_BOTTOM];
+    st->border_color[NB_BOTTOM] = st->border_color[NB_LEFT];
+    st->border_color[NB_LEFT] = bc;
+  }
+}
+
 void nb_pdf_style(nb_pdf *pdf, const nb_css_node *chain, size_t n,
                   const nb_style *parent, nb_style *out) {
   nb_css_compute(pdf->css, chain, n, parent ? parent : &pdf->body, out);
+  if (pdf->vertical)
+    nb_pdf_style_logical(out, !out->upright);
+}
+
+void nb_pdf_style_upright(nb_pdf *pdf, const nb_css_node *chain, size_t n,
+                          const nb_style *parent, nb_style *out) {
+  nb_css_compute(pdf->css, chain, n, parent ? parent : &pdf->body, out);
+  out->upright = 1;
+  if (pdf->vertical)
+    nb_pdf_style_logical(out, 0);
 }
 
 /* ## Text blocks */
@@ -296,6 +362,9 @@ nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
   int i, nlines, justify;
   nb_space_opts so;
   char latin[sizeof st->font_family];
+  /* vertical writing, except what stays horizontal */
+  PangoContext *ctx = pdf->vctx && !st->upright ? pdf->vctx : pdf->ctx;
+  int vertical = ctx != pdf->ctx;
   if (!p || !S_keep_para(f, p)) {
     size_t k;
     for (k = 0; k < nlinks; k++)
@@ -324,9 +393,11 @@ nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
   }
   if (!attrs)
     attrs = pango_attr_list_new();
-  p->layout = pango_layout_new(pdf->ctx);
+  p->layout = pango_layout_new(ctx);
   fd = nb_pdf_font(pdf, st);
   pango_layout_set_font_description(p->layout, fd);
+  if (vertical && !st->pre && text->len)
+    nb_tcy_mark(pdf->ctx, fd, st->font_size, text->data, text->len, attrs);
   pango_font_description_free(fd);
   if (width < 10)
     width = 10;
@@ -342,7 +413,11 @@ nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
   if (!latin[0])
     snprintf(latin, sizeof latin, "DejaVu Serif");
   if (!st->pre) {
-    nb_punct_compress(text->data, text->len, attrs);
+    /* Adjacent marks are not closed up in vertical lines: text extractors
+     * give every glyph of a vertical font a full em down its column, and
+     * a half-width mark's em would overlap its neighbour's. */
+    if (!vertical)
+      nb_punct_compress(text->data, text->len, attrs);
     nb_quotes_latin(text->data, text->len, attrs, latin);
   }
   pango_layout_set_text(p->layout, text->data ? text->data : "",
@@ -359,9 +434,9 @@ nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
     o.em = st->font_size;
     o.autospace = st->cjk_latin_space;
     o.justify = justify && !st->heading;
-    o.compress_edges = !pdf->cjk_variant ||
-                       strcmp(pdf->cjk_variant, "SC") == 0 ||
-                       strcmp(pdf->cjk_variant, "JP") == 0;
+    o.compress_edges = !vertical && (!pdf->cjk_variant ||
+                                     strcmp(pdf->cjk_variant, "SC") == 0 ||
+                                     strcmp(pdf->cjk_variant, "JP") == 0);
     o.hyph = st->hyphens && o.justify ? pdf->hyph : NULL;
     o.latin_family = latin;
     if (nb_linebreak(p->layout, text, attrs, links, nlinks, &o) != 0)
@@ -476,13 +551,28 @@ void nb_flow_image(nb_flow *f, const nb_resource *res, const char *alt,
   if (res && res->status == NB_RES_OK && pw > 0 && ph > 0 && res->media_type &&
       strcmp(res->media_type, "image/svg+xml") != 0) {
     it.res = res;
-    w = pw * 0.75; /* CSS pixels */
-    if (w > width)
-      w = width;
-    h = w * ph / pw;
-    if (h > pdf->text_h * 0.85) {
-      h = pdf->text_h * 0.85;
-      w = h * pw / ph;
+    if (pdf->vertical) {
+      /* upright: as wide as the text block allows across the columns,
+       * as tall as a column; logically, w along and h across them */
+      double pwid = pw * 0.75, phei;
+      if (pwid > pdf->text_h * 0.85)
+        pwid = pdf->text_h * 0.85;
+      phei = pwid * ph / pw;
+      if (phei > width) {
+        phei = width;
+        pwid = phei * pw / ph;
+      }
+      w = phei;
+      h = pwid;
+    } else {
+      w = pw * 0.75; /* CSS pixels */
+      if (w > width)
+        w = width;
+      h = w * ph / pw;
+      if (h > pdf->text_h * 0.85) {
+        h = pdf->text_h * 0.85;
+        w = h * pw / ph;
+      }
     }
     if (w < 1)
       w = 1;

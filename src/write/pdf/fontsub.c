@@ -7,6 +7,7 @@
  * time (font/hbsubset.c): it is an optional library, and without it the PDF
  * is written as before, only slower. */
 #include "write/pdf/fontsub.h"
+#include "write/pdf/fontsub_int.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@
 #include "font/hbsubset.h"
 #include "util/pool.h"
 #include "util/util.h"
+#include "write/pdf/pdftags.h"
+#include "write/pdf/vertical.h"
 
 /* ## HarfBuzz's subsetter (font/hbsubset.c) and FreeType, set up once */
 
@@ -45,27 +48,6 @@ static void S_load(void) {
 }
 
 /* ## The set */
-
-typedef struct sub_face {
-  char *file;
-  int index;
-  hb_set_t *glyphs;          /* noted glyph ids */
-  hb_map_t *map;             /* glyph id in the face -> in the subset */
-  cairo_font_face_t *cface;  /* the subset, or NULL */
-} sub_face;
-
-typedef struct sub_font {
-  sub_face *face;            /* NULL: not a face we can subset */
-  cairo_scaled_font_t *sf;   /* made on first draw */
-  int sf_failed;
-} sub_font;
-
-struct nb_fontsub {
-  sub_face **faces;
-  size_t nfaces, capfaces;
-  GHashTable *fonts; /* PangoFont (referenced) -> sub_font */
-  int built;
-};
 
 /* What the Cairo font face owns: freed when Cairo lets go of the face,
  * which may be after the set and the surface are gone. */
@@ -89,6 +71,8 @@ static void S_font_free(void *p) {
   sub_font *f = p;
   if (f->sf)
     cairo_scaled_font_destroy(f->sf);
+  if (f->vsf)
+    cairo_scaled_font_destroy(f->vsf);
   free(f);
 }
 
@@ -112,6 +96,8 @@ void nb_fontsub_free(nb_fontsub *fs) {
     hb_map_destroy(fs->faces[i]->map);
     if (fs->faces[i]->cface)
       cairo_font_face_destroy(fs->faces[i]->cface);
+    if (fs->faces[i]->vface)
+      cairo_font_face_destroy(fs->faces[i]->vface);
     free(fs->faces[i]);
   }
   free(fs->faces);
@@ -137,6 +123,7 @@ static sub_face *S_face_for(nb_fontsub *fs, const char *file, int index) {
     return NULL;
   f->file = nb_strdup(file);
   f->index = index;
+  f->want_v = fs->vertical;
   f->glyphs = hb_set_create();
   if (!f->file || !hb_set_allocation_successful(f->glyphs)) {
     free(f->file);
@@ -149,7 +136,7 @@ static sub_face *S_face_for(nb_fontsub *fs, const char *file, int index) {
 }
 
 /* The entry for a Pango font, made on first sight. */
-static sub_font *S_font(nb_fontsub *fs, PangoFont *font) {
+sub_font *nb_fontsub_font(nb_fontsub *fs, PangoFont *font) {
   sub_font *sf;
   FcPattern *pat;
   FcChar8 *file = NULL;
@@ -187,10 +174,24 @@ void nb_fontsub_note(nb_fontsub *fs, PangoLayout *layout) {
     PangoLayoutLine *line = l->data;
     for (r = line->runs; r; r = r->next) {
       PangoGlyphItem *run = r->data;
-      sub_font *sf = S_font(fs, run->item->analysis.font);
+      sub_font *sf;
+      PangoLayout *num = fs->vertical ? nb_tcy_layout(run) : NULL;
       int i;
+      if (num && num != layout)
+        nb_fontsub_note(fs, num); /* an upright number's own glyphs */
+      sf = nb_fontsub_font(fs, run->item->analysis.font);
       if (!sf || !sf->face)
         continue;
+      if (fs->vertical && PANGO_IS_FC_FONT(run->item->analysis.font)) {
+        /* the blank glyphs that mark where extraction reads upright
+         * numbers and horizontal lines (S_show_tcy, S_show_proxied) */
+        PangoFcFont *fc = PANGO_FC_FONT(run->item->analysis.font);
+        PangoGlyph b = pango_fc_font_get_glyph(fc, 0x3000);
+        if (b)
+          hb_set_add(sf->face->glyphs, b);
+        if ((b = pango_fc_font_get_glyph(fc, ' ')) != 0)
+          hb_set_add(sf->face->glyphs, b);
+      }
       for (i = 0; i < run->glyphs->num_glyphs; i++) {
         PangoGlyph g = run->glyphs->glyphs[i].glyph;
         if (g != PANGO_GLYPH_EMPTY && !(g & PANGO_GLYPH_UNKNOWN_FLAG))
@@ -200,21 +201,181 @@ void nb_fontsub_note(nb_fontsub *fs, PangoLayout *layout) {
   }
 }
 
-/* Cut one face down to its noted glyphs and make a Cairo face of it. */
+/* A Cairo face for the font file in @p blob (taken over; NULL is fine),
+ * or NULL. The face owns the blob and its FreeType face. */
+static cairo_font_face_t *S_cairo_face(hb_blob_t *blob) {
+  face_data *fd = NULL;
+  FT_Face ft = NULL;
+  cairo_font_face_t *cf = NULL;
+  const char *data;
+  unsigned len = 0;
+  if (!blob)
+    return NULL;
+  data = hb_blob_get_data(blob, &len);
+  if (!data || len == 0 || !(fd = nb_calloc(1, sizeof *fd)))
+    goto done;
+  pthread_mutex_lock(&S_ft_lock);
+  if (FT_New_Memory_Face(S_ft, (const FT_Byte *)data, (FT_Long)len, 0, &ft) !=
+      0)
+    ft = NULL;
+  pthread_mutex_unlock(&S_ft_lock);
+  if (!ft)
+    goto done;
+  fd->ft = ft;
+  fd->blob = blob;
+  cf = cairo_ft_font_face_create_for_ft_face(ft, FT_LOAD_NO_HINTING);
+  if (cairo_font_face_status(cf) != CAIRO_STATUS_SUCCESS ||
+      cairo_font_face_set_user_data(cf, &S_face_key, fd, S_face_data_free) !=
+          CAIRO_STATUS_SUCCESS) {
+    cairo_font_face_destroy(cf);
+    cf = NULL;
+    goto done;
+  }
+  return cf; /* the face owns fd, the FreeType face and the blob */
+done:
+  if (ft) {
+    pthread_mutex_lock(&S_ft_lock);
+    FT_Done_Face(ft);
+    pthread_mutex_unlock(&S_ft_lock);
+  }
+  free(fd);
+  hb_blob_destroy(blob);
+  return NULL;
+}
+
+static void S_put16(nb_buf *b, unsigned v) {
+  nb_buf_putc(b, (char)((v >> 8) & 255));
+  nb_buf_putc(b, (char)(v & 255));
+}
+
+static unsigned S_get16(const unsigned char *p) {
+  return (unsigned)p[0] << 8 | p[1];
+}
+
+/* The 'name' table @p name (may be NULL or empty) again with
+ * NB_PDF_VERT_SUFFIX after every PostScript name (name id 6), as format
+ * 0; NULL when out of memory. */
+static hb_blob_t *S_vertical_name(hb_blob_t *name) {
+  static const char suffix[] = NB_PDF_VERT_SUFFIX;
+  unsigned len = 0, count = 0, storage = 0, i, k, kept = 0;
+  const unsigned char *d =
+      name ? (const unsigned char *)hb_blob_get_data(name, &len) : NULL;
+  nb_buf recs = NB_BUF_INIT, strs = NB_BUF_INIT, out = NB_BUF_INIT;
+  hb_blob_t *b = NULL;
+  if (d && len >= 6) {
+    count = S_get16(d + 2);
+    storage = S_get16(d + 4);
+    if (6 + 12 * count > len)
+      count = (len - 6) / 12;
+  }
+  for (i = 0; i < count; i++) {
+    const unsigned char *r = d + 6 + 12 * i;
+    unsigned plat = S_get16(r), nid = S_get16(r + 6);
+    unsigned slen = S_get16(r + 8), soff = S_get16(r + 10);
+    size_t at = strs.len;
+    if (storage + soff + slen > len)
+      continue;
+    nb_buf_append(&strs, (const char *)d + storage + soff, slen);
+    if (nid == 6)
+      for (k = 0; k < sizeof suffix - 1; k++) {
+        if (plat == 0 || plat == 3)
+          nb_buf_putc(&strs, '\0'); /* UTF-16BE */
+        nb_buf_putc(&strs, suffix[k]);
+      }
+    nb_buf_append(&recs, (const char *)r, 8);
+    S_put16(&recs, (unsigned)(strs.len - at));
+    S_put16(&recs, (unsigned)at);
+    kept++;
+  }
+  if (kept == 0) {
+    /* no names at all: a PostScript name of our own */
+    static const char ps[] = "NewsbookFont" NB_PDF_VERT_SUFFIX;
+    S_put16(&recs, 1), S_put16(&recs, 0), S_put16(&recs, 0), S_put16(&recs, 6);
+    S_put16(&recs, sizeof ps - 1), S_put16(&recs, 0);
+    nb_buf_append(&strs, ps, sizeof ps - 1);
+    kept = 1;
+  }
+  S_put16(&out, 0);
+  S_put16(&out, kept);
+  S_put16(&out, 6 + 12 * kept);
+  nb_buf_append(&out, recs.data, recs.len);
+  nb_buf_append(&out, strs.data, strs.len);
+  if (!out.failed && !recs.failed && !strs.failed && out.len < 65536) {
+    b = hb_blob_create(out.data, (unsigned)out.len, HB_MEMORY_MODE_WRITABLE,
+                       out.data, free);
+    out.data = NULL; /* the blob owns it */
+  }
+  nb_buf_free(&recs);
+  nb_buf_free(&strs);
+  nb_buf_free(&out);
+  return b;
+}
+
+/* The font file of @p face with its PostScript name marked for vertical
+ * metrics (NB_PDF_VERT_SUFFIX) and no character map, every other table
+ * as it is: Cairo embeds it as a font of its own, which pdftags.c then
+ * turns vertical. NULL when it cannot be made. */
+static hb_blob_t *S_vertical_blob(hb_face_t *subset) {
+  /* the subsetter's face lists no tables: read its file back */
+  hb_blob_t *file = hb_face_reference_blob(subset);
+  hb_face_t *face = hb_face_create(file, 0);
+  hb_face_t *b = hb_face_builder_create();
+  hb_tag_t tags[32];
+  unsigned start = 0, n, i, total;
+  int have_name = 0, ok = 1;
+  hb_blob_t *out = NULL;
+  do {
+    n = sizeof tags / sizeof tags[0];
+    total = hb_face_get_table_tags(face, start, &n, tags);
+    for (i = 0; i < n && ok; i++) {
+      hb_blob_t *t;
+      /* Without a character map, Cairo cannot tell a glyph's character,
+       * so it puts every glyph in a composite (CID) font, the kind that
+       * can be vertical, and never in a simple Latin one; the text comes
+       * from what is drawn (clusters), as for every glyph we draw. */
+      if (tags[i] == HB_TAG('c', 'm', 'a', 'p'))
+        continue;
+      t = hb_face_reference_table(face, tags[i]);
+      if (tags[i] == HB_TAG('n', 'a', 'm', 'e')) {
+        hb_blob_t *v = S_vertical_name(t);
+        hb_blob_destroy(t);
+        t = v;
+        have_name = 1;
+      }
+      ok = t && hb_face_builder_add_table(b, tags[i], t);
+      hb_blob_destroy(t);
+    }
+    start += n;
+  } while (ok && n > 0 && start < total);
+  if (ok && !have_name) {
+    hb_blob_t *v = S_vertical_name(NULL);
+    ok = v && hb_face_builder_add_table(b, HB_TAG('n', 'a', 'm', 'e'), v);
+    hb_blob_destroy(v);
+  }
+  if (ok)
+    out = hb_face_reference_blob(b);
+  hb_face_destroy(b);
+  hb_face_destroy(face);
+  hb_blob_destroy(file);
+  if (out && hb_blob_get_length(out) == 0) {
+    hb_blob_destroy(out);
+    out = NULL;
+  }
+  return out;
+}
+
+/* Cut one face down to its noted glyphs and make a Cairo face of it (and
+ * its vertical twin, when wanted). */
 static void S_build_face(sub_face *f) {
   /* tables Cairo's PDF subsetter never reads: dropping the layout tables
    * also spares the subsetter their glyph closure */
   static const char drop[][5] = {"GSUB", "GPOS", "GDEF", "BASE", "JSTF",
                                  "MATH", "vhea", "vmtx", "VORG", "DSIG",
                                  "kern", "meta", "gasp", "hdmx", "LTSH"};
-  hb_blob_t *src = NULL, *out_blob = NULL;
+  hb_blob_t *src = NULL;
   hb_face_t *face = NULL, *out = NULL;
   hb_subset_input_t *in = NULL;
   hb_subset_plan_t *plan = NULL;
-  face_data *fd = NULL;
-  FT_Face ft = NULL;
-  const char *data;
-  unsigned len = 0;
   size_t i;
   if (hb_set_is_empty(f->glyphs))
     return;
@@ -243,42 +404,10 @@ static void S_build_face(sub_face *f) {
   out = S_hb->plan_execute(plan);
   if (!out || !hb_map_allocation_successful(f->map))
     goto done;
-  out_blob = hb_face_reference_blob(out);
-  data = hb_blob_get_data(out_blob, &len);
-  if (!data || len == 0)
-    goto done;
-  fd = nb_calloc(1, sizeof *fd);
-  if (!fd)
-    goto done;
-  pthread_mutex_lock(&S_ft_lock);
-  if (FT_New_Memory_Face(S_ft, (const FT_Byte *)data, (FT_Long)len, 0, &ft) !=
-      0)
-    ft = NULL;
-  pthread_mutex_unlock(&S_ft_lock);
-  if (!ft)
-    goto done;
-  fd->ft = ft;
-  fd->blob = out_blob;
-  f->cface = cairo_ft_font_face_create_for_ft_face(ft, FT_LOAD_NO_HINTING);
-  if (cairo_font_face_status(f->cface) != CAIRO_STATUS_SUCCESS ||
-      cairo_font_face_set_user_data(f->cface, &S_face_key, fd,
-                                    S_face_data_free) !=
-          CAIRO_STATUS_SUCCESS) {
-    cairo_font_face_destroy(f->cface);
-    f->cface = NULL;
-    goto done;
-  }
-  out_blob = NULL; /* the face owns it now */
-  fd = NULL;
-  ft = NULL;
+  f->cface = S_cairo_face(hb_face_reference_blob(out));
+  if (f->cface && f->want_v)
+    f->vface = S_cairo_face(S_vertical_blob(out));
 done:
-  if (ft) {
-    pthread_mutex_lock(&S_ft_lock);
-    FT_Done_Face(ft);
-    pthread_mutex_unlock(&S_ft_lock);
-  }
-  free(fd);
-  hb_blob_destroy(out_blob);
   hb_face_destroy(out);
   if (plan)
     S_hb->plan_destroy(plan);
@@ -315,22 +444,19 @@ void nb_fontsub_build(nb_fontsub *fs) {
   memcpy(faces, fs->faces, fs->nfaces * sizeof *faces);
   qsort(faces, fs->nfaces, sizeof *faces, S_by_size);
   cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  nb_pool_for(fs->nfaces, cpus > 4 ? 4 : cpus > 1 ? (int)cpus : 1,
+  nb_pool_for(fs->nfaces,
+              cpus > 4   ? 4
+              : cpus > 1 ? (int)cpus
+                         : 1,
               S_build_one, faces);
   free(faces);
 }
 
 /* ## Drawing */
 
-/* What a run's attributes ask of the renderer. */
-typedef struct run_look {
-  const PangoColor *fg; /* NULL: the current source colour */
-  int underline;        /* a single underline */
-} run_look;
-
 /* The run's font in the subset, or NULL when Pango must draw the run. */
-static sub_font *S_run_font(nb_fontsub *fs, PangoGlyphItem *run,
-                            run_look *look) {
+sub_font *nb_fontsub_run_font(nb_fontsub *fs, PangoGlyphItem *run,
+                              run_look *look) {
   sub_font *sf;
   GSList *a;
   int i;
@@ -349,19 +475,17 @@ static sub_font *S_run_font(nb_fontsub *fs, PangoGlyphItem *run,
     case PANGO_ATTR_RISE:
     case PANGO_ATTR_FONT_FEATURES: /* shaping only: the glyphs tell it */
     case PANGO_ATTR_ALLOW_BREAKS:  /* line breaking only (linebreak.c) */
-    case PANGO_ATTR_INSERT_HYPHENS:
-      break;
+    case PANGO_ATTR_INSERT_HYPHENS: break;
     case PANGO_ATTR_UNDERLINE:
       if (((PangoAttrInt *)at)->value == PANGO_UNDERLINE_SINGLE)
         look->underline = 1;
       else if (((PangoAttrInt *)at)->value != PANGO_UNDERLINE_NONE)
         return NULL;
       break;
-    default:
-      return NULL;
+    default: return NULL;
     }
   }
-  sf = S_font(fs, run->item->analysis.font);
+  sf = nb_fontsub_font(fs, run->item->analysis.font);
   if (!sf || !sf->face || !sf->face->cface || sf->sf_failed)
     return NULL;
   for (i = 0; i < run->glyphs->num_glyphs; i++) {
@@ -374,13 +498,13 @@ static sub_font *S_run_font(nb_fontsub *fs, PangoGlyphItem *run,
   if (!sf->sf) {
     /* Pango's own scaled font gives the size, the slant of a synthetic
      * italic, and the font options */
-    cairo_scaled_font_t *ps =
-        pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(run->item->analysis.font));
+    cairo_scaled_font_t *ps = pango_cairo_font_get_scaled_font(
+        PANGO_CAIRO_FONT(run->item->analysis.font));
     cairo_matrix_t fm, ctm;
     cairo_font_options_t *fo;
     if (!ps || cairo_scaled_font_status(ps) != CAIRO_STATUS_SUCCESS ||
-        cairo_ft_font_face_get_synthesize(cairo_scaled_font_get_font_face(
-            ps)) != 0) {
+        cairo_ft_font_face_get_synthesize(
+            cairo_scaled_font_get_font_face(ps)) != 0) {
       sf->sf_failed = 1;
       return NULL;
     }
@@ -400,7 +524,7 @@ static sub_font *S_run_font(nb_fontsub *fs, PangoGlyphItem *run,
   return sf;
 }
 
-static void S_set_colour(cairo_t *cr, const PangoColor *c) {
+void nb_fontsub_set_colour(cairo_t *cr, const PangoColor *c) {
   if (c)
     cairo_set_source_rgb(cr, c->red / 65535., c->green / 65535.,
                          c->blue / 65535.);
@@ -409,9 +533,9 @@ static void S_set_colour(cairo_t *cr, const PangoColor *c) {
 /* One run, as Pango's Cairo renderer draws a glyph item on a surface that
  * takes text with glyphs: empty glyphs dropped, one cluster per Pango
  * cluster, so that copying and searching the PDF give back the text. */
-static int S_show_run(cairo_t *cr, const char *text, PangoGlyphItem *run,
-                      const sub_font *font, const PangoColor *fg,
-                      double base_x, double base_y) {
+int nb_fontsub_show_glyphs(cairo_t *cr, const char *text, PangoGlyphItem *run,
+                           const hb_map_t *map, cairo_scaled_font_t *scaled,
+                           const PangoColor *fg, double base_x, double base_y) {
   PangoGlyphString *gs = run->glyphs;
   PangoItem *item = run->item;
   cairo_glyph_t *glyphs;
@@ -441,26 +565,33 @@ static int S_show_run(cairo_t *cr, const char *text, PangoGlyphItem *run,
   for (i = 0; i < gs->num_glyphs; i++) {
     PangoGlyphInfo *gi = &gs->glyphs[i];
     if (gi->glyph != PANGO_GLYPH_EMPTY) {
-      glyphs[count].index = hb_map_get(font->face->map, gi->glyph);
+      glyphs[count].index = hb_map_get(map, gi->glyph);
       glyphs[count].x =
           base_x + (double)(x_position + gi->geometry.x_offset) / PANGO_SCALE;
-      glyphs[count].y = gi->geometry.y_offset == 0
-                            ? base_y
-                            : base_y + (double)gi->geometry.y_offset /
-                                           PANGO_SCALE;
+      glyphs[count].y =
+          gi->geometry.y_offset == 0
+              ? base_y
+              : base_y + (double)gi->geometry.y_offset / PANGO_SCALE;
       count++;
     }
     x_position += gi->geometry.width;
   }
   cairo_save(cr);
-  S_set_colour(cr, fg);
-  cairo_set_scaled_font(cr, font->sf);
+  nb_fontsub_set_colour(cr, fg);
+  cairo_set_scaled_font(cr, scaled);
   cairo_show_text_glyphs(cr, text + item->offset, item->length, glyphs, count,
                          clusters, nclusters, (cairo_text_cluster_flags_t)0);
   cairo_restore(cr);
   free(glyphs);
   free(clusters);
   return 0;
+}
+
+static int S_show_run(cairo_t *cr, const char *text, PangoGlyphItem *run,
+                      const sub_font *font, const PangoColor *fg, double base_x,
+                      double base_y) {
+  return nb_fontsub_show_glyphs(cr, text, run, font->face->map, font->sf, fg,
+                                base_x, base_y);
 }
 
 /* A pending underline, in Pango units from the line's origin: adjacent
@@ -476,11 +607,10 @@ static void S_draw_uline(cairo_t *cr, uline *u, double x, double y) {
     return;
   u->on = 0;
   cairo_save(cr);
-  S_set_colour(cr, u->fg);
-  cairo_rectangle(cr, x + (double)u->r.x / PANGO_SCALE,
-                  y + (double)u->r.y / PANGO_SCALE,
-                  (double)u->r.width / PANGO_SCALE,
-                  (double)u->r.height / PANGO_SCALE);
+  nb_fontsub_set_colour(cr, u->fg);
+  cairo_rectangle(
+      cr, x + (double)u->r.x / PANGO_SCALE, y + (double)u->r.y / PANGO_SCALE,
+      (double)u->r.width / PANGO_SCALE, (double)u->r.height / PANGO_SCALE);
   cairo_fill(cr);
   cairo_restore(cr);
 }
@@ -493,7 +623,8 @@ static void S_add_uline(cairo_t *cr, uline *u, PangoGlyphItem *run,
                         double y) {
   PangoRectangle ink, logical, n;
   PangoFont *font = run->item->analysis.font;
-  PangoFontMetrics *m = pango_font_get_metrics(font, run->item->analysis.language);
+  PangoFontMetrics *m =
+      pango_font_get_metrics(font, run->item->analysis.language);
   pango_glyph_string_extents(run->glyphs, font, &ink, &logical);
   n.x = rx + (ink.x < logical.x ? ink.x : logical.x);
   n.width = ink.width > logical.width ? ink.width : logical.width;
@@ -520,7 +651,7 @@ int nb_fontsub_show_line(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line,
     return -1;
   for (r = line->runs; r; r = r->next) {
     run_look look;
-    if (!S_run_font(fs, r->data, &look))
+    if (!nb_fontsub_run_font(fs, r->data, &look))
       return -1;
   }
   /* Pango's renderer starts from Cairo's current point, which Cairo keeps
@@ -532,7 +663,7 @@ int nb_fontsub_show_line(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line,
   for (r = line->runs; r; r = r->next) {
     PangoGlyphItem *run = r->data;
     run_look look;
-    sub_font *font = S_run_font(fs, run, &look);
+    sub_font *font = nb_fontsub_run_font(fs, run, &look);
     /* runs sit at whole Pango units from the line's origin, shifted by
      * their offsets (a baseline differing from the line's, a rise) */
     x_off += run->start_x_offset;

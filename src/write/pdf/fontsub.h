@@ -39,4 +39,35 @@ void nb_fontsub_build(nb_fontsub *fs);
 int nb_fontsub_show_line(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line,
                          double x, double y);
 
+/** Make every face's subset twice, the second time under a name that
+ * marks it for vertical metrics (pdftags.h), for the upright glyphs of
+ * vertical lines. Only before anything is noted. */
+void nb_fontsub_set_vertical(nb_fontsub *fs);
+
+/** Draw a line of vertical writing on @p cr, whose user space is turned
+ * so that x runs down the column from the line's start and y = 0 is its
+ * baseline: upright runs with the vertical twins, sideways runs centred
+ * on the column, upright numbers (vertical.h) in one cell each. What the
+ * subsets cannot draw (or everything, when @p fs is NULL) Pango draws,
+ * run by run. */
+void nb_fontsub_show_vline(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line);
+
+/* Where the text of a horizontal block in a vertical book is read by
+ * extraction: a column at x, from ytop down to ymax (then the next one
+ * 1.5 em to the left, while not left of xmin); y is the last place used
+ * (ytop to begin). */
+typedef struct nb_proxy_col {
+  double x, y, ytop, ymax, xmin;
+} nb_proxy_col;
+
+/** nb_fontsub_show_line for a horizontal line of a vertical book (code,
+ * tables), its text read by extraction as part of the column @p pc, at
+ * the line's baseline but each run between one and 1.25 em below the
+ * last place used, so that the column has no gaps; @p pc is updated.
+ * Underlines are not drawn. 0, or -1 having drawn nothing (Pango must
+ * draw it). */
+int nb_fontsub_show_line_proxied(nb_fontsub *fs, cairo_t *cr,
+                                 PangoLayoutLine *line, double x, double y,
+                                 nb_proxy_col *pc);
+
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "util/util.h"
+#include "write/pdf/vertical.h"
 
 static const uint32_t S_no_start[] = {
     0xff0c, 0x3002, 0x3001, 0xff1b, 0xff1a, 0xff1f, 0xff01, 0xff09, 0xff3d,
@@ -364,6 +365,12 @@ static cluster *S_clusters(PangoLayoutLine *line, const char *text, size_t tlen,
         e = tlen;
       cl[ncl - 1].last_cp = S_prev_cp(text, e);
     }
+    /* a number upright in one cell (vertical.h) spaces as a Han
+     * character; its other digits take no room */
+    if (ncl > 0 && gs->num_glyphs > 0 && nb_tcy_layout(run))
+      cl[ncl - 1].first_cp = cl[ncl - 1].last_cp = 0x4e00;
+    else if (ncl > 0 && gs->num_glyphs > 0 && nb_tcy_rest(run))
+      cl[ncl - 1].first_cp = cl[ncl - 1].last_cp = 0x200b;
   }
   *ncl_out = ncl;
   return cl;

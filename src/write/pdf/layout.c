@@ -466,6 +466,107 @@ static void S_text_block(walker *w, nb_node *node, const nb_style *st,
   nb_buf_free(&in.text);
 }
 
+/* A code block in a vertical book: its lines stay horizontal, in a flow
+ * of their own as wide as the longest (up to the text block's width),
+ * set upright in the columns a column's length at a time. */
+static void S_code_upright(walker *w, nb_node *node) {
+  nb_flow *f = w->f, *sub;
+  nb_pdf *pdf = f->pdf;
+  frame *t = S_top(w);
+  nb_style st;
+  nb_deco deco;
+  int nd = 0;
+  double width, pl, pr;
+  const char *lit = nb_node_get_literal(node);
+  size_t len = nb_node_get_literal_len(node), n, first, i, last = (size_t)-1;
+  nb_buf text = NB_BUF_INIT;
+  inl in;
+  n = S_chain(w, "pre", NULL);
+  nb_pdf_style_upright(pdf, w->chain, n, &S_top(w)->style, &st);
+  st.pre = 1;
+  st.text_indent = 0;
+  if (st.text_align == NB_TA_JUSTIFY)
+    st.text_align = NB_TA_LEFT;
+  pl = st.padding[NB_LEFT];
+  pr = st.padding[NB_RIGHT];
+  memset(&in, 0, sizeof in);
+  in.pre = 1;
+  S_inl_reset(&in);
+  while (len > 0 && (lit[len - 1] == '\n' || lit[len - 1] == '\r'))
+    len--;
+  S_inl_text(&in, lit, len);
+  text = in.text;
+  if (text.len == 0)
+    nb_buf_puts(&text, " ");
+  {
+    /* as wide as its longest line */
+    PangoLayout *l = pango_layout_new(pdf->ctx);
+    PangoFontDescription *fd = nb_pdf_font(pdf, &st);
+    PangoRectangle log;
+    pango_layout_set_font_description(l, fd);
+    pango_font_description_free(fd);
+    pango_layout_set_text(
+        l, text.data,
+        (int)(text.len < MAX_BLOCK_BYTES ? text.len : MAX_BLOCK_BYTES));
+    pango_layout_set_attributes(l, in.attrs);
+    pango_layout_get_extents(l, NULL, &log);
+    g_object_unref(l);
+    width = log.width / (double)PANGO_SCALE + pl + pr + 2;
+    if (width > pdf->text_h)
+      width = pdf->text_h;
+    if (width < 40)
+      width = 40;
+  }
+  if (!(sub = nb_flow_sub(f))) {
+    pango_attr_list_unref(in.attrs);
+    nb_buf_free(&text);
+    return;
+  }
+  if (st.has_background) {
+    deco.x = 0;
+    deco.w = width;
+    deco.rgb = st.background;
+    deco.bar = 0;
+    nd = 1;
+  }
+  nb_flow_tag(sub, "Code", NULL, 0);
+  first = sub->n;
+  S_emit(sub, &st, &st, &text, in.attrs, NULL, 0, pl, width - pl - pr, &deco,
+         nd, 0);
+  for (i = first; i < sub->n; i++) {
+    if (sub->items[i].kind != IT_LINE)
+      continue;
+    if (last == (size_t)-1) {
+      sub->items[i].h += st.padding[NB_TOP];
+      sub->items[i].base += st.padding[NB_TOP];
+    }
+    last = i;
+  }
+  if (last != (size_t)-1)
+    sub->items[last].h += st.padding[NB_BOTTOM];
+  nb_flow_tag(sub, "Code", NULL, 1);
+  nb_buf_free(&text);
+  nb_flow_space(f, st.margin[NB_TOP]);
+  nb_flow_add_blocks(f, sub, t->left, S_block_width(w), t->decos, t->ndecos, 0);
+  f->pending_space = st.margin[NB_BOTTOM];
+}
+
+/* A table in a vertical book: horizontal, upright in the columns (as a
+ * code block). */
+static void S_table_upright(walker *w, nb_node *table) {
+  nb_flow *f = w->f, *sub;
+  frame *t = S_top(w);
+  nb_style st;
+  size_t n = S_chain(w, "table", NULL);
+  nb_pdf_style_upright(f->pdf, w->chain, n, &t->style, &st);
+  if (!(sub = nb_flow_sub(f)))
+    return;
+  nb_layout_table(sub, table, 0, f->pdf->text_h, &t->style, NULL, 0);
+  nb_flow_space(f, st.margin[NB_TOP]);
+  nb_flow_add_blocks(f, sub, t->left, S_block_width(w), t->decos, t->ndecos, 0);
+  f->pending_space = st.margin[NB_BOTTOM];
+}
+
 static void S_code_block(walker *w, nb_node *node) {
   nb_flow *f = w->f;
   frame *t = S_top(w);
@@ -842,7 +943,12 @@ void nb_layout_doc(nb_flow *f, nb_doc *doc) {
       case NB_NODE_LIST:
       case NB_NODE_ITEM:
       case NB_NODE_BLOCKQUOTE: S_push(&w, n); break;
-      case NB_NODE_CODE_BLOCK: S_code_block(&w, n); break;
+      case NB_NODE_CODE_BLOCK:
+        if (f->pdf->vertical)
+          S_code_upright(&w, n);
+        else
+          S_code_block(&w, n);
+        break;
       case NB_NODE_RULE: S_rule(&w); break;
       case NB_NODE_FIGURE:
         S_figure(&w, n);
@@ -850,8 +956,11 @@ void nb_layout_doc(nb_flow *f, nb_doc *doc) {
         break;
       case NB_NODE_TABLE: {
         frame *t = S_top(&w);
-        nb_layout_table(f, n, t->left, S_block_width(&w), &t->style, t->decos,
-                        t->ndecos);
+        if (f->pdf->vertical)
+          S_table_upright(&w, n);
+        else
+          nb_layout_table(f, n, t->left, S_block_width(&w), &t->style, t->decos,
+                          t->ndecos);
         nb_iter_reset(it, n, NB_EVENT_EXIT);
         break;
       }

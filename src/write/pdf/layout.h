@@ -2,7 +2,14 @@
  * spaces, images, rules, table rows, structure tags, destinations), each
  * with its height and horizontal position inside the text block. The
  * paginator (paginate.c) then assigns items to pages, honouring keeps,
- * widows and orphans, and draws them through a device. Internal. */
+ * widows and orphans, and draws them through a device.
+ *
+ * Vertical writing (nb_pdf.vertical) uses the same items in logical
+ * terms: "horizontal" is along a column (physically down) and "vertical"
+ * across columns (physically right to left), so the text block's logical
+ * width is its physical height and the paginator turns every box a
+ * quarter turn when it draws it. Code and tables stay horizontal there:
+ * they are laid out in a flow of their own (IT_BLOCK). Internal. */
 #ifndef NB_PDF_LAYOUT_H
 #define NB_PDF_LAYOUT_H
 
@@ -28,7 +35,9 @@ typedef enum item_kind {
   IT_TAG,       /* begin a structure tag */
   IT_ENDTAG,    /* end it */
   IT_DEST,      /* a named destination */
-  IT_OUTLINE    /* an outline entry */
+  IT_OUTLINE,   /* an outline entry */
+  IT_BLOCK      /* vertical writing: one page's worth of a horizontal flow
+                   (code, a table) set upright in the columns */
 } item_kind;
 
 /* A decoration of an enclosing block, repeated on every item inside it so
@@ -102,6 +111,9 @@ typedef struct nb_item {
   int level;
   nb_deco decos[NB_MAX_DECOS];
   int ndecos;
+  /* IT_BLOCK: the flow (owned by the enclosing flow) and its page */
+  struct nb_flow *sub;
+  int sub_page;
 } nb_item;
 
 /* Everything shared while laying out one output file. */
@@ -109,12 +121,18 @@ typedef struct nb_pdf {
   const nb_diag *diag;
   nb_css *css;
   PangoFontMap *fm;
-  PangoContext *ctx;
+  PangoContext *ctx;  /* horizontal lines */
+  PangoContext *vctx; /* vertical lines (upright CJK, sideways Latin), or
+                         NULL when the book is horizontal */
+  int vertical;       /* vertical writing: columns right to left, pages
+                         turning right to left */
   double page_w, page_h;
   double margin[4];
   int duplex;
   int image_dpi;
-  double text_w, text_h; /* the text block */
+  double text_w, text_h; /* the text block, logical: in vertical writing
+                            text_w is a column's length (the block's
+                            height) and text_h the block's width */
   nb_style body;         /* body's computed style */
   nb_style code_inline;  /* code inside a paragraph */
   uint32_t link_color;
@@ -157,6 +175,9 @@ typedef struct nb_flow {
   /* where its items fall on pages, once paginated (paginate.c; owned) */
   struct nb_pages *pages;
   size_t bytes; /* a rough count of the memory its text blocks hold */
+  /* horizontal flows set upright in a vertical one (IT_BLOCK; owned) */
+  struct nb_flow **subs;
+  size_t nsubs, capsubs;
 } nb_flow;
 
 void nb_flow_init(nb_flow *f, nb_pdf *pdf);
@@ -167,9 +188,29 @@ nb_item *nb_flow_add(nb_flow *f, const nb_item *it);
 void nb_flow_space(nb_flow *f, double top);
 void nb_flow_tag(nb_flow *f, const char *tag, const char *alt, int end);
 
-/** Style of an element chain (root first) with the body as parent. */
+/** Style of an element chain (root first) with the body as parent. In
+ * vertical writing its margins, padding and borders are turned into the
+ * logical sides (top: the physical right, left: the physical top...), as
+ * CSS maps a vertical-rl box, except for what is laid out upright
+ * (st->upright, inherited), whose padding and borders stay physical. */
 void nb_pdf_style(nb_pdf *pdf, const nb_css_node *chain, size_t n,
                   const nb_style *parent, nb_style *out);
+/** nb_pdf_style for an element laid out in horizontal lines even in a
+ * vertical book (pre, table): @p out gets upright = 1. */
+void nb_pdf_style_upright(nb_pdf *pdf, const nb_css_node *chain, size_t n,
+                          const nb_style *parent, nb_style *out);
+/** Turn the physical box sides of @p st into a vertical-rl box's logical
+ * ones (@p all: margins, padding and borders; else margins only). */
+void nb_pdf_style_logical(nb_style *st, int all);
+
+/** A new empty flow owned by @p f, for a block set upright in vertical
+ * writing; NULL (and f->failed) when out of memory. */
+nb_flow *nb_flow_sub(nb_flow *f);
+/** Lay out horizontal flow @p sub (built at @p width points wide) in
+ * pages @p avail high and add one IT_BLOCK per page to @p f at @p x.
+ * The blocks keep together with what follows when @p keep_next. */
+void nb_flow_add_blocks(nb_flow *f, nb_flow *sub, double x, double avail,
+                        const nb_deco *decos, int ndecos, int keep_next);
 
 /** Lay out @p text (with @p attrs, may be NULL; consumed) in @p st at
  * @p width, justified as the style asks, with kinsoku fixed. @p links

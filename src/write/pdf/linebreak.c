@@ -23,6 +23,7 @@
 
 #include "util/util.h"
 #include "write/pdf/justify.h"
+#include "write/pdf/vertical.h"
 
 #define F_FORCED 1u /* a mandatory break, the paragraph's start or end */
 #define F_HYPH 2u   /* a hyphenation point: a hyphen is drawn */
@@ -112,6 +113,15 @@ static int S_advances(lb *b, PangoLayout *layout, double em) {
       int g;
       if (run->item->analysis.level % 2)
         return -1;
+      if (nb_tcy_layout(run) || nb_tcy_rest(run)) {
+        /* a number upright in one cell (vertical.h): a Han character
+         * for spacing, its other digits nothing */
+        int c0 = S_char_at(b, run->item->offset), c;
+        for (c = c0;
+             c < b->n && b->offs[c] < run->item->offset + run->item->length;
+             c++)
+          b->cls[c] = nb_tcy_layout(run) && c == c0 ? NB_CC_HAN : NB_CC_ZERO;
+      }
       for (g = 0; g < run->glyphs->num_glyphs; g++) {
         int idx = run->item->offset + run->glyphs->log_clusters[g];
         int c = S_char_at(b, idx);

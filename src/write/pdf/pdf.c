@@ -60,8 +60,64 @@ int nb_pdf_page_setup(const nb_write_options *opts, const nb_css *css,
   return 0;
 }
 
+/* What a vertical book adds to the theme when styles/vertical.css (which
+ * the EPUB writer ships with such a book) cannot be read: the margins of
+ * the vertical flow. */
+static const char S_builtin_vertical[] =
+    "html { writing-mode: vertical-rl; }\n"
+    "p { margin: 0; }\n"
+    "h1, h2, h3, h4, h5, h6 { margin: 0 0.6em 0 0.6em; }\n"
+    "header.article-head { margin: 0 0 0 1.2em; padding: 0 0 0 0.6em; "
+    "border-bottom: none; border-left: 1px solid #999999; }\n"
+    "header.article-head h1, header.article-head h2 { margin: 0 0 0 0.4em; }\n"
+    "blockquote { margin: 0 0.8em; padding: 0.8em 0 0 0; border-left: none; "
+    "border-top: 3px solid #cccccc; }\n"
+    "ul, ol { margin: 0 0.5em; padding: 2em 0 0 0; }\n"
+    "li { margin: 0 0.2em; }\n"
+    "hr { border-top: none; border-left: 1px solid #bbbbbb; "
+    "margin: 20% 1.2em; }\n"
+    "pre, table { writing-mode: horizontal-tb; margin: 0 0.8em; }\n"
+    "figure { margin: 0 0.8em; }\n";
+
+/* 1 when the theme sets a vertical writing mode on the root (html, body
+ * or :root), as the EPUB writer reads it. */
+static int S_theme_vertical(const nb_css *css) {
+  nb_css_node chain[2] = {{"html", NULL}, {"body", NULL}};
+  nb_style html, body;
+  nb_css_compute(css, chain, 1, NULL, &html);
+  nb_css_compute(css, chain, 2, &html, &body);
+  return html.vertical || body.vertical;
+}
+
+/* Appends styles/vertical.css (or the built-in rules) to @p b. */
+static void S_append_vertical(nb_buf *b) {
+  static const char *const files[] = {
+#ifdef NB_SRCDIR
+      NB_SRCDIR "/styles/vertical.css",
+#endif
+#ifdef NB_DATADIR
+      NB_DATADIR "/styles/vertical.css",
+#endif
+      NULL};
+  size_t i;
+  nb_buf_puts(b, "\n");
+  for (i = 0; files[i]; i++) {
+    char *data = NULL;
+    size_t len = 0;
+    if (nb_read_file(files[i], MAX_CSS_BYTES, &data, &len, NULL) == 0) {
+      nb_buf_append(b, data, len);
+      free(data);
+      return;
+    }
+  }
+  nb_buf_puts(b, S_builtin_vertical);
+}
+
+/* The theme. With @p vertical (may be NULL): 1 in it asks for vertical
+ * writing, and it gets 1 when the theme asks; a vertical book's theme is
+ * followed by the vertical rules the EPUB writer adds too. */
 static nb_css *S_load_css(const nb_write_options *opts, const nb_diag *diag,
-                          nb_error *err, int *rc) {
+                          nb_error *err, int *rc, int *vertical) {
   static const char *const defaults[] = {
 #ifdef NB_SRCDIR
       NB_SRCDIR "/styles/default.css",
@@ -88,6 +144,18 @@ static nb_css *S_load_css(const nb_write_options *opts, const nb_diag *diag,
                    "built-in defaults");
   }
   css = nb_css_parse(data, len);
+  if (css && vertical && (*vertical || S_theme_vertical(css))) {
+    nb_buf b = NB_BUF_INIT;
+    *vertical = 1;
+    if (data)
+      nb_buf_append(&b, data, len);
+    S_append_vertical(&b);
+    if (!b.failed) {
+      nb_css_free(css);
+      css = nb_css_parse(b.data, b.len);
+    }
+    nb_buf_free(&b);
+  }
   free(data);
   if (!css)
     *rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
@@ -458,13 +526,17 @@ static void S_article_flow(nb_flow *f, nb_doc *doc, int k) {
 /* Tell the device every text block of @p f before anything is drawn, so
  * that it can subset its fonts to exactly the glyphs used. */
 static void S_note_flow(nb_dev *dev, const nb_flow *f) {
-  size_t i;
+  size_t i, k;
   for (i = 0; i < f->np; i++)
     if (f->paras[i] && f->paras[i]->layout)
       nb_dev_note_layout(dev, f->paras[i]->layout);
+  for (k = 0; k < f->nsubs; k++)
+    for (i = 0; i < f->subs[k]->np; i++)
+      if (f->subs[k]->paras[i] && f->subs[k]->paras[i]->layout)
+        nb_dev_note_layout(dev, f->subs[k]->paras[i]->layout);
 }
 
-static void S_meta(const nb_book *book, nb_dev *dev) {
+static void S_meta(const nb_book *book, int vertical, nb_dev *dev) {
   nb_dev_meta m;
   nb_buf kw = NB_BUF_INIT;
   char date[64] = "";
@@ -475,6 +547,7 @@ static void S_meta(const nb_book *book, nb_dev *dev) {
   m.author = nb_book_get_meta(book, "author");
   m.subject = nb_book_get_meta(book, "subject");
   m.creator = "newsbook";
+  m.vertical = vertical;
   m.lang = nb_book_get_meta(book, "lang");
   if ((!m.lang || !*m.lang) && n > 0)
     m.lang = nb_doc_get_meta(nb_book_doc(book, 0), "lang");
@@ -555,18 +628,21 @@ static void S_cover(nb_pdf *pdf, nb_dev *dev, const nb_resource *cover) {
 }
 
 /* Everything of @p pdf that outlives one flow: the theme, page geometry,
- * the body's styles, the font map and context. 0 or a negative nb_code;
- * S_pdf_close frees what was made either way. */
+ * the body's styles, the font map and contexts. @p vertical: the book
+ * asks for vertical writing (the theme may ask too). 0 or a negative
+ * nb_code; S_pdf_close frees what was made either way. */
 static int S_pdf_open(nb_pdf *pdf, const nb_write_options *opts,
-                      const char *lang, const nb_diag *diag, nb_error *err) {
+                      const char *lang, int vertical, const nb_diag *diag,
+                      nb_error *err) {
   nb_css_node chain[3] = {{"html", NULL}, {"body", NULL}, {"code", NULL}};
   nb_css_node a[2] = {{"body", NULL}, {"a", NULL}};
   nb_style html, as;
   int rc = 0;
   pdf->diag = diag;
-  pdf->css = S_load_css(opts, diag, err, &rc);
+  pdf->css = S_load_css(opts, diag, err, &rc, &vertical);
   if (rc)
     return rc;
+  pdf->vertical = vertical;
   rc = nb_pdf_page_setup(opts, pdf->css, &pdf->page_w, &pdf->page_h,
                          pdf->margin, err);
   if (rc)
@@ -575,8 +651,16 @@ static int S_pdf_open(nb_pdf *pdf, const nb_write_options *opts,
   pdf->image_dpi = opts && opts->image_dpi > 0 ? opts->image_dpi : 300;
   pdf->text_w = pdf->page_w - pdf->margin[NB_LEFT] - pdf->margin[NB_RIGHT];
   pdf->text_h = pdf->page_h - pdf->margin[NB_TOP] - pdf->margin[NB_BOTTOM];
+  if (vertical) {
+    /* columns as long as the text block is high, set across its width */
+    double t = pdf->text_w;
+    pdf->text_w = pdf->text_h;
+    pdf->text_h = t;
+  }
   nb_css_compute(pdf->css, chain, 1, NULL, &html);
   nb_css_compute(pdf->css, chain, 2, &html, &pdf->body);
+  if (vertical)
+    nb_pdf_style_logical(&pdf->body, 1);
   pdf->body.root_font_size = pdf->body.font_size;
   nb_css_compute(pdf->css, chain, 3, &pdf->body, &pdf->code_inline);
   nb_css_compute(pdf->css, a, 2, &pdf->body, &as);
@@ -591,6 +675,13 @@ static int S_pdf_open(nb_pdf *pdf, const nb_write_options *opts,
     return nb_error_set(err, NB_ERR_LIBRARY, NULL, 0,
                         "could not create a Pango font map");
   pdf->ctx = nb_pdf_context_new(pdf->fm, lang);
+  if (vertical) {
+    /* CJK upright in their vertical forms (HarfBuzz applies vert/vrt2),
+     * Latin and other scripts without a vertical form sideways */
+    pdf->vctx = nb_pdf_context_new(pdf->fm, lang);
+    pango_context_set_base_gravity(pdf->vctx, PANGO_GRAVITY_EAST);
+    pango_context_set_gravity_hint(pdf->vctx, PANGO_GRAVITY_HINT_NATURAL);
+  }
   pdf->cjk_variant = nb_pdf_cjk_variant(lang);
   return 0;
 }
@@ -602,6 +693,8 @@ static void S_pdf_close(nb_pdf *pdf) {
   free(pdf->header_text);
   if (pdf->ctx)
     g_object_unref(pdf->ctx);
+  if (pdf->vctx)
+    g_object_unref(pdf->vctx);
   if (pdf->fm)
     g_object_unref(pdf->fm);
   nb_css_free(pdf->css);
@@ -850,6 +943,16 @@ static int S_render_single(nb_pdf *pdf, nb_doc *doc, nb_dev *dev,
   return rc;
 }
 
+/* Vertical writing asked for by the option or by the book's metadata
+ * ("writing-mode: vertical-rl", as --metadata or a recipe's metadata set
+ * it), as the EPUB writer reads them; the theme may ask too (S_load_css). */
+static int S_asks_vertical(const nb_book *book, const nb_write_options *opts) {
+  const char *m = nb_book_get_meta(book, "writing-mode");
+  if (opts && opts->abi_version >= 2 && opts->vertical)
+    return 1;
+  return m && (strcmp(m, "vertical-rl") == 0 || strcmp(m, "vertical") == 0);
+}
+
 int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
                   nb_dev *dev, const nb_diag *diag, nb_error *err) {
   nb_pdf pdf;
@@ -868,10 +971,10 @@ int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
   lang = nb_book_get_meta(book, "lang");
   if (!lang || !*lang)
     lang = nb_doc_get_meta(nb_book_doc(book, 0), "lang");
-  rc = S_pdf_open(&pdf, opts, lang, diag, err);
+  rc = S_pdf_open(&pdf, opts, lang, S_asks_vertical(book, opts), diag, err);
   pdf.book_lang = lang;
   if (rc == 0) {
-    S_meta(book, dev);
+    S_meta(book, pdf.vertical, dev);
     nb_dev_begin_tag(dev, "Document", NULL, NULL);
     if (nb_book_doc_count(book) > 1)
       rc = S_render_book(&pdf, book, opts, lang, dev, err);
@@ -894,7 +997,7 @@ int nb_write_pdf(const nb_book *book, const nb_write_options *opts,
   if (!path || !*path)
     return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0, "no output path");
   /* the first page's size must be known before the surface exists */
-  css = S_load_css(opts, NULL, err, &rc);
+  css = S_load_css(opts, NULL, err, &rc, NULL);
   if (rc)
     return rc;
   rc = nb_pdf_page_setup(opts, css, &w, &h, m, err);

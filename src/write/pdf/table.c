@@ -52,7 +52,7 @@ static void S_table_styles(nb_pdf *pdf, const nb_style *parent, tstyles *ts) {
       {"body", NULL}, {"table", NULL}, {"tr", NULL}, {"td", NULL}};
   nb_style *cst = ts->cell;
   size_t i;
-  nb_pdf_style(pdf, chain, 2, parent, &ts->table);
+  nb_pdf_style_upright(pdf, chain, 2, parent, &ts->table);
   nb_pdf_style(pdf, chain, 3, &ts->table, &cst[0]);
   cst[1] = cst[0];
   nb_pdf_style(pdf, chain, 4, &cst[0], &cst[0]);
