@@ -13,7 +13,7 @@ text_of() { # the spine's text of an EPUB, or a PDF's
 has() { # has FILE STRING: the output's text holds STRING
   text_of "$1" | tr -d '\n' | grep -qF -- "$2" || { echo "  not in $(basename "$1"): $2"; return 1; }
 }
-for a in "$FIX"/*.md "$CORPUS"/025-meituan-flutterweb.md; do
+for a in "$FIX"/*.md "$CORPUS"/025-meituan-flutterweb.md "$CORPUS"/011-juejin-lint-rules.md; do
   n=$(basename "$a" .md)
   for ext in epub pdf; do
     o=$WORK/$n.$ext
@@ -40,6 +40,10 @@ for ext in epub pdf; do
   o=$WORK/025-meituan-flutterweb.$ext
   check "$ext: 025 keeps what follows its <script>" has "$o" 'Docker 镜像定制'
 done
+# A tool's aligned output in a code block: pdftotext reads each line whole,
+# its spaces kept (the line is one span with its text as ActualText),
+# instead of reading the right-hand column on its own after the block.
+check "pdf: an aligned code line is read as one line" sh -c "pdftotext -enc UTF-8 '$WORK/011-juejin-lint-rules.pdf' - | grep -qF \"  3:7   error  'age' is assigned a value but never used             no-unused-vars\""
 check "spacers are not drawn as placeholders" sh -c "! unzip -p '$WORK/cls-flash-spacer.epub' 'OEBPS/chapter-*.xhtml' | grep -q placeholder"
 check "the 025 EPUB embeds its 23 mirrored images" sh -c "[ \$(unzip -l '$WORK/025-meituan-flutterweb.epub' | grep -c 'images/img-') -ge 23 ]"
 

@@ -530,6 +530,26 @@ void nb_fontsub_set_colour(cairo_t *cr, const PangoColor *c) {
                          c->blue / 65535.);
 }
 
+/* 1 when the run @p t (@p len bytes) holds two spaces in a row between
+ * other characters: white space kept as typed, which only preformatted
+ * text has (prose collapses it). */
+static int S_spaces_as_typed(const char *t, int len) {
+  int i, seen_text = 0;
+  for (i = 0; i + 1 < len; i++) {
+    if (t[i] != ' ')
+      seen_text = 1;
+    else if (seen_text && t[i + 1] == ' ') {
+      int j = i + 2;
+      while (j < len && t[j] == ' ')
+        j++;
+      if (j < len)
+        return 1;
+      break;
+    }
+  }
+  return 0;
+}
+
 /* One run, as Pango's Cairo renderer draws a glyph item on a surface that
  * takes text with glyphs: empty glyphs dropped, one cluster per Pango
  * cluster, so that copying and searching the PDF give back the text. */
@@ -551,7 +571,20 @@ int nb_fontsub_show_glyphs(cairo_t *cr, const char *text, PangoGlyphItem *run,
     free(clusters);
     return -1;
   }
-  if (pango_glyph_item_iter_init_start(&iter, run, text)) {
+  if (S_spaces_as_typed(text + item->offset, item->length)) {
+    /* Spaces kept as typed (code, preformatted text): the run is one
+     * cluster, which Cairo writes as a span whose ActualText is the run's
+     * text, spaces and all. Text extraction then reads the run as it is
+     * laid out (an aligned column of a tool's output stays on its line
+     * instead of being read as a column of its own), and copying it gives
+     * back its spaces. */
+    clusters[0].num_bytes = item->length;
+    clusters[0].num_glyphs = 0;
+    for (i = 0; i < gs->num_glyphs; i++)
+      clusters[0].num_glyphs += gs->glyphs[i].glyph != PANGO_GLYPH_EMPTY;
+    nclusters = clusters[0].num_glyphs > 0;
+  }
+  if (!nclusters && pango_glyph_item_iter_init_start(&iter, run, text)) {
     do {
       int n = iter.end_glyph - iter.start_glyph;
       for (i = iter.start_glyph; i < iter.end_glyph; i++)
