@@ -369,6 +369,28 @@ static int S_show_proxied(nb_fontsub *fs, cairo_t *cr, const char *text,
   return 0;
 }
 
+/* 1 when @p s (@p n bytes) is only white space, as text extraction
+ * (pdftotext) takes it: spaces, tabs, line ends, no-break, ideographic
+ * and the other Unicode spaces, line and paragraph separators. */
+static int S_blank_text(const char *s, int n) {
+  const unsigned char *p = (const unsigned char *)s, *end = p + n;
+  while (p < end) {
+    if (*p == ' ' || (*p >= '\t' && *p <= '\r')) {
+      p++;
+    } else if (end - p >= 2 && p[0] == 0xc2 && p[1] == 0xa0) {
+      p += 2;
+    } else if (end - p >= 3 && p[0] == 0xe2 && p[1] == 0x80 &&
+               (p[2] <= 0x8b || p[2] == 0xa8 || p[2] == 0xa9 || p[2] == 0xaf)) {
+      p += 3; /* U+2000..U+200B, U+2028, U+2029, U+202F */
+    } else if (end - p >= 3 && p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) {
+      p += 3; /* U+3000 */
+    } else {
+      return 0;
+    }
+  }
+  return n > 0;
+}
+
 int nb_fontsub_show_line_proxied(nb_fontsub *fs, cairo_t *cr,
                                  PangoLayoutLine *line, double x, double y,
                                  nb_proxy_col *pc) {
@@ -403,13 +425,27 @@ int nb_fontsub_show_line_proxied(nb_fontsub *fs, cairo_t *cr,
      * code, would let extraction read the columns beside the block's foot
      * before the rest of it) */
     double em = S_em(run->item->analysis.font);
+    if (S_blank_text(text + run->item->offset, run->item->length)) {
+      /* white space (a line break in a cell): extraction drops it, so it
+       * takes no room in the column, where it would leave a gap */
+      nb_fontsub_run_font(fs, run, &look);
+      x_off += run->start_x_offset;
+      S_show_proxied(fs, cr, text, run, look.fg,
+                     x + (double)x_off / PANGO_SCALE,
+                     y + (double)-run->y_offset / PANGO_SCALE, pc->x, pc->y);
+      x_off += pango_glyph_string_get_width(run->glyphs) + run->end_x_offset;
+      continue;
+    }
     if (at > pc->y + 1.25 * em)
       at = pc->y + 1.25 * em;
     if (at < pc->y + em)
       at = pc->y + em;
-    if (at > pc->ymax && pc->x - 1.5 * em >= pc->xmin) {
-      /* the column is full: the next one, to its left */
-      pc->x -= 1.5 * em;
+    if (at > pc->ymax && pc->x - 2 * em >= pc->xmin) {
+      /* the column is full: the next one, to its left, two ems away:
+       * pdftotext joins columns up to 1.5 em apart into one block, which
+       * it grows along the shorter column only, leaving the longer one's
+       * foot to be read after the whole block */
+      pc->x -= 2 * em;
       at = pc->ytop + em;
     }
     if (at > pc->ymax)
