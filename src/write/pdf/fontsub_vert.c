@@ -401,14 +401,16 @@ void nb_fontsub_show_vline(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line,
       cairo_scaled_font_t *sc =
           fs && fs->built ? S_vrun_font(fs, run, &look, upright, &sf) : NULL;
       double em = S_em(run->item->analysis.font);
+      int drawn = 0;
       if (!upright)
         ry += NB_VERT_CENTRAL * em; /* sideways, centred on the column */
-      if (sc && (run->y_offset != 0 || (last && reach > 0)) &&
-          S_show_anchored(cr, text, run, sf, sc, upright, look.fg, rx, ry,
-                          last ? reach : 0) == 0)
-        ;
-      else if (!sc || nb_fontsub_show_glyphs(cr, text, run, sf->face->map, sc,
-                                             look.fg, rx, ry) != 0) {
+      /* a raised run (a note beside the column) or the last run of a
+       * short column: read where extraction should read it */
+      if (sc && (run->y_offset != 0 || (last && reach > 0)))
+        drawn = S_show_anchored(cr, text, run, sf, sc, upright, look.fg, rx, ry,
+                                last ? reach : 0) == 0;
+      if (!drawn && (!sc || nb_fontsub_show_glyphs(cr, text, run, sf->face->map,
+                                                   sc, look.fg, rx, ry) != 0)) {
         cairo_move_to(cr, rx, ry);
         pango_cairo_show_glyph_item(cr, text, run);
       }
