@@ -36,6 +36,10 @@ void nb_dev_draw_vartifact(nb_dev *dev, PangoLayoutLine *line, double x,
   if (dev && dev->draw_vartifact && line)
     dev->draw_vartifact(dev, line, x, y, rgb);
 }
+void nb_dev_vreach(nb_dev *dev, double y) {
+  if (dev && dev->vreach)
+    dev->vreach(dev, y);
+}
 void nb_dev_proxy(nb_dev *dev, int on, double x, double y, double xmin) {
   if (dev && dev->proxy)
     dev->proxy(dev, on, x, y, xmin);

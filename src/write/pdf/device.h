@@ -48,6 +48,12 @@ struct nb_dev {
    * short numbers marked by nb_tcy_* stand upright in one cell. */
   void (*draw_vline)(nb_dev *dev, PangoLayoutLine *line, double x, double y,
                      uint32_t rgb);
+  /** From now on, text extraction reads a line drawn by draw_vline that
+   * ends above @p y (a page's y; 0: none) as running on down its empty
+   * column to @p y, where it can: pdftotext takes a column that ends
+   * above the first-line indent of the columns beside it for one to be
+   * read before the indented ones to its right. */
+  void (*vreach)(nb_dev *dev, double y);
   /** draw_artifact for a line of vertical writing. */
   void (*draw_vartifact)(nb_dev *dev, PangoLayoutLine *line, double x, double y,
                          uint32_t rgb);
@@ -111,6 +117,7 @@ void nb_dev_draw_vline(nb_dev *dev, PangoLayoutLine *line, double x, double y,
 void nb_dev_draw_vartifact(nb_dev *dev, PangoLayoutLine *line, double x,
                            double y, uint32_t rgb);
 void nb_dev_proxy(nb_dev *dev, int on, double x, double y, double xmin);
+void nb_dev_vreach(nb_dev *dev, double y);
 int nb_dev_draw_image(nb_dev *dev, const nb_resource *res, double x, double y,
                       double w, double h, int max_dpi);
 void nb_dev_fill_rect(nb_dev *dev, double x, double y, double w, double h,

@@ -50,6 +50,7 @@ typedef struct cairo_dev {
   char *pending_tag; /* a tag begun before the first page */
   int proxy;         /* lines read as a column (nb_dev.proxy) */
   nb_proxy_col proxy_col;
+  double vreach; /* nb_dev.vreach */
   double page_h;
   nb_pdf_tags tags; /* what Cairo cannot write: added at the end */
 } cairo_dev;
@@ -130,7 +131,8 @@ static void C_draw_vline(nb_dev *dev, PangoLayoutLine *line, double x, double y,
   S_rgb(d->cr, rgb);
   cairo_translate(d->cr, x, y);
   cairo_rotate(d->cr, G_PI / 2);
-  nb_fontsub_show_vline(d->fonts, d->cr, line);
+  nb_fontsub_show_vline(d->fonts, d->cr, line,
+                        d->vreach > 0 ? d->vreach - y : 0);
   cairo_restore(d->cr);
 }
 
@@ -146,6 +148,10 @@ static void C_draw_vartifact(nb_dev *dev, PangoLayoutLine *line, double x,
   pango_cairo_layout_line_path(d->cr, line);
   cairo_fill(d->cr);
   cairo_restore(d->cr);
+}
+
+static void C_vreach(nb_dev *dev, double y) {
+  ((cairo_dev *)dev)->vreach = y;
 }
 
 static void C_proxy(nb_dev *dev, int on, double x, double y, double xmin) {
@@ -578,6 +584,7 @@ nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height) {
   d->base.draw_vline = C_draw_vline;
   d->base.draw_vartifact = C_draw_vartifact;
   d->base.proxy = C_proxy;
+  d->base.vreach = C_vreach;
   d->base.draw_image = C_draw_image;
   d->base.fill_rect = C_fill_rect;
   d->base.stroke_line = C_stroke_line;

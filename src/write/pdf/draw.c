@@ -409,22 +409,30 @@ static void S_draw_para_vlines(nb_dev *dev, nb_para *p, double right,
   pango_layout_iter_free(iter);
 }
 
+/* A line of vertical text (a column), with its list marker. Text
+ * extraction reads a column ending above @p reach as reaching there (see
+ * nb_dev.vreach); a marker only when its item has no text beside it in
+ * the column. */
 static void S_draw_line_item_v(nb_dev *dev, const nb_item *it, double right,
-                               double top, double ly) {
-  PangoLayoutLine *line;
+                               double top, double ly, double reach) {
+  PangoLayoutLine *line = NULL;
   double bx = right - ly - it->base;
   size_t k;
   S_draw_decos_v(dev, it, right, top, ly, it->h);
+  if (it->para)
+    line = pango_layout_get_line_readonly(it->para->layout, it->line_no);
   if (it->marker) {
     PangoLayoutLine *ml = pango_layout_get_line_readonly(it->marker->layout, 0);
+    nb_dev_vreach(dev, line && line->length > 0 ? 0 : reach);
     nb_dev_draw_vline(dev, ml, bx, top + it->marker_x, it->marker->color);
   }
-  if (!it->para)
+  if (!line) {
+    nb_dev_vreach(dev, 0);
     return;
-  line = pango_layout_get_line_readonly(it->para->layout, it->line_no);
-  if (!line)
-    return;
+  }
+  nb_dev_vreach(dev, reach);
   nb_dev_draw_vline(dev, line, bx, top + it->x, it->para->color);
+  nb_dev_vreach(dev, 0);
   for (k = 0; k < it->para->nlinks; k++) {
     const nb_link *lk = &it->para->links[k];
     double x0, x1, x, y, w, h;
@@ -504,7 +512,11 @@ static void S_draw_item_v(nb_pdf *pdf, nb_page_ctx *pc, outline_stack *os,
   double x, y, w, h;
   switch (it->kind) {
   case IT_SPACE: S_draw_decos_v(dev, it, right, top, ly, it->h); break;
-  case IT_LINE: S_draw_line_item_v(dev, it, right, top, ly); break;
+  case IT_LINE:
+    /* as far as a table's column (S_draw_block) begins */
+    S_draw_line_item_v(dev, it, right, top, ly,
+                       top + 2.5 * pdf->body.font_size);
+    break;
   case IT_IMAGE: S_draw_image_v(pdf, dev, it, right, top, ly); break;
   case IT_RULE:
     S_draw_decos_v(dev, it, right, top, ly, it->h);

@@ -49,8 +49,11 @@ void nb_fontsub_set_vertical(nb_fontsub *fs);
  * baseline: upright runs with the vertical twins, sideways runs centred
  * on the column, upright numbers (vertical.h) in one cell each. What the
  * subsets cannot draw (or everything, when @p fs is NULL) Pango draws,
- * run by run. */
-void nb_fontsub_show_vline(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line);
+ * run by run. A line ending above @p reach (along the line; 0: none)
+ * has its last run read by text extraction as running on to there (see
+ * nb_dev.vreach). */
+void nb_fontsub_show_vline(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line,
+                           double reach);
 
 /* Where the text of a horizontal block in a vertical book is read by
  * extraction: a column at x, from ytop down to ymax (then the next one

@@ -122,18 +122,21 @@ static cairo_scaled_font_t *S_vrun_font(nb_fontsub *fs, PangoGlyphItem *run,
  * Drawn as one cluster, so that the PDF carries the digits as the span's
  * ActualText; its first and last glyphs are where an upright glyph of
  * the cell would have its current point at its start and end, so text
- * extraction reads the number in its place in the column. Returns 0, or
- * -1 having drawn nothing. */
+ * extraction reads the number in its place in the column. When the cell
+ * ends above @p reach (along the line; the line's last cell), extraction
+ * reads the digits one under another down to there instead, the last
+ * one ending at @p reach. Returns 0, or -1 having drawn nothing. */
 static int S_show_tcy(nb_fontsub *fs, cairo_t *cr, const char *text,
                       const PangoGlyphItem *run, PangoLayout *num,
-                      const PangoColor *fg, double cx, double cy, double cell) {
+                      const PangoColor *fg, double cx, double cy, double cell,
+                      double reach) {
   PangoLayoutLine *nl = pango_layout_get_line_readonly(num, 0);
   PangoGlyphItem *gr;
   sub_font *sf;
   cairo_scaled_font_t *vsf;
   cairo_glyph_t glyphs[8];
   cairo_text_cluster_t cl;
-  double em, w = 0, sx = 1, x, shift;
+  double em, w = 0, sx = 1, x, shift, head, foot;
   int i, n, ndig = pango_layout_get_character_count(num) - 1;
   if (!nl || !nl->runs || nl->runs->next || ndig < 1 || ndig > 3)
     return -1;
@@ -158,11 +161,23 @@ static int S_show_tcy(nb_fontsub *fs, cairo_t *cr, const char *text,
   em = S_em(gr->item->analysis.font);
   if (w > em)
     sx = em / w;
+  /* where extraction reads the digits (along the line, from the cell's
+   * centre): all in the cell, from the current point of its foot (the
+   * first glyph) to that of its head (the last one, which advances an em
+   * back to the foot); or one an em under another, ending at reach */
+  foot = cell / 2;
+  head = -cell / 2;
+  if (reach > cx + cell) {
+    foot = reach - (cx + cell / 2) - (ndig - 1) * em;
+    if (foot < cell / 2)
+      foot = cell / 2;
+    head = foot + (ndig - 1) * em;
+  }
   /* upright, from the cell's centre; x narrowed by sx */
   n = 0;
   glyphs[n].index = hb_map_get(sf->face->map, gr->glyphs->glyphs[0].glyph);
-  glyphs[n].x = -em / 2 / sx;
-  glyphs[n].y = cell / 2 - NB_PDF_VERT_ORIGIN * em;
+  glyphs[n].x = (cy - em / 2) / sx; /* on the column, a rise or none */
+  glyphs[n].y = foot - NB_PDF_VERT_ORIGIN * em;
   n++;
   x = -w / 2;
   /* the digits a hair apart, so that each gets its own position in the
@@ -183,7 +198,7 @@ static int S_show_tcy(nb_fontsub *fs, cairo_t *cr, const char *text,
   }
   glyphs[n].index = glyphs[0].index;
   glyphs[n].x = glyphs[0].x;
-  glyphs[n].y = -cell / 2 - NB_PDF_VERT_ORIGIN * em;
+  glyphs[n].y = head - NB_PDF_VERT_ORIGIN * em;
   n++;
   cl.num_bytes = ndig;
   cl.num_glyphs = n;
@@ -222,20 +237,140 @@ static void S_pango_tcy(cairo_t *cr, PangoLayout *num, double cx, double cy,
   cairo_restore(cr);
 }
 
-void nb_fontsub_show_vline(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line) {
+/* The blank glyph of @p font (its ideographic space, else its space) in
+ * the subset, or 0 when it has none there. */
+static PangoGlyph S_blank(const sub_font *sf, PangoFont *font) {
+  PangoGlyph b = 0;
+  if (PANGO_IS_FC_FONT(font)) {
+    b = pango_fc_font_get_glyph(PANGO_FC_FONT(font), 0x3000);
+    if (!b || !hb_map_has(sf->face->map, b))
+      b = pango_fc_font_get_glyph(PANGO_FC_FONT(font), ' ');
+  }
+  return b && hb_map_has(sf->face->map, b) ? b : 0;
+}
+
+/* A run at @p rx along the line (@p ry its baseline, a rise included),
+ * drawn with @p sc (the vertical twin of @p sf when @p upright) as
+ * nb_fontsub_show_glyphs would, but as one cluster between two blank
+ * glyphs on the column's own baseline: the PDF carries the run's text as
+ * the span's ActualText, which text extraction reads in the column where
+ * the run is (a superscript raised beside the column is read in it, not
+ * as a column of its own), to @p reach when that is lower than the run's
+ * end (0: none). Upright, the characters are read an em each, the last
+ * ending at @p reach; sideways, spread from the run's start to there. 0,
+ * or -1 having drawn nothing. */
+static int S_show_anchored(cairo_t *cr, const char *text, PangoGlyphItem *run,
+                           const sub_font *sf, cairo_scaled_font_t *sc,
+                           int upright, const PangoColor *fg, double rx,
+                           double ry, double reach) {
+  PangoGlyphString *gs = run->glyphs;
+  PangoFont *font = run->item->analysis.font;
+  const char *s = text + run->item->offset;
+  cairo_glyph_t *glyphs;
+  cairo_text_cluster_t cl;
+  PangoGlyph blank = S_blank(sf, font);
+  gint64 xp = 0;
+  double em = S_em(font), first, last, ay;
+  long nch = g_utf8_strlen(s, run->item->length);
+  int i, n = 0;
+  if (!blank || nch < 1)
+    return -1;
+  glyphs = nb_reallocarray(NULL, (size_t)gs->num_glyphs + 2, sizeof *glyphs);
+  if (!glyphs)
+    return -1;
+  if (upright) {
+    /* the current points of the first character's foot and of the last
+     * one's head (the last glyph advances an em, to its foot) */
+    double foot = reach - (double)(nch - 1) * em;
+    if (foot < rx + em)
+      foot = rx + em;
+    first = foot - NB_PDF_VERT_ORIGIN * em;
+    last = foot + (double)(nch - 1) * em - NB_PDF_VERT_ORIGIN * em;
+    ay = em / 2;
+  } else {
+    /* from the run's start to its end or reach, the last glyph's advance
+     * ending there */
+    double end = rx + pango_glyph_string_get_width(gs) / (double)PANGO_SCALE;
+    cairo_glyph_t g = {0, 0, 0};
+    cairo_text_extents_t ext;
+    g.index = hb_map_get(sf->face->map, blank);
+    cairo_scaled_font_glyph_extents(sc, &g, 1, &ext);
+    if (reach > end)
+      end = reach;
+    first = rx;
+    last = end - ext.x_advance;
+    ay = NB_VERT_CENTRAL * em;
+  }
+  glyphs[n].index = hb_map_get(sf->face->map, blank);
+  glyphs[n].x = first;
+  glyphs[n].y = ay;
+  n++;
+  for (i = 0; i < gs->num_glyphs; i++) {
+    PangoGlyphInfo *gi = &gs->glyphs[i];
+    if (gi->glyph != PANGO_GLYPH_EMPTY) {
+      glyphs[n].index = hb_map_get(sf->face->map, gi->glyph);
+      glyphs[n].x = rx + (double)(xp + gi->geometry.x_offset) / PANGO_SCALE;
+      glyphs[n].y = gi->geometry.y_offset == 0
+                        ? ry
+                        : ry + (double)gi->geometry.y_offset / PANGO_SCALE;
+      n++;
+    }
+    xp += gi->geometry.width;
+  }
+  glyphs[n].index = glyphs[0].index;
+  glyphs[n].x = last;
+  glyphs[n].y = ay;
+  n++;
+  if (upright) {
+    /* a blank where a glyph beside it has its current point would share
+     * its baseline in the font's own space, and Cairo would write the
+     * two as one string, the second placed by a horizontal advance the
+     * vertical font does not have: a hair apart, each is placed */
+    if (n > 2 && fabs(glyphs[0].x - glyphs[1].x) < 0.002 * em)
+      glyphs[0].x -= 0.003 * em;
+    if (n > 2 && fabs(glyphs[n - 1].x - glyphs[n - 2].x) < 0.002 * em)
+      glyphs[n - 1].x += 0.003 * em;
+  }
+  cl.num_bytes = run->item->length;
+  cl.num_glyphs = n;
+  cairo_save(cr);
+  nb_fontsub_set_colour(cr, fg);
+  cairo_set_scaled_font(cr, sc);
+  cairo_show_text_glyphs(cr, s, run->item->length, glyphs, n, &cl, 1,
+                         (cairo_text_cluster_flags_t)0);
+  cairo_restore(cr);
+  free(glyphs);
+  return 0;
+}
+
+void nb_fontsub_show_vline(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line,
+                           double reach) {
   const char *text;
   GSList *r;
-  gint64 x_off = 0;
+  gint64 x_off = 0, end = 0;
   if (!line || !line->layout)
     return;
   if (fs)
     nb_fontsub_build(fs);
   text = pango_layout_get_text(line->layout);
+  /* a line ending above reach: its last run is read as reaching there */
+  for (r = line->runs; r; r = r->next) {
+    PangoGlyphItem *run = r->data;
+    end += run->start_x_offset + pango_glyph_string_get_width(run->glyphs) +
+           run->end_x_offset;
+  }
+  if (reach <= (double)end / PANGO_SCALE)
+    reach = 0;
   for (r = line->runs; r; r = r->next) {
     PangoGlyphItem *run = r->data;
     PangoLayout *num = nb_tcy_layout(run);
     int width = pango_glyph_string_get_width(run->glyphs);
     double rx, ry;
+    GSList *nx;
+    int last = 1;
+    for (nx = r->next; nx; nx = nx->next)
+      if (!nb_tcy_rest(nx->data))
+        last = 0;
     x_off += run->start_x_offset;
     rx = (double)x_off / PANGO_SCALE;
     ry = (double)-run->y_offset / PANGO_SCALE;
@@ -251,8 +386,9 @@ void nb_fontsub_show_vline(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line) {
       for (a = run->item->analysis.extra_attrs; a; a = a->next)
         if (((PangoAttribute *)a->data)->klass->type == PANGO_ATTR_FOREGROUND)
           look.fg = &((PangoAttrColor *)a->data)->color;
-      if (!fs || S_show_tcy(fs, cr, text, run, num, look.fg, rx, ry,
-                            cell / (double)PANGO_SCALE) != 0) {
+      if (!fs ||
+          S_show_tcy(fs, cr, text, run, num, look.fg, rx, ry,
+                     cell / (double)PANGO_SCALE, last ? reach : 0) != 0) {
         cairo_save(cr);
         nb_fontsub_set_colour(cr, look.fg);
         S_pango_tcy(cr, num, rx, ry, cell / (double)PANGO_SCALE);
@@ -265,10 +401,16 @@ void nb_fontsub_show_vline(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line) {
       cairo_scaled_font_t *sc =
           fs && fs->built ? S_vrun_font(fs, run, &look, upright, &sf) : NULL;
       double em = S_em(run->item->analysis.font);
+      int drawn = 0;
       if (!upright)
         ry += NB_VERT_CENTRAL * em; /* sideways, centred on the column */
-      if (!sc || nb_fontsub_show_glyphs(cr, text, run, sf->face->map, sc,
-                                        look.fg, rx, ry) != 0) {
+      /* a raised run (a note beside the column) or the last run of a
+       * short column: read where extraction should read it */
+      if (sc && (run->y_offset != 0 || (last && reach > 0)))
+        drawn = S_show_anchored(cr, text, run, sf, sc, upright, look.fg, rx, ry,
+                                last ? reach : 0) == 0;
+      if (!drawn && (!sc || nb_fontsub_show_glyphs(cr, text, run, sf->face->map,
+                                                   sc, look.fg, rx, ry) != 0)) {
         cairo_move_to(cr, rx, ry);
         pango_cairo_show_glyph_item(cr, text, run);
       }
@@ -285,18 +427,6 @@ void nb_fontsub_show_vline(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line) {
     }
     x_off += width + run->end_x_offset;
   }
-}
-
-/* The blank glyph of @p font (its ideographic space, else its space) in
- * the subset, or 0 when it has none there. */
-static PangoGlyph S_blank(const sub_font *sf, PangoFont *font) {
-  PangoGlyph b = 0;
-  if (PANGO_IS_FC_FONT(font)) {
-    b = pango_fc_font_get_glyph(PANGO_FC_FONT(font), 0x3000);
-    if (!b || !hb_map_has(sf->face->map, b))
-      b = pango_fc_font_get_glyph(PANGO_FC_FONT(font), ' ');
-  }
-  return b && hb_map_has(sf->face->map, b) ? b : 0;
 }
 
 /* One run of a horizontal line at (@p bx, @p by) read as part of a
@@ -369,6 +499,28 @@ static int S_show_proxied(nb_fontsub *fs, cairo_t *cr, const char *text,
   return 0;
 }
 
+/* 1 when @p s (@p n bytes) is only white space, as text extraction
+ * (pdftotext) takes it: spaces, tabs, line ends, no-break, ideographic
+ * and the other Unicode spaces, line and paragraph separators. */
+static int S_blank_text(const char *s, int n) {
+  const unsigned char *p = (const unsigned char *)s, *end = p + n;
+  while (p < end) {
+    if (*p == ' ' || (*p >= '\t' && *p <= '\r')) {
+      p++;
+    } else if (end - p >= 2 && p[0] == 0xc2 && p[1] == 0xa0) {
+      p += 2;
+    } else if (end - p >= 3 && p[0] == 0xe2 && p[1] == 0x80 &&
+               (p[2] <= 0x8b || p[2] == 0xa8 || p[2] == 0xa9 || p[2] == 0xaf)) {
+      p += 3; /* U+2000..U+200B, U+2028, U+2029, U+202F */
+    } else if (end - p >= 3 && p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) {
+      p += 3; /* U+3000 */
+    } else {
+      return 0;
+    }
+  }
+  return n > 0;
+}
+
 int nb_fontsub_show_line_proxied(nb_fontsub *fs, cairo_t *cr,
                                  PangoLayoutLine *line, double x, double y,
                                  nb_proxy_col *pc) {
@@ -403,13 +555,27 @@ int nb_fontsub_show_line_proxied(nb_fontsub *fs, cairo_t *cr,
      * code, would let extraction read the columns beside the block's foot
      * before the rest of it) */
     double em = S_em(run->item->analysis.font);
+    if (S_blank_text(text + run->item->offset, run->item->length)) {
+      /* white space (a line break in a cell): extraction drops it, so it
+       * takes no room in the column, where it would leave a gap */
+      nb_fontsub_run_font(fs, run, &look);
+      x_off += run->start_x_offset;
+      S_show_proxied(fs, cr, text, run, look.fg,
+                     x + (double)x_off / PANGO_SCALE,
+                     y + (double)-run->y_offset / PANGO_SCALE, pc->x, pc->y);
+      x_off += pango_glyph_string_get_width(run->glyphs) + run->end_x_offset;
+      continue;
+    }
     if (at > pc->y + 1.25 * em)
       at = pc->y + 1.25 * em;
     if (at < pc->y + em)
       at = pc->y + em;
-    if (at > pc->ymax && pc->x - 1.5 * em >= pc->xmin) {
-      /* the column is full: the next one, to its left */
-      pc->x -= 1.5 * em;
+    if (at > pc->ymax && pc->x - 2 * em >= pc->xmin) {
+      /* the column is full: the next one, to its left, two ems away:
+       * pdftotext joins columns up to 1.5 em apart into one block, which
+       * it grows along the shorter column only, leaving the longer one's
+       * foot to be read after the whole block */
+      pc->x -= 2 * em;
       at = pc->ytop + em;
     }
     if (at > pc->ymax)
