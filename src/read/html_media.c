@@ -361,11 +361,38 @@ static int S_text_block(const nb_node *n) {
   return t == NB_NODE_PARAGRAPH || t == NB_NODE_HEADING;
 }
 
+/* 1 when @p n is a figure or paragraph of pictures without text of its
+ * own (a caption is text), each picture without alt text or with
+ * @p label's: pictures that @p label (or nothing yet) describes. */
+static int S_pictures_of(nb_node *n, const char *label) {
+  nb_node_type t = nb_node_get_type(n);
+  nb_node *c;
+  if (t != NB_NODE_FIGURE && t != NB_NODE_PARAGRAPH)
+    return 0;
+  for (c = nb_node_first_child(n); c; c = nb_node_next(c)) {
+    nb_node_type ct = nb_node_get_type(c);
+    if (ct == NB_NODE_IMAGE) {
+      const char *alt = nb_node_get_alt(c);
+      if (alt && *alt && (!label || strcmp(alt, label) != 0))
+        return 0;
+    } else if (ct == NB_NODE_TEXT) {
+      const char *tx = nb_node_get_literal(c);
+      size_t i, len = nb_node_get_literal_len(c);
+      for (i = 0; i < len; i++)
+        if (tx[i] != ' ' && tx[i] != '\n' && tx[i] != '\t' && tx[i] != '\r')
+          return 0;
+    } else if (ct != NB_NODE_LINEBREAK) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
 /* A description for @p img from what is around it; malloc'd or NULL. */
 char *nb_read__describe_image(nb_node *img) {
   nb_node *block = nb_node_parent(img), *c;
   char *d;
-  int whole = 0;
+  int whole = 0, k;
   while (block && nb_node_type_is_inline(nb_node_get_type(block)))
     block = nb_node_parent(block);
   if (!block)
@@ -382,8 +409,24 @@ char *nb_read__describe_image(nb_node *img) {
       *d = '\0';
     return d;
   }
-  if (S_text_block(nb_node_prev(block)) && (d = S_blurb(nb_node_prev(block))))
-    return d;
+  /* the text before it; in a run of pictures ("PC端" and then three
+   * screenshots), the text before the run, when it describes the
+   * pictures before this one too */
+  for (c = nb_node_prev(block), k = 0; c && k < 16; c = nb_node_prev(c), k++) {
+    if (S_text_block(c) && (d = S_blurb(c))) {
+      nb_node *p;
+      for (p = nb_node_next(c); p && p != block; p = nb_node_next(p))
+        if (!S_pictures_of(p, d))
+          break;
+      if (p == block)
+        return d;
+      free(d);
+      break;
+    }
+    if (nb_node_get_type(c) != NB_NODE_FIGURE &&
+        nb_node_get_type(c) != NB_NODE_PARAGRAPH)
+      break;
+  }
   if (S_text_block(nb_node_next(block)) && (d = S_blurb(nb_node_next(block))))
     return d;
   return NULL;
