@@ -94,6 +94,10 @@ struct nb_dev {
    * device prepare its fonts for exactly the glyphs used; announcing is
    * never required for correct output. */
   void (*note_layout)(nb_dev *dev, PangoLayout *layout);
+  /** Announce an image that draw_image will draw soon, in the order they
+   * will be drawn (borrowed until drawn or the device is freed): a device
+   * may decode it ahead on another thread. Never required. */
+  void (*note_image)(nb_dev *dev, const nb_resource *res);
   int (*close)(nb_dev *dev, nb_error *err);
   void (*free)(nb_dev *dev);
 };
@@ -128,6 +132,7 @@ int nb_dev_add_outline(nb_dev *dev, int parent, const char *title, int page,
 void nb_dev_page_label(nb_dev *dev, const char *label);
 void nb_dev_set_meta(nb_dev *dev, const nb_dev_meta *meta);
 void nb_dev_note_layout(nb_dev *dev, PangoLayout *layout);
+void nb_dev_note_image(nb_dev *dev, const nb_resource *res);
 /** Close (flush) the device: 0 or a negative nb_code. */
 int nb_dev_close(nb_dev *dev, nb_error *err);
 void nb_dev_free(nb_dev *dev);

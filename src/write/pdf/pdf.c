@@ -536,6 +536,15 @@ static void S_note_flow(nb_dev *dev, const nb_flow *f) {
         nb_dev_note_layout(dev, f->subs[k]->paras[i]->layout);
 }
 
+/* Tell the device the images of @p f in the order they will be drawn,
+ * just before drawing it, so that it can decode them ahead. */
+static void S_note_images(nb_dev *dev, const nb_flow *f) {
+  size_t i;
+  for (i = 0; i < f->n; i++)
+    if (f->items[i].kind == IT_IMAGE && f->items[i].res)
+      nb_dev_note_image(dev, f->items[i].res);
+}
+
 static void S_meta(const nb_book *book, int vertical, nb_dev *dev) {
   nb_dev_meta m;
   nb_buf kw = NB_BUF_INIT;
@@ -861,6 +870,7 @@ static int S_draw_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
         pdf->nmissing = 0;
         fp = &f;
       }
+      S_note_images(dev, fp);
       n = nb_flow_render(fp, &pc);
       if (fp->failed || n < 0)
         rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
@@ -936,6 +946,7 @@ static int S_render_single(nb_pdf *pdf, nb_doc *doc, nb_dev *dev,
   nb_flow_init(&f, pdf);
   S_article_flow(&f, doc, 0);
   S_note_flow(dev, &f);
+  S_note_images(dev, &f);
   if (nb_flow_render(&f, &pc) < 0 || f.failed)
     rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
   nb_flow_free(&f);
