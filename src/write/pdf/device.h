@@ -148,6 +148,15 @@ nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height);
  * (open as @p fp, at its end) the tag entries Cairo 1.16 cannot write
  * (see pdftags.h). 0 or a negative nb_code; does nothing for other
  * devices. */
+/** Once the device is closed and the file flushed: write the PNGs drawn
+ * as they are (pdfimg.h) over their stand-ins in the file at @p path
+ * (open as @p fp). 0 (nothing to do, or done), 1 when they could not be:
+ * the file must be written again after nb_dev_cairo_no_direct, or a
+ * negative nb_code. */
+int nb_dev_cairo_finish_images(nb_dev *dev, const char *path, FILE *fp,
+                               nb_error *err);
+/** Draw every image through Cairo (decoded), none as it is. */
+void nb_dev_cairo_no_direct(nb_dev *dev);
 int nb_dev_cairo_finish_tags(nb_dev *dev, const char *path, FILE *fp,
                              nb_error *err);
 

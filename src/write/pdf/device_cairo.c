@@ -24,6 +24,7 @@
 
 #include "util/util.h"
 #include "write/pdf/fontsub.h"
+#include "write/pdf/pdfimg.h"
 #include "write/pdf/pdftags.h"
 
 typedef struct img_cache {
@@ -83,6 +84,10 @@ typedef struct cairo_dev {
   double page_h;
   nb_pdf_tags tags; /* what Cairo cannot write: added at the end */
   ahead ahead;
+  /* PNGs written as they are (pdfimg.h), by stand-in number */
+  nb_pdf_png *pngs;
+  size_t npngs, cappngs;
+  int no_direct; /* every image decoded and drawn by Cairo */
 } cairo_dev;
 
 static void S_rgb(cairo_t *cr, uint32_t rgb) {
@@ -306,7 +311,8 @@ static void C_note_image(nb_dev *dev, const nb_resource *res) {
   ahead *a = &d->ahead;
   size_t k;
   if (a->failed || res->status != NB_RES_OK || !res->data ||
-      S_passes_through(res))
+      S_passes_through(res) ||
+      (!d->no_direct && nb_pdf_png_likely(res->data, res->size)))
     return;
   if (res->id[0] && d->img_index && g_hash_table_lookup(d->img_index, res->id))
     return; /* drawn before: written, on this page, or failed */
@@ -380,6 +386,33 @@ static int S_ahead_take(ahead *a, const nb_resource *res, int *rc,
   }
   pthread_mutex_unlock(&a->lock);
   return got;
+}
+
+/* The stand-in of @p res when it is a PNG that goes into the PDF as it is
+ * (pdfimg.h), at most @p max_px pixels wide; NULL when it is not one. */
+static cairo_surface_t *S_direct(cairo_dev *d, const nb_resource *res,
+                                 int max_px) {
+  nb_pdf_png p;
+  cairo_surface_t *s;
+  if (d->no_direct || !res->data || !nb_pdf_png_likely(res->data, res->size) ||
+      !nb_pdf_png_direct(res->data, res->size, &p) ||
+      (max_px > 0 && max_px < p.width))
+    return NULL;
+  if (d->npngs == d->cappngs) {
+    size_t cap = d->cappngs ? d->cappngs * 2 : 16;
+    nb_pdf_png *n = nb_reallocarray(d->pngs, cap, sizeof *n);
+    if (!n)
+      return NULL;
+    d->pngs = n;
+    d->cappngs = cap;
+  }
+  if (!(s = nb_pdf_png_stand_in(d->npngs)))
+    return NULL;
+  d->pngs[d->npngs++] = p;
+  cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID,
+                              (const unsigned char *)res->id, strlen(res->id),
+                              NULL, NULL);
+  return s;
 }
 
 static cairo_surface_t *S_make_surface(cairo_dev *d, const nb_resource *res,
@@ -505,6 +538,8 @@ static int C_draw_image(nb_dev *dev, const nb_resource *res, double x, double y,
     return -1;
   if (!e->surface && e->written && e->id[0])
     e->surface = S_stand_in(e);
+  if (!e->surface)
+    e->surface = S_direct(d, res, max_px);
   if (!e->surface) {
     e->surface = S_make_surface(d, res, max_px);
     if (!e->surface) {
@@ -737,6 +772,7 @@ static void C_free(nb_dev *dev) {
   free(d->pending_tag);
   nb_pdf_tags_free(&d->tags);
   S_ahead_stop(&d->ahead);
+  free(d->pngs);
   S_release(d);
   free(d);
 }
@@ -748,6 +784,19 @@ int nb_dev_cairo_finish_tags(nb_dev *dev, const char *path, FILE *fp,
     return 0;
   rc = nb_pdf_tags_apply(path, fp, &((cairo_dev *)dev)->tags, err);
   return rc > 0 ? 0 : rc;
+}
+
+int nb_dev_cairo_finish_images(nb_dev *dev, const char *path, FILE *fp,
+                               nb_error *err) {
+  cairo_dev *d = (cairo_dev *)dev;
+  if (!dev || dev->close != C_close || d->npngs == 0)
+    return 0;
+  return nb_pdf_png_apply(path, fp, d->pngs, d->npngs, err);
+}
+
+void nb_dev_cairo_no_direct(nb_dev *dev) {
+  if (dev && dev->close == C_close)
+    ((cairo_dev *)dev)->no_direct = 1;
 }
 
 nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height) {

@@ -1003,7 +1003,7 @@ int nb_write_pdf(const nb_book *book, const nb_write_options *opts,
   nb_atomic out;
   nb_dev *dev;
   double w, h, m[4];
-  int rc;
+  int rc, attempt, flushed;
   nb_css *css;
   if (!path || !*path)
     return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0, "no output path");
@@ -1015,19 +1015,36 @@ int nb_write_pdf(const nb_book *book, const nb_write_options *opts,
   nb_css_free(css);
   if (rc)
     return rc;
-  rc = nb_atomic_open(&out, path, err);
-  if (rc)
-    return rc;
-  dev = nb_dev_cairo_new(out.fp, w, h);
-  if (!dev) {
-    nb_atomic_abort(&out);
-    return nb_error_set(err, NB_ERR_LIBRARY, path, 0,
-                        "could not create a Cairo PDF surface");
+  /* PNGs go into the file as they are (pdfimg.h); should the file Cairo
+   * wrote not take them, it is written again with every image decoded
+   * (its warnings were given the first time) */
+  for (attempt = 0;; attempt++) {
+    rc = nb_atomic_open(&out, path, err);
+    if (rc)
+      return rc;
+    dev = nb_dev_cairo_new(out.fp, w, h);
+    if (!dev) {
+      nb_atomic_abort(&out);
+      return nb_error_set(err, NB_ERR_LIBRARY, path, 0,
+                          "could not create a Cairo PDF surface");
+    }
+    if (attempt > 0)
+      nb_dev_cairo_no_direct(dev);
+    rc = nb_pdf_render(book, opts, dev, attempt ? NULL : diag, err);
+    if (rc == 0)
+      rc = nb_dev_close(dev, err);
+    flushed = rc == 0 && fflush(out.fp) == 0;
+    if (flushed) {
+      rc = nb_dev_cairo_finish_images(dev, out.tmp, out.fp, err);
+      if (rc == 1 && attempt == 0) {
+        nb_dev_free(dev);
+        nb_atomic_abort(&out);
+        continue;
+      }
+    }
+    break;
   }
-  rc = nb_pdf_render(book, opts, dev, diag, err);
-  if (rc == 0)
-    rc = nb_dev_close(dev, err);
-  if (rc == 0 && fflush(out.fp) == 0)
+  if (rc == 0 && flushed)
     rc = nb_dev_cairo_finish_tags(dev, out.tmp, out.fp, err);
   nb_dev_free(dev);
   if (rc == 0)

@@ -165,6 +165,16 @@ done:
   return ok;
 }
 
+long nb_pdfr_head(nb_pdfr *r, int num, char *buf, size_t n) {
+  size_t k;
+  if (n == 0 || num <= 0 || num >= r->size || r->off[num] <= 0 ||
+      fseek(r->in, r->off[num], SEEK_SET) != 0)
+    return -1;
+  k = fread(buf, 1, n - 1, r->in);
+  buf[k] = '\0';
+  return (long)k;
+}
+
 /* A page's content stream, object @p num, decoded into @p data. 0 or -1
  * (not a single Flate stream as Cairo writes them). */
 int nb_pdfr_content(nb_pdfr *r, int num, nb_buf *data) {
@@ -363,7 +373,10 @@ int nb_pdfu_rewrite(nb_pdfr *r, const nb_pdfu *u, long base, const char *path,
     long end = i + 1 < n ? pos[i + 1].off : r->startxref;
     num = pos[i].num;
     noff[num] = ftell(tmp);
-    if (repl[num]) {
+    if (u->ext && u->ext_of && u->ext_of[num]) {
+      if (u->ext(u->ext_ctx, num, tmp) != 0)
+        goto fail;
+    } else if (repl[num]) {
       /* the new version runs to the next one in the body */
       size_t j = (size_t)repl[num] - 1;
       long from = u->offs[j] - base;
