@@ -151,12 +151,15 @@ nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height);
 /** Once the device is closed and the file flushed: write the PNGs drawn
  * as they are (pdfimg.h) over their stand-ins in the file at @p path
  * (open as @p fp). 0 (nothing to do, or done), 1 when they could not be:
- * the file must be written again after nb_dev_cairo_no_direct, or a
- * negative nb_code. */
+ * the file must be written again without them (nb_dev_cairo_set_direct
+ * off), or a negative nb_code. */
 int nb_dev_cairo_finish_images(nb_dev *dev, const char *path, FILE *fp,
                                nb_error *err);
-/** Draw every image through Cairo (decoded), none as it is. */
-void nb_dev_cairo_no_direct(nb_dev *dev);
+/** With @p on, PNGs that can go into the file as they are (pdfimg.h) are
+ * drawn as stand-ins, and nb_dev_cairo_finish_images must then be called
+ * on the finished file; off (the default), every image is decoded and
+ * drawn by Cairo. */
+void nb_dev_cairo_set_direct(nb_dev *dev, int on);
 int nb_dev_cairo_finish_tags(nb_dev *dev, const char *path, FILE *fp,
                              nb_error *err);
 

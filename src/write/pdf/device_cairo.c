@@ -794,9 +794,9 @@ int nb_dev_cairo_finish_images(nb_dev *dev, const char *path, FILE *fp,
   return nb_pdf_png_apply(path, fp, d->pngs, d->npngs, err);
 }
 
-void nb_dev_cairo_no_direct(nb_dev *dev) {
+void nb_dev_cairo_set_direct(nb_dev *dev, int on) {
   if (dev && dev->close == C_close)
-    ((cairo_dev *)dev)->no_direct = 1;
+    ((cairo_dev *)dev)->no_direct = !on;
 }
 
 nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height) {
@@ -814,6 +814,7 @@ nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height) {
   d->cr = cairo_create(d->surface);
   d->fonts = nb_fontsub_new();
   d->img_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  d->no_direct = 1; /* until nb_dev_cairo_set_direct */
   d->base.begin_page = C_begin_page;
   d->base.end_page = C_end_page;
   d->base.draw_line = C_draw_line;

@@ -1028,8 +1028,7 @@ int nb_write_pdf(const nb_book *book, const nb_write_options *opts,
       return nb_error_set(err, NB_ERR_LIBRARY, path, 0,
                           "could not create a Cairo PDF surface");
     }
-    if (attempt > 0)
-      nb_dev_cairo_no_direct(dev);
+    nb_dev_cairo_set_direct(dev, attempt == 0);
     rc = nb_pdf_render(book, opts, dev, attempt ? NULL : diag, err);
     if (rc == 0)
       rc = nb_dev_close(dev, err);

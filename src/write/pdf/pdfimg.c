@@ -92,8 +92,7 @@ static int S_walk(const unsigned char *data, size_t size, int crc,
        * a gamma of 1/2.2 (sRGB's, as ImageMagick writes it) leaves them
        * as they are in libpng's sRGB output, and chromaticities only
        * matter to its conversions to grey */
-      if (memcmp(type, "gAMA", 4) == 0 &&
-          (len != 4 || S_be32(body) != 45455))
+      if (memcmp(type, "gAMA", 4) == 0 && (len != 4 || S_be32(body) != 45455))
         return 0;
       if (memcmp(type, "tRNS", 4) == 0 || memcmp(type, "iCCP", 4) == 0 ||
           memcmp(type, "sBIT", 4) == 0 || memcmp(type, "acTL", 4) == 0 ||

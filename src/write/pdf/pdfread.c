@@ -114,8 +114,11 @@ int nb_pdfr_open(nb_pdfr *r, const char *path) {
     return -1;
   n = fread(tail, 1, sizeof tail - 1, r->in);
   tail[n] = '\0';
-  for (p = tail, e = NULL; (p = strstr(p, "startxref")) != NULL; p++)
-    e = p;
+  /* the last "startxref"; a small file's last KiB may hold binary data
+   * before it, NUL bytes included */
+  for (p = tail, e = NULL; p + 9 <= tail + n; p++)
+    if (memcmp(p, "startxref", 9) == 0)
+      e = p;
   if (!e)
     return -1;
   r->startxref = strtol(e + 9, NULL, 10);
