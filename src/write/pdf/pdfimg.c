@@ -31,6 +31,9 @@
 #define MAGIC0 0xE0157Au
 #define MAGIC1 0x2BD94Cu
 #define MAX_SIDE (1 << 24)
+/* the pixels nb_image_decode would decode at most (its default cap): no
+ * more is inflated to check a PNG */
+#define MAX_PIXELS ((uint64_t)50000000)
 
 static uint32_t S_be32(const unsigned char *p) {
   return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
@@ -65,8 +68,9 @@ static int S_walk(const unsigned char *data, size_t size, int crc,
       /* bit depth 8; grey (0) or RGB (2); compression, filter method and
        * interlace all 0 */
       if (S_be32(body) > MAX_SIDE || S_be32(body + 4) > MAX_SIDE || w <= 0 ||
-          h <= 0 || body[8] != 8 || (body[9] != 0 && body[9] != 2) ||
-          body[10] != 0 || body[11] != 0 || body[12] != 0)
+          h <= 0 || (uint64_t)w * (uint64_t)h > MAX_PIXELS || body[8] != 8 ||
+          (body[9] != 0 && body[9] != 2) || body[10] != 0 || body[11] != 0 ||
+          body[12] != 0)
         return 0;
       colors = body[9] == 2 ? 3 : 1;
       first = 0;
