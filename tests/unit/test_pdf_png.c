@@ -169,10 +169,61 @@ static void test_written_as_is(void **state) {
   nb_buf_free(&png);
 }
 
+/* Stand-ins that cannot be found (here: the file given is one drawn
+ * without them) are reported, so that the writer draws the file again
+ * with every image decoded; a device that was not asked draws none. */
+static void test_missing_stand_ins(void **state) {
+  nb_buf png = NB_BUF_INIT;
+  nb_resource a;
+  char path[] = "/tmp/test_pdf_png_XXXXXX";
+  int fd = mkstemp(path);
+  FILE *fp, *sink;
+  nb_dev *dev, *plain;
+  nb_error err;
+  char *pdf = NULL;
+  size_t len = 0;
+  (void)state;
+  assert_true(fd >= 0);
+  fp = fdopen(fd, "w+b");
+  assert_non_null(fp);
+  S_png(&png, 0);
+  memset(&a, 0, sizeof a);
+  a.status = NB_RES_OK;
+  a.data = (const unsigned char *)png.data;
+  a.size = png.len;
+  a.media_type = "image/png";
+  snprintf(a.id, sizeof a.id, "img-0123456789abcdef");
+  /* drawn without stand-ins into the file */
+  plain = nb_dev_cairo_new(fp, 595, 842);
+  nb_dev_begin_page(plain, 595, 842);
+  assert_int_equal(nb_dev_draw_image(plain, &a, 50, 50, 200, 150, 300), 0);
+  nb_dev_end_page(plain);
+  assert_int_equal(nb_dev_close(plain, &err), 0);
+  assert_int_equal(fflush(fp), 0);
+  assert_int_equal(nb_dev_cairo_finish_images(plain, path, fp, &err), 0);
+  nb_dev_free(plain);
+  /* with one, elsewhere */
+  sink = open_memstream(&pdf, &len);
+  dev = nb_dev_cairo_new(sink, 595, 842);
+  nb_dev_cairo_set_direct(dev, 1);
+  nb_dev_begin_page(dev, 595, 842);
+  assert_int_equal(nb_dev_draw_image(dev, &a, 50, 50, 200, 150, 300), 0);
+  nb_dev_end_page(dev);
+  assert_int_equal(nb_dev_close(dev, &err), 0);
+  fclose(sink);
+  assert_int_equal(nb_dev_cairo_finish_images(dev, path, fp, &err), 1);
+  nb_dev_free(dev);
+  fclose(fp);
+  free(pdf);
+  unlink(path);
+  nb_buf_free(&png);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_which_pngs),
       cmocka_unit_test(test_written_as_is),
+      cmocka_unit_test(test_missing_stand_ins),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
