@@ -41,11 +41,12 @@ typedef struct img_cache {
 
 /* Decoding ahead (note_image): images announced before they are drawn
  * are decoded in that order by one worker thread while the page before
- * them is being drawn and compressed; draw_image takes the pixels when it
- * reaches the image, waits if the worker is on it, and decodes itself one
- * the worker has not started. Decoded pixels not yet taken stay under
- * NB_PDF_AHEAD_BYTES; the pixels are what decoding on the spot would give,
- * so the output does not depend on timing. */
+ * them is being drawn and compressed (or, for a PNG that may go into the
+ * file as it is, checked: pdfimg.h); draw_image takes the result when it
+ * reaches the image, waits if the worker is on it, and does the work
+ * itself for one the worker has not started. Decoded pixels not yet
+ * taken stay under NB_PDF_AHEAD_BYTES; the results are what doing the
+ * work on the spot would give, so the output does not depend on timing. */
 #define NB_PDF_AHEAD_BYTES ((size_t)48 << 20)
 
 enum { J_QUEUED, J_DECODING, J_DONE, J_TAKEN };
@@ -53,8 +54,10 @@ enum { J_QUEUED, J_DECODING, J_DONE, J_TAKEN };
 typedef struct ahead_job {
   const nb_resource *res;
   int state;
-  int rc; /* nb_image_decode's result */
+  int check; /* 1: nb_pdf_png_direct, 0: nb_image_decode */
+  int rc;    /* nb_image_decode's or nb_pdf_png_direct's result */
   nb_pixmap pm;
+  nb_pdf_png png;
 } ahead_job;
 
 typedef struct ahead {
@@ -255,9 +258,10 @@ static void *S_ahead_worker(void *arg) {
   for (;;) {
     const nb_resource *res;
     nb_pixmap pm;
+    nb_pdf_png png;
     nb_error err;
     size_t j;
-    int rc;
+    int rc, check;
     while (!a->stop && a->next < a->n && a->jobs[a->next].state != J_QUEUED)
       a->next++;
     if (a->stop)
@@ -269,13 +273,20 @@ static void *S_ahead_worker(void *arg) {
     j = a->next++;
     a->jobs[j].state = J_DECODING;
     res = a->jobs[j].res;
+    check = a->jobs[j].check;
     pthread_mutex_unlock(&a->lock);
-    rc = nb_image_decode(res->data, res->size, 0, &pm, &err);
+    memset(&pm, 0, sizeof pm);
+    if (check)
+      rc = nb_pdf_png_direct(res->data, res->size, &png);
+    else
+      rc = nb_image_decode(res->data, res->size, 0, &pm, &err);
     pthread_mutex_lock(&a->lock);
     /* the array may have moved while unlocked, but not its indices: it is
      * only started again when every job is taken */
     a->jobs[j].rc = rc;
     a->jobs[j].pm = pm;
+    if (check)
+      a->jobs[j].png = png;
     a->jobs[j].state = J_DONE;
     a->held += S_pixmap_bytes(&pm);
     pthread_cond_broadcast(&a->cond);
@@ -310,10 +321,11 @@ static void C_note_image(nb_dev *dev, const nb_resource *res) {
   cairo_dev *d = (cairo_dev *)dev;
   ahead *a = &d->ahead;
   size_t k;
+  int check;
   if (a->failed || res->status != NB_RES_OK || !res->data ||
-      S_passes_through(res) ||
-      (!d->no_direct && nb_pdf_png_likely(res->data, res->size)))
+      S_passes_through(res))
     return;
+  check = !d->no_direct && nb_pdf_png_likely(res->data, res->size);
   if (res->id[0] && d->img_index && g_hash_table_lookup(d->img_index, res->id))
     return; /* drawn before: written, on this page, or failed */
   pthread_mutex_lock(&a->lock);
@@ -338,6 +350,7 @@ static void C_note_image(nb_dev *dev, const nb_resource *res) {
     }
     memset(&a->jobs[a->n], 0, sizeof a->jobs[a->n]);
     a->jobs[a->n].res = res;
+    a->jobs[a->n].check = check;
     a->jobs[a->n].state = J_QUEUED;
     a->n++;
     if (!a->started) {
@@ -351,26 +364,32 @@ static void C_note_image(nb_dev *dev, const nb_resource *res) {
   pthread_mutex_unlock(&a->lock);
 }
 
-/* The decoded pixels of @p res from the worker: 1 with *rc and *pm set,
- * or 0 when it has not got them (the caller decodes). */
-static int S_ahead_take(ahead *a, const nb_resource *res, int *rc,
-                        nb_pixmap *pm) {
+/* The worker's result for @p res (@p check: its check, else its decoded
+ * pixels): 1 with *rc and *pm or *png set, or 0 when it has not got it
+ * (the caller does the work). */
+static int S_ahead_take(ahead *a, const nb_resource *res, int check, int *rc,
+                        nb_pixmap *pm, nb_pdf_png *png) {
   size_t k;
   int got = 0;
   if (!a->started)
     return 0;
   pthread_mutex_lock(&a->lock);
   for (k = 0; k < a->n; k++)
-    if (a->jobs[k].res == res && a->jobs[k].state != J_TAKEN)
+    if (a->jobs[k].res == res && a->jobs[k].check == check &&
+        a->jobs[k].state != J_TAKEN)
       break;
   if (k < a->n) {
     while (a->jobs[k].state == J_DECODING)
       pthread_cond_wait(&a->cond, &a->lock);
     if (a->jobs[k].state == J_DONE) {
       *rc = a->jobs[k].rc;
-      *pm = a->jobs[k].pm;
-      a->held -= S_pixmap_bytes(pm);
-      memset(&a->jobs[k].pm, 0, sizeof a->jobs[k].pm);
+      if (check) {
+        *png = a->jobs[k].png;
+      } else {
+        *pm = a->jobs[k].pm;
+        a->held -= S_pixmap_bytes(pm);
+        memset(&a->jobs[k].pm, 0, sizeof a->jobs[k].pm);
+      }
       got = 1;
     }
     a->jobs[k].state = J_TAKEN;
@@ -394,9 +413,12 @@ static cairo_surface_t *S_direct(cairo_dev *d, const nb_resource *res,
                                  int max_px) {
   nb_pdf_png p;
   cairo_surface_t *s;
-  if (d->no_direct || !res->data || !nb_pdf_png_likely(res->data, res->size) ||
-      !nb_pdf_png_direct(res->data, res->size, &p) ||
-      (max_px > 0 && max_px < p.width))
+  int ok;
+  if (d->no_direct || !res->data || !nb_pdf_png_likely(res->data, res->size))
+    return NULL;
+  if (!S_ahead_take(&d->ahead, res, 1, &ok, NULL, &p))
+    ok = nb_pdf_png_direct(res->data, res->size, &p);
+  if (!ok || (max_px > 0 && max_px < p.width))
     return NULL;
   if (d->npngs == d->cappngs) {
     size_t cap = d->cappngs ? d->cappngs * 2 : 16;
@@ -437,7 +459,7 @@ static cairo_surface_t *S_make_surface(cairo_dev *d, const nb_resource *res,
   memset(&pm, 0, sizeof pm);
   if (!res->data)
     return NULL;
-  if (!S_ahead_take(&d->ahead, res, &rc, &pm))
+  if (!S_ahead_take(&d->ahead, res, 0, &rc, &pm, NULL))
     rc = nb_image_decode(res->data, res->size, 0, &pm, &err);
   if (rc != 0 || !pm.pixels || pm.width <= 0 || pm.height <= 0) {
     nb_pixmap_free(&pm);
