@@ -15,25 +15,35 @@ static int S_little_endian(void) {
 }
 
 /* Convert straight 8-bit BGRA/ARGB bytes in place to premultiplied native
- * 32-bit ARGB. */
+ * 32-bit ARGB. An opaque pixel is already that: BGRA bytes are native
+ * ARGB on a little-endian machine and ARGB bytes on a big-endian one, so
+ * only pixels with some transparency are rewritten, and an image libpng
+ * found no alpha channel in is left as it is. */
 static void S_premultiply(nb_pixmap *pm, int le) {
   int x, y;
+  if (!pm->has_alpha)
+    return;
   for (y = 0; y < pm->height; y++) {
     unsigned char *p = pm->pixels + (size_t)y * pm->stride;
     uint32_t *o = (uint32_t *)(void *)p;
     for (x = 0; x < pm->width; x++) {
       unsigned a, r, g, b;
       const unsigned char *q = p + 4 * x;
+      a = le ? q[3] : q[0];
+      if (a == 255)
+        continue;
       if (le) {
-        b = q[0]; g = q[1]; r = q[2]; a = q[3];
+        b = q[0];
+        g = q[1];
+        r = q[2];
       } else {
-        a = q[0]; r = q[1]; g = q[2]; b = q[3];
+        r = q[1];
+        g = q[2];
+        b = q[3];
       }
-      if (a != 255) {
-        r = (r * a + 127) / 255;
-        g = (g * a + 127) / 255;
-        b = (b * a + 127) / 255;
-      }
+      r = (r * a + 127) / 255;
+      g = (g * a + 127) / 255;
+      b = (b * a + 127) / 255;
       o[x] = (uint32_t)a << 24 | r << 16 | g << 8 | b;
     }
   }
@@ -80,8 +90,8 @@ int nb__png_decode(const unsigned char *data, size_t size, int64_t max_pixels,
       return nb_error_set(err, NB_ERR_FORMAT, NULL, 0,
                           "not a decodable PNG: %s", msg);
     }
-    S_premultiply(out, le);
     out->has_alpha = 1; /* the undecoded rest is transparent */
+    S_premultiply(out, le);
     nb_error_set(err, NB_OK, NULL, 0, "damaged PNG (%s): kept what decodes",
                  msg);
     return 0;
@@ -147,9 +157,9 @@ int nb__png_check(const unsigned char *data, size_t size, int64_t max_pixels) {
       uint32_t w = S_be32(body), h = S_be32(body + 4);
       unsigned depth = body[8], ct = body[9];
       if (memcmp(type, "IHDR", 4) != 0 || len != 13 || w == 0 || h == 0 ||
-          w > 0x7fffffffu || h > 0x7fffffffu ||
-          (int64_t)w * h > max_pixels || body[10] != 0 || body[11] != 0 ||
-          body[12] > 1 || (ct != 0 && ct != 2 && ct != 3 && ct != 4 && ct != 6))
+          w > 0x7fffffffu || h > 0x7fffffffu || (int64_t)w * h > max_pixels ||
+          body[10] != 0 || body[11] != 0 || body[12] > 1 ||
+          (ct != 0 && ct != 2 && ct != 3 && ct != 4 && ct != 6))
         return 0;
       if (depth != 1 && depth != 2 && depth != 4 && depth != 8 && depth != 16)
         return 0;
@@ -197,9 +207,12 @@ int nb_image_encode_png(const nb_pixmap *pm, unsigned char **out, size_t *size,
           r = (r * 255 + a / 2) / a;
           g = (g * 255 + a / 2) / a;
           b = (b * 255 + a / 2) / a;
-          if (r > 255) r = 255;
-          if (g > 255) g = 255;
-          if (b > 255) b = 255;
+          if (r > 255)
+            r = 255;
+          if (g > 255)
+            g = 255;
+          if (b > 255)
+            b = 255;
         }
         d[4 * x + 3] = (unsigned char)a;
       }

@@ -96,6 +96,11 @@ void nb_dev_note_layout(nb_dev *dev, PangoLayout *layout) {
   if (dev && dev->note_layout && layout)
     dev->note_layout(dev, layout);
 }
+
+void nb_dev_note_image(nb_dev *dev, const nb_resource *res) {
+  if (dev && dev->note_image && res)
+    dev->note_image(dev, res);
+}
 int nb_dev_close(nb_dev *dev, nb_error *err) {
   if (dev && dev->close)
     return dev->close(dev, err);

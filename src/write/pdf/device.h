@@ -100,6 +100,10 @@ struct nb_dev {
    * device prepare its fonts for exactly the glyphs used; announcing is
    * never required for correct output. */
   void (*note_layout)(nb_dev *dev, PangoLayout *layout);
+  /** Announce an image that draw_image will draw soon, in the order they
+   * will be drawn (borrowed until drawn or the device is freed): a device
+   * may decode it ahead on another thread. Never required. */
+  void (*note_image)(nb_dev *dev, const nb_resource *res);
   int (*close)(nb_dev *dev, nb_error *err);
   void (*free)(nb_dev *dev);
 };
@@ -135,6 +139,7 @@ int nb_dev_add_outline(nb_dev *dev, int parent, const char *title, int page,
 void nb_dev_page_label(nb_dev *dev, const char *label);
 void nb_dev_set_meta(nb_dev *dev, const nb_dev_meta *meta);
 void nb_dev_note_layout(nb_dev *dev, PangoLayout *layout);
+void nb_dev_note_image(nb_dev *dev, const nb_resource *res);
 /** Close (flush) the device: 0 or a negative nb_code. */
 int nb_dev_close(nb_dev *dev, nb_error *err);
 void nb_dev_free(nb_dev *dev);
@@ -150,6 +155,18 @@ nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height);
  * (open as @p fp, at its end) the tag entries Cairo 1.16 cannot write
  * (see pdftags.h). 0 or a negative nb_code; does nothing for other
  * devices. */
+/** Once the device is closed and the file flushed: write the PNGs drawn
+ * as they are (pdfimg.h) over their stand-ins in the file at @p path
+ * (open as @p fp). 0 (nothing to do, or done), 1 when they could not be:
+ * the file must be written again without them (nb_dev_cairo_set_direct
+ * off), or a negative nb_code. */
+int nb_dev_cairo_finish_images(nb_dev *dev, const char *path, FILE *fp,
+                               nb_error *err);
+/** With @p on, PNGs that can go into the file as they are (pdfimg.h) are
+ * drawn as stand-ins, and nb_dev_cairo_finish_images must then be called
+ * on the finished file; off (the default), every image is decoded and
+ * drawn by Cairo. */
+void nb_dev_cairo_set_direct(nb_dev *dev, int on);
 int nb_dev_cairo_finish_tags(nb_dev *dev, const char *path, FILE *fp,
                              nb_error *err);
 

@@ -13,15 +13,18 @@
 #include "write/pdf/device.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include <unistd.h>
 
 #include "util/util.h"
 #include "write/pdf/fontsub.h"
+#include "write/pdf/pdfimg.h"
 #include "write/pdf/pdftags.h"
 
 typedef struct img_cache {
@@ -35,6 +38,37 @@ typedef struct img_cache {
   int written, width, height;
   cairo_format_t format;
 } img_cache;
+
+/* Decoding ahead (note_image): images announced before they are drawn
+ * are decoded in that order by one worker thread while the page before
+ * them is being drawn and compressed (or, for a PNG that may go into the
+ * file as it is, checked: pdfimg.h); draw_image takes the result when it
+ * reaches the image, waits if the worker is on it, and does the work
+ * itself for one the worker has not started. Decoded pixels not yet
+ * taken stay under NB_PDF_AHEAD_BYTES; the results are what doing the
+ * work on the spot would give, so the output does not depend on timing. */
+#define NB_PDF_AHEAD_BYTES ((size_t)48 << 20)
+
+enum { J_QUEUED, J_DECODING, J_DONE, J_TAKEN };
+
+typedef struct ahead_job {
+  const nb_resource *res;
+  int state;
+  int check; /* 1: nb_pdf_png_direct, 0: nb_image_decode */
+  int rc;    /* nb_image_decode's or nb_pdf_png_direct's result */
+  nb_pixmap pm;
+  nb_pdf_png png;
+} ahead_job;
+
+typedef struct ahead {
+  pthread_mutex_t lock;
+  pthread_cond_t cond; /* a job done, a job queued, pixels taken, stop */
+  pthread_t thread;
+  int started, stop, failed; /* failed: no thread, decode on the spot */
+  ahead_job *jobs;
+  size_t n, cap, next; /* next: the first job the worker has not looked at */
+  size_t held;         /* bytes of decoded pixels not yet taken */
+} ahead;
 
 typedef struct cairo_dev {
   nb_dev base;
@@ -53,6 +87,11 @@ typedef struct cairo_dev {
   double vreach; /* nb_dev.vreach */
   double page_h;
   nb_pdf_tags tags; /* what Cairo cannot write: added at the end */
+  ahead ahead;
+  /* PNGs written as they are (pdfimg.h), by stand-in number */
+  nb_pdf_png *pngs;
+  size_t npngs, cappngs;
+  int no_direct; /* every image decoded and drawn by Cairo */
 } cairo_dev;
 
 static void S_rgb(cairo_t *cr, uint32_t rgb) {
@@ -180,18 +219,237 @@ static void C_draw_artifact(nb_dev *dev, PangoLayoutLine *line, double x,
   cairo_restore(d->cr);
 }
 
+static const cairo_user_data_key_t S_pixels_key;
+
+/* A surface drawing the pixels of @p pm in place (Cairo's formats are the
+ * pixmap's, row for row), which then owns them: no second buffer and no
+ * copy. @p pm is emptied either way; NULL when Cairo refuses. */
+static cairo_surface_t *S_surface_of(nb_pixmap *pm) {
+  cairo_format_t fmt = pm->has_alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24;
+  cairo_surface_t *s = NULL;
+  if (pm->stride == cairo_format_stride_for_width(fmt, pm->width)) {
+    s = cairo_image_surface_create_for_data(pm->pixels, fmt, pm->width,
+                                            pm->height, pm->stride);
+    if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS &&
+        cairo_surface_set_user_data(s, &S_pixels_key, pm->pixels, free) ==
+            CAIRO_STATUS_SUCCESS) {
+      memset(pm, 0, sizeof *pm); /* the surface frees them */
+      return s;
+    }
+    cairo_surface_destroy(s);
+    s = NULL;
+  }
+  nb_pixmap_free(pm);
+  return s;
+}
+
 /* A cairo surface for @p res, at most @p max_px pixels wide. JPEG (grey or
  * RGB) becomes a blank RGB24 surface of the right size carrying the JPEG
  * bytes as mime data: cairo's PDF backend then embeds the bytes as they
  * are and never reads the (untouched, lazily zeroed) pixels. */
-static cairo_surface_t *S_make_surface(const nb_resource *res, int max_px) {
+static int S_passes_through(const nb_resource *res) {
+  return res->media_type && strcmp(res->media_type, "image/jpeg") == 0 &&
+         (res->jpeg_components == 1 || res->jpeg_components == 3) &&
+         res->width > 0 && res->height > 0 && res->width <= 32767 &&
+         res->height <= 32767;
+}
+
+static size_t S_pixmap_bytes(const nb_pixmap *pm) {
+  return pm->pixels ? (size_t)pm->stride * (size_t)pm->height : 0;
+}
+
+static void *S_ahead_worker(void *arg) {
+  ahead *a = arg;
+  pthread_mutex_lock(&a->lock);
+  for (;;) {
+    const nb_resource *res;
+    nb_pixmap pm;
+    nb_pdf_png png;
+    nb_error err;
+    size_t j;
+    int rc, check;
+    while (!a->stop && a->next < a->n && a->jobs[a->next].state != J_QUEUED)
+      a->next++;
+    if (a->stop)
+      break;
+    if (a->next >= a->n || a->held >= NB_PDF_AHEAD_BYTES) {
+      pthread_cond_wait(&a->cond, &a->lock);
+      continue;
+    }
+    j = a->next++;
+    a->jobs[j].state = J_DECODING;
+    res = a->jobs[j].res;
+    check = a->jobs[j].check;
+    pthread_mutex_unlock(&a->lock);
+    memset(&pm, 0, sizeof pm);
+    if (check)
+      rc = nb_pdf_png_direct(res->data, res->size, &png);
+    else
+      rc = nb_image_decode(res->data, res->size, 0, &pm, &err);
+    pthread_mutex_lock(&a->lock);
+    /* the array may have moved while unlocked, but not its indices: it is
+     * only started again when every job is taken */
+    a->jobs[j].rc = rc;
+    a->jobs[j].pm = pm;
+    if (check)
+      a->jobs[j].png = png;
+    a->jobs[j].state = J_DONE;
+    a->held += S_pixmap_bytes(&pm);
+    pthread_cond_broadcast(&a->cond);
+  }
+  pthread_mutex_unlock(&a->lock);
+  return NULL;
+}
+
+static void S_ahead_stop(ahead *a) {
+  size_t k;
+  if (a->started) {
+    pthread_mutex_lock(&a->lock);
+    a->stop = 1;
+    pthread_cond_broadcast(&a->cond);
+    pthread_mutex_unlock(&a->lock);
+    pthread_join(a->thread, NULL);
+    a->started = 0;
+  }
+  for (k = 0; k < a->n; k++)
+    nb_pixmap_free(&a->jobs[k].pm);
+  free(a->jobs);
+  a->jobs = NULL;
+  a->n = a->cap = a->next = a->held = 0;
+  if (a->failed >= 0) {
+    pthread_mutex_destroy(&a->lock);
+    pthread_cond_destroy(&a->cond);
+    a->failed = -1; /* destroyed */
+  }
+}
+
+static void C_note_image(nb_dev *dev, const nb_resource *res) {
+  cairo_dev *d = (cairo_dev *)dev;
+  ahead *a = &d->ahead;
+  size_t k;
+  int check;
+  if (a->failed || res->status != NB_RES_OK || !res->data ||
+      S_passes_through(res))
+    return;
+  check = !d->no_direct && nb_pdf_png_likely(res->data, res->size);
+  if (res->id[0] && d->img_index && g_hash_table_lookup(d->img_index, res->id))
+    return; /* drawn before: written, on this page, or failed */
+  pthread_mutex_lock(&a->lock);
+  for (k = 0; k < a->n; k++)
+    if (a->jobs[k].state != J_TAKEN)
+      break;
+  if (k == a->n && a->next >= a->n)
+    a->n = a->next = 0; /* all taken, the worker idle: start again */
+  for (k = 0; k < a->n; k++)
+    if (a->jobs[k].res == res && a->jobs[k].state != J_TAKEN)
+      break;
+  if (k == a->n) {
+    if (a->n == a->cap) {
+      size_t cap = a->cap ? a->cap * 2 : 16;
+      ahead_job *nj = nb_reallocarray(a->jobs, cap, sizeof *nj);
+      if (!nj) {
+        pthread_mutex_unlock(&a->lock);
+        return;
+      }
+      a->jobs = nj;
+      a->cap = cap;
+    }
+    memset(&a->jobs[a->n], 0, sizeof a->jobs[a->n]);
+    a->jobs[a->n].res = res;
+    a->jobs[a->n].check = check;
+    a->jobs[a->n].state = J_QUEUED;
+    a->n++;
+    if (!a->started) {
+      if (pthread_create(&a->thread, NULL, S_ahead_worker, a) == 0)
+        a->started = 1;
+      else
+        a->failed = 1; /* the queued job is decoded on the spot */
+    }
+    pthread_cond_broadcast(&a->cond);
+  }
+  pthread_mutex_unlock(&a->lock);
+}
+
+/* The worker's result for @p res (@p check: its check, else its decoded
+ * pixels): 1 with *rc and *pm or *png set, or 0 when it has not got it
+ * (the caller does the work). */
+static int S_ahead_take(ahead *a, const nb_resource *res, int check, int *rc,
+                        nb_pixmap *pm, nb_pdf_png *png) {
+  size_t k;
+  int got = 0;
+  if (!a->started)
+    return 0;
+  pthread_mutex_lock(&a->lock);
+  for (k = 0; k < a->n; k++)
+    if (a->jobs[k].res == res && a->jobs[k].check == check &&
+        a->jobs[k].state != J_TAKEN)
+      break;
+  if (k < a->n) {
+    while (a->jobs[k].state == J_DECODING)
+      pthread_cond_wait(&a->cond, &a->lock);
+    if (a->jobs[k].state == J_DONE) {
+      *rc = a->jobs[k].rc;
+      if (check) {
+        *png = a->jobs[k].png;
+      } else {
+        *pm = a->jobs[k].pm;
+        a->held -= S_pixmap_bytes(pm);
+        memset(&a->jobs[k].pm, 0, sizeof a->jobs[k].pm);
+      }
+      got = 1;
+    }
+    a->jobs[k].state = J_TAKEN;
+    /* images announced before this one and not drawn yet will not be
+     * drawn from here: let their pixels go */
+    while (k-- > 0)
+      if (a->jobs[k].state == J_DONE || a->jobs[k].state == J_QUEUED) {
+        a->held -= S_pixmap_bytes(&a->jobs[k].pm);
+        nb_pixmap_free(&a->jobs[k].pm);
+        a->jobs[k].state = J_TAKEN;
+      }
+    pthread_cond_broadcast(&a->cond);
+  }
+  pthread_mutex_unlock(&a->lock);
+  return got;
+}
+
+/* The stand-in of @p res when it is a PNG that goes into the PDF as it is
+ * (pdfimg.h), at most @p max_px pixels wide; NULL when it is not one. */
+static cairo_surface_t *S_direct(cairo_dev *d, const nb_resource *res,
+                                 int max_px) {
+  nb_pdf_png p;
+  cairo_surface_t *s;
+  int ok;
+  if (d->no_direct || !res->data || !nb_pdf_png_likely(res->data, res->size))
+    return NULL;
+  if (!S_ahead_take(&d->ahead, res, 1, &ok, NULL, &p))
+    ok = nb_pdf_png_direct(res->data, res->size, &p);
+  if (!ok || (max_px > 0 && max_px < p.width))
+    return NULL;
+  if (d->npngs == d->cappngs) {
+    size_t cap = d->cappngs ? d->cappngs * 2 : 16;
+    nb_pdf_png *n = nb_reallocarray(d->pngs, cap, sizeof *n);
+    if (!n)
+      return NULL;
+    d->pngs = n;
+    d->cappngs = cap;
+  }
+  if (!(s = nb_pdf_png_stand_in(d->npngs)))
+    return NULL;
+  d->pngs[d->npngs++] = p;
+  cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID,
+                              (const unsigned char *)res->id, strlen(res->id),
+                              NULL, NULL);
+  return s;
+}
+
+static cairo_surface_t *S_make_surface(cairo_dev *d, const nb_resource *res,
+                                       int max_px) {
   cairo_surface_t *s;
   nb_pixmap pm;
   nb_error err;
-  if (res->media_type && strcmp(res->media_type, "image/jpeg") == 0 &&
-      (res->jpeg_components == 1 || res->jpeg_components == 3) &&
-      res->width > 0 && res->height > 0 && res->width <= 32767 &&
-      res->height <= 32767) {
+  int rc;
+  if (S_passes_through(res)) {
     s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, res->width, res->height);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
       cairo_surface_destroy(s);
@@ -205,25 +463,15 @@ static cairo_surface_t *S_make_surface(const nb_resource *res, int max_px) {
     return s;
   }
   memset(&pm, 0, sizeof pm);
-  if (!res->data || nb_image_decode(res->data, res->size, 0, &pm, &err) != 0 ||
-      !pm.pixels || pm.width <= 0 || pm.height <= 0)
+  if (!res->data)
     return NULL;
-  s = cairo_image_surface_create(pm.has_alpha ? CAIRO_FORMAT_ARGB32
-                                              : CAIRO_FORMAT_RGB24,
-                                 pm.width, pm.height);
-  if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) {
-    unsigned char *dst = cairo_image_surface_get_data(s);
-    int stride = cairo_image_surface_get_stride(s), row;
-    cairo_surface_flush(s);
-    for (row = 0; row < pm.height; row++)
-      memcpy(dst + (size_t)row * (size_t)stride,
-             pm.pixels + (size_t)row * (size_t)pm.stride, (size_t)pm.width * 4);
-    cairo_surface_mark_dirty(s);
-  } else {
-    cairo_surface_destroy(s);
-    s = NULL;
+  if (!S_ahead_take(&d->ahead, res, 0, &rc, &pm, NULL))
+    rc = nb_image_decode(res->data, res->size, 0, &pm, &err);
+  if (rc != 0 || !pm.pixels || pm.width <= 0 || pm.height <= 0) {
+    nb_pixmap_free(&pm);
+    return NULL;
   }
-  nb_pixmap_free(&pm);
+  s = S_surface_of(&pm);
   if (s && max_px > 0 && max_px < cairo_image_surface_get_width(s)) {
     /* downsample to the resolution the page can show */
     int w0 = cairo_image_surface_get_width(s),
@@ -318,8 +566,10 @@ static int C_draw_image(nb_dev *dev, const nb_resource *res, double x, double y,
     return -1;
   if (!e->surface && e->written && e->id[0])
     e->surface = S_stand_in(e);
+  if (!e->surface)
+    e->surface = S_direct(d, res, max_px);
   if (!e->surface) {
-    e->surface = S_make_surface(res, max_px);
+    e->surface = S_make_surface(d, res, max_px);
     if (!e->surface) {
       e->failed = 1;
       return -1;
@@ -549,6 +799,8 @@ static void C_free(nb_dev *dev) {
     return;
   free(d->pending_tag);
   nb_pdf_tags_free(&d->tags);
+  S_ahead_stop(&d->ahead);
+  free(d->pngs);
   S_release(d);
   free(d);
 }
@@ -560,6 +812,19 @@ int nb_dev_cairo_finish_tags(nb_dev *dev, const char *path, FILE *fp,
     return 0;
   rc = nb_pdf_tags_apply(path, fp, &((cairo_dev *)dev)->tags, err);
   return rc > 0 ? 0 : rc;
+}
+
+int nb_dev_cairo_finish_images(nb_dev *dev, const char *path, FILE *fp,
+                               nb_error *err) {
+  cairo_dev *d = (cairo_dev *)dev;
+  if (!dev || dev->close != C_close || d->npngs == 0)
+    return 0;
+  return nb_pdf_png_apply(path, fp, d->pngs, d->npngs, err);
+}
+
+void nb_dev_cairo_set_direct(nb_dev *dev, int on) {
+  if (dev && dev->close == C_close)
+    ((cairo_dev *)dev)->no_direct = !on;
 }
 
 nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height) {
@@ -577,6 +842,7 @@ nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height) {
   d->cr = cairo_create(d->surface);
   d->fonts = nb_fontsub_new();
   d->img_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  d->no_direct = 1; /* until nb_dev_cairo_set_direct */
   d->base.begin_page = C_begin_page;
   d->base.end_page = C_end_page;
   d->base.draw_line = C_draw_line;
@@ -596,6 +862,15 @@ nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height) {
   d->base.page_label = C_page_label;
   d->base.set_meta = C_set_meta;
   d->base.note_layout = C_note_layout;
+  if (sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+      pthread_mutex_init(&d->ahead.lock, NULL) == 0) {
+    if (pthread_cond_init(&d->ahead.cond, NULL) == 0)
+      d->base.note_image = C_note_image;
+    else
+      pthread_mutex_destroy(&d->ahead.lock);
+  }
+  if (!d->base.note_image)
+    d->ahead.failed = -1; /* nothing to destroy */
   d->base.close = C_close;
   d->base.free = C_free;
   return &d->base;

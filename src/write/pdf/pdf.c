@@ -536,6 +536,15 @@ static void S_note_flow(nb_dev *dev, const nb_flow *f) {
         nb_dev_note_layout(dev, f->subs[k]->paras[i]->layout);
 }
 
+/* Tell the device the images of @p f in the order they will be drawn,
+ * just before drawing it, so that it can decode them ahead. */
+static void S_note_images(nb_dev *dev, const nb_flow *f) {
+  size_t i;
+  for (i = 0; i < f->n; i++)
+    if (f->items[i].kind == IT_IMAGE && f->items[i].res)
+      nb_dev_note_image(dev, f->items[i].res);
+}
+
 static void S_meta(const nb_book *book, int vertical, nb_dev *dev) {
   nb_dev_meta m;
   nb_buf kw = NB_BUF_INIT;
@@ -861,6 +870,7 @@ static int S_draw_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
         pdf->nmissing = 0;
         fp = &f;
       }
+      S_note_images(dev, fp);
       n = nb_flow_render(fp, &pc);
       if (fp->failed || n < 0)
         rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
@@ -936,6 +946,7 @@ static int S_render_single(nb_pdf *pdf, nb_doc *doc, nb_dev *dev,
   nb_flow_init(&f, pdf);
   S_article_flow(&f, doc, 0);
   S_note_flow(dev, &f);
+  S_note_images(dev, &f);
   if (nb_flow_render(&f, &pc) < 0 || f.failed)
     rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
   nb_flow_free(&f);
@@ -992,7 +1003,7 @@ int nb_write_pdf(const nb_book *book, const nb_write_options *opts,
   nb_atomic out;
   nb_dev *dev;
   double w, h, m[4];
-  int rc;
+  int rc, attempt, flushed;
   nb_css *css;
   if (!path || !*path)
     return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0, "no output path");
@@ -1004,19 +1015,35 @@ int nb_write_pdf(const nb_book *book, const nb_write_options *opts,
   nb_css_free(css);
   if (rc)
     return rc;
-  rc = nb_atomic_open(&out, path, err);
-  if (rc)
-    return rc;
-  dev = nb_dev_cairo_new(out.fp, w, h);
-  if (!dev) {
-    nb_atomic_abort(&out);
-    return nb_error_set(err, NB_ERR_LIBRARY, path, 0,
-                        "could not create a Cairo PDF surface");
+  /* PNGs go into the file as they are (pdfimg.h); should the file Cairo
+   * wrote not take them, it is written again with every image decoded
+   * (its warnings were given the first time) */
+  for (attempt = 0;; attempt++) {
+    rc = nb_atomic_open(&out, path, err);
+    if (rc)
+      return rc;
+    dev = nb_dev_cairo_new(out.fp, w, h);
+    if (!dev) {
+      nb_atomic_abort(&out);
+      return nb_error_set(err, NB_ERR_LIBRARY, path, 0,
+                          "could not create a Cairo PDF surface");
+    }
+    nb_dev_cairo_set_direct(dev, attempt == 0);
+    rc = nb_pdf_render(book, opts, dev, attempt ? NULL : diag, err);
+    if (rc == 0)
+      rc = nb_dev_close(dev, err);
+    flushed = rc == 0 && fflush(out.fp) == 0;
+    if (flushed) {
+      rc = nb_dev_cairo_finish_images(dev, out.tmp, out.fp, err);
+      if (rc == 1 && attempt == 0) {
+        nb_dev_free(dev);
+        nb_atomic_abort(&out);
+        continue;
+      }
+    }
+    break;
   }
-  rc = nb_pdf_render(book, opts, dev, diag, err);
-  if (rc == 0)
-    rc = nb_dev_close(dev, err);
-  if (rc == 0 && fflush(out.fp) == 0)
+  if (rc == 0 && flushed)
     rc = nb_dev_cairo_finish_tags(dev, out.tmp, out.fp, err);
   nb_dev_free(dev);
   if (rc == 0)

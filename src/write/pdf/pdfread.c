@@ -114,8 +114,11 @@ int nb_pdfr_open(nb_pdfr *r, const char *path) {
     return -1;
   n = fread(tail, 1, sizeof tail - 1, r->in);
   tail[n] = '\0';
-  for (p = tail, e = NULL; (p = strstr(p, "startxref")) != NULL; p++)
-    e = p;
+  /* the last "startxref"; a small file's last KiB may hold binary data
+   * before it, NUL bytes included */
+  for (p = tail, e = NULL; p + 9 <= tail + n; p++)
+    if (memcmp(p, "startxref", 9) == 0)
+      e = p;
   if (!e)
     return -1;
   r->startxref = strtol(e + 9, NULL, 10);
@@ -163,6 +166,16 @@ int nb_pdfr_open(nb_pdfr *r, const char *path) {
 done:
   nb_buf_free(&trailer);
   return ok;
+}
+
+long nb_pdfr_head(nb_pdfr *r, int num, char *buf, size_t n) {
+  size_t k;
+  if (n == 0 || num <= 0 || num >= r->size || r->off[num] <= 0 ||
+      fseek(r->in, r->off[num], SEEK_SET) != 0)
+    return -1;
+  k = fread(buf, 1, n - 1, r->in);
+  buf[k] = '\0';
+  return (long)k;
 }
 
 /* A page's content stream, object @p num, decoded into @p data. 0 or -1
@@ -363,7 +376,10 @@ int nb_pdfu_rewrite(nb_pdfr *r, const nb_pdfu *u, long base, const char *path,
     long end = i + 1 < n ? pos[i + 1].off : r->startxref;
     num = pos[i].num;
     noff[num] = ftell(tmp);
-    if (repl[num]) {
+    if (u->ext && u->ext_of && u->ext_of[num]) {
+      if (u->ext(u->ext_ctx, num, tmp) != 0)
+        goto fail;
+    } else if (repl[num]) {
       /* the new version runs to the next one in the body */
       size_t j = (size_t)repl[num] - 1;
       long from = u->offs[j] - base;

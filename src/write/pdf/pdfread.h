@@ -20,12 +20,17 @@ typedef struct nb_pdfr {
   long startxref;
 } nb_pdfr;
 
-/* Objects to write in place of Cairo's: their text, one after another. */
+/* Objects to write in place of Cairo's: their text, one after another;
+ * and those written by a callback straight into the new file (large
+ * streams that are not held in memory): @p ext_of[num] non-zero for them. */
 typedef struct nb_pdfu {
   nb_buf body;
   int *nums;
   long *offs;
   size_t n, cap;
+  int (*ext)(void *ctx, int num, FILE *out); /* 0 or -1 */
+  void *ext_ctx;
+  const unsigned char *ext_of; /* by object number, r->size entries */
 } nb_pdfu;
 
 /** Open @p path as Cairo writes a PDF (one xref table, no /Prev, no
@@ -40,6 +45,9 @@ int nb_pdfr_ref(const char *p, const char **end);
 /** The dictionary text of object @p num (without "N 0 obj", with its
  * "<<" and ">>") into @p out. 0, or -1 (a stream, not found). */
 int nb_pdfr_obj(nb_pdfr *r, int num, nb_buf *out);
+/** The first bytes of object @p num (from "N 0 obj"), at most @p n - 1,
+ * NUL-terminated into @p buf. Their count, or -1. */
+long nb_pdfr_head(nb_pdfr *r, int num, char *buf, size_t n);
 /** Content stream @p num (one Flate stream, as Cairo writes them)
  * decoded into @p data. 0 or -1. */
 int nb_pdfr_content(nb_pdfr *r, int num, nb_buf *data);

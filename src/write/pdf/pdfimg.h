@@ -1,0 +1,48 @@
+/* PNG images written into the PDF as they are (pdfimg.c): the compressed
+ * rows of an 8-bit grey or RGB PNG are a PDF Flate stream with the PNG
+ * predictors, so such an image needs neither decoding nor Cairo's
+ * compressing its pixels again. Cairo 1.16 cannot embed one, so the
+ * device draws a small stand-in image carrying the image's number, and
+ * once Cairo has finished, the stand-ins' objects are replaced by the
+ * PNG's data. Internal to the library. */
+#ifndef NB_PDF_PDFIMG_H
+#define NB_PDF_PDFIMG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <cairo.h>
+
+#include "newsbook/error.h"
+
+/* A PNG that can go into the PDF as it is (bytes borrowed). */
+typedef struct nb_pdf_png {
+  const unsigned char *data;
+  size_t size;
+  int width, height, colors; /* colors: 1 grey, 3 RGB */
+} nb_pdf_png;
+
+/** 1 when @p data is a whole PNG (every chunk's CRC right, IHDR first,
+ * IDAT, IEND) whose pixels are exactly its IDAT rows for a PDF reader:
+ * 8-bit grey or RGB, not interlaced, no transparency, no gamma other
+ * than sRGB's, no colour profile or significant bits, and its
+ * compressed rows inflate to exactly its rows with valid filter types;
+ * *@p p filled. 0 otherwise: it is decoded and drawn as before. */
+int nb_pdf_png_direct(const unsigned char *data, size_t size, nb_pdf_png *p);
+
+/** 1 when @p data looks like such a PNG from its chunks alone (no CRC or
+ * inflating): nb_pdf_png_direct will probably take it. */
+int nb_pdf_png_likely(const unsigned char *data, size_t size);
+
+/** The stand-in for image number @p index: a 1x3 RGB24 surface whose
+ * pixels say "newsbook PNG @p index", or NULL. */
+cairo_surface_t *nb_pdf_png_stand_in(size_t index);
+
+/** Replace, in the PDF Cairo wrote at @p path (open as @p out), every
+ * stand-in by its PNG of @p pngs (@p n of them). 0 when none is left
+ * (or there were none), 1 when the file could not be rewritten (it is
+ * then as Cairo wrote it, stand-ins and all), or a negative nb_code. */
+int nb_pdf_png_apply(const char *path, FILE *out, const nb_pdf_png *pngs,
+                     size_t n, nb_error *err);
+
+#endif
