@@ -18,6 +18,7 @@
 
 #include <pango/pango.h>
 
+#include "newsbook/book.h"
 #include "newsbook/doc.h"
 #include "newsbook/error.h"
 #include "newsbook/resource.h"
@@ -236,6 +237,19 @@ void nb_flow_image(nb_flow *f, const nb_resource *res, const char *alt,
 void nb_layout_doc(nb_flow *f, nb_doc *doc);
 /** The article title block: title, author, date, source. */
 void nb_layout_title_block(nb_flow *f, nb_doc *doc, const char *dest);
+
+/** One line of a book's printed contents. */
+typedef struct nb_toc_entry {
+  const char *title;
+  int level; /**< 0 section, 1 article */
+  int page;  /**< printed (= physical) page */
+  int doc;   /**< article index, or -1 */
+} nb_toc_entry;
+
+/** A book's title page: title, author, the dates it covers (front.c). */
+void nb_layout_title_page(nb_flow *f, const nb_book *book);
+/** A book's printed table of contents, @p n entries (front.c). */
+void nb_layout_toc(nb_flow *f, const nb_toc_entry *e, size_t n);
 
 /** The text of @p node's subtree as one string with attributes (blocks
  * separated by line separators, images by their alt text), for table
