@@ -162,31 +162,53 @@ static PangoLayout *S_small_layout(nb_pdf *pdf, const char *text,
   return l;
 }
 
+static PangoLayout *S_small_vlayout(nb_pdf *pdf, const char *text,
+                                    double width);
+
+/* The number page @p page_no shows (roman numerals in the front matter)
+ * into @p num, given to the device as the page's label too. */
+static void S_folio_text(nb_page_ctx *pc, int page_no, char *num, size_t size) {
+  int shown = page_no - pc->number_offset;
+  if (pc->roman)
+    S_roman(shown, num, size);
+  else
+    snprintf(num, size, "%d", shown);
+  nb_dev_page_label(pc->dev, num);
+}
+
+/* The running head's line for @p header (NULL when there is none), set
+ * across the page or, @p vertical, down its margin. Shaping and
+ * ellipsizing the same header on every page is a good part of a book's
+ * furniture: the last one is kept. */
+static PangoLayoutLine *S_header_line(nb_pdf *pdf, const char *header,
+                                      int vertical) {
+  if (!header || !*header)
+    return NULL;
+  if (!pdf->header_text || strcmp(pdf->header_text, header) != 0) {
+    if (pdf->header_layout)
+      g_object_unref(pdf->header_layout);
+    free(pdf->header_text);
+    pdf->header_layout = vertical
+                             ? S_small_vlayout(pdf, header, pdf->text_w * 0.5)
+                             : S_small_layout(pdf, header, pdf->text_w * 0.6);
+    pdf->header_text = nb_strdup(header);
+  }
+  return pdf->header_layout
+             ? pango_layout_get_line_readonly(pdf->header_layout, 0)
+             : NULL;
+}
+
 static void S_page_furniture(nb_pdf *pdf, nb_page_ctx *pc, int page_no,
                              int first_of_flow, double left) {
   char num[32];
   PangoLayout *l;
   PangoLayoutLine *line;
   double ink;
-  int shown = page_no - pc->number_offset;
-  if (pc->roman)
-    S_roman(shown, num, sizeof num);
-  else
-    snprintf(num, sizeof num, "%d", shown);
-  nb_dev_page_label(pc->dev, num);
+  S_folio_text(pc, page_no, num, sizeof num);
   if (pc->no_furniture)
     return;
-  if (pc->header && *pc->header && !(first_of_flow && pc->no_header_first)) {
-    /* shaping and ellipsizing the same header on every page is a good
-     * part of a book's furniture: keep the last one */
-    if (!pdf->header_text || strcmp(pdf->header_text, pc->header) != 0) {
-      if (pdf->header_layout)
-        g_object_unref(pdf->header_layout);
-      free(pdf->header_text);
-      pdf->header_layout = S_small_layout(pdf, pc->header, pdf->text_w * 0.6);
-      pdf->header_text = nb_strdup(pc->header);
-    }
-    line = pango_layout_get_line_readonly(pdf->header_layout, 0);
+  if (!(first_of_flow && pc->no_header_first)) {
+    line = S_header_line(pdf, pc->header, 0);
     if (line) {
       ink = nb_line_ink_right(line);
       nb_dev_begin_tag(pc->dev, "Artifact", NULL, NULL);
@@ -570,23 +592,12 @@ static void S_page_furniture_v(nb_pdf *pdf, nb_page_ctx *pc, int page_no,
   PangoLayout *l;
   PangoLayoutLine *line;
   double right = left + pdf->text_h, top = pdf->margin[NB_TOP], ink;
-  int shown = page_no - pc->number_offset, recto = page_no % 2 == 1;
-  if (pc->roman)
-    S_roman(shown, num, sizeof num);
-  else
-    snprintf(num, sizeof num, "%d", shown);
-  nb_dev_page_label(pc->dev, num);
+  int recto = page_no % 2 == 1;
+  S_folio_text(pc, page_no, num, sizeof num);
   if (pc->no_furniture)
     return;
-  if (pc->header && *pc->header && !(first_of_flow && pc->no_header_first)) {
-    if (!pdf->header_text || strcmp(pdf->header_text, pc->header) != 0) {
-      if (pdf->header_layout)
-        g_object_unref(pdf->header_layout);
-      free(pdf->header_text);
-      pdf->header_layout = S_small_vlayout(pdf, pc->header, pdf->text_w * 0.5);
-      pdf->header_text = nb_strdup(pc->header);
-    }
-    line = pango_layout_get_line_readonly(pdf->header_layout, 0);
+  if (!(first_of_flow && pc->no_header_first)) {
+    line = S_header_line(pdf, pc->header, 1);
     if (line) {
       double x = recto ? left / 2 : right + (pdf->page_w - right) / 2;
       nb_dev_begin_tag(pc->dev, "Artifact", NULL, NULL);
