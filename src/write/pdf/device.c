@@ -159,38 +159,36 @@ static void T_end_page(nb_dev *dev) {
   nb_buf_printf(&t->out, "endpage %d\n", t->page);
 }
 
-static void T_draw_line(nb_dev *dev, PangoLayoutLine *line, double x, double y,
-                        uint32_t rgb) {
-  trace_dev *t = (trace_dev *)dev;
+/* "KIND x=X y=Y END=E text=TEXT": a line and where its ink ends, across
+ * the page ("right", x + ink) or down it ("bottom", y + ink). */
+static void T_line(trace_dev *t, PangoLayoutLine *line, double x, double y,
+                   int down) {
   const char *text = pango_layout_get_text(line->layout);
   size_t len = strlen(text), s = (size_t)line->start_index,
          n = (size_t)line->length;
-  (void)rgb;
+  double ink = nb_line_ink_right(line);
   if (s > len)
     s = len;
   if (n > len - s)
     n = len - s;
-  nb_buf_printf(&t->out, "line x=%.3f y=%.3f right=%.3f text=", x, y,
-                x + nb_line_ink_right(line));
+  nb_buf_printf(&t->out,
+                down ? "vline x=%.3f y=%.3f bottom=%.3f text="
+                     : "line x=%.3f y=%.3f right=%.3f text=",
+                x, y, down ? y + ink : x + ink);
   nb_buf_append(&t->out, text + s, n);
   nb_buf_putc(&t->out, '\n');
 }
 
+static void T_draw_line(nb_dev *dev, PangoLayoutLine *line, double x, double y,
+                        uint32_t rgb) {
+  (void)rgb;
+  T_line((trace_dev *)dev, line, x, y, 0);
+}
+
 static void T_draw_vline(nb_dev *dev, PangoLayoutLine *line, double x, double y,
                          uint32_t rgb) {
-  trace_dev *t = (trace_dev *)dev;
-  const char *text = pango_layout_get_text(line->layout);
-  size_t len = strlen(text), s = (size_t)line->start_index,
-         n = (size_t)line->length;
   (void)rgb;
-  if (s > len)
-    s = len;
-  if (n > len - s)
-    n = len - s;
-  nb_buf_printf(&t->out, "vline x=%.3f y=%.3f bottom=%.3f text=", x, y,
-                y + nb_line_ink_right(line));
-  nb_buf_append(&t->out, text + s, n);
-  nb_buf_putc(&t->out, '\n');
+  T_line((trace_dev *)dev, line, x, y, 1);
 }
 
 static void T_draw_vartifact(nb_dev *dev, PangoLayoutLine *line, double x,
