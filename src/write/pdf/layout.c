@@ -466,6 +466,24 @@ static void S_text_block(walker *w, nb_node *node, const nb_style *st,
   nb_buf_free(&in.text);
 }
 
+/* A code block's padding, put into the boxes of its first and last lines
+ * (the lines of @p f from item @p first on), so that it moves with them
+ * and a break keeps widows and orphans as in prose. */
+static void S_pad_lines(nb_flow *f, size_t first, const nb_style *st) {
+  size_t i, last = (size_t)-1;
+  for (i = first; i < f->n; i++) {
+    if (f->items[i].kind != IT_LINE)
+      continue;
+    if (last == (size_t)-1) {
+      f->items[i].h += st->padding[NB_TOP];
+      f->items[i].base += st->padding[NB_TOP];
+    }
+    last = i;
+  }
+  if (last != (size_t)-1)
+    f->items[last].h += st->padding[NB_BOTTOM];
+}
+
 /* A code block in a vertical book: its lines stay horizontal, in a flow
  * of their own as wide as the longest (up to the text block's width),
  * set upright in the columns a column's length at a time. */
@@ -478,7 +496,7 @@ static void S_code_upright(walker *w, nb_node *node) {
   int nd = 0;
   double width, pl, pr;
   const char *lit = nb_node_get_literal(node);
-  size_t len = nb_node_get_literal_len(node), n, first, i, last = (size_t)-1;
+  size_t len = nb_node_get_literal_len(node), n, first;
   nb_buf text = NB_BUF_INIT;
   inl in;
   n = S_chain(w, "pre", NULL);
@@ -533,17 +551,7 @@ static void S_code_upright(walker *w, nb_node *node) {
   first = sub->n;
   S_emit(sub, &st, &st, &text, in.attrs, NULL, 0, pl, width - pl - pr, &deco,
          nd, 0);
-  for (i = first; i < sub->n; i++) {
-    if (sub->items[i].kind != IT_LINE)
-      continue;
-    if (last == (size_t)-1) {
-      sub->items[i].h += st.padding[NB_TOP];
-      sub->items[i].base += st.padding[NB_TOP];
-    }
-    last = i;
-  }
-  if (last != (size_t)-1)
-    sub->items[last].h += st.padding[NB_BOTTOM];
+  S_pad_lines(sub, first, &st);
   nb_flow_tag(sub, "Code", NULL, 1);
   nb_buf_free(&text);
   nb_flow_space(f, st.margin[NB_TOP]);
@@ -579,7 +587,7 @@ static void S_code_block(walker *w, nb_node *node) {
   size_t len = nb_node_get_literal_len(node);
   nb_buf text = NB_BUF_INIT;
   inl in;
-  size_t first, i, last = (size_t)-1;
+  size_t first;
   S_block_style(w, "pre", NULL, &st);
   st.pre = 1;
   st.text_indent = 0;
@@ -609,19 +617,7 @@ static void S_code_block(walker *w, nb_node *node) {
   first = f->n;
   S_emit(f, &st, &st, &text, in.attrs, NULL, 0, x + pl, width - pl - pr, decos,
          nd, 0);
-  /* The padding belongs to the first and last lines' boxes, so that it
-   * moves with them and a break keeps widows and orphans as in prose. */
-  for (i = first; i < f->n; i++) {
-    if (f->items[i].kind != IT_LINE)
-      continue;
-    if (last == (size_t)-1) {
-      f->items[i].h += st.padding[NB_TOP];
-      f->items[i].base += st.padding[NB_TOP];
-    }
-    last = i;
-  }
-  if (last != (size_t)-1)
-    f->items[last].h += st.padding[NB_BOTTOM];
+  S_pad_lines(f, first, &st);
   nb_flow_tag(f, "Code", NULL, 1);
   f->pending_space = st.margin[NB_BOTTOM];
   nb_buf_free(&text);
