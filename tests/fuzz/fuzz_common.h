@@ -9,8 +9,8 @@
 #define NB_FUZZ_COMMON_H
 
 #include <stddef.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,8 +71,7 @@ static void S_fuzz_report(void *ud, const nb_diagnostic *d) {
     abort();
 }
 
-static const nb_diag nb_fuzz_diag = {NB_DIAG_ABI_VERSION, S_fuzz_report,
-                                     NULL};
+static const nb_diag nb_fuzz_diag = {NB_DIAG_ABI_VERSION, S_fuzz_report, NULL};
 
 /* Walk @p doc iteratively; every parent/child pair must be allowed, every
  * literal valid UTF-8 (readers repair input), every string readable. */
@@ -103,8 +102,8 @@ static inline void nb_fuzz_check_doc(nb_doc *doc) {
     if (ev != NB_EVENT_ENTER)
       continue;
     parent = nb_node_parent(n);
-    if (parent && !nb_node_can_contain(nb_node_get_type(parent),
-                                       nb_node_get_type(n)))
+    if (parent &&
+        !nb_node_can_contain(nb_node_get_type(parent), nb_node_get_type(n)))
       abort();
     lit = nb_node_get_literal(n);
     if (lit && (!S_utf8_valid(lit, nb_node_get_literal_len(n)) ||
@@ -135,22 +134,27 @@ static inline void nb_fuzz_read_options(nb_fuzz_in *in, nb_read_options *o) {
 /* The reader harnesses' shared body: options from the leading bytes, read
  * with @p read, check the model, and dump it with the tree writer when the
  * next byte is odd so that the writer side of the model is covered too. */
-static char S_fuzz_tree_out[64];
+static char S_fuzz_out_dir[32];
 
-static inline void nb_fuzz_write_tree(nb_doc *doc) {
+/* @p doc (owned) as a one-article book through @p write, into a file
+ * @p name in a temporary folder made once per process. */
+static inline void nb_fuzz_write_with(nb_doc *doc, nb_writer_fn write,
+                                      const char *name) {
   nb_book *book;
   nb_error err;
   nb_write_options wo;
+  char out[64];
   memset(&wo, 0, sizeof wo);
   wo.abi_version = NB_WRITE_ABI_VERSION;
-  if (!S_fuzz_tree_out[0]) {
+  if (!S_fuzz_out_dir[0]) {
     char dir[] = "/tmp/nb-fuzz-XXXXXX";
     if (!mkdtemp(dir)) {
       nb_doc_free(doc);
       return;
     }
-    snprintf(S_fuzz_tree_out, sizeof S_fuzz_tree_out, "%s/out.tree", dir);
+    snprintf(S_fuzz_out_dir, sizeof S_fuzz_out_dir, "%s", dir);
   }
+  snprintf(out, sizeof out, "%s/%s", S_fuzz_out_dir, name);
   if (!(book = nb_book_new())) {
     nb_doc_free(doc);
     return;
@@ -161,8 +165,12 @@ static inline void nb_fuzz_write_tree(nb_doc *doc) {
     return;
   }
   nb_book_finish(book);
-  nb_write_tree(book, &wo, S_fuzz_tree_out, &nb_fuzz_diag, &err);
+  write(book, &wo, out, &nb_fuzz_diag, &err);
   nb_book_free(book); /* the book owns the document */
+}
+
+static inline void nb_fuzz_write_tree(nb_doc *doc) {
+  nb_fuzz_write_with(doc, nb_write_tree, "out.tree");
 }
 
 static inline int nb_fuzz_reader(nb_reader_fn read, const char *name,

@@ -17,36 +17,6 @@ static const char *const S_charsets[] = {
     "utf-8",  "gbk",        "big5",     "shift_jis",
     "euc-kr", "iso-8859-1", "utf-16le", "no-such-charset"};
 
-static char S_json_out[64];
-
-static void S_write_json(nb_doc *doc) {
-  nb_book *book;
-  nb_error err;
-  nb_write_options wo;
-  memset(&wo, 0, sizeof wo);
-  wo.abi_version = NB_WRITE_ABI_VERSION;
-  if (!S_json_out[0]) {
-    char dir[] = "/tmp/nb-fuzz-page-XXXXXX";
-    if (!mkdtemp(dir)) {
-      nb_doc_free(doc);
-      return;
-    }
-    snprintf(S_json_out, sizeof S_json_out, "%s/out.json", dir);
-  }
-  if (!(book = nb_book_new())) {
-    nb_doc_free(doc);
-    return;
-  }
-  if (!nb_book_add_doc(book, doc)) {
-    nb_book_free(book);
-    nb_doc_free(doc);
-    return;
-  }
-  nb_book_finish(book);
-  nb_write_json(book, &wo, S_json_out, &nb_fuzz_diag, &err);
-  nb_book_free(book);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   nb_fuzz_in in = {data, size};
   nb_read_options opts;
@@ -78,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   nb_fuzz_check_doc(doc);
   if (mode & 0x80)
-    S_write_json(doc);
+    nb_fuzz_write_with(doc, nb_write_json, "out.json");
   else
     nb_fuzz_write_tree(doc);
   return 0;
