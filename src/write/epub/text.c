@@ -11,6 +11,7 @@
 
 #include "newsbook/doc.h"
 #include "write/epub/epub.h"
+#include "write/upright.h"
 
 #define XC(s) ((const xmlChar *)(s))
 
@@ -148,25 +149,6 @@ const char *nb_epub_url_host(const char *href, char *buf, size_t size) {
 static int S_digit(char c) {
   return c >= '0' && c <= '9';
 }
-static int S_alnum(char c) {
-  return S_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* 1 when the digits s[a, b) of @p s (@p n bytes) are a number to set
- * upright in one cell (縦中横): one to three of them, not part of a word
- * ("5G", "H264") or of a longer number ("3.14", "1,000", "10:30"), whose
- * digits lie sideways with the Latin text around them. */
-static int S_tcy_run(const char *s, size_t n, size_t a, size_t b) {
-  if (b - a > 3)
-    return 0;
-  if (a > 0 && (S_alnum(s[a - 1]) ||
-                (strchr(".,:", s[a - 1]) && a > 1 && S_digit(s[a - 2]))))
-    return 0;
-  if (b < n && (S_alnum(s[b]) ||
-                (strchr(".,:", s[b]) && b + 1 < n && S_digit(s[b + 1]))))
-    return 0;
-  return 1;
-}
 
 /* Text in vertical writing: short numbers wrapped in span.tcy, which the
  * vertical style sheet sets upright in one cell; everything else as is. */
@@ -180,7 +162,7 @@ int nb_epub_vertical_text(xmlTextWriterPtr w, const char *s, size_t n) {
     }
     for (j = i; j < n && S_digit(s[j]); j++)
       ;
-    if (S_tcy_run(s, n, i, j)) {
+    if (nb_upright_number(s, n, i, j)) {
       if (nb_epub_text(w, s + from, i - from) < 0 ||
           xmlTextWriterStartElement(w, XC("span")) < 0 ||
           nb_epub_attr(w, "class", "tcy") < 0 ||

@@ -13,26 +13,10 @@
 
 #include <string.h>
 
+#include "write/upright.h"
+
 static int S_digit(char c) {
   return c >= '0' && c <= '9';
-}
-
-static int S_alnum(char c) {
-  return S_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* 1 when the digits s[a, b) of @p s (@p n bytes) make a number to set
- * upright: as the EPUB writer's rule (write/epub/text.c). */
-static int S_tcy_run(const char *s, size_t n, size_t a, size_t b) {
-  if (b - a > 3)
-    return 0;
-  if (a > 0 && (S_alnum(s[a - 1]) ||
-                (strchr(".,:", s[a - 1]) && a > 1 && S_digit(s[a - 2]))))
-    return 0;
-  if (b < n && (S_alnum(s[b]) ||
-                (strchr(".,:", s[b]) && b + 1 < n && S_digit(s[b + 1]))))
-    return 0;
-  return 1;
 }
 
 static gpointer S_ref(gconstpointer p) {
@@ -103,7 +87,7 @@ int nb_tcy_mark(PangoContext *hctx, const PangoFontDescription *fd, double em,
     }
     for (j = i; j < len && S_digit(text[j]); j++)
       ;
-    if (!S_tcy_run(text, len, i, j)) {
+    if (!nb_upright_number(text, len, i, j)) {
       i = j;
       continue;
     }
