@@ -454,16 +454,11 @@ void nb_fontsub_build(nb_fontsub *fs) {
 
 /* ## Drawing */
 
-/* The run's font in the subset, or NULL when Pango must draw the run. */
-sub_font *nb_fontsub_run_font(nb_fontsub *fs, PangoGlyphItem *run,
-                              run_look *look) {
-  sub_font *sf;
+int nb_fontsub_read_look(PangoGlyphItem *run, run_look *look) {
   GSList *a;
-  int i;
   memset(look, 0, sizeof *look);
-  if ((run->item->analysis.level & 1) ||
-      (run->item->analysis.flags & PANGO_ANALYSIS_FLAG_CENTERED_BASELINE))
-    return NULL;
+  if (run->item->analysis.level & 1)
+    return 0;
   /* a colour, a single underline and a rise (which Pango has already
    * turned into the run's y_offset); anything else is Pango's to draw */
   for (a = run->item->analysis.extra_attrs; a; a = a->next) {
@@ -480,11 +475,22 @@ sub_font *nb_fontsub_run_font(nb_fontsub *fs, PangoGlyphItem *run,
       if (((PangoAttrInt *)at)->value == PANGO_UNDERLINE_SINGLE)
         look->underline = 1;
       else if (((PangoAttrInt *)at)->value != PANGO_UNDERLINE_NONE)
-        return NULL;
+        return 0;
       break;
-    default: return NULL;
+    default: return 0;
     }
   }
+  return 1;
+}
+
+/* The run's font in the subset, or NULL when Pango must draw the run. */
+sub_font *nb_fontsub_run_font(nb_fontsub *fs, PangoGlyphItem *run,
+                              run_look *look) {
+  sub_font *sf;
+  int i;
+  if (!nb_fontsub_read_look(run, look) ||
+      (run->item->analysis.flags & PANGO_ANALYSIS_FLAG_CENTERED_BASELINE))
+    return NULL;
   sf = nb_fontsub_font(fs, run->item->analysis.font);
   if (!sf || !sf->face || !sf->face->cface || sf->sf_failed)
     return NULL;

@@ -44,6 +44,11 @@ typedef struct run_look {
   int underline;        /* a single underline */
 } run_look;
 
+/** What @p run's attributes ask (a colour, a single underline; a rise is
+ * in its glyphs' offsets) into @p look: 1, or 0 when they ask more than
+ * the subset drawing does (right to left, other underlines, anything
+ * else), and Pango must draw the run. */
+int nb_fontsub_read_look(PangoGlyphItem *run, run_look *look);
 /** The subset font of @p font, made on first use (owned by @p fs), or
  * NULL. */
 sub_font *nb_fontsub_font(nb_fontsub *fs, PangoFont *font);

@@ -67,30 +67,9 @@ static cairo_scaled_font_t *S_vrun_font(nb_fontsub *fs, PangoGlyphItem *run,
                                         run_look *look, int upright,
                                         sub_font **out) {
   sub_font *sf;
-  GSList *a;
   int i;
-  memset(look, 0, sizeof *look);
-  if (run->item->analysis.level & 1)
+  if (!nb_fontsub_read_look(run, look))
     return NULL;
-  for (a = run->item->analysis.extra_attrs; a; a = a->next) {
-    PangoAttribute *at = a->data;
-    switch (at->klass->type) {
-    case PANGO_ATTR_FOREGROUND:
-      look->fg = &((PangoAttrColor *)at)->color;
-      break;
-    case PANGO_ATTR_RISE:
-    case PANGO_ATTR_FONT_FEATURES:
-    case PANGO_ATTR_ALLOW_BREAKS:
-    case PANGO_ATTR_INSERT_HYPHENS: break;
-    case PANGO_ATTR_UNDERLINE:
-      if (((PangoAttrInt *)at)->value == PANGO_UNDERLINE_SINGLE)
-        look->underline = 1;
-      else if (((PangoAttrInt *)at)->value != PANGO_UNDERLINE_NONE)
-        return NULL;
-      break;
-    default: return NULL;
-    }
-  }
   sf = nb_fontsub_font(fs, run->item->analysis.font);
   if (!sf || !sf->face || !sf->face->cface || !sf->face->map)
     return NULL;
