@@ -145,6 +145,51 @@ static void test_single_deterministic(void **state) {
   nb_book_free(book);
 }
 
+/* The words the writer adds (the contents' heading, a missing picture's
+ * placeholder) are in the book's and the article's language. */
+static void test_words_in_language(void **state) {
+  nb_book *book = nb_book_new();
+  nb_write_options opts;
+  nb_error err;
+  nb_dev *dev = nb_dev_trace_new();
+  const char *t;
+  int i;
+  (void)state;
+  memset(&opts, 0, sizeof opts);
+  opts.abi_version = NB_WRITE_ABI_VERSION;
+  nb_book_set_meta(book, "title", "The week");
+  nb_book_set_meta(book, "lang", "en");
+  for (i = 0; i < 2; i++) {
+    nb_doc *doc = nb_doc_new();
+    nb_node *n;
+    nb_doc_set_meta(doc, "title", i ? "Second" : "First");
+    nb_doc_set_meta(doc, "lang", "en");
+    S_text(S_add(nb_doc_root(doc), NB_NODE_PARAGRAPH), "A short paragraph.");
+    n = S_add(S_add(nb_doc_root(doc), NB_NODE_FIGURE), NB_NODE_IMAGE);
+    nb_node_set_url(n, "https://img.example/gone.png");
+    assert_true(nb_book_add_doc(book, doc));
+  }
+  nb_book_finish(book);
+  assert_int_equal(nb_pdf_render(book, &opts, dev, NULL, &err), 0);
+  t = nb_dev_trace_text(dev);
+  assert_non_null(strstr(t, "text=Contents"));
+  assert_null(strstr(t, "目录"));
+  assert_non_null(
+      strstr(t, "text=image unavailable: https://img.example/gone.png"));
+  nb_dev_free(dev);
+  nb_book_free(book);
+  /* a Chinese article says it in Chinese, with its alt text */
+  book = nb_book_new();
+  dev = nb_dev_trace_new();
+  assert_true(nb_book_add_doc(book, S_doc("第一篇", 1)));
+  nb_book_finish(book);
+  assert_int_equal(nb_pdf_render(book, &opts, dev, NULL, &err), 0);
+  assert_non_null(
+      strstr(nb_dev_trace_text(dev), "图片无法显示：一张找不到的图"));
+  nb_dev_free(dev);
+  nb_book_free(book);
+}
+
 static void test_book_with_contents(void **state) {
   nb_book *book = nb_book_new();
   nb_write_options opts;
@@ -172,7 +217,7 @@ static void test_book_with_contents(void **state) {
   assert_non_null(strstr(t, " 深度\n"));
   assert_non_null(strstr(t, "第三篇\n"));
   assert_non_null(strstr(t, "tag TH"));
-  assert_non_null(strstr(t, "text=一张找不到的图"));
+  assert_non_null(strstr(t, "text=图片无法显示：一张找不到的图"));
   assert_non_null(strstr(t, "page 1 498.90 708.66"));
   nb_dev_free(dev);
   nb_book_free(book);
@@ -390,6 +435,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_single_deterministic),
       cmocka_unit_test(test_book_with_contents),
+      cmocka_unit_test(test_words_in_language),
       cmocka_unit_test(test_missing_glyphs_reported),
       cmocka_unit_test(test_cjk_variant),
       cmocka_unit_test(test_bad_options),

@@ -729,7 +729,7 @@ int nb_write_epub(const nb_book *book, const nb_write_options *opts,
     ep.max_bytes = S_DEFAULT_MAX_BYTES;
   ep.has_sections = nb_book_has_sections(book);
   S_book_lang(book, ep.lang, sizeof ep.lang);
-  ep.words = nb_epub_words_for(ep.lang);
+  ep.words = nb_words_for(ep.lang);
   ep.title =
       nb_epub_clean_label(nb_book_get_meta(book, "title")
                               ? nb_book_get_meta(book, "title")

@@ -15,6 +15,7 @@
 
 #include <libxml/xmlwriter.h>
 
+#include "model/words.h"
 #include "newsbook/book.h"
 #include "newsbook/error.h"
 #include "newsbook/writer.h"
@@ -122,21 +123,6 @@ char *nb_epub_clean_label(const char *s);
 const char *nb_epub_lang(const char *lang, const char *fallback, char *buf,
                          size_t size);
 
-/** The words the writer adds itself (labels, placeholders), in the book's
- * language: Simplified and Traditional Chinese, Japanese, else English, so
- * that no page mixes in words of another language unmarked. */
-typedef struct nb_epub_words {
-  const char *lang; /* the language these words are in ("en", "zh", "ja") */
-  const char *toc, *landmarks, *cover, *titlepage, *start;
-  const char *articles; /* printf format with one %zu */
-  const char *source;   /* before the source URL, with its punctuation */
-  const char *image_unavailable;
-  const char *untitled;
-} nb_epub_words;
-
-/** The words for BCP 47 tag @p lang (never NULL). Static. */
-const nb_epub_words *nb_epub_words_for(const char *lang);
-
 /** 1 when @p lang looks like a BCP 47 tag, copied into @p buf (with '_'
  * as '-'); 0 otherwise (@p buf then undefined). */
 int nb_epub_lang_ok(const char *lang, char *buf, size_t size);
@@ -182,7 +168,7 @@ typedef struct nb_epub_book {
   char *title;
   const char *identifier;
   const char *css_href;
-  const nb_epub_words *words;
+  const nb_words *words;
   nb_epub_item *items;
   size_t nitems, capitems;
   nb_epub_spine *spine;

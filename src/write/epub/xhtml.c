@@ -39,7 +39,7 @@ typedef struct S_state {
   unsigned char *links; /* per open LINK: 1 when an <a> was written */
   size_t nlinks, caplinks;
   size_t open_a;
-  const nb_epub_words *words; /* in the chapter's language */
+  const nb_words *words; /* in the chapter's language */
   unsigned char *hlevels;     /* the h1..h6 each heading becomes, in order */
   size_t nhlevels, caphlevels, next_hlevel;
 } S_state;
@@ -722,7 +722,7 @@ int nb_epub_write_chapter(const nb_epub_chapter *ch, nb_buf *out,
   }
   lang = nb_epub_lang(nb_doc_get_meta(ch->doc, "lang"), ch->book_lang, lbuf,
                       sizeof lbuf);
-  st.words = nb_epub_words_for(lang);
+  st.words = nb_words_for(lang);
   if (!*title) {
     free(title);
     title = nb_strdup(st.words->untitled);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/words.h"
 #include "write/pdf/justify.h"
 #include "write/pdf/linebreak.h"
 #include "write/pdf/vertical.h"
@@ -532,9 +533,9 @@ void nb_flow_lines(nb_flow *f, nb_para *p, const nb_style *st, double x,
   }
 }
 
-void nb_flow_image(nb_flow *f, const nb_resource *res, const char *alt,
-                   double x, double width, const nb_deco *decos, int ndecos,
-                   int keep_next) {
+void nb_flow_image(nb_flow *f, const nb_resource *res, const char *url,
+                   const char *alt, double x, double width,
+                   const nb_deco *decos, int ndecos, int keep_next) {
   nb_pdf *pdf = f->pdf;
   nb_item it;
   int pw = 0, ph = 0;
@@ -590,12 +591,27 @@ void nb_flow_image(nb_flow *f, const nb_resource *res, const char *alt,
     st.text_indent = 0;
     st.text_align = NB_TA_CENTER;
     st.color = 0x666666;
-    /* A caption-sized note: alt text and URLs can be megabytes (data:
-     * URIs), which would cost minutes of shaping for a line nobody reads. */
-    S_append_clipped(&t, alt && *alt ? alt : "image unavailable", 400);
-    if (!it.res && res && res->url && (!alt || !*alt)) {
-      nb_buf_puts(&t, ": ");
-      S_append_clipped(&t, res->url, 160);
+    /* "image unavailable: ALT" (or its URL) in the article's language,
+     * as the EPUB says it: the box alone does not tell a missing picture
+     * from a drawing of a box. An embed without an address (a video, a
+     * frame) is named by its text alone, which says what it was. A
+     * caption-sized note: alt text and URLs can be megabytes (data: URIs),
+     * which would cost minutes of shaping for a line nobody reads. */
+    {
+      const char *word =
+          nb_words_for(pdf->article_lang ? pdf->article_lang : pdf->book_lang)
+              ->image_unavailable;
+      int has_alt = alt && *alt;
+      if (has_alt && !res && !(url && *url)) {
+        S_append_clipped(&t, alt, 400);
+      } else {
+        nb_buf_puts(&t, word);
+        if (has_alt || (!it.res && url && *url)) {
+          nb_buf_puts(&t,
+                      (unsigned char)word[0] < 0x80 ? ": " : "\xef\xbc\x9a");
+          S_append_clipped(&t, has_alt ? alt : url, has_alt ? 400 : 160);
+        }
+      }
     }
     it.alt =
         nb_flow_text(f, &st, &t, NULL, NULL, 0, (it.res ? w : width) - 12, 0);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/words.h"
 #include "style/css.h"
 #include "util/util.h"
 #include "write/pdf/layout.h"
@@ -258,7 +259,7 @@ void nb_layout_toc(nb_flow *f, const nb_toc_entry *e, size_t n) {
   hs.text_indent = 0;
   hs.text_align = NB_TA_LEFT;
   strcpy(hs.font_family, "sans-serif");
-  nb_buf_puts(&b, "\xe7\x9b\xae\xe5\xbd\x95"); /* 目录 */
+  nb_buf_puts(&b, nb_words_for(pdf->book_lang)->toc);
   nb_flow_tag(f, "TOC", NULL, 0);
   nb_flow_tag(f, "H1", NULL, 0);
   p = nb_flow_text(f, &hs, &b, NULL, NULL, 0, pdf->text_w, 0);

@@ -401,8 +401,8 @@ static void S_text_block(walker *w, nb_node *node, const nb_style *st,
         for (k = 0; k < in.depth; k++)
           in.stack[k].start = 0;
         cont.text_indent = 0;
-        nb_flow_image(f, nb_node_get_resource(n), nb_node_get_alt(n), x, width,
-                      t->decos, t->ndecos, 0);
+        nb_flow_image(f, nb_node_get_resource(n), nb_node_get_url(n),
+                      nb_node_get_alt(n), x, width, t->decos, t->ndecos, 0);
         break;
       }
       default:
@@ -660,8 +660,9 @@ static void S_figure(walker *w, nb_node *fig) {
   for (c = nb_node_first_child(fig); c; c = nb_node_next(c)) {
     nb_node_type ty = nb_node_get_type(c);
     if (ty == NB_NODE_IMAGE) {
-      nb_flow_image(f, nb_node_get_resource(c), nb_node_get_alt(c), t->left,
-                    width, t->decos, t->ndecos, nb_node_next(c) != NULL);
+      nb_flow_image(f, nb_node_get_resource(c), nb_node_get_url(c),
+                    nb_node_get_alt(c), t->left, width, t->decos, t->ndecos,
+                    nb_node_next(c) != NULL);
     } else if (ty == NB_NODE_CAPTION) {
       size_t n = S_chain(w, "figure", NULL);
       w->chain[n].name = "figcaption";
@@ -962,8 +963,9 @@ void nb_layout_doc(nb_flow *f, nb_doc *doc) {
       }
       case NB_NODE_IMAGE: {
         frame *t = S_top(&w);
-        nb_flow_image(f, nb_node_get_resource(n), nb_node_get_alt(n), t->left,
-                      S_block_width(&w), t->decos, t->ndecos, 0);
+        nb_flow_image(f, nb_node_get_resource(n), nb_node_get_url(n),
+                      nb_node_get_alt(n), t->left, S_block_width(&w), t->decos,
+                      t->ndecos, 0);
         break;
       }
       default:

@@ -228,10 +228,12 @@ void nb_flow_lines(nb_flow *f, nb_para *p, const nb_style *st, double x,
 /** Hand the pending list marker (if any) to @p it. */
 void nb_flow_take_marker(nb_flow *f, nb_item *it);
 /** An image (or, for a missing one, a placeholder box with @p alt) fitted
- * to @p width and the page height, centred, inside a Figure tag. */
-void nb_flow_image(nb_flow *f, const nb_resource *res, const char *alt,
-                   double x, double width, const nb_deco *decos, int ndecos,
-                   int keep_next);
+ * to @p width and the page height, centred, inside a Figure tag. @p url
+ * is the image's address: an embed the reader left without one (a video,
+ * a frame) has an @p alt that says what it was by itself. */
+void nb_flow_image(nb_flow *f, const nb_resource *res, const char *url,
+                   const char *alt, double x, double width,
+                   const nb_deco *decos, int ndecos, int keep_next);
 
 /** Lay out a whole document's body (the title block is separate). */
 void nb_layout_doc(nb_flow *f, nb_doc *doc);
