@@ -3,19 +3,23 @@
  *
  *   {"title": …, "author": …, "date": …, "lang": …,
  *    "articles": [{"title", "byline", "date", "url", "lead_image",
- *                  "categories": [...], "text"}]}
+ *                  "categories": [...], "text",
+ *                  "images": [{"url", "alt", "caption"}]}]}
  *
  * Every key is always present (null when unknown), in this order, so the
  * same book gives the same bytes. "text" is the body as plain text: one
  * block per paragraph, heading, code block or caption, blocks separated by a
  * blank line; list items and table rows one per line (cells joined by a
  * tab); line breaks kept; figures (a picture and its caption) and images,
- * which are not running text, left out.
+ * which are not running text, left out of it. They are in "images", in
+ * reading order: each picture's address, text alternative and, in a
+ * figure, the figure's caption (null where there is none).
  *
  * Strings are escaped per RFC 8259 (plus U+2028/U+2029, so the output is
  * also a JavaScript literal); bytes that are not UTF-8 (readers repair
  * input, but a writer does not rely on it) become U+FFFD. No libxml2. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "newsbook/writer.h"
@@ -169,6 +173,43 @@ static int S_body_text(nb_doc *doc, nb_buf *out) {
   return 1;
 }
 
+/* The pictures of @p doc's body as a JSON array into @p b. */
+static void S_images(nb_buf *b, nb_doc *doc) {
+  nb_iter *it = nb_iter_new(nb_doc_root(doc));
+  nb_event ev;
+  int first = 1;
+  if (!it) {
+    b->failed = 1;
+    return;
+  }
+  nb_buf_puts(b, ",\n      \"images\": [");
+  while ((ev = nb_iter_next(it)) != NB_EVENT_DONE) {
+    nb_node *n = nb_iter_node(it), *fig, *c;
+    char *caption = NULL;
+    if (ev != NB_EVENT_ENTER || nb_node_get_type(n) != NB_NODE_IMAGE)
+      continue;
+    for (fig = nb_node_parent(n);
+         fig && nb_node_get_type(fig) != NB_NODE_FIGURE;
+         fig = nb_node_parent(fig))
+      ;
+    for (c = fig ? nb_node_first_child(fig) : NULL; c && !caption;
+         c = nb_node_next(c))
+      if (nb_node_get_type(c) == NB_NODE_CAPTION)
+        caption = nb_node_text(c);
+    nb_buf_puts(b, first ? "\n        {" : ",\n        {");
+    S_member(b, "", "url", nb_node_get_url(n), 1);
+    nb_buf_puts(b, ", ");
+    S_member(b, "", "alt", nb_node_get_alt(n), 1);
+    nb_buf_puts(b, ", ");
+    S_member(b, "", "caption", caption && *caption ? caption : NULL, 1);
+    nb_buf_putc(b, '}');
+    free(caption);
+    first = 0;
+  }
+  nb_buf_puts(b, first ? "]" : "\n      ]");
+  nb_iter_free(it);
+}
+
 /* ## Document */
 
 static void S_article(nb_buf *b, nb_doc *doc, int first) {
@@ -204,6 +245,7 @@ static void S_article(nb_buf *b, nb_doc *doc, int first) {
   if (!S_body_text(doc, &text))
     b->failed = 1;
   S_member(b, "      ", "text", text.data ? text.data : "", 0);
+  S_images(b, doc);
   nb_buf_puts(b, "\n    }");
   nb_buf_free(&byline);
   nb_buf_free(&text);

@@ -126,27 +126,37 @@ static void test_fields_and_text(void **state) {
   S_text(S_add(fig, NB_NODE_CAPTION), "a caption");
   cb = S_add(root, NB_NODE_CODE_BLOCK);
   nb_node_set_literal(cb, "int x;\n  y();", 13);
+  p = S_add(root, NB_NODE_PARAGRAPH);
+  i = S_add(p, NB_NODE_IMAGE);
+  nb_node_set_url(i, "y.png");
+  nb_node_set_alt(i, "inline");
   book = S_book_of(doc);
   s = S_write(book, "fields.json");
   assert_string_equal(
-      s, "{\n"
-         "  \"title\": \"A \\\"quoted\\\" title\",\n"
-         "  \"author\": \"Jane Doe\",\n"
-         "  \"date\": \"2022-08-10T12:38:31Z\",\n"
-         "  \"lang\": \"en\",\n"
-         "  \"articles\": [\n"
-         "    {\n"
-         "      \"title\": \"A \\\"quoted\\\" title\",\n"
-         "      \"byline\": \"Jane Doe, John Roe\",\n"
-         "      \"date\": \"2022-08-10T20:38:31+08:00\",\n"
-         "      \"url\": \"https://example.com/a\",\n"
-         "      \"lead_image\": \"https://example.com/a.jpg\",\n"
-         "      \"categories\": [\"News\", \"World\"],\n"
-         "      \"text\": \"Heading\\n\\nOne two\\nthree\\n\\nfirst\\nsecond"
-         "\\n\\na\\tb\\nc\\td\\n\\nint x;\\n  y();\"\n"
-         "    }\n"
-         "  ]\n"
-         "}\n");
+      s,
+      "{\n"
+      "  \"title\": \"A \\\"quoted\\\" title\",\n"
+      "  \"author\": \"Jane Doe\",\n"
+      "  \"date\": \"2022-08-10T12:38:31Z\",\n"
+      "  \"lang\": \"en\",\n"
+      "  \"articles\": [\n"
+      "    {\n"
+      "      \"title\": \"A \\\"quoted\\\" title\",\n"
+      "      \"byline\": \"Jane Doe, John Roe\",\n"
+      "      \"date\": \"2022-08-10T20:38:31+08:00\",\n"
+      "      \"url\": \"https://example.com/a\",\n"
+      "      \"lead_image\": \"https://example.com/a.jpg\",\n"
+      "      \"categories\": [\"News\", \"World\"],\n"
+      "      \"text\": \"Heading\\n\\nOne two\\nthree\\n\\nfirst\\nsecond"
+      "\\n\\na\\tb\\nc\\td\\n\\nint x;\\n  y();\",\n"
+      "      \"images\": [\n"
+      "        {\"url\": \"x.png\", \"alt\": null, \"caption\": \"a "
+      "caption\"},\n"
+      "        {\"url\": \"y.png\", \"alt\": \"inline\", \"caption\": null}\n"
+      "      ]\n"
+      "    }\n"
+      "  ]\n"
+      "}\n");
   {
     /* same book, same bytes */
     char *again = S_write(book, "again.json");
@@ -191,7 +201,7 @@ static void test_nulls_and_empty(void **state) {
   assert_non_null(strstr(s, "\"url\": null"));
   assert_non_null(strstr(s, "\"lead_image\": null"));
   assert_non_null(strstr(s, "\"categories\": []"));
-  assert_non_null(strstr(s, "\"text\": \"\""));
+  assert_non_null(strstr(s, "\"text\": \"\",\n      \"images\": []"));
   free(s);
   nb_book_free(book);
   empty = nb_book_new();
