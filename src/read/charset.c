@@ -676,14 +676,16 @@ const char *nb_charset_decide(const char *http, const char *data, size_t len,
     S_utf8_stats(data, len < 4 * S_SAMPLE_BYTES ? len : 4 * S_SAMPLE_BYTES,
                  &multi, &bad);
     if (strcmp(cs, "UTF-8") == 0 &&
-        !(bad == 0 || (multi >= 20 && bad * 50 <= multi)))
-      cs = NULL; /* declared UTF-8, but the bytes say otherwise */
-    else if (strcmp(cs, "UTF-8") != 0 && strncmp(cs, "UTF-16", 6) != 0 &&
-             bad == 0 && multi >= 8) {
+        !(bad == 0 || (multi >= 20 && bad * 50 <= multi))) {
+      /* declared UTF-8, but the bytes say otherwise */
+      cs = nb_charset_detect(data, len);
+      src = NB_CHARSET_OVERRULED;
+    } else if (strcmp(cs, "UTF-8") != 0 && strncmp(cs, "UTF-16", 6) != 0 &&
+               bad == 0 && multi >= 8) {
       /* declared legacy, but valid UTF-8 with many multi-byte characters,
        * which no legacy text is by accident: the declaration lies */
       cs = "UTF-8";
-      src = NB_CHARSET_DETECTED;
+      src = NB_CHARSET_OVERRULED;
     }
   }
   if (!cs) {

@@ -17,10 +17,12 @@
 
 /** Where the charset a page was decoded with came from. */
 typedef enum nb_charset_source {
-  NB_CHARSET_BOM = 0, /**< a byte-order mark (always wins) */
-  NB_CHARSET_HTTP,    /**< the caller's (HTTP Content-Type) */
-  NB_CHARSET_META,    /**< <meta charset>, http-equiv or <?xml encoding?> */
-  NB_CHARSET_DETECTED /**< byte-pattern scoring */
+  NB_CHARSET_BOM = 0,  /**< a byte-order mark (always wins) */
+  NB_CHARSET_HTTP,     /**< the caller's (HTTP Content-Type) */
+  NB_CHARSET_META,     /**< <meta charset>, http-equiv or <?xml encoding?> */
+  NB_CHARSET_DETECTED, /**< byte-pattern scoring: nothing was declared */
+  NB_CHARSET_OVERRULED /**< byte-pattern scoring: what was declared (by
+                          HTTP or the page) the bytes contradict */
 } nb_charset_source;
 
 /** The iconv name for a charset @p label (case and surrounding space
@@ -56,7 +58,9 @@ const char *nb_charset_detect(const char *data, size_t len);
 /** Decide a page's charset: a BOM, then @p http (the Content-Type
  * charset, may be NULL), then the page's own declaration, then detection.
  * A declaration that is UTF-8 but whose bytes are not (a lying page) gives
- * way to detection. *@p source (may be NULL) tells which one decided. */
+ * way to detection, and so does a legacy one on bytes that are valid
+ * UTF-8 with many multi-byte characters. *@p source (may be NULL) tells
+ * which one decided. */
 const char *nb_charset_decide(const char *http, const char *data, size_t len,
                               nb_charset_source *source);
 

@@ -433,6 +433,10 @@ nb_doc *nb_read_page(const char *name, const char *url, const char *data,
   }
   cs = nb_charset_decide(charset, data, len, &src);
   nb_charset_bom(data, len, &bom);
+  if (src == NB_CHARSET_OVERRULED && strcmp(cs, "UTF-8") == 0)
+    nb_diag_emit(diag, NB_SEV_NOTE, "encoding", name, 0, NULL,
+                 "the page declares another charset but is valid UTF-8: "
+                 "read as UTF-8");
   if (strcmp(cs, "UTF-8") == 0) {
     if (!nb_utf8_valid(data + bom, len - bom)) {
       size_t fixed = 0;
@@ -458,9 +462,12 @@ nb_doc *nb_read_page(const char *name, const char *url, const char *data,
         return nb_error_set(err, NB_ERR_SYSTEM, name, 0, "out of memory"), NULL;
       nb_diag_emit(diag, NB_SEV_WARNING, "encoding", name, 0, NULL,
                    "cannot decode the page's charset %s: read as UTF-8", cs);
-    } else if (src == NB_CHARSET_DETECTED) {
+    } else if (src == NB_CHARSET_DETECTED || src == NB_CHARSET_OVERRULED) {
       nb_diag_emit(diag, NB_SEV_WARNING, "encoding", name, 0, NULL,
-                   "no charset declared and not UTF-8: read as %s (detected)%s",
+                   "%s: read as %s (detected)%s",
+                   src == NB_CHARSET_DETECTED
+                       ? "no charset declared and not UTF-8"
+                       : "declared UTF-8 but is not UTF-8",
                    cs, bad ? ", some bytes replaced" : "");
     } else if (bad) {
       nb_diag_emit(diag, NB_SEV_WARNING, "encoding", name, 0, NULL,

@@ -142,9 +142,14 @@ static void test_decide(void **state) {
   (void)state;
   /* a page that says UTF-8 and is not: its bytes decide */
   assert_string_equal(nb_charset_decide(NULL, gbk, gbk_len, &src), "GB18030");
-  assert_int_equal(src, NB_CHARSET_DETECTED);
+  assert_int_equal(src, NB_CHARSET_OVERRULED);
   /* one that says GB2312 and is valid UTF-8 throughout: UTF-8 */
   assert_string_equal(nb_charset_decide(NULL, utf8, utf8_len, &src), "UTF-8");
+  assert_int_equal(src, NB_CHARSET_OVERRULED);
+  /* nothing declared */
+  assert_string_equal(nb_charset_decide(NULL, S_zh, strlen(S_zh), &src),
+                      "UTF-8");
+  assert_int_equal(src, NB_CHARSET_DETECTED);
   /* the HTTP header wins over the page */
   assert_string_equal(nb_charset_decide("euc-jp", sjis, len, &src),
                       "EUC-JP-MS");
