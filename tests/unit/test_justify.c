@@ -278,6 +278,22 @@ static void test_cjk_latin_space(void **state) {
   nb_justify_line(pango_layout_get_line_readonly(d, 0), 400, 0, 0, &o);
   assert_true(fabs(S_width(c) - S_width(d)) < 0.3);
   g_object_unref(d);
+  /* a space beside a full-width mark's blank half takes no room, and
+   * stays in the text; between Latin words it is a word space */
+  {
+    PangoLayout *e = S_layout(ctx, "预测： 彗星 （注）"),
+                *f = S_layout(ctx, "预测：彗星（注）");
+    nb_justify_line(pango_layout_get_line_readonly(e, 0), 400, 0, 0, &o);
+    nb_justify_line(pango_layout_get_line_readonly(f, 0), 400, 0, 0, &o);
+    assert_true(fabs(S_width(e) - S_width(f)) < 0.05);
+    assert_string_equal(pango_layout_get_text(e), "预测： 彗星 （注）");
+    g_object_unref(e);
+    g_object_unref(f);
+  }
+  assert_int_equal(nb_space_beside_mark(0xff1a, 0x5f57), 1);
+  assert_int_equal(nb_space_beside_mark('a', 0x3010), 1);
+  assert_int_equal(nb_space_beside_mark(0x201d, 'a'), 0);
+  assert_int_equal(nb_space_beside_mark('a', 0x201c), 0);
   /* a Latin word alone is never letter-spaced to fill a line */
   d = S_layout(ctx, "Supercalifragilistic");
   w0 = S_width(d);

@@ -251,6 +251,11 @@ int nb_punct_opening(uint32_t cp) {
   return S_punct_opening(cp);
 }
 
+int nb_space_beside_mark(uint32_t before, uint32_t after) {
+  return (before >= 0x3000 && S_punct_closing(before)) ||
+         (after >= 0x3000 && S_punct_opening(after));
+}
+
 int nb_char_class(uint32_t c) {
   if (c == ' ' || c == '\t' || c == 0xa0)
     return NB_CC_SPACE;
@@ -437,20 +442,27 @@ static double S_line_gaps(const cluster *cl, size_t last,
   double em = o->em * PANGO_SCALE, as = o->autospace * em, natural = 0;
   size_t k, na = 0;
   int prev_cls = NB_CC_ZERO;
+  uint32_t prev_cp = 0;
   for (k = 0; k <= last; k++) {
     int b = nb_char_class(cl[k].first_cp), kind, c = NB_CC_ZERO;
+    uint32_t next_cp = 0;
     size_t m;
     adj *g;
     natural += cl[k].width;
     if (b == NB_CC_SPACE)
       for (m = k + 1; m <= last; m++) {
         c = nb_char_class(cl[m].first_cp);
+        next_cp = cl[m].first_cp;
         if (c != NB_CC_ZERO)
           break;
       }
     kind = k == 0 ? NB_GAP_NONE : nb_gap_kind(prev_cls, b, c);
-    if (b != NB_CC_ZERO)
+    if (kind == NB_GAP_SPACE && nb_space_beside_mark(prev_cp, next_cp))
+      kind = NB_GAP_MARKSPACE;
+    if (b != NB_CC_ZERO) {
       prev_cls = b == NB_CC_SPACE ? NB_CC_SPACE : nb_char_class(cl[k].last_cp);
+      prev_cp = b == NB_CC_SPACE ? ' ' : cl[k].last_cp;
+    }
     if (kind == NB_GAP_NONE)
       continue;
     g = &a[na++];
@@ -482,6 +494,9 @@ static double S_line_gaps(const cluster *cl, size_t last,
       if (g->cap < 0)
         g->cap = 0;
       g->shrink = NB_SPACE_SHRINK * cl[k].width;
+      break;
+    case NB_GAP_MARKSPACE:
+      g->base = -cl[k].width; /* no stretch, no shrink: no room at all */
       break;
     case NB_GAP_GLUE:
       if (as <= 0) {

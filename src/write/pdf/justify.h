@@ -38,6 +38,10 @@ int nb_punct_compress(const char *text, size_t len, PangoAttrList *attrs);
  *   - NB_GAP_SPACE: a word space, which widens first and shrinks a little;
  *   - NB_GAP_GLUESPACE: a space that already separates Han from Latin: set
  *     to the glue's width;
+ *   - NB_GAP_MARKSPACE: a space after a full-width closing mark or before
+ *     an opening one ("预测： 彗星"), where the mark's own blank half
+ *     already separates: it takes no room (xeCJK drops it too), and is
+ *     kept in the text;
  *   - NB_GAP_NONE: everything else, inside Latin words above all: never
  *     letter-spaced. */
 enum {
@@ -45,7 +49,8 @@ enum {
   NB_GAP_CJK,
   NB_GAP_GLUE,
   NB_GAP_SPACE,
-  NB_GAP_GLUESPACE
+  NB_GAP_GLUESPACE,
+  NB_GAP_MARKSPACE
 };
 
 /* How far each kind of gap may move, in em of the paragraph's font (the
@@ -77,6 +82,11 @@ int nb_char_class(uint32_t cp);
  * visible neighbour before it is of class @p a; for a space (@p b is
  * NB_CC_SPACE), @p c is the class of the next visible character. */
 int nb_gap_kind(int a, int b, int c);
+/** 1 when a word space between code points @p before and @p after (the
+ * nearest visible ones) is redundant: @p before is a full-width closing
+ * mark or @p after a full-width opening one (NB_GAP_MARKSPACE). Curly
+ * quotes are not counted: between Latin words they are Latin marks. */
+int nb_space_beside_mark(uint32_t before, uint32_t after);
 
 /** Full-width closing punctuation with its blank on the right, which may
  * lose that half at a line end; opening punctuation with its blank on the

@@ -151,17 +151,24 @@ static int S_advances(lb *b, PangoLayout *layout, double em) {
  * prefix sums the line costs are read from. */
 static void S_gaps(lb *b, double em, double as, int justify) {
   int i, prev = NB_CC_ZERO;
+  uint32_t prev_cp = 0;
   for (i = 0; i < b->n; i++) {
     int c = b->cls[i], next = NB_CC_ZERO, kind, k;
+    uint32_t next_cp = 0;
     if (c == NB_CC_SPACE)
       for (k = i + 1; k < b->n; k++)
         if (b->cls[k] != NB_CC_ZERO) {
           next = b->cls[k];
+          next_cp = b->cp[k];
           break;
         }
     kind = i == 0 ? NB_GAP_NONE : nb_gap_kind(prev, c, next);
-    if (c != NB_CC_ZERO)
+    if (kind == NB_GAP_SPACE && nb_space_beside_mark(prev_cp, next_cp))
+      kind = NB_GAP_MARKSPACE;
+    if (c != NB_CC_ZERO) {
       prev = c;
+      prev_cp = b->cp[i];
+    }
     if (kind == NB_GAP_GLUESPACE && as <= 0)
       kind = NB_GAP_SPACE;
     switch (kind) {
@@ -178,6 +185,7 @@ static void S_gaps(lb *b, double em, double as, int justify) {
       b->gst[i] = NB_GLUE_STRETCH * em;
       b->gcap[i] = NB_GLUE_CAP * em;
       break;
+    case NB_GAP_MARKSPACE: b->gw[i] = -b->adv[i]; break;
     case NB_GAP_SPACE:
       b->gst[i] = NB_SPACE_STRETCH * b->adv[i];
       b->gcap[i] =
