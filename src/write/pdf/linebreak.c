@@ -31,6 +31,12 @@
 #define F_CHAR 8u   /* inside a word too long for a line */
 
 #define LB_INF 1e30
+/* Shrinking costs as much as stretching twice as far: a line squeezed to
+ * its limit sets its CJK-Latin spaces at an eighth of an em, which reads
+ * as cramped next to lines at a quarter, while widening the space between
+ * CJK characters a little is invisible. Pango's greedy lines squeezed
+ * past half of what they may give go to total fit. */
+#define NB_LB_SHRINK_COST 2.0
 #define NB_LB_MAX_BYTES (256u << 10)
 
 typedef struct cand {
@@ -438,7 +444,7 @@ static line_fit S_fit(const lb *b, const nb_lb_opts *o, int i, int j,
       s -= e_start;
     }
     if (s > 0 && sh > 0) {
-      double r = s / sh;
+      double r = NB_LB_SHRINK_COST * s / sh;
       f.bad += 100 * r * r * r;
     }
     return f;
@@ -677,7 +683,7 @@ static int S_quick_ok(PangoLayout *layout, const nb_lb_opts *o) {
       double sh = st.shrink_glue + (o->justify ? st.shrink_space : 0);
       if (-d > sh)
         return 0;
-      r = -d / sh;
+      r = NB_LB_SHRINK_COST * -d / sh;
     } else if (nb_line_is_last(layout, i, nlines)) {
       if (o->justify && !first && st.visible <= 3)
         return 0;
