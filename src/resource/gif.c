@@ -83,8 +83,8 @@ int nb__gif_decode(const unsigned char *data, size_t size, int64_t max_pixels,
     int fl = gif->Image.Left, ft = gif->Image.Top;
     int cw = gif->SWidth > 0 ? gif->SWidth : fl + fw;
     int ch = gif->SHeight > 0 ? gif->SHeight : ft + fh;
-    ColorMapObject *cmap = gif->Image.ColorMap ? gif->Image.ColorMap
-                                               : gif->SColorMap;
+    ColorMapObject *cmap =
+        gif->Image.ColorMap ? gif->Image.ColorMap : gif->SColorMap;
     static const int ioff[4] = {0, 4, 2, 1}, istep[4] = {8, 8, 4, 2};
     int pass, npass = gif->Image.Interlace ? 4 : 1;
     if (fw <= 0 || fh <= 0 || !cmap) {
@@ -101,8 +101,11 @@ int nb__gif_decode(const unsigned char *data, size_t size, int64_t max_pixels,
     rc = nb__pixmap_alloc(out, cw, ch, max_pixels, err);
     if (rc != 0)
       goto cleanup;
-    out->has_alpha = transparent >= 0 || fl > 0 || ft > 0 || fw < cw ||
-                     fh < ch;
+    /* transparent where the frame leaves the canvas uncovered, or where
+     * a pixel takes the transparent index (or none): a GIF that declares
+     * a transparent colour and never uses it is opaque, and is drawn and
+     * converted without an alpha channel */
+    out->has_alpha = fl > 0 || ft > 0 || fw < cw || fh < ch;
     line = malloc((size_t)fw);
     if (!line) {
       rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
@@ -125,20 +128,24 @@ int nb__gif_decode(const unsigned char *data, size_t size, int64_t max_pixels,
         for (x = 0; x < fw; x++) {
           int tx = fl + x, idx = line[x];
           GifColorType c;
-          if (tx >= cw || idx == transparent || idx >= cmap->ColorCount)
+          if (tx >= cw)
             continue;
+          if (idx == transparent || idx >= cmap->ColorCount) {
+            out->has_alpha = 1;
+            continue;
+          }
           c = cmap->Colors[idx];
-          o[tx] = 0xFF000000u | (uint32_t)c.Red << 16 |
-                  (uint32_t)c.Green << 8 | c.Blue;
+          o[tx] = 0xFF000000u | (uint32_t)c.Red << 16 | (uint32_t)c.Green << 8 |
+                  c.Blue;
         }
       }
     }
     if (damaged) {
       if (rows == 0) {
         nb_pixmap_free(out);
-        rc = nb_error_set(err, NB_ERR_FORMAT, NULL, 0,
-                          "not a decodable GIF: %s",
-                          GifErrorString(gif->Error));
+        rc =
+            nb_error_set(err, NB_ERR_FORMAT, NULL, 0, "not a decodable GIF: %s",
+                         GifErrorString(gif->Error));
         goto cleanup;
       }
       out->has_alpha = 1;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <gif_lib.h>
 
 #include "newsbook/resource.h"
 #include "resource/internal.h"
@@ -32,7 +33,8 @@ static void S_mean(const nb_pixmap *pm, double rgb[3]) {
   int x, y;
   rgb[0] = rgb[1] = rgb[2] = 0;
   for (y = 0; y < pm->height; y++) {
-    const uint32_t *row = (const uint32_t *)(const void *)(pm->pixels + (size_t)y * pm->stride);
+    const uint32_t *row =
+        (const uint32_t *)(const void *)(pm->pixels + (size_t)y * pm->stride);
     for (x = 0; x < pm->width; x++) {
       rgb[0] += (row[x] >> 16) & 255;
       rgb[1] += (row[x] >> 8) & 255;
@@ -52,7 +54,8 @@ static void test_sniff(void **state) {
   static const unsigned char svg[] =
       "\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!-- c -->\n<!DOCTYPE svg>\n"
       "<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
-  static const unsigned char bmp[] = "BM\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+  static const unsigned char bmp[] =
+      "BM\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
   static const char html[] = "<!DOCTYPE html><html><body>403</body></html>";
   (void)state;
   assert_string_equal(nb_image_sniff(jpg, sizeof jpg), "image/jpeg");
@@ -152,7 +155,8 @@ static void test_cmyk_colour(void **state) {
 static void test_huge_jpeg(void **state) {
   size_t n;
   unsigned char *d = S_load(
-      "oscimg.oschina.net/oscnet/up-8115965e54f6cfa2b1c2e917a93afff1fae.png", &n);
+      "oscimg.oschina.net/oscnet/up-8115965e54f6cfa2b1c2e917a93afff1fae.png",
+      &n);
   nb_pixmap pm;
   nb_error err;
   int w, h;
@@ -213,11 +217,13 @@ static void test_pixel_cap(void **state) {
   assert_int_equal(nb_image_size(png, sizeof png, &w, &h), 1);
   assert_int_equal(w, 100000);
   assert_int_equal(h, 100000);
-  assert_int_equal(nb_image_decode(png, sizeof png, 0, &pm, &err), NB_ERR_LIMIT);
+  assert_int_equal(nb_image_decode(png, sizeof png, 0, &pm, &err),
+                   NB_ERR_LIMIT);
   assert_null(pm.pixels);
   assert_non_null(strstr(err.message, "cap"));
   /* the PNG decoder itself refuses it too (libpng may object first) */
-  assert_true(nb__png_decode(png, sizeof png, NB_DEFAULT_MAX_PIXELS, &pm, &err) < 0);
+  assert_true(
+      nb__png_decode(png, sizeof png, NB_DEFAULT_MAX_PIXELS, &pm, &err) < 0);
   print_message("  png decoder: %s\n", err.message);
   assert_null(pm.pixels);
   /* and a JPEG frame header claiming 65000 x 65000 */
@@ -225,7 +231,8 @@ static void test_pixel_cap(void **state) {
     static const unsigned char jpg[] = {
         0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0xFD, 0xE8, 0xFD, 0xE8, 0x03,
         0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xFF, 0xD9};
-    assert_int_equal(nb_image_decode(jpg, sizeof jpg, 0, &pm, &err), NB_ERR_LIMIT);
+    assert_int_equal(nb_image_decode(jpg, sizeof jpg, 0, &pm, &err),
+                     NB_ERR_LIMIT);
     assert_null(pm.pixels);
   }
 }
@@ -246,7 +253,10 @@ static void test_garbage(void **state) {
   memcpy(buf, "\x89PNG\r\n\x1a\n", 8);
   assert_true(nb_image_decode(buf, sizeof buf, 0, &pm, &err) < 0);
   memcpy(buf, "GIF89a", 6);
-  buf[6] = 10; buf[7] = 0; buf[8] = 10; buf[9] = 0;
+  buf[6] = 10;
+  buf[7] = 0;
+  buf[8] = 10;
+  buf[9] = 0;
   if (nb_image_decode(buf, sizeof buf, 0, &pm, &err) == 0)
     nb_pixmap_free(&pm);
   memcpy(buf, "RIFF\0\1\0\0WEBPVP8 ", 16);
@@ -277,7 +287,7 @@ static void test_encode_roundtrip(void **state) {
   for (y = 0; y < 8; y++) {
     px = (uint32_t *)(void *)(pm.pixels + (size_t)y * pm.stride);
     for (x = 0; x < 16; x++)
-      px[x] = x < 8 ? 0xFFFF0000u /* opaque red */
+      px[x] = x < 8 ? 0xFFFF0000u  /* opaque red */
                     : 0x80004000u; /* half-transparent green, premultiplied */
   }
   assert_int_equal(nb_image_encode_png(&pm, &out, &n, &err), 0);
@@ -314,7 +324,8 @@ static void test_encode_roundtrip(void **state) {
 
 static void test_svg_safety(void **state) {
   static const char *safe[] = {
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">"
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+      "xmlns:xlink=\"http://www.w3.org/1999/xlink\">"
       "<defs><g id=\"a\"/></defs><use xlink:href=\"#a\"/>"
       "<rect fill=\"url(#g)\" width=\"10\" height=\"10\"/></svg>",
       "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>one = two</text>"
@@ -330,16 +341,84 @@ static void test_svg_safety(void **state) {
       "<svg><a href=\"javascript:alert(1)\"><rect/></a></svg>",
       "<svg><rect style=\"fill:url(https://x.example/p)\"/></svg>",
       "<svg><style>@import url(x.css);</style></svg>",
-      "<!DOCTYPE svg [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><svg>&x;</svg>",
+      "<!DOCTYPE svg [<!ENTITY x SYSTEM "
+      "\"file:///etc/passwd\">]><svg>&x;</svg>",
       "<svg><foreignObject><div/></foreignObject></svg>",
   };
   size_t i;
   (void)state;
   for (i = 0; i < sizeof safe / sizeof *safe; i++)
-    assert_null(nb__svg_unsafe((const unsigned char *)safe[i], strlen(safe[i])));
+    assert_null(
+        nb__svg_unsafe((const unsigned char *)safe[i], strlen(safe[i])));
   for (i = 0; i < sizeof unsafe / sizeof *unsafe; i++)
     assert_non_null(
         nb__svg_unsafe((const unsigned char *)unsafe[i], strlen(unsafe[i])));
+}
+
+/* A 4x2 GIF in memory (giflib's encoder), with a Graphic Control
+ * Extension naming colour 1 transparent when @p tindex >= 0. */
+typedef struct S_mem {
+  unsigned char buf[512];
+  size_t len;
+} S_mem;
+
+static int S_gif_out(GifFileType *g, const GifByteType *d, int n) {
+  S_mem *m = g->UserData;
+  if (n < 0 || m->len + (size_t)n > sizeof m->buf)
+    return 0;
+  memcpy(m->buf + m->len, d, (size_t)n);
+  m->len += (size_t)n;
+  return n;
+}
+
+static void S_make_gif(S_mem *m, int tindex, const GifPixelType *px) {
+  GifColorType cols[2] = {{200, 10, 10}, {10, 10, 200}};
+  ColorMapObject *cmap = GifMakeMapObject(2, cols);
+  GifByteType gce[4] = {1, 0, 0, 1};
+  int err = 0, y;
+  GifFileType *g;
+  m->len = 0;
+  g = EGifOpen(m, S_gif_out, &err);
+  assert_non_null(g);
+  EGifSetGifVersion(g, true);
+  assert_int_equal(EGifPutScreenDesc(g, 4, 2, 1, 0, cmap), GIF_OK);
+  if (tindex >= 0)
+    assert_int_equal(EGifPutExtension(g, GRAPHICS_EXT_FUNC_CODE, 4, gce),
+                     GIF_OK);
+  assert_int_equal(EGifPutImageDesc(g, 0, 0, 4, 2, false, NULL), GIF_OK);
+  for (y = 0; y < 2; y++) {
+    GifPixelType row[4]; /* giflib masks the line in place */
+    memcpy(row, px + 4 * y, sizeof row);
+    assert_int_equal(EGifPutLine(g, row, 4), GIF_OK);
+  }
+  assert_int_equal(EGifCloseFile(g, &err), GIF_OK);
+  GifFreeMapObject(cmap);
+}
+
+/* A GIF that declares a transparent colour is transparent only where a
+ * pixel takes it: one that never does is opaque (no alpha channel to
+ * carry into the book). */
+static void test_gif_transparency(void **state) {
+  static const GifPixelType none[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  static const GifPixelType some[8] = {0, 0, 1, 0, 0, 0, 0, 0};
+  S_mem m;
+  nb_pixmap pm;
+  nb_error err;
+  (void)state;
+  S_make_gif(&m, 1, none);
+  assert_int_equal(nb_image_decode(m.buf, m.len, 0, &pm, &err), 0);
+  assert_int_equal(pm.has_alpha, 0);
+  nb_pixmap_free(&pm);
+  S_make_gif(&m, 1, some);
+  assert_int_equal(nb_image_decode(m.buf, m.len, 0, &pm, &err), 0);
+  assert_int_equal(pm.has_alpha, 1);
+  assert_int_equal(((uint32_t *)(void *)pm.pixels)[2] >> 24, 0);
+  assert_int_equal(((uint32_t *)(void *)pm.pixels)[1] >> 24, 0xFF);
+  nb_pixmap_free(&pm);
+  S_make_gif(&m, -1, some);
+  assert_int_equal(nb_image_decode(m.buf, m.len, 0, &pm, &err), 0);
+  assert_int_equal(pm.has_alpha, 0);
+  nb_pixmap_free(&pm);
 }
 
 int main(void) {
@@ -352,6 +431,7 @@ int main(void) {
       cmocka_unit_test(test_garbage),
       cmocka_unit_test(test_encode_roundtrip),
       cmocka_unit_test(test_svg_safety),
+      cmocka_unit_test(test_gif_transparency),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
