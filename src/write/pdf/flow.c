@@ -50,6 +50,9 @@ void nb_flow_free(nb_flow *f) {
     free(f->rows[i]);
   }
   free(f->rows);
+  for (i = 0; i < f->ndecos; i++)
+    free(f->decos[i]);
+  free(f->decos);
   nb_flow_pages_free(f->pages);
   memset(f, 0, sizeof *f);
 }
@@ -67,6 +70,40 @@ nb_item *nb_flow_add(nb_flow *f, const nb_item *it) {
   }
   f->items[f->n] = *it;
   return &f->items[f->n++];
+}
+
+void nb_item_decos(nb_flow *f, nb_item *it, const nb_deco *decos, int ndecos) {
+  nb_deco *d;
+  size_t bytes = sizeof *decos * (size_t)(ndecos > 0 ? ndecos : 0);
+  it->decos = NULL;
+  it->ndecos = 0;
+  if (bytes == 0)
+    return;
+  if (f->ndecos > 0 && f->last_ndecos == ndecos &&
+      memcmp(f->decos[f->ndecos - 1], decos, bytes) == 0) {
+    it->decos = f->decos[f->ndecos - 1];
+    it->ndecos = ndecos;
+    return;
+  }
+  if (f->ndecos == f->capdecos) {
+    size_t cap = f->capdecos ? f->capdecos * 2 : 8;
+    nb_deco **n = nb_reallocarray(f->decos, cap, sizeof *n);
+    if (!n) {
+      f->failed = 1;
+      return;
+    }
+    f->decos = n;
+    f->capdecos = cap;
+  }
+  if (!(d = malloc(bytes))) {
+    f->failed = 1;
+    return;
+  }
+  memcpy(d, decos, bytes);
+  f->decos[f->ndecos++] = d;
+  f->last_ndecos = ndecos;
+  it->decos = d;
+  it->ndecos = ndecos;
 }
 
 nb_flow *nb_flow_sub(nb_flow *f) {
@@ -522,10 +559,7 @@ void nb_flow_lines(nb_flow *f, nb_para *p, const nb_style *st, double x,
       it.x =
           x + ((i == 0 || line->is_paragraph_start) && indent > 0 ? indent : 0);
     }
-    if (ndecos > 0) {
-      memcpy(it.decos, decos, sizeof(nb_deco) * (size_t)ndecos);
-      it.ndecos = ndecos;
-    }
+    nb_item_decos(f, &it, decos, ndecos);
     if (i == 0)
       nb_flow_take_marker(f, &it);
     nb_flow_add(f, &it);
@@ -610,10 +644,7 @@ void nb_flow_image(nb_flow *f, const nb_resource *res, const char *alt,
   it.w = w;
   it.h = h;
   it.text = alt ? nb_strdup(alt) : NULL;
-  if (ndecos > 0) {
-    memcpy(it.decos, decos, sizeof(nb_deco) * (size_t)ndecos);
-    it.ndecos = ndecos;
-  }
+  nb_item_decos(f, &it, decos, ndecos);
   nb_flow_take_marker(f, &it);
   nb_flow_space(f, pdf->body.font_size * 0.4);
   /* an image without a text alternative is decoration: an artifact */

@@ -81,11 +81,13 @@ typedef struct nb_row {
   double border_w;
 } nb_row;
 
+/* A flow holds one of these for every line, space, tag... of a book until
+ * the book is drawn: fields are ordered so that none is padded. */
 typedef struct nb_item {
   item_kind kind;
+  int keep_next;   /* never break between this item and the next */
   double h;        /* vertical advance */
   double x, w;     /* horizontal box, relative to the text block's left */
-  int keep_next;   /* never break between this item and the next */
   int keep_at_top; /* a space that stays at a page top (padding) */
   int break_ok;    /* IT_SPACE: a good place for a page break */
   /* IT_LINE */
@@ -99,8 +101,8 @@ typedef struct nb_item {
   nb_para *alt; /* placeholder text */
   /* IT_RULE */
   uint32_t rgb;
-  double rule_w;
   int dash;
+  double rule_w;
   /* IT_ROW */
   nb_row *row;
   long header_item; /* the table's header row to repeat, or -1 */
@@ -110,8 +112,9 @@ typedef struct nb_item {
                        the document's), or NULL */
   char *text;
   int level;
-  nb_deco decos[NB_MAX_DECOS];
   int ndecos;
+  const nb_deco *decos; /* ndecos of them (owned by the flow, shared by
+                           the items of a block: see nb_item_decos) */
   /* IT_BLOCK: the flow (owned by the enclosing flow) and its page */
   struct nb_flow *sub;
   int sub_page;
@@ -179,12 +182,19 @@ typedef struct nb_flow {
   /* horizontal flows set upright in a vertical one (IT_BLOCK; owned) */
   struct nb_flow **subs;
   size_t nsubs, capsubs;
+  /* the decorations items point to (owned), one array per block */
+  nb_deco **decos;
+  size_t ndecos, capdecos;
+  int last_ndecos; /* how many the last array has */
 } nb_flow;
 
 void nb_flow_init(nb_flow *f, nb_pdf *pdf);
 void nb_flow_free(nb_flow *f);
 /** Append an item (copied); returns it or NULL on out of memory. */
 nb_item *nb_flow_add(nb_flow *f, const nb_item *it);
+/** Give @p it the @p ndecos decorations @p decos (copied into @p f, shared
+ * with the items before it that have the same). */
+void nb_item_decos(nb_flow *f, nb_item *it, const nb_deco *decos, int ndecos);
 /** Vertical space with CSS margin collapsing. */
 void nb_flow_space(nb_flow *f, double top);
 void nb_flow_tag(nb_flow *f, const char *tag, const char *alt, int end);

@@ -346,10 +346,7 @@ void nb_flow_add_blocks(nb_flow *f, nb_flow *sub, double x, double avail,
     it.w = tall;
     it.h = wide;
     it.keep_next = k + 1 == pg->npages ? keep_next : 0;
-    if (ndecos > 0) {
-      memcpy(it.decos, decos, sizeof(nb_deco) * (size_t)ndecos);
-      it.ndecos = ndecos;
-    }
+    nb_item_decos(f, &it, decos, ndecos);
     nb_flow_add(f, &it);
   }
 }
