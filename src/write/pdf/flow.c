@@ -57,6 +57,30 @@ void nb_flow_free(nb_flow *f) {
   memset(f, 0, sizeof *f);
 }
 
+/* Shrinks array @p arr of @p cap elements to its @p n used ones; on
+ * failure it stays as it is. */
+#define S_FIT(arr, n, cap)                                                     \
+  do {                                                                         \
+    if ((cap) > (n) && (n) > 0) {                                              \
+      void *p_ = nb_reallocarray((arr), (n), sizeof *(arr));                   \
+      if (p_) {                                                                \
+        (arr) = p_;                                                            \
+        (cap) = (n);                                                           \
+      }                                                                        \
+    }                                                                          \
+  } while (0)
+
+void nb_flow_trim(nb_flow *f) {
+  size_t i;
+  S_FIT(f->items, f->n, f->cap);
+  S_FIT(f->paras, f->np, f->capp);
+  S_FIT(f->rows, f->nr, f->capr);
+  S_FIT(f->subs, f->nsubs, f->capsubs);
+  S_FIT(f->decos, f->ndecos, f->capdecos);
+  for (i = 0; i < f->nsubs; i++)
+    nb_flow_trim(f->subs[i]);
+}
+
 nb_item *nb_flow_add(nb_flow *f, const nb_item *it) {
   if (f->n == f->cap) {
     size_t cap = f->cap ? f->cap * 2 : 256;
@@ -415,9 +439,6 @@ nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
   p->links = links;
   p->nlinks = nlinks;
   p->color = st->color;
-  /* a laid-out block holds some 60 bytes a character (glyphs, clusters,
-   * break attributes, items) besides its own overhead */
-  f->bytes += 2048 + text->len * 60;
   if (text->len && !nb_utf8_valid(text->data, text->len)) {
     /* readers repair their text, but a title or a feed field may slip
      * through: Pango and Cairo take valid UTF-8 only */

@@ -178,7 +178,6 @@ typedef struct nb_flow {
   int failed; /* out of memory */
   /* where its items fall on pages, once paginated (paginate.c; owned) */
   struct nb_pages *pages;
-  size_t bytes; /* a rough count of the memory its text blocks hold */
   /* horizontal flows set upright in a vertical one (IT_BLOCK; owned) */
   struct nb_flow **subs;
   size_t nsubs, capsubs;
@@ -190,6 +189,9 @@ typedef struct nb_flow {
 
 void nb_flow_init(nb_flow *f, nb_pdf *pdf);
 void nb_flow_free(nb_flow *f);
+/** Give back the spare room of @p f's arrays (a flow kept for drawing
+ * while the rest of a book is laid out); it may still grow after. */
+void nb_flow_trim(nb_flow *f);
 /** Append an item (copied); returns it or NULL on out of memory. */
 nb_item *nb_flow_add(nb_flow *f, const nb_item *it);
 /** Give @p it the @p ndecos decorations @p decos (copied into @p f, shared

@@ -307,7 +307,6 @@ void nb_flow_add_blocks(nb_flow *f, nb_flow *sub, double x, double avail,
   }
   S_paginate(sub, avail, pg);
   sub->pages = pg;
-  f->bytes += sub->bytes;
   for (k = 0; k < pg->npages; k++) {
     nb_item it;
     double wide = 0, tall = 0;
