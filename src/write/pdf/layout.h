@@ -82,42 +82,57 @@ typedef struct nb_row {
 } nb_row;
 
 /* A flow holds one of these for every line, space, tag... of a book until
- * the book is drawn: fields are ordered so that none is padded. */
+ * the book is drawn: what only one kind of item needs shares its room
+ * with what the others need (anonymous unions: read a field only for its
+ * kind), and the fields are ordered so that none is padded. */
 typedef struct nb_item {
   item_kind kind;
-  int keep_next;   /* never break between this item and the next */
-  double h;        /* vertical advance */
-  double x, w;     /* horizontal box, relative to the text block's left */
-  int keep_at_top; /* a space that stays at a page top (padding) */
-  int break_ok;    /* IT_SPACE: a good place for a page break */
-  /* IT_LINE */
-  nb_para *para;
-  int line_no, nlines, widows, orphans;
-  double base; /* baseline, from the item's top */
-  nb_para *marker;
-  double marker_x;
-  /* IT_IMAGE */
-  const nb_resource *res;
-  nb_para *alt; /* placeholder text */
-  /* IT_RULE */
-  uint32_t rgb;
-  int dash;
-  double rule_w;
-  /* IT_ROW */
-  nb_row *row;
-  long header_item; /* the table's header row to repeat, or -1 */
-  /* IT_TAG / IT_ENDTAG / IT_DEST / IT_OUTLINE */
-  const char *tag;
-  const char *lang; /* IT_TAG: a passage's language (borrowed, static or
-                       the document's), or NULL */
-  char *text;
-  int level;
-  int ndecos;
+  int keep_next;        /* never break between this item and the next */
+  double h;             /* vertical advance */
+  double x, w;          /* horizontal box, relative to the text block's left */
   const nb_deco *decos; /* ndecos of them (owned by the flow, shared by
                            the items of a block: see nb_item_decos) */
-  /* IT_BLOCK: the flow (owned by the enclosing flow) and its page */
-  struct nb_flow *sub;
-  int sub_page;
+  int ndecos;
+  int level;  /* IT_OUTLINE */
+  char *text; /* owned: IT_IMAGE and IT_TAG, the text alternative;
+                 IT_DEST, the name; IT_OUTLINE, the title */
+  /* IT_LINE and IT_IMAGE: a list marker drawn beside the item */
+  nb_para *marker;
+  double marker_x;
+  union {
+    struct {           /* IT_SPACE */
+      int keep_at_top; /* stays at a page top (padding) */
+      int break_ok;    /* a good place for a page break */
+    };
+    struct { /* IT_LINE */
+      nb_para *para;
+      int line_no, nlines, widows, orphans;
+      double base; /* baseline, from the item's top */
+    };
+    struct { /* IT_IMAGE */
+      const nb_resource *res;
+      nb_para *alt; /* placeholder text */
+    };
+    struct { /* IT_RULE */
+      uint32_t rgb;
+      int dash;
+      double rule_w;
+    };
+    struct { /* IT_ROW */
+      nb_row *row;
+      long header_item; /* the table's header row to repeat, or -1 */
+    };
+    struct { /* IT_TAG / IT_ENDTAG */
+      const char *tag;
+      const char *lang; /* IT_TAG: a passage's language (borrowed, static
+                           or the document's), or NULL */
+    };
+    struct { /* IT_BLOCK: the flow (owned by the enclosing flow)
+                and its page */
+      struct nb_flow *sub;
+      int sub_page;
+    };
+  };
 } nb_item;
 
 /* Everything shared while laying out one output file. */
