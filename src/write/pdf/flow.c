@@ -119,7 +119,7 @@ void nb_item_decos(nb_flow *f, nb_item *it, const nb_deco *decos, int ndecos) {
     f->decos = n;
     f->capdecos = cap;
   }
-  if (!(d = malloc(bytes))) {
+  if (!(d = nb_reallocarray(NULL, (size_t)ndecos, sizeof *d))) {
     f->failed = 1;
     return;
   }
