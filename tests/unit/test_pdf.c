@@ -348,6 +348,92 @@ static void test_tagged_entries(void **state) {
   nb_book_free(book);
 }
 
+/* The contents' page number of article @p title in trace @p t: the line
+ * drawn just before the entry's (the number goes with its last line), or
+ * -1. */
+static int S_contents_page(const char *t, const char *title) {
+  char key[128];
+  const char *p, *q;
+  snprintf(key, sizeof key, " text=%s\n", title);
+  if (!(p = strstr(t, key)))
+    return -1;
+  /* back over this line to the one before it */
+  while (p > t && p[-1] != '\n')
+    p--;
+  if (p == t)
+    return -1;
+  q = p - 1;
+  while (q > t && q[-1] != '\n')
+    q--;
+  if (strncmp(q, "line ", 5) != 0 || !(q = strstr(q, " text=")) || q > p)
+    return -1;
+  return atoi(q + 6);
+}
+
+/* The page article @p title's outline entry points at in trace @p t. */
+static int S_outline_page(const char *t, const char *title) {
+  char key[128];
+  const char *p = t, *q;
+  size_t n;
+  snprintf(key, sizeof key, " %s\n", title);
+  n = strlen(key);
+  while ((p = strstr(p, "outline parent=")) != NULL) {
+    const char *nl = strchr(p, '\n');
+    if (!nl)
+      break;
+    if ((size_t)(nl + 1 - p) >= n && memcmp(nl + 1 - n, key, n) == 0 &&
+        (q = strstr(p, " page=")) != NULL && q < nl)
+      return atoi(q + 6);
+    p = nl + 1;
+  }
+  return -1;
+}
+
+/* Every article of a book is laid out once, however many there are and
+ * however much text they hold: the layout that counted an article's pages
+ * for the contents is the one drawn (there is no size past which
+ * articles are laid out again). The contents then give each article the
+ * page its outline entry points at, in horizontal and vertical books. */
+static void test_book_laid_out_once(void **state) {
+  int vertical;
+  (void)state;
+  for (vertical = 0; vertical < 2; vertical++) {
+    nb_book *book = nb_book_new();
+    nb_write_options opts;
+    nb_error err;
+    nb_dev *dev = nb_dev_trace_new();
+    size_t before, k, n = vertical ? 6 : 40;
+    const char *t;
+    char title[64];
+    memset(&opts, 0, sizeof opts);
+    opts.abi_version = NB_WRITE_ABI_VERSION;
+    opts.vertical = vertical;
+    nb_book_set_meta(book, "title", "一本书");
+    for (k = 0; k < n; k++) {
+      if (k % (n / 2) == 0)
+        assert_true(nb_book_add_section(book, k ? "后半" : "前半"));
+      snprintf(title, sizeof title, "第%zu篇文章", k + 1);
+      /* some articles of several pages (a long table), most of one */
+      assert_true(nb_book_add_doc(book, S_doc(title, k % 5 == 1)));
+    }
+    nb_book_finish(book);
+    before = nb_pdf_article_layouts();
+    assert_int_equal(nb_pdf_render(book, &opts, dev, NULL, &err), 0);
+    assert_int_equal(nb_pdf_article_layouts() - before, n);
+    t = nb_dev_trace_text(dev);
+    for (k = 0; k < n; k++) {
+      int page;
+      snprintf(title, sizeof title, "第%zu篇文章", k + 1);
+      page = S_outline_page(t, title);
+      assert_true(page > 1);
+      if (!vertical) /* vertical contents lines are columns: not read here */
+        assert_int_equal(S_contents_page(t, title), page);
+    }
+    nb_dev_free(dev);
+    nb_book_free(book);
+  }
+}
+
 /* The trace device hears page furniture and rules as artifacts. */
 static void test_artifacts_traced(void **state) {
   nb_book *book = nb_book_new();
@@ -436,6 +522,7 @@ int main(void) {
       cmocka_unit_test(test_single_deterministic),
       cmocka_unit_test(test_book_with_contents),
       cmocka_unit_test(test_words_in_language),
+      cmocka_unit_test(test_book_laid_out_once),
       cmocka_unit_test(test_missing_glyphs_reported),
       cmocka_unit_test(test_cjk_variant),
       cmocka_unit_test(test_bad_options),

@@ -450,7 +450,11 @@ static cairo_surface_t *S_make_surface(cairo_dev *d, const nb_resource *res,
   nb_error err;
   int rc;
   if (S_passes_through(res)) {
-    s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, res->width, res->height);
+    /* Cairo writes the JPEG's data and never reads these pixels: one
+     * pixel stands for them (drawn scaled to the image's box), as a blank
+     * of the JPEG's size would be copied whole when finished (see
+     * S_stand_in): 96 MB for a 6000x4000 photograph */
+    s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
       cairo_surface_destroy(s);
       return NULL;

@@ -51,8 +51,35 @@ void nb_flow_free(nb_flow *f) {
     free(f->rows[i]);
   }
   free(f->rows);
+  for (i = 0; i < f->ndecos; i++)
+    free(f->decos[i]);
+  free(f->decos);
   nb_flow_pages_free(f->pages);
   memset(f, 0, sizeof *f);
+}
+
+/* Shrinks array @p arr of @p cap elements to its @p n used ones; on
+ * failure it stays as it is. */
+#define S_FIT(arr, n, cap)                                                     \
+  do {                                                                         \
+    if ((cap) > (n) && (n) > 0) {                                              \
+      void *p_ = nb_reallocarray((arr), (n), sizeof *(arr));                   \
+      if (p_) {                                                                \
+        (arr) = p_;                                                            \
+        (cap) = (n);                                                           \
+      }                                                                        \
+    }                                                                          \
+  } while (0)
+
+void nb_flow_trim(nb_flow *f) {
+  size_t i;
+  S_FIT(f->items, f->n, f->cap);
+  S_FIT(f->paras, f->np, f->capp);
+  S_FIT(f->rows, f->nr, f->capr);
+  S_FIT(f->subs, f->nsubs, f->capsubs);
+  S_FIT(f->decos, f->ndecos, f->capdecos);
+  for (i = 0; i < f->nsubs; i++)
+    nb_flow_trim(f->subs[i]);
 }
 
 nb_item *nb_flow_add(nb_flow *f, const nb_item *it) {
@@ -68,6 +95,40 @@ nb_item *nb_flow_add(nb_flow *f, const nb_item *it) {
   }
   f->items[f->n] = *it;
   return &f->items[f->n++];
+}
+
+void nb_item_decos(nb_flow *f, nb_item *it, const nb_deco *decos, int ndecos) {
+  nb_deco *d;
+  size_t bytes = sizeof *decos * (size_t)(ndecos > 0 ? ndecos : 0);
+  it->decos = NULL;
+  it->ndecos = 0;
+  if (bytes == 0)
+    return;
+  if (f->ndecos > 0 && f->last_ndecos == ndecos &&
+      memcmp(f->decos[f->ndecos - 1], decos, bytes) == 0) {
+    it->decos = f->decos[f->ndecos - 1];
+    it->ndecos = ndecos;
+    return;
+  }
+  if (f->ndecos == f->capdecos) {
+    size_t cap = f->capdecos ? f->capdecos * 2 : 8;
+    nb_deco **n = nb_reallocarray(f->decos, cap, sizeof *n);
+    if (!n) {
+      f->failed = 1;
+      return;
+    }
+    f->decos = n;
+    f->capdecos = cap;
+  }
+  if (!(d = nb_reallocarray(NULL, (size_t)ndecos, sizeof *d))) {
+    f->failed = 1;
+    return;
+  }
+  memcpy(d, decos, bytes);
+  f->decos[f->ndecos++] = d;
+  f->last_ndecos = ndecos;
+  it->decos = d;
+  it->ndecos = ndecos;
 }
 
 nb_flow *nb_flow_sub(nb_flow *f) {
@@ -379,9 +440,6 @@ nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
   p->links = links;
   p->nlinks = nlinks;
   p->color = st->color;
-  /* a laid-out block holds some 60 bytes a character (glyphs, clusters,
-   * break attributes, items) besides its own overhead */
-  f->bytes += 2048 + text->len * 60;
   if (text->len && !nb_utf8_valid(text->data, text->len)) {
     /* readers repair their text, but a title or a feed field may slip
      * through: Pango and Cairo take valid UTF-8 only */
@@ -523,10 +581,7 @@ void nb_flow_lines(nb_flow *f, nb_para *p, const nb_style *st, double x,
       it.x =
           x + ((i == 0 || line->is_paragraph_start) && indent > 0 ? indent : 0);
     }
-    if (ndecos > 0) {
-      memcpy(it.decos, decos, sizeof(nb_deco) * (size_t)ndecos);
-      it.ndecos = ndecos;
-    }
+    nb_item_decos(f, &it, decos, ndecos);
     if (i == 0)
       nb_flow_take_marker(f, &it);
     nb_flow_add(f, &it);
@@ -626,10 +681,7 @@ void nb_flow_image(nb_flow *f, const nb_resource *res, const char *url,
   it.w = w;
   it.h = h;
   it.text = alt ? nb_strdup(alt) : NULL;
-  if (ndecos > 0) {
-    memcpy(it.decos, decos, sizeof(nb_deco) * (size_t)ndecos);
-    it.ndecos = ndecos;
-  }
+  nb_item_decos(f, &it, decos, ndecos);
   nb_flow_take_marker(f, &it);
   nb_flow_space(f, pdf->body.font_size * 0.4);
   /* an image without a text alternative is decoration: an artifact */

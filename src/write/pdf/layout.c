@@ -763,7 +763,7 @@ static void S_paragraph(walker *w, nb_node *node) {
     size_t len = strlen(plain) > 384 ? 384 : strlen(plain);
     const char *g = nb_text_guess_lang(plain, len);
     size_t n = strcspn(f->pdf->article_lang, "-_");
-    if (g &&
+    if (g && f->items[f->n - 1].kind == IT_TAG &&
         (strncmp(g, f->pdf->article_lang, n) != 0 || strcspn(g, "-_") != n))
       f->items[f->n - 1].lang = g;
   }

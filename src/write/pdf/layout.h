@@ -81,40 +81,58 @@ typedef struct nb_row {
   double border_w;
 } nb_row;
 
+/* A flow holds one of these for every line, space, tag... of a book until
+ * the book is drawn: what only one kind of item needs shares its room
+ * with what the others need (anonymous unions: read a field only for its
+ * kind), and the fields are ordered so that none is padded. */
 typedef struct nb_item {
   item_kind kind;
-  double h;        /* vertical advance */
-  double x, w;     /* horizontal box, relative to the text block's left */
-  int keep_next;   /* never break between this item and the next */
-  int keep_at_top; /* a space that stays at a page top (padding) */
-  int break_ok;    /* IT_SPACE: a good place for a page break */
-  /* IT_LINE */
-  nb_para *para;
-  int line_no, nlines, widows, orphans;
-  double base; /* baseline, from the item's top */
+  int keep_next;        /* never break between this item and the next */
+  double h;             /* vertical advance */
+  double x, w;          /* horizontal box, relative to the text block's left */
+  const nb_deco *decos; /* ndecos of them (owned by the flow, shared by
+                           the items of a block: see nb_item_decos) */
+  int ndecos;
+  int level;  /* IT_OUTLINE */
+  char *text; /* owned: IT_IMAGE and IT_TAG, the text alternative;
+                 IT_DEST, the name; IT_OUTLINE, the title */
+  /* IT_LINE and IT_IMAGE: a list marker drawn beside the item */
   nb_para *marker;
   double marker_x;
-  /* IT_IMAGE */
-  const nb_resource *res;
-  nb_para *alt; /* placeholder text */
-  /* IT_RULE */
-  uint32_t rgb;
-  double rule_w;
-  int dash;
-  /* IT_ROW */
-  nb_row *row;
-  long header_item; /* the table's header row to repeat, or -1 */
-  /* IT_TAG / IT_ENDTAG / IT_DEST / IT_OUTLINE */
-  const char *tag;
-  const char *lang; /* IT_TAG: a passage's language (borrowed, static or
-                       the document's), or NULL */
-  char *text;
-  int level;
-  nb_deco decos[NB_MAX_DECOS];
-  int ndecos;
-  /* IT_BLOCK: the flow (owned by the enclosing flow) and its page */
-  struct nb_flow *sub;
-  int sub_page;
+  union {
+    struct {           /* IT_SPACE */
+      int keep_at_top; /* stays at a page top (padding) */
+      int break_ok;    /* a good place for a page break */
+    };
+    struct { /* IT_LINE */
+      nb_para *para;
+      int line_no, nlines, widows, orphans;
+      double base; /* baseline, from the item's top */
+    };
+    struct { /* IT_IMAGE */
+      const nb_resource *res;
+      nb_para *alt; /* placeholder text */
+    };
+    struct { /* IT_RULE */
+      uint32_t rgb;
+      int dash;
+      double rule_w;
+    };
+    struct { /* IT_ROW */
+      nb_row *row;
+      long header_item; /* the table's header row to repeat, or -1 */
+    };
+    struct { /* IT_TAG / IT_ENDTAG */
+      const char *tag;
+      const char *lang; /* IT_TAG: a passage's language (borrowed, static
+                           or the document's), or NULL */
+    };
+    struct { /* IT_BLOCK: the flow (owned by the enclosing flow)
+                and its page */
+      struct nb_flow *sub;
+      int sub_page;
+    };
+  };
 } nb_item;
 
 /* Everything shared while laying out one output file. */
@@ -175,16 +193,25 @@ typedef struct nb_flow {
   int failed; /* out of memory */
   /* where its items fall on pages, once paginated (paginate.c; owned) */
   struct nb_pages *pages;
-  size_t bytes; /* a rough count of the memory its text blocks hold */
   /* horizontal flows set upright in a vertical one (IT_BLOCK; owned) */
   struct nb_flow **subs;
   size_t nsubs, capsubs;
+  /* the decorations items point to (owned), one array per block */
+  nb_deco **decos;
+  size_t ndecos, capdecos;
+  int last_ndecos; /* how many the last array has */
 } nb_flow;
 
 void nb_flow_init(nb_flow *f, nb_pdf *pdf);
 void nb_flow_free(nb_flow *f);
+/** Give back the spare room of @p f's arrays (a flow kept for drawing
+ * while the rest of a book is laid out); it may still grow after. */
+void nb_flow_trim(nb_flow *f);
 /** Append an item (copied); returns it or NULL on out of memory. */
 nb_item *nb_flow_add(nb_flow *f, const nb_item *it);
+/** Give @p it the @p ndecos decorations @p decos (copied into @p f, shared
+ * with the items before it that have the same). */
+void nb_item_decos(nb_flow *f, nb_item *it, const nb_deco *decos, int ndecos);
 /** Vertical space with CSS margin collapsing. */
 void nb_flow_space(nb_flow *f, double top);
 void nb_flow_tag(nb_flow *f, const char *tag, const char *alt, int end);

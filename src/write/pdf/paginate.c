@@ -307,7 +307,6 @@ void nb_flow_add_blocks(nb_flow *f, nb_flow *sub, double x, double avail,
   }
   S_paginate(sub, avail, pg);
   sub->pages = pg;
-  f->bytes += sub->bytes;
   for (k = 0; k < pg->npages; k++) {
     nb_item it;
     double wide = 0, tall = 0;
@@ -346,10 +345,7 @@ void nb_flow_add_blocks(nb_flow *f, nb_flow *sub, double x, double avail,
     it.w = tall;
     it.h = wide;
     it.keep_next = k + 1 == pg->npages ? keep_next : 0;
-    if (ndecos > 0) {
-      memcpy(it.decos, decos, sizeof(nb_deco) * (size_t)ndecos);
-      it.ndecos = ndecos;
-    }
+    nb_item_decos(f, &it, decos, ndecos);
     nb_flow_add(f, &it);
   }
 }

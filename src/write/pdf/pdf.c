@@ -6,8 +6,8 @@
  * contents; since each article starts on a new page its page count does
  * not depend on the others, so each article is laid out and paginated
  * first, the contents are drawn with every number known, and then the
- * articles, from the layouts kept meanwhile (up to a memory budget; the
- * rest are laid out again). Output goes
+ * articles, from the layouts kept meanwhile: every article is laid out
+ * exactly once, whatever the size of the book. Output goes
  * to a temporary file renamed into place; identical inputs give identical
  * bytes (dates come from SOURCE_DATE_EPOCH or the book, never the clock). */
 #include "write/pdf/pdf.h"
@@ -175,9 +175,17 @@ static void S_hyphen_for(nb_pdf *pdf, const char *lang) {
   snprintf(pdf->hyph_lang, sizeof pdf->hyph_lang, "%s", key);
 }
 
+/* Articles laid out by this thread (see nb_pdf_article_layouts). */
+static _Thread_local size_t S_article_layouts;
+
+size_t nb_pdf_article_layouts(void) {
+  return S_article_layouts;
+}
+
 static void S_article_flow(nb_flow *f, nb_doc *doc, int k) {
   char dest[32];
   const char *origin = nb_doc_origin(doc);
+  S_article_layouts++;
   f->pdf->article = origin ? origin : nb_doc_get_meta(doc, "title");
   {
     const char *l = nb_doc_get_meta(doc, "lang");
@@ -405,40 +413,28 @@ static size_t S_book_contents(const nb_book *book, nb_toc_entry *toc) {
   return ntoc;
 }
 
-/* Laid-out articles kept from counting their pages to drawing them, up to
- * this many bytes (nb_flow.bytes): a book of a few hundred articles is
- * laid out once; past that, the rest are laid out again when drawn rather
- * than held (a thousand articles' layouts take some 150 MB). */
-#define NB_PDF_KEEP_BYTES ((size_t)56 << 20)
-
 /* Lays out every article and counts its pages (each starts on a new page,
  * so its count does not depend on the others); the device hears every text
- * block so that its fonts cover them. Flows are kept in @p kept (one slot
- * per article, NULL when not kept) while NB_PDF_KEEP_BYTES allows. */
+ * block so that its fonts cover them. Each article's flow is kept in
+ * @p kept (one slot per article) until it is drawn. */
 static int S_lay_out_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
                               int *counts, nb_flow **kept, nb_error *err) {
-  size_t k, ndocs = nb_book_doc_count(book), held = 0;
+  size_t k, ndocs = nb_book_doc_count(book);
   nb_page_ctx pc;
   memset(&pc, 0, sizeof pc);
   for (k = 0; k < ndocs; k++) {
-    nb_flow f;
-    int rc = 0;
-    nb_flow_init(&f, pdf);
-    S_article_flow(&f, nb_book_doc(book, k), (int)k);
-    S_note_flow(dev, &f);
-    counts[k] = nb_flow_render(&f, &pc);
-    if (f.failed || counts[k] < 0)
-      rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
+    nb_flow *f = nb_calloc(1, sizeof *f);
+    if (!f)
+      return nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
+    kept[k] = f;
+    nb_flow_init(f, pdf);
+    S_article_flow(f, nb_book_doc(book, k), (int)k);
+    S_note_flow(dev, f);
+    counts[k] = nb_flow_render(f, &pc);
+    nb_flow_trim(f);
     nb_pdf_report_missing(pdf);
-    if (rc == 0 && held + f.bytes <= NB_PDF_KEEP_BYTES &&
-        (kept[k] = nb_calloc(1, sizeof *kept[k])) != NULL) {
-      *kept[k] = f;
-      held += f.bytes;
-    } else {
-      nb_flow_free(&f);
-    }
-    if (rc)
-      return rc;
+    if (f->failed || counts[k] < 0)
+      return nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
   }
   return 0;
 }
@@ -512,10 +508,10 @@ static int S_draw_front(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
 }
 
 /* Draws the articles section by section from page @p page on, under
- * outline entries for titled sections: the flows kept from counting, the
- * others laid out again. */
-static int S_draw_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
-                           int page, nb_flow **kept, nb_error *err) {
+ * outline entries for titled sections, each from its flow in @p kept,
+ * which is freed once drawn. */
+static int S_draw_articles(nb_dev *dev, const nb_book *book, int page,
+                           nb_flow **kept, nb_error *err) {
   size_t s, nsec = nb_book_section_count(book);
   int titled = nb_book_has_sections(book), art = 0, rc = 0;
   for (s = 0; s < nsec; s++) {
@@ -524,8 +520,8 @@ static int S_draw_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
     const char *stitle = nb_book_section_title(book, s);
     if (titled && stitle && nd > 0)
       parent = nb_dev_add_outline(dev, 0, stitle, page, 0, 1);
-    for (j = 0; j < nd; j++) {
-      nb_flow f, *fp = kept[art];
+    for (j = 0; j < nd; j++, art++) {
+      nb_flow *f = kept[art];
       nb_page_ctx pc;
       int n;
       memset(&pc, 0, sizeof pc);
@@ -534,25 +530,15 @@ static int S_draw_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
       pc.outline_parent = parent;
       pc.header = titled && stitle ? stitle : nb_book_get_meta(book, "title");
       pc.no_header_first = 1;
-      if (!fp) {
-        nb_flow_init(&f, pdf);
-        S_article_flow(&f, nb_book_section_doc(book, s, j), art);
-        nb_buf_free(&pdf->missing); /* told when first laid out */
-        pdf->nmissing = 0;
-        fp = &f;
-      }
-      S_note_images(dev, fp);
-      n = nb_flow_render(fp, &pc);
-      if (fp->failed || n < 0)
+      S_note_images(dev, f);
+      n = nb_flow_render(f, &pc);
+      if (f->failed || n < 0)
         rc = nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
       else
         page += n;
-      nb_flow_free(fp);
-      if (kept[art]) {
-        free(kept[art]);
-        kept[art] = NULL;
-      }
-      art++;
+      nb_flow_free(f);
+      free(f);
+      kept[art] = NULL;
       if (rc)
         return rc;
     }
@@ -591,7 +577,7 @@ static int S_render_book(nb_pdf *pdf, const nb_book *book,
   front = (cover ? 1 : 0) + S_count_front_pages(pdf, book, toc, ntoc);
   S_number_contents(toc, ntoc, counts, front + 1);
   page = S_draw_front(pdf, dev, book, cover, toc, ntoc);
-  rc = S_draw_articles(pdf, dev, book, page, kept, err);
+  rc = S_draw_articles(dev, book, page, kept, err);
 done:
   for (k = 0; kept && k < ndocs; k++)
     if (kept[k]) {

@@ -3,6 +3,8 @@
 #ifndef NB_PDF_PDF_H
 #define NB_PDF_PDF_H
 
+#include <stddef.h>
+
 #include "newsbook/writer.h"
 #include "write/pdf/device.h"
 
@@ -10,6 +12,11 @@
  * be NULL. 0 or a negative nb_code with @p err filled. */
 int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
                   nb_dev *dev, const nb_diag *diag, nb_error *err);
+
+/** How many articles the calling thread has laid out so far, over all
+ * its nb_pdf_render calls: each article of a book is laid out exactly once
+ * (for tests; a thread's count only moves while it renders). */
+size_t nb_pdf_article_layouts(void);
 
 /** Page size and margins the writer will use for @p opts (and the theme
  * @p css, may be NULL), in points. 0 or NB_ERR_ARGUMENT. */

@@ -328,10 +328,7 @@ void nb_layout_table(nb_flow *f, nb_node *table, double x, double width,
       it.header_item = header_item;
     if (all_header)
       it.keep_next = 1;
-    if (ndecos > 0) {
-      memcpy(it.decos, decos, sizeof(nb_deco) * (size_t)ndecos);
-      it.ndecos = ndecos;
-    }
+    nb_item_decos(f, &it, decos, ndecos);
     nb_flow_add(f, &it);
     r++;
   }
