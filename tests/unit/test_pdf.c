@@ -421,6 +421,18 @@ static void test_book_laid_out_once(void **state) {
     assert_int_equal(nb_pdf_render(book, &opts, dev, NULL, &err), 0);
     assert_int_equal(nb_pdf_article_layouts() - before, n);
     t = nb_dev_trace_text(dev);
+    {
+      /* a book too big to hold: articles past the limit are laid out
+       * again when drawn, and the pages are the same */
+      nb_dev *again = nb_dev_trace_new();
+      nb_pdf_set_hold_limit(1);
+      before = nb_pdf_article_layouts();
+      assert_int_equal(nb_pdf_render(book, &opts, again, NULL, &err), 0);
+      nb_pdf_set_hold_limit(0);
+      assert_int_equal(nb_pdf_article_layouts() - before, 2 * n);
+      assert_string_equal(nb_dev_trace_text(again), t);
+      nb_dev_free(again);
+    }
     for (k = 0; k < n; k++) {
       int page;
       snprintf(title, sizeof title, "第%zu篇文章", k + 1);

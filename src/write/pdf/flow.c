@@ -82,6 +82,17 @@ void nb_flow_trim(nb_flow *f) {
     nb_flow_trim(f->subs[i]);
 }
 
+size_t nb_flow_bytes(const nb_flow *f) {
+  size_t i, b = sizeof *f + f->cap * sizeof *f->items +
+                f->capp * sizeof *f->paras + f->capr * sizeof *f->rows;
+  for (i = 0; i < f->np; i++)
+    if (f->paras[i] && f->paras[i]->layout)
+      b += 96 * (size_t)pango_layout_get_character_count(f->paras[i]->layout);
+  for (i = 0; i < f->nsubs; i++)
+    b += nb_flow_bytes(f->subs[i]);
+  return b;
+}
+
 nb_item *nb_flow_add(nb_flow *f, const nb_item *it) {
   if (f->n == f->cap) {
     size_t cap = f->cap ? f->cap * 2 : 256;

@@ -207,6 +207,9 @@ void nb_flow_free(nb_flow *f);
 /** Give back the spare room of @p f's arrays (a flow kept for drawing
  * while the rest of a book is laid out); it may still grow after. */
 void nb_flow_trim(nb_flow *f);
+/** About how many bytes @p f holds, its Pango layouts included (some 90
+ * bytes a character: glyphs, clusters, attributes, lines). */
+size_t nb_flow_bytes(const nb_flow *f);
 /** Append an item (copied); returns it or NULL on out of memory. */
 nb_item *nb_flow_add(nb_flow *f, const nb_item *it);
 /** Give @p it the @p ndecos decorations @p decos (copied into @p f, shared

@@ -182,6 +182,18 @@ size_t nb_pdf_article_layouts(void) {
   return S_article_layouts;
 }
 
+/* Laid-out articles held from counting their pages to drawing them, up to
+ * this many bytes (nb_flow_bytes): the 1,000 articles of bench/scale.sh
+ * take some 140 MB, and are laid out once. A book several times that size
+ * would hold gigabytes; past the limit, the rest of its articles are laid
+ * out again when drawn, so that a book of any size fits in memory. */
+#define NB_PDF_HOLD_BYTES ((size_t)320 << 20)
+static _Thread_local size_t S_hold_limit;
+
+void nb_pdf_set_hold_limit(size_t bytes) {
+  S_hold_limit = bytes;
+}
+
 static void S_article_flow(nb_flow *f, nb_doc *doc, int k) {
   char dest[32];
   const char *origin = nb_doc_origin(doc);
@@ -416,13 +428,16 @@ static size_t S_book_contents(const nb_book *book, nb_toc_entry *toc) {
 /* Lays out every article and counts its pages (each starts on a new page,
  * so its count does not depend on the others); the device hears every text
  * block so that its fonts cover them. Each article's flow is kept in
- * @p kept (one slot per article) until it is drawn. */
+ * @p kept (one slot per article) until it is drawn, while the held flows
+ * stay within the hold limit; past it, a slot is left NULL. */
 static int S_lay_out_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
                               int *counts, nb_flow **kept, nb_error *err) {
-  size_t k, ndocs = nb_book_doc_count(book);
+  size_t k, ndocs = nb_book_doc_count(book), held = 0;
+  size_t limit = S_hold_limit ? S_hold_limit : NB_PDF_HOLD_BYTES;
   nb_page_ctx pc;
   memset(&pc, 0, sizeof pc);
   for (k = 0; k < ndocs; k++) {
+    size_t bytes;
     nb_flow *f = nb_calloc(1, sizeof *f);
     if (!f)
       return nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
@@ -435,6 +450,14 @@ static int S_lay_out_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
     nb_pdf_report_missing(pdf);
     if (f->failed || counts[k] < 0)
       return nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
+    bytes = nb_flow_bytes(f);
+    if (held + bytes > limit) {
+      nb_flow_free(f);
+      free(f);
+      kept[k] = NULL;
+    } else {
+      held += bytes;
+    }
   }
   return 0;
 }
@@ -509,9 +532,9 @@ static int S_draw_front(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
 
 /* Draws the articles section by section from page @p page on, under
  * outline entries for titled sections, each from its flow in @p kept,
- * which is freed once drawn. */
-static int S_draw_articles(nb_dev *dev, const nb_book *book, int page,
-                           nb_flow **kept, nb_error *err) {
+ * which is freed once drawn, or laid out again where none was held. */
+static int S_draw_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
+                           int page, nb_flow **kept, nb_error *err) {
   size_t s, nsec = nb_book_section_count(book);
   int titled = nb_book_has_sections(book), art = 0, rc = 0;
   for (s = 0; s < nsec; s++) {
@@ -524,6 +547,13 @@ static int S_draw_articles(nb_dev *dev, const nb_book *book, int page,
       nb_flow *f = kept[art];
       nb_page_ctx pc;
       int n;
+      if (!f) {
+        if (!(f = nb_calloc(1, sizeof *f)))
+          return nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
+        kept[art] = f;
+        nb_flow_init(f, pdf);
+        S_article_flow(f, nb_book_section_doc(book, s, j), art);
+      }
       memset(&pc, 0, sizeof pc);
       pc.dev = dev;
       pc.first_page = page;
@@ -577,7 +607,7 @@ static int S_render_book(nb_pdf *pdf, const nb_book *book,
   front = (cover ? 1 : 0) + S_count_front_pages(pdf, book, toc, ntoc);
   S_number_contents(toc, ntoc, counts, front + 1);
   page = S_draw_front(pdf, dev, book, cover, toc, ntoc);
-  rc = S_draw_articles(dev, book, page, kept, err);
+  rc = S_draw_articles(pdf, dev, book, page, kept, err);
 done:
   for (k = 0; kept && k < ndocs; k++)
     if (kept[k]) {

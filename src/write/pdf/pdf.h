@@ -18,6 +18,11 @@ int nb_pdf_render(const nb_book *book, const nb_write_options *opts,
  * (for tests; a thread's count only moves while it renders). */
 size_t nb_pdf_article_layouts(void);
 
+/** For tests: the bytes of laid-out articles a book may hold between
+ * counting their pages and drawing them (see pdf.c); 0 restores the
+ * default. The calling thread's renders only. */
+void nb_pdf_set_hold_limit(size_t bytes);
+
 /** Page size and margins the writer will use for @p opts (and the theme
  * @p css, may be NULL), in points. 0 or NB_ERR_ARGUMENT. */
 struct nb_css;
