@@ -277,6 +277,29 @@ static void S_samples(const char *pdf, size_t len, int w, nb_buf *out) {
   inflateEnd(&z);
 }
 
+/* Every Flate stream of @p pdf inflated, one after another, into @p out. */
+static void S_all_streams(const char *pdf, size_t len, nb_buf *out) {
+  const char *p = pdf, *end = pdf + len;
+  while ((p = S_find(p, (size_t)(end - p), "stream\n")) != NULL) {
+    unsigned char chunk[4096];
+    z_stream z;
+    int zr = Z_OK;
+    p += 7;
+    memset(&z, 0, sizeof z);
+    if (inflateInit(&z) != Z_OK)
+      break;
+    z.next_in = (Bytef *)(uintptr_t)p;
+    z.avail_in = (uInt)(end - p);
+    while (zr == Z_OK) {
+      z.next_out = chunk;
+      z.avail_out = sizeof chunk;
+      zr = inflate(&z, Z_NO_FLUSH);
+      nb_buf_append(out, chunk, sizeof chunk - z.avail_out);
+    }
+    inflateEnd(&z);
+  }
+}
+
 /* A picture Cairo would decode and compress (a PNG that does not go in as
  * it is) is deflated by the device's worker: drawn on two pages, then
  * smaller than its pixels (downsampled), it makes two image objects, no
@@ -326,6 +349,14 @@ static void test_deflated_ahead(void **state) {
   assert_int_equal(S_count(pdf, len, "/Subtype /Image", 15), 1);
   assert_int_equal(S_count(pdf, len, "/Width 1\n", 9), 0);
   assert_int_equal(S_count(pdf, len, "/Predictor", 10), 0);
+  {
+    /* the second page shows the whole picture: it is not clipped to the
+     * stand-in it is drawn as */
+    nb_buf all = NB_BUF_INIT;
+    S_all_streams(pdf, len, &all);
+    assert_true(S_count(all.data, all.len, " 100 75 re W n", 14) >= 1);
+    nb_buf_free(&all);
+  }
   S_samples(pdf, len, 64, &got);
   memset(&pm, 0, sizeof pm);
   assert_int_equal(nb_image_decode(sbit.data, sbit.len, 0, &pm, &err), 0);

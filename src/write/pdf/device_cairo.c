@@ -668,9 +668,16 @@ static cairo_surface_t *S_make_surface(cairo_dev *d, const nb_resource *res,
  * pixels, and a blank one would be analysed differently. */
 static cairo_surface_t *S_stand_in(const img_cache *e) {
   cairo_surface_t *s;
+  /* Cairo bounds the drawing by the stand-in's own extents (its clip):
+   * an image written compressed beforehand was drawn as a 1x3 stand-in
+   * (pdfimg.h), and is drawn again as one of that shape. A single pixel
+   * standing in for a full-size image Cairo wrote itself clips the image
+   * away; that case is still open. */
+  int same = e->width > 0 && e->height > 0 && e->width * e->height <= 3;
   if (e->format != CAIRO_FORMAT_RGB24)
     return NULL;
-  s = cairo_image_surface_create(e->format, 1, 1);
+  s = cairo_image_surface_create(e->format, same ? e->width : 1,
+                                 same ? e->height : 1);
   if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
     cairo_surface_destroy(s);
     return NULL;
