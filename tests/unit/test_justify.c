@@ -5,6 +5,7 @@
  * setting: the CJK-Latin space, quotes, hyphenation patterns, an English
  * paragraph broken and hyphenated, and the theme properties read. */
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -344,15 +345,32 @@ static void test_quotes(void **state) {
 }
 
 /* libhyphen's patterns: English for English and for the Latin words of
- * CJK text, none for a language without patterns. */
+ * CJK text, none for a language without patterns; read in the background,
+ * and there once asked for (by several threads at once, too). */
+static void *S_dict_of(void *lang) {
+  return nb_hyphen_dict(nb_hyphen_load(lang));
+}
+
 static void test_hyphen_patterns(void **state) {
+  pthread_t t[4];
+  void *got[4];
+  int i;
   (void)state;
+  for (i = 0; i < 4; i++)
+    assert_int_equal(pthread_create(&t[i], NULL, S_dict_of, "fr-FR"), 0);
+  for (i = 0; i < 4; i++) {
+    assert_int_equal(pthread_join(t[i], &got[i]), 0);
+    assert_non_null(got[i]);
+    assert_ptr_equal(got[i], got[0]);
+  }
   assert_non_null(nb_hyphen_load("en"));
+  assert_non_null(nb_hyphen_dict(nb_hyphen_load("en")));
   assert_non_null(nb_hyphen_load("en-GB"));
   assert_ptr_equal(nb_hyphen_load("zh-CN"), nb_hyphen_load("en-US"));
   assert_non_null(nb_hyphen_load("de-DE"));
   assert_null(nb_hyphen_load("xx"));
   assert_null(nb_hyphen_load(NULL));
+  assert_null(nb_hyphen_dict(NULL));
 }
 
 /* An English paragraph on a narrow measure: full lines flush, word spaces

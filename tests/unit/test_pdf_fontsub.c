@@ -1,7 +1,8 @@
 /* Subset fonts (fontsub.c): lines whose glyphs were noted before the build
  * are drawn with the subsets, including colour, rise and single underline;
  * lines needing more (a strikethrough, a glyph never noted) are handed
- * back to Pango; the PDF comes out valid. Skipped where HarfBuzz's
+ * back to Pango; the PDF comes out valid; a subset keeps the glyphs noted
+ * and maps the characters drawn with them. Skipped where HarfBuzz's
  * subsetter cannot be loaded. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,12 +14,15 @@
 
 #include <cmocka.h>
 
+#include <cairo-ft.h>
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include <pango/pangofc-font.h>
 
 #include "util/util.h"
 #include "write/pdf/fontsub.h"
+#include "write/pdf/fontsub_int.h"
 #include "write/pdf/justify.h"
 
 static cairo_status_t S_write(void *closure, const unsigned char *data,
@@ -30,8 +34,7 @@ static cairo_status_t S_write(void *closure, const unsigned char *data,
 static PangoLayout *S_layout(PangoContext *ctx, const char *text,
                              PangoAttrList *attrs) {
   PangoLayout *l = pango_layout_new(ctx);
-  PangoFontDescription *fd =
-      pango_font_description_from_string("serif 10.5");
+  PangoFontDescription *fd = pango_font_description_from_string("serif 10.5");
   pango_layout_set_font_description(l, fd);
   pango_font_description_free(fd);
   pango_layout_set_width(l, 300 * PANGO_SCALE);
@@ -74,11 +77,9 @@ static void test_subset_lines(void **state) {
          "下划线", "，蓝色");
   S_attr(attrs, pango_attr_foreground_new(0, 0, 65535), marked, "蓝色",
          "，上标");
-  S_attr(attrs, pango_attr_rise_new(3 * PANGO_SCALE), marked, "2",
-         "。");
+  S_attr(attrs, pango_attr_rise_new(3 * PANGO_SCALE), marked, "2", "。");
   sattrs = pango_attr_list_new();
-  S_attr(sattrs, pango_attr_strikethrough_new(TRUE), struck, "删除",
-         "的字");
+  S_attr(sattrs, pango_attr_strikethrough_new(TRUE), struck, "删除", "的字");
   a = S_layout(ctx, plain, NULL);
   b = S_layout(ctx, marked, attrs);
   c = S_layout(ctx, struck, sattrs);
@@ -146,10 +147,70 @@ static void test_null_and_empty(void **state) {
   nb_fontsub_free(NULL);
 }
 
+/* The cut face of the Chinese text keeps the glyphs noted (and .notdef)
+ * and maps each character drawn with it to its glyph there, and no other
+ * character: not 一's Kangxi radical twin ⼀ (U+2F00), which the face maps
+ * to the same glyph, nor characters never drawn. */
+static void test_subset_char_map(void **state) {
+  static const char text[] = "一人金，中文。一二三";
+  PangoFontMap *fm = nb_pdf_font_map_new(NULL);
+  PangoContext *ctx = nb_pdf_context_new(fm, "zh-cn");
+  PangoLayout *l = S_layout(ctx, text, NULL);
+  nb_fontsub *fs = nb_fontsub_new();
+  PangoGlyphItem *run;
+  sub_font *sf;
+  cairo_matrix_t m;
+  cairo_font_options_t *fo;
+  cairo_scaled_font_t *scaled;
+  FT_Face ft;
+  const char *p;
+  unsigned noted;
+  int i;
+  (void)state;
+  nb_fontsub_note(fs, l);
+  nb_fontsub_build(fs);
+  run = pango_layout_get_line_readonly(l, 0)->runs->data;
+  sf = nb_fontsub_font(fs, run->item->analysis.font);
+  if (!sf || !sf->face || !sf->face->cface) {
+    nb_fontsub_free(fs);
+    g_object_unref(l);
+    g_object_unref(ctx);
+    g_object_unref(fm);
+    skip();
+    return;
+  }
+  noted = hb_set_get_population(sf->face->glyphs);
+  cairo_matrix_init_scale(&m, 10, 10);
+  fo = cairo_font_options_create();
+  scaled = cairo_scaled_font_create(sf->face->cface, &m, &m, fo);
+  ft = cairo_ft_scaled_font_lock_face(scaled);
+  assert_non_null(ft);
+  assert_int_equal(ft->num_glyphs, noted + !hb_set_has(sf->face->glyphs, 0));
+  for (p = text; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    PangoGlyph g =
+        pango_fc_font_get_glyph(PANGO_FC_FONT(run->item->analysis.font), c);
+    assert_true(g != 0);
+    assert_int_equal(FT_Get_Char_Index(ft, c), hb_map_get(sf->face->map, g));
+  }
+  assert_int_equal(FT_Get_Char_Index(ft, 0x2F00), 0);
+  assert_int_equal(FT_Get_Char_Index(ft, 0x56DB), 0); /* 四, not drawn */
+  for (i = 0; i < 2; i++)
+    assert_int_equal(FT_Get_Char_Index(ft, i ? 'A' : 0x3000), 0);
+  cairo_ft_scaled_font_unlock_face(scaled);
+  cairo_scaled_font_destroy(scaled);
+  cairo_font_options_destroy(fo);
+  nb_fontsub_free(fs);
+  g_object_unref(l);
+  g_object_unref(ctx);
+  g_object_unref(fm);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_subset_lines),
       cmocka_unit_test(test_null_and_empty),
+      cmocka_unit_test(test_subset_char_map),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
-/* PNGs written into the PDF as they are (pdfimg.c): which PNGs qualify,
- * and a file drawn with stand-ins ends up with the PNG's own compressed
- * rows, on every page that shows it, and no stand-in left. */
+/* Images written into the PDF compressed beforehand (pdfimg.c): which
+ * PNGs go in as they are, and a file drawn with stand-ins ends up with
+ * the PNG's own compressed rows, or the decoded pixels deflated by the
+ * device's worker, on every page that shows them, and no stand-in left. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include <cairo.h>
+#include <zlib.h>
 
 #include "util/util.h"
 #include "write/pdf/device.h"
@@ -219,11 +221,250 @@ static void test_missing_stand_ins(void **state) {
   nb_buf_free(&png);
 }
 
+/* @p png again with an sBIT chunk after its header: the samples are the
+ * same for a decoder, but the PNG no longer goes in as it is. */
+static void S_with_sbit(const nb_buf *png, nb_buf *out) {
+  static const unsigned char chunk[] = {0,   0,   0, 3, 's', 'B',
+                                        'I', 'T', 8, 8, 8};
+  unsigned char crc[4];
+  uLong c = crc32(0L, Z_NULL, 0);
+  c = crc32(c, chunk + 4, sizeof chunk - 4);
+  crc[0] = (unsigned char)(c >> 24), crc[1] = (unsigned char)(c >> 16);
+  crc[2] = (unsigned char)(c >> 8), crc[3] = (unsigned char)c;
+  nb_buf_append(out, png->data, 8 + 25); /* signature and IHDR */
+  nb_buf_append(out, chunk, sizeof chunk);
+  nb_buf_append(out, crc, 4);
+  nb_buf_append(out, png->data + 33, png->len - 33);
+}
+
+/* The first @p needle in the @p n bytes at @p hay, or NULL. */
+static const char *S_find(const char *hay, size_t n, const char *needle) {
+  size_t m = strlen(needle), i;
+  for (i = 0; i + m <= n; i++)
+    if (memcmp(hay + i, needle, m) == 0)
+      return hay + i;
+  return NULL;
+}
+
+/* The samples of the image object of width @p w in @p pdf, inflated. */
+static void S_samples(const char *pdf, size_t len, int w, nb_buf *out) {
+  char key[32];
+  const char *o, *st, *e;
+  unsigned char chunk[4096];
+  z_stream z;
+  int zr;
+  snprintf(key, sizeof key, "/Width %d\n", w);
+  /* the file holds binary streams: no strstr */
+  o = S_find(pdf, len, key);
+  assert_non_null(o);
+  st = S_find(o, len - (size_t)(o - pdf), "stream\n");
+  assert_non_null(st);
+  st += 7;
+  e = st;
+  while (e + 10 <= pdf + len && memcmp(e, "\nendstream", 10) != 0)
+    e++;
+  memset(&z, 0, sizeof z);
+  assert_int_equal(inflateInit(&z), Z_OK);
+  z.next_in = (Bytef *)(uintptr_t)st;
+  z.avail_in = (uInt)(e - st);
+  do {
+    z.next_out = chunk;
+    z.avail_out = sizeof chunk;
+    zr = inflate(&z, Z_NO_FLUSH);
+    assert_true(zr == Z_OK || zr == Z_STREAM_END);
+    nb_buf_append(out, chunk, sizeof chunk - z.avail_out);
+  } while (zr != Z_STREAM_END);
+  inflateEnd(&z);
+}
+
+/* Every Flate stream of @p pdf inflated, one after another, into @p out. */
+static void S_all_streams(const char *pdf, size_t len, nb_buf *out) {
+  const char *p = pdf, *end = pdf + len;
+  while ((p = S_find(p, (size_t)(end - p), "stream\n")) != NULL) {
+    unsigned char chunk[4096];
+    z_stream z;
+    int zr = Z_OK;
+    p += 7;
+    memset(&z, 0, sizeof z);
+    if (inflateInit(&z) != Z_OK)
+      break;
+    z.next_in = (Bytef *)(uintptr_t)p;
+    z.avail_in = (uInt)(end - p);
+    while (zr == Z_OK) {
+      z.next_out = chunk;
+      z.avail_out = sizeof chunk;
+      zr = inflate(&z, Z_NO_FLUSH);
+      nb_buf_append(out, chunk, sizeof chunk - z.avail_out);
+    }
+    inflateEnd(&z);
+  }
+}
+
+/* A picture Cairo would decode and compress (a PNG that does not go in as
+ * it is) is deflated by the device's worker: drawn on two pages, then
+ * smaller than its pixels (downsampled), it makes two image objects, no
+ * stand-in is left, and the samples are the decoded pixels, grey when
+ * every pixel is grey, as Cairo writes them. */
+static void test_deflated_ahead(void **state) {
+  nb_buf png = NB_BUF_INIT, sbit = NB_BUF_INIT, got = NB_BUF_INIT;
+  nb_resource a;
+  nb_pixmap pm;
+  char path[] = "/tmp/test_pdf_png_XXXXXX";
+  int fd = mkstemp(path), x, y;
+  FILE *fp;
+  nb_dev *dev;
+  nb_error err;
+  char *pdf;
+  size_t len;
+  (void)state;
+  assert_true(fd >= 0);
+  fp = fdopen(fd, "w+b");
+  assert_non_null(fp);
+  S_png(&png, 0);
+  S_with_sbit(&png, &sbit);
+  assert_false(nb_pdf_png_likely((const unsigned char *)sbit.data, sbit.len));
+  memset(&a, 0, sizeof a);
+  a.status = NB_RES_OK;
+  a.data = (const unsigned char *)sbit.data;
+  a.size = sbit.len;
+  a.media_type = "image/png";
+  a.width = 64;
+  a.height = 48;
+  snprintf(a.id, sizeof a.id, "img-0123456789abcdef");
+  dev = nb_dev_cairo_new(fp, 595, 842);
+  assert_non_null(dev);
+  nb_dev_cairo_set_direct(dev, 1);
+  nb_dev_begin_page(dev, 595, 842);
+  assert_int_equal(nb_dev_draw_image(dev, &a, 50, 50, 200, 150, 300), 0);
+  nb_dev_end_page(dev);
+  nb_dev_begin_page(dev, 595, 842);
+  assert_int_equal(nb_dev_draw_image(dev, &a, 50, 50, 100, 75, 300), 0);
+  nb_dev_end_page(dev);
+  assert_int_equal(nb_dev_close(dev, &err), 0);
+  assert_int_equal(fflush(fp), 0);
+  assert_int_equal(nb_dev_cairo_finish_images(dev, path, fp, &err), 0);
+  nb_dev_free(dev);
+  fclose(fp);
+  pdf = S_slurp(path, &len);
+  assert_int_equal(S_count(pdf, len, "/Subtype /Image", 15), 1);
+  assert_int_equal(S_count(pdf, len, "/Width 1\n", 9), 0);
+  assert_int_equal(S_count(pdf, len, "/Predictor", 10), 0);
+  {
+    /* the second page shows the whole picture: it is not clipped to the
+     * stand-in it is drawn as */
+    nb_buf all = NB_BUF_INIT;
+    S_all_streams(pdf, len, &all);
+    assert_true(S_count(all.data, all.len, " 100 75 re W n", 14) >= 1);
+    nb_buf_free(&all);
+  }
+  S_samples(pdf, len, 64, &got);
+  memset(&pm, 0, sizeof pm);
+  assert_int_equal(nb_image_decode(sbit.data, sbit.len, 0, &pm, &err), 0);
+  assert_int_equal(got.len, (size_t)64 * 48 * 3);
+  for (y = 0; y < 48; y++)
+    for (x = 0; x < 64; x++) {
+      uint32_t v =
+          *(const uint32_t *)(const void *)(pm.pixels + (size_t)y * pm.stride +
+                                            4 * (size_t)x);
+      const unsigned char *g =
+          (const unsigned char *)got.data + 3 * ((size_t)y * 64 + x);
+      assert_int_equal(g[0], (v >> 16) & 255);
+      assert_int_equal(g[1], (v >> 8) & 255);
+      assert_int_equal(g[2], v & 255);
+    }
+  nb_pixmap_free(&pm);
+  free(pdf);
+  unlink(path);
+  nb_buf_free(&got);
+  nb_buf_free(&png);
+  nb_buf_free(&sbit);
+}
+
+/* Grey pixels become grey samples; a picture shown smaller than its
+ * pixels is downsampled first, and what is deflated is the smaller one. */
+static void test_deflated_grey_downsampled(void **state) {
+  nb_buf got = NB_BUF_INIT;
+  const unsigned char *rgb;
+  size_t i;
+  cairo_surface_t *s;
+  nb_buf grey = NB_BUF_INIT, pic = NB_BUF_INIT;
+  nb_resource a;
+  char path[] = "/tmp/test_pdf_png_XXXXXX";
+  int fd = mkstemp(path), colors = 0;
+  FILE *fp;
+  nb_dev *dev;
+  nb_error err;
+  char *pdf;
+  size_t len;
+  (void)state;
+  /* the function itself: grey pixels, one sample each */
+  s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 3, 2);
+  cairo_surface_flush(s);
+  rgb = cairo_image_surface_get_data(s);
+  for (i = 0; i < 2; i++)
+    memset((unsigned char *)rgb + i * (size_t)cairo_image_surface_get_stride(s),
+           (int)(0x40 + i * 0x40), 12);
+  cairo_surface_mark_dirty(s);
+  assert_int_equal(nb_pdf_pixels_deflate(rgb, 3, 2,
+                                         cairo_image_surface_get_stride(s),
+                                         &grey, &colors),
+                   0);
+  assert_int_equal(colors, 1);
+  {
+    unsigned char back[6];
+    uLongf n = sizeof back;
+    assert_int_equal(uncompress(back, &n, (const Bytef *)grey.data, grey.len),
+                     Z_OK);
+    assert_int_equal(n, 6);
+    assert_int_equal(back[0], 0x40);
+    assert_int_equal(back[5], 0x80);
+  }
+  cairo_surface_destroy(s);
+  nb_buf_free(&grey);
+  /* a picture drawn 10 pt wide at 72 dpi: 10 pixels wide */
+  assert_true(fd >= 0);
+  fp = fdopen(fd, "w+b");
+  assert_non_null(fp);
+  {
+    nb_buf png = NB_BUF_INIT;
+    S_png(&png, 0);
+    S_with_sbit(&png, &pic);
+    nb_buf_free(&png);
+  }
+  memset(&a, 0, sizeof a);
+  a.status = NB_RES_OK;
+  a.data = (const unsigned char *)pic.data;
+  a.size = pic.len;
+  a.media_type = "image/png";
+  snprintf(a.id, sizeof a.id, "img-fedcba9876543210");
+  dev = nb_dev_cairo_new(fp, 595, 842);
+  nb_dev_cairo_set_direct(dev, 1);
+  nb_dev_begin_page(dev, 595, 842);
+  assert_int_equal(nb_dev_draw_image(dev, &a, 50, 50, 10, 7.5, 72), 0);
+  nb_dev_end_page(dev);
+  assert_int_equal(nb_dev_close(dev, &err), 0);
+  assert_int_equal(fflush(fp), 0);
+  assert_int_equal(nb_dev_cairo_finish_images(dev, path, fp, &err), 0);
+  nb_dev_free(dev);
+  fclose(fp);
+  pdf = S_slurp(path, &len);
+  assert_int_equal(S_count(pdf, len, "/Subtype /Image", 15), 1);
+  assert_int_equal(S_count(pdf, len, "/Width 64", 9), 0);
+  S_samples(pdf, len, 10, &got);
+  assert_int_equal(got.len, (size_t)10 * 8 * 3);
+  free(pdf);
+  unlink(path);
+  nb_buf_free(&got);
+  nb_buf_free(&pic);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_which_pngs),
       cmocka_unit_test(test_written_as_is),
       cmocka_unit_test(test_missing_stand_ins),
+      cmocka_unit_test(test_deflated_ahead),
+      cmocka_unit_test(test_deflated_grey_downsampled),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

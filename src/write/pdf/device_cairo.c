@@ -4,9 +4,11 @@
  * blocks through note_layout before drawing), falling back to
  * pango_cairo for what those cannot draw; either way fonts are embedded
  * as CFF/TrueType subsets with ToUnicode maps. JPEG images are passed
- * through untouched (cairo's JPEG mime data), others are decoded with
- * nb_image_decode and downsampled to the requested resolution; an image
- * already written is not decoded again (S_stand_in).
+ * through untouched (cairo's JPEG mime data), PNGs that can go in as they
+ * are (pdfimg.h), others are decoded with nb_image_decode and
+ * downsampled to the requested resolution, their pixels deflated by a
+ * worker thread when they are opaque (S_deflate_ahead); an image already
+ * written is not decoded again (S_stand_in).
  *
  * It does not decide anything about layout: positions come from the
  * caller. */
@@ -60,6 +62,21 @@ typedef struct ahead_job {
   nb_pdf_png png;
 } ahead_job;
 
+/* Deflating ahead (S_deflate_ahead): the pixels of an opaque image that
+ * Cairo would compress when its page ends are deflated by the worker
+ * instead, as Cairo would deflate them, while the pages after it are
+ * drawn, and the device draws a stand-in; the finished file gets the
+ * deflated samples in its place (pdfimg.h). Decoding ahead goes first:
+ * its results are waited for, these only when the file is finished. */
+typedef struct deflate_job {
+  cairo_surface_t *src; /* the pixels (RGB24), let go once deflated */
+  nb_buf flate;         /* the deflated samples */
+  int colors;           /* 1 grey, 3 RGB */
+  int state;            /* J_QUEUED, J_DECODING (deflating), J_DONE */
+  int rc;               /* nb_pdf_pixels_deflate's result */
+  size_t png;           /* the stand-in's number (cairo_dev.pngs) */
+} deflate_job;
+
 typedef struct ahead {
   pthread_mutex_t lock;
   pthread_cond_t cond; /* a job done, a job queued, pixels taken, stop */
@@ -67,7 +84,9 @@ typedef struct ahead {
   int started, stop, failed; /* failed: no thread, decode on the spot */
   ahead_job *jobs;
   size_t n, cap, next; /* next: the first job the worker has not looked at */
-  size_t held;         /* bytes of decoded pixels not yet taken */
+  size_t held;         /* bytes of decoded pixels not yet taken or deflated */
+  deflate_job *z;
+  size_t nz, capz, znext; /* znext: the first one not started */
 } ahead;
 
 typedef struct cairo_dev {
@@ -88,7 +107,8 @@ typedef struct cairo_dev {
   double page_h;
   nb_pdf_tags tags; /* what Cairo cannot write: added at the end */
   ahead ahead;
-  /* PNGs written as they are (pdfimg.h), by stand-in number */
+  /* images written compressed beforehand (pdfimg.h), by stand-in number:
+   * PNGs as they are, and pixels deflated ahead (filled in once done) */
   nb_pdf_png *pngs;
   size_t npngs, cappngs;
   int no_direct; /* every image decoded and drawn by Cairo */
@@ -258,6 +278,39 @@ static size_t S_pixmap_bytes(const nb_pixmap *pm) {
   return pm->pixels ? (size_t)pm->stride * (size_t)pm->height : 0;
 }
 
+static size_t S_surface_bytes(cairo_surface_t *s) {
+  return (size_t)cairo_image_surface_get_stride(s) *
+         (size_t)cairo_image_surface_get_height(s);
+}
+
+/* The worker's deflating of job @p k, the lock held (and released while
+ * it works). */
+static void S_deflate_job(ahead *a, size_t k) {
+  cairo_surface_t *src = a->z[k].src;
+  size_t bytes = S_surface_bytes(src);
+  nb_buf out = NB_BUF_INIT;
+  int rc, colors = 3;
+  a->z[k].state = J_DECODING;
+  a->z[k].src = NULL;
+  pthread_mutex_unlock(&a->lock);
+  /* the surface is the job's alone: the device keeps only a stand-in */
+  rc = nb_pdf_pixels_deflate(
+      cairo_image_surface_get_data(src), cairo_image_surface_get_width(src),
+      cairo_image_surface_get_height(src), cairo_image_surface_get_stride(src),
+      &out, &colors);
+  if (rc != 0)
+    nb_buf_free(&out);
+  cairo_surface_destroy(src);
+  pthread_mutex_lock(&a->lock);
+  a->held -= bytes;
+  /* as for the decoding jobs, the array may have moved, not its indices */
+  a->z[k].flate = out;
+  a->z[k].colors = colors;
+  a->z[k].rc = rc;
+  a->z[k].state = J_DONE;
+  pthread_cond_broadcast(&a->cond);
+}
+
 static void *S_ahead_worker(void *arg) {
   ahead *a = arg;
   pthread_mutex_lock(&a->lock);
@@ -273,7 +326,11 @@ static void *S_ahead_worker(void *arg) {
     if (a->stop)
       break;
     if (a->next >= a->n || a->held >= NB_PDF_AHEAD_BYTES) {
-      pthread_cond_wait(&a->cond, &a->lock);
+      /* nothing to decode (or enough decoded): deflate, or wait */
+      if (a->znext < a->nz)
+        S_deflate_job(a, a->znext++);
+      else
+        pthread_cond_wait(&a->cond, &a->lock);
       continue;
     }
     j = a->next++;
@@ -301,6 +358,19 @@ static void *S_ahead_worker(void *arg) {
   return NULL;
 }
 
+/* Starts the worker if it is not running: 0, or -1 when there is none. */
+static int S_ahead_start(ahead *a) {
+  if (a->started)
+    return 0;
+  if (a->failed || pthread_create(&a->thread, NULL, S_ahead_worker, a) != 0) {
+    if (!a->failed)
+      a->failed = 1;
+    return -1;
+  }
+  a->started = 1;
+  return 0;
+}
+
 static void S_ahead_stop(ahead *a) {
   size_t k;
   if (a->started) {
@@ -316,6 +386,14 @@ static void S_ahead_stop(ahead *a) {
   free(a->jobs);
   a->jobs = NULL;
   a->n = a->cap = a->next = a->held = 0;
+  for (k = 0; k < a->nz; k++) {
+    if (a->z[k].src)
+      cairo_surface_destroy(a->z[k].src);
+    nb_buf_free(&a->z[k].flate);
+  }
+  free(a->z);
+  a->z = NULL;
+  a->nz = a->capz = a->znext = 0;
   if (a->failed >= 0) {
     pthread_mutex_destroy(&a->lock);
     pthread_cond_destroy(&a->cond);
@@ -359,12 +437,7 @@ static void C_note_image(nb_dev *dev, const nb_resource *res) {
     a->jobs[a->n].check = check;
     a->jobs[a->n].state = J_QUEUED;
     a->n++;
-    if (!a->started) {
-      if (pthread_create(&a->thread, NULL, S_ahead_worker, a) == 0)
-        a->started = 1;
-      else
-        a->failed = 1; /* the queued job is decoded on the spot */
-    }
+    S_ahead_start(a); /* on failure, the queued job is decoded on the spot */
     pthread_cond_broadcast(&a->cond);
   }
   pthread_mutex_unlock(&a->lock);
@@ -413,19 +486,11 @@ static int S_ahead_take(ahead *a, const nb_resource *res, int check, int *rc,
   return got;
 }
 
-/* The stand-in of @p res when it is a PNG that goes into the PDF as it is
- * (pdfimg.h), at most @p max_px pixels wide; NULL when it is not one. */
-static cairo_surface_t *S_direct(cairo_dev *d, const nb_resource *res,
-                                 int max_px) {
-  nb_pdf_png p;
+/* A stand-in for @p p, written compressed beforehand (pdfimg.h), as
+ * image @p res; NULL when out of memory. */
+static cairo_surface_t *S_add_png(cairo_dev *d, const nb_resource *res,
+                                  const nb_pdf_png *p) {
   cairo_surface_t *s;
-  int ok;
-  if (d->no_direct || !res->data || !nb_pdf_png_likely(res->data, res->size))
-    return NULL;
-  if (!S_ahead_take(&d->ahead, res, 1, &ok, NULL, &p))
-    ok = nb_pdf_png_direct(res->data, res->size, &p);
-  if (!ok || (max_px > 0 && max_px < p.width))
-    return NULL;
   if (d->npngs == d->cappngs) {
     size_t cap = d->cappngs ? d->cappngs * 2 : 16;
     nb_pdf_png *n = nb_reallocarray(d->pngs, cap, sizeof *n);
@@ -436,11 +501,99 @@ static cairo_surface_t *S_direct(cairo_dev *d, const nb_resource *res,
   }
   if (!(s = nb_pdf_png_stand_in(d->npngs)))
     return NULL;
-  d->pngs[d->npngs++] = p;
+  d->pngs[d->npngs++] = *p;
   cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID,
                               (const unsigned char *)res->id, strlen(res->id),
                               NULL, NULL);
   return s;
+}
+
+/* The stand-in of @p res when it is a PNG that goes into the PDF as it is
+ * (pdfimg.h), at most @p max_px pixels wide; NULL when it is not one. */
+static cairo_surface_t *S_direct(cairo_dev *d, const nb_resource *res,
+                                 int max_px) {
+  nb_pdf_png p;
+  int ok;
+  if (d->no_direct || !res->data || !nb_pdf_png_likely(res->data, res->size))
+    return NULL;
+  if (!S_ahead_take(&d->ahead, res, 1, &ok, NULL, &p))
+    ok = nb_pdf_png_direct(res->data, res->size, &p);
+  if (!ok || (max_px > 0 && max_px < p.width))
+    return NULL;
+  return S_add_png(d, res, &p);
+}
+
+/* A stand-in for the opaque image @p s of @p res, whose pixels the worker
+ * deflates (taking @p s over); NULL, @p s untouched, when it cannot. What
+ * Cairo would have spent compressing the pixels when the page ends (the
+ * costliest step of an image it decodes) is then spent on the worker
+ * while the next pages are drawn. */
+static cairo_surface_t *S_deflate_ahead(cairo_dev *d, const nb_resource *res,
+                                        cairo_surface_t *s) {
+  ahead *a = &d->ahead;
+  nb_pdf_png p;
+  cairo_surface_t *in;
+  size_t k;
+  if (d->no_direct || a->failed ||
+      cairo_image_surface_get_format(s) != CAIRO_FORMAT_RGB24)
+    return NULL;
+  memset(&p, 0, sizeof p);
+  p.width = cairo_image_surface_get_width(s);
+  p.height = cairo_image_surface_get_height(s);
+  if (p.width <= 0 || p.height <= 0)
+    return NULL;
+  pthread_mutex_lock(&a->lock);
+  if (a->nz == a->capz) {
+    size_t cap = a->capz ? a->capz * 2 : 16;
+    deflate_job *n = nb_reallocarray(a->z, cap, sizeof *n);
+    if (!n) {
+      pthread_mutex_unlock(&a->lock);
+      return NULL;
+    }
+    a->z = n;
+    a->capz = cap;
+  }
+  if (S_ahead_start(a) != 0 || !(in = S_add_png(d, res, &p))) {
+    pthread_mutex_unlock(&a->lock);
+    return NULL;
+  }
+  k = a->nz++;
+  memset(&a->z[k], 0, sizeof a->z[k]);
+  cairo_surface_flush(s);
+  a->z[k].src = s;
+  a->z[k].png = d->npngs - 1;
+  a->z[k].state = J_QUEUED;
+  a->held += S_surface_bytes(s);
+  pthread_cond_broadcast(&a->cond);
+  pthread_mutex_unlock(&a->lock);
+  return in;
+}
+
+/* Waits for the worker to deflate every image given it and puts the
+ * results in their stand-ins' places: 0, or -1 when one failed (out of
+ * memory). */
+static int S_deflated(cairo_dev *d) {
+  ahead *a = &d->ahead;
+  size_t k;
+  int rc = 0;
+  if (a->nz == 0)
+    return 0;
+  pthread_mutex_lock(&a->lock);
+  for (k = 0; k < a->nz; k++) {
+    deflate_job *z;
+    while (a->z[k].state != J_DONE)
+      pthread_cond_wait(&a->cond, &a->lock);
+    z = &a->z[k];
+    if (z->rc != 0) {
+      rc = -1;
+      continue;
+    }
+    d->pngs[z->png].colors = z->colors;
+    d->pngs[z->png].flate = (const unsigned char *)z->flate.data;
+    d->pngs[z->png].flate_len = z->flate.len;
+  }
+  pthread_mutex_unlock(&a->lock);
+  return rc;
 }
 
 static cairo_surface_t *S_make_surface(cairo_dev *d, const nb_resource *res,
@@ -496,10 +649,14 @@ static cairo_surface_t *S_make_surface(cairo_dev *d, const nb_resource *res,
     cairo_surface_destroy(s);
     s = small;
   }
-  if (s)
+  if (s) {
+    cairo_surface_t *in = S_deflate_ahead(d, res, s);
+    if (in)
+      return in;
     cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID,
                                 (const unsigned char *)res->id, strlen(res->id),
                                 NULL, NULL);
+  }
   return s;
 }
 
@@ -515,9 +672,16 @@ static cairo_surface_t *S_make_surface(cairo_dev *d, const nb_resource *res,
  * pixels, and a blank one would be analysed differently. */
 static cairo_surface_t *S_stand_in(const img_cache *e) {
   cairo_surface_t *s;
+  /* Cairo bounds the drawing by the stand-in's own extents (its clip):
+   * an image written compressed beforehand was drawn as a 1x3 stand-in
+   * (pdfimg.h), and is drawn again as one of that shape. A single pixel
+   * standing in for a full-size image Cairo wrote itself clips the image
+   * away; that case is still open. */
+  int same = e->width > 0 && e->height > 0 && e->width * e->height <= 3;
   if (e->format != CAIRO_FORMAT_RGB24)
     return NULL;
-  s = cairo_image_surface_create(e->format, 1, 1);
+  s = cairo_image_surface_create(e->format, same ? e->width : 1,
+                                 same ? e->height : 1);
   if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
     cairo_surface_destroy(s);
     return NULL;
@@ -823,6 +987,8 @@ int nb_dev_cairo_finish_images(nb_dev *dev, const char *path, FILE *fp,
   cairo_dev *d = (cairo_dev *)dev;
   if (!dev || dev->close != C_close || d->npngs == 0)
     return 0;
+  if (S_deflated(d) != 0)
+    return 1;
   return nb_pdf_png_apply(path, fp, d->pngs, d->npngs, err);
 }
 

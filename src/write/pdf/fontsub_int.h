@@ -14,6 +14,7 @@ typedef struct sub_face {
   char *file;
   int index;
   hb_set_t *glyphs;         /* noted glyph ids */
+  hb_set_t *chars;          /* the characters of the runs noted */
   hb_map_t *map;            /* glyph id in the face -> in the subset */
   cairo_font_face_t *cface; /* the subset, or NULL */
   int want_v;               /* make vface too (a vertical book) */

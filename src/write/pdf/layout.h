@@ -172,7 +172,7 @@ typedef struct nb_pdf {
   size_t nmissing;
   /* hyphenation patterns of the current article's language (borrowed,
    * see nb_hyphen_load) */
-  struct _HyphenDict *hyph;
+  struct nb_hyph *hyph;
   char hyph_lang[32];
 } nb_pdf;
 

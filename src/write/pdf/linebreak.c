@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/util.h"
 #include "write/pdf/justify.h"
@@ -707,6 +708,7 @@ int nb_linebreak(PangoLayout *layout, nb_buf *text, PangoAttrList *attrs,
                  nb_link *links, size_t nlinks, const nb_lb_opts *o) {
   lb b;
   int nla = 0, n, i, nc = 0, nl = 0, k, rc = -1, same;
+  HyphenDict *dict;
   const PangoLogAttr *la;
   const char *t;
   cand *c = NULL;
@@ -750,9 +752,9 @@ int nb_linebreak(PangoLayout *layout, nb_buf *text, PangoAttrList *attrs,
     rc = 0;
     goto done;
   }
-  if (o->hyph) {
+  if ((dict = nb_hyphen_dict(o->hyph)) != NULL) {
     free(c);
-    c = S_candidates(&b, la, o, o->hyph, &nc);
+    c = S_candidates(&b, la, o, dict, &nc);
     if (!c || nc < 2)
       goto done;
   }
@@ -803,46 +805,83 @@ done:
 /* Loaded patterns, kept for the process: a book switches languages
  * article by article, and reading a pattern file costs milliseconds. */
 #define MAX_DICTS 8
-static pthread_mutex_t S_dict_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
+struct nb_hyph {
   char path[96];
-  HyphenDict *dict; /* NULL: the file could not be read */
-} S_dicts[MAX_DICTS];
+  HyphenDict *dict; /* NULL: not read (yet, or the file could not be) */
+  int reading;
+};
+static pthread_mutex_t S_dict_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t S_dict_read = PTHREAD_COND_INITIALIZER;
+static nb_hyph S_dicts[MAX_DICTS];
 static int S_ndicts;
 
-/* libhyphen may complain on stderr about a file it cannot open: look
- * first */
-static HyphenDict *S_load(const char *path) {
+static void *S_read(void *arg) {
+  nb_hyph *h = arg;
   HyphenDict *d = NULL;
-  FILE *f;
-  int i;
-  pthread_mutex_lock(&S_dict_lock);
-  for (i = 0; i < S_ndicts; i++)
-    if (strcmp(S_dicts[i].path, path) == 0) {
-      d = S_dicts[i].dict;
-      goto done;
-    }
-  if ((f = fopen(path, "r")) != NULL) {
+  /* libhyphen may complain on stderr about a file it cannot open: open
+   * it here */
+  FILE *f = fopen(h->path, "r");
+  if (f) {
     d = hnj_hyphen_load_file(f);
     fclose(f);
   }
-  if (S_ndicts < MAX_DICTS) {
-    snprintf(S_dicts[S_ndicts].path, sizeof S_dicts[S_ndicts].path, "%s", path);
-    S_dicts[S_ndicts].dict = d;
-    S_ndicts++;
-  } else if (d) {
-    hnj_hyphen_free(d); /* a ninth language: not hyphenated */
-    d = NULL;
+  pthread_mutex_lock(&S_dict_lock);
+  h->dict = d;
+  h->reading = 0;
+  pthread_cond_broadcast(&S_dict_read);
+  pthread_mutex_unlock(&S_dict_lock);
+  return NULL;
+}
+
+/* The patterns of @p path, being read on a thread of their own (or read
+ * here when no thread can be made); NULL when there is no such file or
+ * eight languages are kept already. */
+static nb_hyph *S_load(const char *path) {
+  nb_hyph *h = NULL;
+  pthread_attr_t attr;
+  pthread_t t;
+  int i, made = 0, started = 0;
+  pthread_mutex_lock(&S_dict_lock);
+  for (i = 0; i < S_ndicts; i++)
+    if (strcmp(S_dicts[i].path, path) == 0) {
+      h = &S_dicts[i];
+      goto done;
+    }
+  if (S_ndicts == MAX_DICTS || access(path, R_OK) != 0)
+    goto done; /* no such file, or a ninth language: not hyphenated */
+  h = &S_dicts[S_ndicts++];
+  snprintf(h->path, sizeof h->path, "%s", path);
+  h->reading = 1;
+  made = 1;
+  if (pthread_attr_init(&attr) == 0) {
+    started =
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+        pthread_create(&t, &attr, S_read, h) == 0;
+    pthread_attr_destroy(&attr);
   }
 done:
+  pthread_mutex_unlock(&S_dict_lock);
+  if (made && !started)
+    S_read(h);
+  return h;
+}
+
+HyphenDict *nb_hyphen_dict(nb_hyph *h) {
+  HyphenDict *d;
+  if (!h)
+    return NULL;
+  pthread_mutex_lock(&S_dict_lock);
+  while (h->reading)
+    pthread_cond_wait(&S_dict_read, &S_dict_lock);
+  d = h->dict;
   pthread_mutex_unlock(&S_dict_lock);
   return d;
 }
 
-HyphenDict *nb_hyphen_load(const char *lang) {
+nb_hyph *nb_hyphen_load(const char *lang) {
   char l[16], path[96];
   size_t i;
-  HyphenDict *d;
+  nb_hyph *d;
   if (!lang || !*lang)
     return NULL;
   for (i = 0; lang[i] && i + 1 < sizeof l; i++)

@@ -9,6 +9,10 @@
 
 #include "write/pdf/layout.h"
 
+/* Hyphenation patterns of one language, read in the background
+ * (nb_hyphen_load). */
+typedef struct nb_hyph nb_hyph;
+
 typedef struct nb_lb_opts {
   double width;       /**< the measure, points */
   double indent;      /**< first-line indent, points (>= 0) */
@@ -18,7 +22,7 @@ typedef struct nb_lb_opts {
   int compress_edges; /**< full-width closing punctuation may lose its
                            blank half at a line end, opening at a line
                            start (faces that set them off-centre: SC, JP) */
-  HyphenDict *hyph;   /**< patterns for Latin words, or NULL */
+  nb_hyph *hyph;      /**< patterns for Latin words, or NULL */
   const char *latin_family; /**< the face hyphens are drawn from */
 } nb_lb_opts;
 
@@ -36,8 +40,14 @@ int nb_linebreak(PangoLayout *layout, nb_buf *text, PangoAttrList *attrs,
 
 /** The patterns for language @p lang (BCP 47) from /usr/share/hyphen, or
  * NULL when there are none. Chinese, Japanese and Korean text takes the
- * English ones for its Latin words. Borrowed: loaded once and kept for
- * the process (thread-safe). */
-HyphenDict *nb_hyphen_load(const char *lang);
+ * English ones for its Latin words. Reading a pattern file takes some
+ * milliseconds (8 for English) and many articles hyphenate nothing, so
+ * the file is read on a thread of its own: this returns at once, and
+ * only a paragraph that needs hyphens waits for it (nb_hyphen_dict).
+ * Borrowed: loaded once and kept for the process (thread-safe). */
+nb_hyph *nb_hyphen_load(const char *lang);
+/** The patterns of @p h, once read (waiting for them); NULL when @p h is
+ * NULL or its file could not be read. */
+HyphenDict *nb_hyphen_dict(nb_hyph *h);
 
 #endif

@@ -1,4 +1,5 @@
-/* PNG images into the PDF as they are (see pdfimg.h).
+/* Images into the PDF compressed beforehand (see pdfimg.h): PNGs as
+ * they are, and other opaque images deflated off the drawing thread.
  *
  * A PDF Flate stream with /Predictor 15 is a PNG's IDAT data: the rows,
  * each with its filter type byte, deflated. For an 8-bit grey or RGB PNG
@@ -195,6 +196,93 @@ int nb_pdf_png_direct(const unsigned char *data, size_t size, nb_pdf_png *p) {
   return ok;
 }
 
+/* ## Pixels deflated beforehand */
+
+/* 1 when every pixel of the image is grey (r = g = b): Cairo then writes
+ * one grey sample a pixel, and so do we. */
+static int S_all_grey(const unsigned char *pixels, int width, int height,
+                      int stride) {
+  int x, y;
+  for (y = 0; y < height; y++) {
+    const uint32_t *row =
+        (const uint32_t *)(const void *)(pixels + (size_t)y * stride);
+    for (x = 0; x < width; x++) {
+      uint32_t v = row[x];
+      if (((v >> 16) & 255) != (v & 255) || ((v >> 8) & 255) != (v & 255))
+        return 0;
+    }
+  }
+  return 1;
+}
+
+/* Deflates @p n bytes at @p d into @p out, finishing the stream when
+ * @p last. 0 or -1. */
+static int S_deflate_some(z_stream *z, const unsigned char *d, size_t n,
+                          int last, nb_buf *out) {
+  int zr;
+  z->next_in = (Bytef *)(uintptr_t)d;
+  z->avail_in = (uInt)n;
+  do {
+    if (!nb_buf_reserve(out, 65536))
+      return -1;
+    z->next_out = (Bytef *)out->data + out->len;
+    z->avail_out = (uInt)(out->cap - out->len - 1);
+    zr = deflate(z, last ? Z_FINISH : Z_NO_FLUSH);
+    out->len = (size_t)((char *)z->next_out - out->data);
+    out->data[out->len] = '\0';
+    if (zr == Z_STREAM_ERROR)
+      return -1;
+  } while (z->avail_in > 0 || (last && zr != Z_STREAM_END));
+  return 0;
+}
+
+int nb_pdf_pixels_deflate(const unsigned char *pixels, int width, int height,
+                          int stride, nb_buf *out, int *colors) {
+  unsigned char *row = NULL;
+  z_stream z;
+  int y, rc = -1, grey;
+  size_t rowlen;
+  char *fit;
+  if (!pixels || width <= 0 || height <= 0 || stride / 4 < width)
+    return -1;
+  grey = S_all_grey(pixels, width, height, stride);
+  *colors = grey ? 1 : 3;
+  rowlen = (size_t)width * (size_t)*colors;
+  memset(&z, 0, sizeof z);
+  if (!(row = malloc(rowlen)) ||
+      deflateInit(&z, Z_DEFAULT_COMPRESSION) != Z_OK) {
+    free(row);
+    return -1;
+  }
+  for (y = 0; y < height; y++) {
+    const uint32_t *px =
+        (const uint32_t *)(const void *)(pixels + (size_t)y * stride);
+    unsigned char *o = row;
+    int x;
+    if (grey)
+      for (x = 0; x < width; x++)
+        *o++ = (unsigned char)(px[x] & 255);
+    else
+      for (x = 0; x < width; x++) {
+        *o++ = (unsigned char)((px[x] >> 16) & 255);
+        *o++ = (unsigned char)((px[x] >> 8) & 255);
+        *o++ = (unsigned char)(px[x] & 255);
+      }
+    if (S_deflate_some(&z, row, rowlen, y + 1 == height, out) != 0)
+      goto done;
+  }
+  /* the stream is kept until the file is finished: no slack */
+  if ((fit = realloc(out->data, out->len + 1)) != NULL) {
+    out->data = fit;
+    out->cap = out->len + 1;
+  }
+  rc = 0;
+done:
+  deflateEnd(&z);
+  free(row);
+  return rc;
+}
+
 cairo_surface_t *nb_pdf_png_stand_in(size_t index) {
   cairo_surface_t *s;
   unsigned char *d;
@@ -238,17 +326,24 @@ static int S_write_png(void *ctx, int num, FILE *out) {
   S_apply *a = ctx;
   const nb_pdf_png *p = &a->pngs[a->index_of[num]];
   size_t len = 0;
-  S_each_idat(p, S_add_len, &len);
+  if (p->data)
+    S_each_idat(p, S_add_len, &len);
+  else
+    len = p->flate_len;
   fprintf(out,
           "%d 0 obj\n<< /Type /XObject\n   /Subtype /Image\n   /Width %d\n"
           "   /Height %d\n   /ColorSpace /%s\n%s   /BitsPerComponent 8\n"
-          "   /Filter /FlateDecode\n   /DecodeParms << /Predictor 15 /Colors "
-          "%d /BitsPerComponent 8 /Columns %d >>\n   /Length %zu\n>>\n"
-          "stream\n",
+          "   /Filter /FlateDecode\n",
           num, p->width, p->height, p->colors == 3 ? "DeviceRGB" : "DeviceGray",
-          a->interp_of[num] ? "   /Interpolate true\n" : "", p->colors,
-          p->width, len);
-  if (S_each_idat(p, S_write_some, out) != 0)
+          a->interp_of[num] ? "   /Interpolate true\n" : "");
+  if (p->data)
+    fprintf(out,
+            "   /DecodeParms << /Predictor 15 /Colors %d /BitsPerComponent 8 "
+            "/Columns %d >>\n",
+            p->colors, p->width);
+  fprintf(out, "   /Length %zu\n>>\nstream\n", len);
+  if (p->data ? S_each_idat(p, S_write_some, out) != 0
+              : S_write_some(out, p->flate, p->flate_len) != 0)
     return -1;
   fputs("\nendstream\nendobj\n", out);
   return ferror(out) ? -1 : 0;

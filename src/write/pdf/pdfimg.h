@@ -1,10 +1,13 @@
-/* PNG images written into the PDF as they are (pdfimg.c): the compressed
- * rows of an 8-bit grey or RGB PNG are a PDF Flate stream with the PNG
- * predictors, so such an image needs neither decoding nor Cairo's
- * compressing its pixels again. Cairo 1.16 cannot embed one, so the
- * device draws a small stand-in image carrying the image's number, and
- * once Cairo has finished, the stand-ins' objects are replaced by the
- * PNG's data. Internal to the library. */
+/* Images whose samples go into the PDF already compressed (pdfimg.c).
+ * The compressed rows of an 8-bit grey or RGB PNG are a PDF Flate stream
+ * with the PNG predictors, so such an image needs neither decoding nor
+ * Cairo's compressing its pixels again; and the pixels of any other
+ * opaque image can be deflated away from the thread that draws, as Cairo
+ * would deflate them, instead of by Cairo when the page ends. Cairo 1.16
+ * cannot embed either, so the device draws a small stand-in image
+ * carrying the image's number, and once Cairo has finished, the
+ * stand-ins' objects are replaced by the compressed data. Internal to
+ * the library. */
 #ifndef NB_PDF_PDFIMG_H
 #define NB_PDF_PDFIMG_H
 
@@ -14,12 +17,17 @@
 #include <cairo.h>
 
 #include "newsbook/error.h"
+#include "util/util.h"
 
-/* A PNG that can go into the PDF as it is (bytes borrowed). */
+/* An image that goes into the PDF compressed beforehand (bytes borrowed):
+ * a PNG (data, whose IDAT rows are the samples with the PNG predictors),
+ * or samples deflated without a predictor (flate, data NULL). */
 typedef struct nb_pdf_png {
   const unsigned char *data;
   size_t size;
   int width, height, colors; /* colors: 1 grey, 3 RGB */
+  const unsigned char *flate;
+  size_t flate_len;
 } nb_pdf_png;
 
 /** 1 when @p data is a whole PNG (every chunk's CRC right, IHDR first,
@@ -34,12 +42,20 @@ int nb_pdf_png_direct(const unsigned char *data, size_t size, nb_pdf_png *p);
  * inflating): nb_pdf_png_direct will probably take it. */
 int nb_pdf_png_likely(const unsigned char *data, size_t size);
 
+/** The pixels of an opaque Cairo RGB24 image (@p stride bytes a row)
+ * deflated as a PDF image's samples, as Cairo's PDF surface writes them:
+ * 8-bit grey when every pixel is grey, else 8-bit RGB (*@p colors 1 or
+ * 3), at zlib's default level, into @p out (the caller frees it). 0, or
+ * -1 when out of memory. */
+int nb_pdf_pixels_deflate(const unsigned char *pixels, int width, int height,
+                          int stride, nb_buf *out, int *colors);
+
 /** The stand-in for image number @p index: a 1x3 RGB24 surface whose
  * pixels say "newsbook PNG @p index", or NULL. */
 cairo_surface_t *nb_pdf_png_stand_in(size_t index);
 
 /** Replace, in the PDF Cairo wrote at @p path (open as @p out), every
- * stand-in by its PNG of @p pngs (@p n of them). 0 when none is left
+ * stand-in by its image of @p pngs (@p n of them). 0 when none is left
  * (or there were none), 1 when the file could not be rewritten (it is
  * then as Cairo wrote it, stand-ins and all), or a negative nb_code. */
 int nb_pdf_png_apply(const char *path, FILE *out, const nb_pdf_png *pngs,
