@@ -458,12 +458,62 @@ static void test_deflated_grey_downsampled(void **state) {
   nb_buf_free(&pic);
 }
 
+/* The same without the worker (a single core, or the retry without
+ * stand-ins): Cairo writes the picture itself, and shows it again whole. */
+static void test_shown_again_undeflated(void **state) {
+  nb_buf png = NB_BUF_INIT, sbit = NB_BUF_INIT, all = NB_BUF_INIT;
+  nb_resource a;
+  char path[] = "/tmp/test_pdf_png_XXXXXX";
+  int fd = mkstemp(path);
+  FILE *fp;
+  nb_dev *dev;
+  nb_error err;
+  char *pdf;
+  size_t len;
+  (void)state;
+  assert_true(fd >= 0);
+  fp = fdopen(fd, "w+b");
+  assert_non_null(fp);
+  S_png(&png, 0);
+  S_with_sbit(&png, &sbit);
+  memset(&a, 0, sizeof a);
+  a.status = NB_RES_OK;
+  a.data = (const unsigned char *)sbit.data;
+  a.size = sbit.len;
+  a.media_type = "image/png";
+  a.width = 64;
+  a.height = 48;
+  snprintf(a.id, sizeof a.id, "img-0123456789abcdef");
+  dev = nb_dev_cairo_new(fp, 595, 842);
+  assert_non_null(dev);
+  nb_dev_begin_page(dev, 595, 842);
+  assert_int_equal(nb_dev_draw_image(dev, &a, 50, 50, 200, 150, 300), 0);
+  nb_dev_end_page(dev);
+  nb_dev_begin_page(dev, 595, 842);
+  assert_int_equal(nb_dev_draw_image(dev, &a, 50, 50, 100, 75, 300), 0);
+  nb_dev_end_page(dev);
+  assert_int_equal(nb_dev_close(dev, &err), 0);
+  assert_int_equal(fflush(fp), 0);
+  nb_dev_free(dev);
+  fclose(fp);
+  pdf = S_slurp(path, &len);
+  assert_int_equal(S_count(pdf, len, "/Subtype /Image", 15), 1);
+  S_all_streams(pdf, len, &all);
+  assert_true(S_count(all.data, all.len, " 100 75 re W n", 14) >= 1);
+  nb_buf_free(&all);
+  free(pdf);
+  unlink(path);
+  nb_buf_free(&png);
+  nb_buf_free(&sbit);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_which_pngs),
       cmocka_unit_test(test_written_as_is),
       cmocka_unit_test(test_missing_stand_ins),
       cmocka_unit_test(test_deflated_ahead),
+      cmocka_unit_test(test_shown_again_undeflated),
       cmocka_unit_test(test_deflated_grey_downsampled),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

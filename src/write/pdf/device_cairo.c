@@ -664,24 +664,22 @@ static cairo_surface_t *S_make_surface(cairo_dev *d, const nb_resource *res,
  * finds a source by its CAIRO_MIME_TYPE_UNIQUE_ID before anything else
  * and then only references the image object it wrote, with that object's
  * size, never reading the stand-in's pixels; so a book that shows one
- * picture in many articles decodes it once. The stand-in is a single
- * pixel, drawn scaled as if it had the written image's size: Cairo copies
- * a source's pixels when it is freed while Cairo still holds a snapshot
- * of it, and a full-size blank would cost that copy on every use. Only
- * opaque formats: the transparency analysis of an ARGB32 source reads its
- * pixels, and a blank one would be analysed differently. */
+ * picture in many articles decodes it once. Only opaque formats: the
+ * transparency analysis of an ARGB32 source reads its pixels, and a blank
+ * one would be analysed differently. */
 static cairo_surface_t *S_stand_in(const img_cache *e) {
   cairo_surface_t *s;
-  /* Cairo bounds the drawing by the stand-in's own extents (its clip):
-   * an image written compressed beforehand was drawn as a 1x3 stand-in
-   * (pdfimg.h), and is drawn again as one of that shape. A single pixel
-   * standing in for a full-size image Cairo wrote itself clips the image
-   * away; that case is still open. */
-  int same = e->width > 0 && e->height > 0 && e->width * e->height <= 3;
-  if (e->format != CAIRO_FORMAT_RGB24)
+  /* Cairo bounds the drawing by the stand-in's own extents (its clip), so
+   * a stand-in has the shape of what it stands for: an image written
+   * compressed beforehand was drawn as a 1x3 stand-in (pdfimg.h) and is
+   * drawn again as one of that shape; a full-size image Cairo wrote
+   * itself (without the worker: one core, or the retry without
+   * stand-ins) needs a blank of its size, which Cairo copies when it is
+   * freed: past 16 million pixels it is decoded again instead. */
+  if (e->format != CAIRO_FORMAT_RGB24 || e->width <= 0 || e->height <= 0 ||
+      (int64_t)e->width * e->height > ((int64_t)16 << 20))
     return NULL;
-  s = cairo_image_surface_create(e->format, same ? e->width : 1,
-                                 same ? e->height : 1);
+  s = cairo_image_surface_create(e->format, e->width, e->height);
   if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
     cairo_surface_destroy(s);
     return NULL;
