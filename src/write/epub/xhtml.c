@@ -39,8 +39,8 @@ typedef struct S_state {
   unsigned char *links; /* per open LINK: 1 when an <a> was written */
   size_t nlinks, caplinks;
   size_t open_a;
-  const nb_words *words; /* in the chapter's language */
-  unsigned char *hlevels;     /* the h1..h6 each heading becomes, in order */
+  const nb_words *words;  /* in the chapter's language */
+  unsigned char *hlevels; /* the h1..h6 each heading becomes, in order */
   size_t nhlevels, caphlevels, next_hlevel;
 } S_state;
 
