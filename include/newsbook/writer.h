@@ -61,8 +61,9 @@ NB_EXPORT int nb_write_tree(const nb_book *book,
 
 /** Write @p book as one JSON object: book "title", "author", "date",
  * "lang", and "articles", each {"title", "byline", "date", "url",
- * "lead_image", "categories", "text"} with "text" the body as plain text
- * (blank lines between blocks). Keys always present (null when unknown),
+ * "lead_image", "categories", "text", "images"} with "text" the body as
+ * plain text (blank lines between blocks) and "images" its pictures as
+ * {"url", "alt", "caption"}. Keys always present (null when unknown),
  * same book, same bytes. "-" writes to standard output. 0 or a negative
  * nb_code. */
 NB_EXPORT int nb_write_json(const nb_book *book,
