@@ -7,7 +7,8 @@
  * not depend on the others, so each article is laid out and paginated
  * first, the contents are drawn with every number known, and then the
  * articles, from the layouts kept meanwhile: every article is laid out
- * exactly once, whatever the size of the book. Output goes
+ * once (past NB_PDF_HOLD_BYTES of held layouts, a book of thousands of
+ * articles lays the rest out again rather than exhaust memory). Output goes
  * to a temporary file renamed into place; identical inputs give identical
  * bytes (dates come from SOURCE_DATE_EPOCH or the book, never the clock). */
 #include "write/pdf/pdf.h"
@@ -553,6 +554,8 @@ static int S_draw_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
         kept[art] = f;
         nb_flow_init(f, pdf);
         S_article_flow(f, nb_book_section_doc(book, s, j), art);
+        nb_buf_free(&pdf->missing); /* told when first laid out */
+        pdf->nmissing = 0;
       }
       memset(&pc, 0, sizeof pc);
       pc.dev = dev;
