@@ -315,6 +315,22 @@ static void test_cjk_latin_space(void **state) {
   g_object_unref(fm);
 }
 
+/* Chinese set vertically quotes with corner brackets (GB/T 15834), byte
+ * for byte in place; quotes between Latin words stay. */
+static void test_quotes_vertical(void **state) {
+  char *v;
+  (void)state;
+  v = nb_quotes_vertical("他说：“好”。‘单引号’",
+                         strlen("他说：“好”。‘单引号’"));
+  assert_non_null(v);
+  assert_string_equal(v, "他说：『好』。「单引号」");
+  free(v);
+  v = nb_quotes_vertical("He said “hi” to him, 他的 it’s",
+                         strlen("He said “hi” to him, 他的 it’s"));
+  assert_null(v);
+  assert_null(nb_quotes_vertical("没有引号", strlen("没有引号")));
+}
+
 /* Quote marks between Latin words take the Latin face; beside Han text
  * the CJK face's full-width forms stay. */
 static void test_quotes(void **state) {
@@ -487,6 +503,7 @@ int main(void) {
       cmocka_unit_test(test_a5_flush),
       cmocka_unit_test(test_cjk_latin_space),
       cmocka_unit_test(test_quotes),
+      cmocka_unit_test(test_quotes_vertical),
       cmocka_unit_test(test_hyphen_patterns),
       cmocka_unit_test(test_english_paragraph),
       cmocka_unit_test(test_css_properties),

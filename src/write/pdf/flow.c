@@ -229,6 +229,12 @@ const char *nb_pdf_cjk_variant(const char *lang) {
   return "SC";
 }
 
+static int S_is_zh(const char *lang) {
+  return lang && (lang[0] == 'z' || lang[0] == 'Z') &&
+         (lang[1] == 'h' || lang[1] == 'H') &&
+         (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_');
+}
+
 static int S_starts(const char *s, size_t n, const char *prefix) {
   size_t m = strlen(prefix);
   return n >= m && strncmp(s, prefix, m) == 0;
@@ -511,6 +517,16 @@ nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
     o.latin_family = latin;
     if (nb_linebreak(p->layout, text, attrs, links, nlinks, &o) != 0)
       S_kinsoku(p->layout, text, attrs, links, nlinks);
+  }
+  if (vertical && !st->pre &&
+      S_is_zh(pdf->article_lang ? pdf->article_lang : pdf->book_lang)) {
+    /* Chinese set vertically quotes with corner brackets (GB/T 15834),
+     * drawn in their vertical forms; the text read from the page keeps
+     * the source's marks. Same widths: the lines do not change. */
+    const char *t = pango_layout_get_text(p->layout);
+    char *shown = nb_quotes_vertical(t, strlen(t));
+    if (shown)
+      nb_vertical_set_shown(p->layout, shown);
   }
   pango_attr_list_unref(attrs);
   S_note_missing(pdf, p->layout);

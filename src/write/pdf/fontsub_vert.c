@@ -331,7 +331,7 @@ void nb_fontsub_show_vline(nb_fontsub *fs, cairo_t *cr, PangoLayoutLine *line,
     return;
   if (fs)
     nb_fontsub_build(fs);
-  text = pango_layout_get_text(line->layout);
+  text = nb_vertical_source(line->layout);
   /* a line ending above reach: its last run is read as reaching there */
   for (r = line->runs; r; r = r->next) {
     PangoGlyphItem *run = r->data;

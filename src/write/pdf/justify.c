@@ -657,6 +657,39 @@ static int S_quote_neighbour(const char *text, size_t len, size_t at,
   }
 }
 
+/* 1 when the quote mark at bytes [@p i, @p i + @p k) of @p text stands
+ * between Latin words, not beside CJK text. */
+static int S_quote_latin(const char *text, size_t len, size_t i, size_t k) {
+  int a = S_quote_neighbour(text, len, i, i + k, -1);
+  int b = S_quote_neighbour(text, len, i, i + k, 1);
+  int cjk_a = a == NB_CC_HAN || a == NB_CC_PUNCT || a == NB_CC_IDSP;
+  int cjk_b = b == NB_CC_HAN || b == NB_CC_PUNCT || b == NB_CC_IDSP;
+  return !cjk_a && !cjk_b && (a == NB_CC_LATIN || b == NB_CC_LATIN);
+}
+
+char *nb_quotes_vertical(const char *text, size_t len) {
+  char *out = NULL;
+  size_t i = 0;
+  while (i < len) {
+    uint32_t c = 0, to;
+    size_t k = nb_utf8_decode((const unsigned char *)text + i, len - i, &c);
+    if (k == 0)
+      k = 1;
+    to = c == 0x201c   ? 0x300e
+         : c == 0x201d ? 0x300f
+         : c == 0x2018 ? 0x300c
+         : c == 0x2019 ? 0x300d
+                       : 0;
+    if (to && k == 3 && !S_quote_latin(text, len, i, k)) {
+      if (!out && !(out = nb_strndup(text, len)))
+        return NULL;
+      nb_utf8_encode(to, out + i);
+    }
+    i += k;
+  }
+  return out;
+}
+
 int nb_quotes_latin(const char *text, size_t len, PangoAttrList *attrs,
                     const char *family) {
   size_t i = 0;
@@ -669,11 +702,7 @@ int nb_quotes_latin(const char *text, size_t len, PangoAttrList *attrs,
     if (k == 0)
       k = 1;
     if (S_is_quote(c)) {
-      int a = S_quote_neighbour(text, len, i, i + k, -1);
-      int b = S_quote_neighbour(text, len, i, i + k, 1);
-      int cjk_a = a == NB_CC_HAN || a == NB_CC_PUNCT || a == NB_CC_IDSP;
-      int cjk_b = b == NB_CC_HAN || b == NB_CC_PUNCT || b == NB_CC_IDSP;
-      if (!cjk_a && !cjk_b && (a == NB_CC_LATIN || b == NB_CC_LATIN)) {
+      if (S_quote_latin(text, len, i, k)) {
         PangoAttribute *at = pango_attr_family_new(family);
         at->start_index = (guint)i;
         at->end_index = (guint)(i + k);

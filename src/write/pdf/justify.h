@@ -131,6 +131,13 @@ int nb_justify_line(PangoLayoutLine *line, double width, double max_short,
  * full-width ("counterculture’ s"). Beside Han, kana or full-width
  * punctuation they keep the CJK face's full-width forms. Returns how many
  * were marked. */
+/** For Chinese set vertically: a copy of @p text in which the quote
+ * marks beside CJK text become the corner brackets vertical Chinese
+ * quotes with (GB/T 15834: “ ” as 『 』, ‘ ’ as 「 」, drawn in their
+ * vertical forms), byte for byte in place; NULL when there is none to
+ * change (or out of memory). malloc'd. */
+char *nb_quotes_vertical(const char *text, size_t len);
+
 int nb_quotes_latin(const char *text, size_t len, PangoAttrList *attrs,
                     const char *family);
 /** The Latin faces of the CSS family list @p families (its CJK faces and

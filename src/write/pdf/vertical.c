@@ -11,6 +11,7 @@
  * text extraction (fontsub.c). */
 #include "write/pdf/vertical.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "write/upright.h"
@@ -131,4 +132,18 @@ PangoLayout *nb_tcy_layout(const PangoGlyphItem *run) {
 int nb_tcy_rest(const PangoGlyphItem *run) {
   const PangoAttrShape *s = S_shape(run);
   return s && !s->data;
+}
+
+static const char S_source_key[] = "nb-source-text";
+
+const char *nb_vertical_source(PangoLayout *layout) {
+  const char *s = g_object_get_data(G_OBJECT(layout), S_source_key);
+  return s ? s : pango_layout_get_text(layout);
+}
+
+void nb_vertical_set_shown(PangoLayout *layout, char *shown) {
+  char *src = g_strdup(pango_layout_get_text(layout));
+  g_object_set_data_full(G_OBJECT(layout), S_source_key, src, g_free);
+  pango_layout_set_text(layout, shown, (int)strlen(shown));
+  free(shown);
 }

@@ -39,4 +39,14 @@ PangoLayout *nb_tcy_layout(const PangoGlyphItem *run);
  * no room and are drawn with the first), else 0. */
 int nb_tcy_rest(const PangoGlyphItem *run);
 
+/** The text @p layout stands for, which its glyphs are read as: its own,
+ * or what it had before nb_vertical_set_shown changed it. Borrowed. */
+const char *nb_vertical_source(PangoLayout *layout);
+
+/** Give @p layout the text @p shown (as long as its own, byte for byte;
+ * the call frees it), keeping its text until then as the one its glyphs
+ * are read as (nb_vertical_source): vertical quote marks drawn for
+ * horizontal ones. */
+void nb_vertical_set_shown(PangoLayout *layout, char *shown);
+
 #endif
