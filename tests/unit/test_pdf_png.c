@@ -120,46 +120,72 @@ static size_t S_count(const char *hay, size_t n, const char *needle, size_t m) {
   return k;
 }
 
+/* @p a as a resource of PNG bytes @p png, with content id @p id; 64x48
+ * declared when @p sized. */
+static void S_resource(nb_resource *a, const nb_buf *png, const char *id,
+                       int sized) {
+  memset(a, 0, sizeof *a);
+  a->status = NB_RES_OK;
+  a->data = (const unsigned char *)png->data;
+  a->size = png->len;
+  a->media_type = "image/png";
+  if (sized) {
+    a->width = 64;
+    a->height = 48;
+  }
+  snprintf(a->id, sizeof a->id, "%s", id);
+}
+
+/* One page a box {w, h, dpi} of @p boxes, @p a drawn in each at (50, 50)
+ * by the Cairo device, with stand-ins and the worker when @p direct (and
+ * the PNGs put in afterwards); the file's bytes, malloc'd. */
+static char *S_drawn(const nb_resource *a, int direct, const double (*boxes)[3],
+                     int npages, size_t *len) {
+  char path[] = "/tmp/test_pdf_png_XXXXXX";
+  int fd = mkstemp(path), k;
+  FILE *fp;
+  nb_dev *dev;
+  nb_error err;
+  char *pdf;
+  assert_true(fd >= 0);
+  fp = fdopen(fd, "w+b");
+  assert_non_null(fp);
+  dev = nb_dev_cairo_new(fp, 595, 842);
+  assert_non_null(dev);
+  if (direct)
+    nb_dev_cairo_set_direct(dev, 1);
+  for (k = 0; k < npages; k++) {
+    nb_dev_begin_page(dev, 595, 842);
+    assert_int_equal(nb_dev_draw_image(dev, a, 50, 50, boxes[k][0], boxes[k][1],
+                                       (int)boxes[k][2]),
+                     0);
+    nb_dev_end_page(dev);
+  }
+  assert_int_equal(nb_dev_close(dev, &err), 0);
+  assert_int_equal(fflush(fp), 0);
+  if (direct)
+    assert_int_equal(nb_dev_cairo_finish_images(dev, path, fp, &err), 0);
+  nb_dev_free(dev);
+  fclose(fp);
+  pdf = S_slurp(path, len);
+  unlink(path);
+  return pdf;
+}
+
+/* The two pages the tests below draw a picture on: then smaller. */
+static const double S_twice[2][3] = {{200, 150, 300}, {100, 75, 300}};
+
 /* The picture on two pages, and again smaller (still not downsampled):
  * one image object, holding the PNG's IDAT bytes. */
 static void test_written_as_is(void **state) {
   nb_buf png = NB_BUF_INIT;
   nb_resource a;
-  char path[] = "/tmp/test_pdf_png_XXXXXX";
-  int fd = mkstemp(path);
-  FILE *fp;
-  nb_dev *dev;
-  nb_error err;
   char *pdf;
   size_t len, at, n;
   (void)state;
-  assert_true(fd >= 0);
-  fp = fdopen(fd, "w+b");
-  assert_non_null(fp);
   S_png(&png, 0);
-  memset(&a, 0, sizeof a);
-  a.status = NB_RES_OK;
-  a.data = (const unsigned char *)png.data;
-  a.size = png.len;
-  a.media_type = "image/png";
-  a.width = 64;
-  a.height = 48;
-  snprintf(a.id, sizeof a.id, "img-0123456789abcdef");
-  dev = nb_dev_cairo_new(fp, 595, 842);
-  assert_non_null(dev);
-  nb_dev_cairo_set_direct(dev, 1);
-  nb_dev_begin_page(dev, 595, 842);
-  assert_int_equal(nb_dev_draw_image(dev, &a, 50, 50, 200, 150, 300), 0);
-  nb_dev_end_page(dev);
-  nb_dev_begin_page(dev, 595, 842);
-  assert_int_equal(nb_dev_draw_image(dev, &a, 50, 50, 100, 75, 300), 0);
-  nb_dev_end_page(dev);
-  assert_int_equal(nb_dev_close(dev, &err), 0);
-  assert_int_equal(fflush(fp), 0);
-  assert_int_equal(nb_dev_cairo_finish_images(dev, path, fp, &err), 0);
-  nb_dev_free(dev);
-  fclose(fp);
-  pdf = S_slurp(path, &len);
+  S_resource(&a, &png, "img-0123456789abcdef", 1);
+  pdf = S_drawn(&a, 1, S_twice, 2, &len);
   at = S_idat(&png, &n);
   assert_int_equal(S_count(pdf, len, png.data + at, n), 1);
   assert_int_equal(S_count(pdf, len, "/Predictor 15", 13), 1);
@@ -167,7 +193,6 @@ static void test_written_as_is(void **state) {
   assert_int_equal(S_count(pdf, len, "/Width 64", 9), 1);
   assert_int_equal(S_count(pdf, len, "/Width 1\n", 9), 0);
   free(pdf);
-  unlink(path);
   nb_buf_free(&png);
 }
 
@@ -189,12 +214,7 @@ static void test_missing_stand_ins(void **state) {
   fp = fdopen(fd, "w+b");
   assert_non_null(fp);
   S_png(&png, 0);
-  memset(&a, 0, sizeof a);
-  a.status = NB_RES_OK;
-  a.data = (const unsigned char *)png.data;
-  a.size = png.len;
-  a.media_type = "image/png";
-  snprintf(a.id, sizeof a.id, "img-0123456789abcdef");
+  S_resource(&a, &png, "img-0123456789abcdef", 0);
   /* drawn without stand-ins into the file */
   plain = nb_dev_cairo_new(fp, 595, 842);
   nb_dev_begin_page(plain, 595, 842);
@@ -309,43 +329,16 @@ static void test_deflated_ahead(void **state) {
   nb_buf png = NB_BUF_INIT, sbit = NB_BUF_INIT, got = NB_BUF_INIT;
   nb_resource a;
   nb_pixmap pm;
-  char path[] = "/tmp/test_pdf_png_XXXXXX";
-  int fd = mkstemp(path), x, y;
-  FILE *fp;
-  nb_dev *dev;
   nb_error err;
+  int x, y;
   char *pdf;
   size_t len;
   (void)state;
-  assert_true(fd >= 0);
-  fp = fdopen(fd, "w+b");
-  assert_non_null(fp);
   S_png(&png, 0);
   S_with_sbit(&png, &sbit);
   assert_false(nb_pdf_png_likely((const unsigned char *)sbit.data, sbit.len));
-  memset(&a, 0, sizeof a);
-  a.status = NB_RES_OK;
-  a.data = (const unsigned char *)sbit.data;
-  a.size = sbit.len;
-  a.media_type = "image/png";
-  a.width = 64;
-  a.height = 48;
-  snprintf(a.id, sizeof a.id, "img-0123456789abcdef");
-  dev = nb_dev_cairo_new(fp, 595, 842);
-  assert_non_null(dev);
-  nb_dev_cairo_set_direct(dev, 1);
-  nb_dev_begin_page(dev, 595, 842);
-  assert_int_equal(nb_dev_draw_image(dev, &a, 50, 50, 200, 150, 300), 0);
-  nb_dev_end_page(dev);
-  nb_dev_begin_page(dev, 595, 842);
-  assert_int_equal(nb_dev_draw_image(dev, &a, 50, 50, 100, 75, 300), 0);
-  nb_dev_end_page(dev);
-  assert_int_equal(nb_dev_close(dev, &err), 0);
-  assert_int_equal(fflush(fp), 0);
-  assert_int_equal(nb_dev_cairo_finish_images(dev, path, fp, &err), 0);
-  nb_dev_free(dev);
-  fclose(fp);
-  pdf = S_slurp(path, &len);
+  S_resource(&a, &sbit, "img-0123456789abcdef", 1);
+  pdf = S_drawn(&a, 1, S_twice, 2, &len);
   assert_int_equal(S_count(pdf, len, "/Subtype /Image", 15), 1);
   assert_int_equal(S_count(pdf, len, "/Width 1\n", 9), 0);
   assert_int_equal(S_count(pdf, len, "/Predictor", 10), 0);
@@ -374,7 +367,6 @@ static void test_deflated_ahead(void **state) {
     }
   nb_pixmap_free(&pm);
   free(pdf);
-  unlink(path);
   nb_buf_free(&got);
   nb_buf_free(&png);
   nb_buf_free(&sbit);
@@ -389,11 +381,7 @@ static void test_deflated_grey_downsampled(void **state) {
   cairo_surface_t *s;
   nb_buf grey = NB_BUF_INIT, pic = NB_BUF_INIT;
   nb_resource a;
-  char path[] = "/tmp/test_pdf_png_XXXXXX";
-  int fd = mkstemp(path), colors = 0;
-  FILE *fp;
-  nb_dev *dev;
-  nb_error err;
+  int colors = 0;
   char *pdf;
   size_t len;
   (void)state;
@@ -422,38 +410,20 @@ static void test_deflated_grey_downsampled(void **state) {
   cairo_surface_destroy(s);
   nb_buf_free(&grey);
   /* a picture drawn 10 pt wide at 72 dpi: 10 pixels wide */
-  assert_true(fd >= 0);
-  fp = fdopen(fd, "w+b");
-  assert_non_null(fp);
   {
+    static const double box[1][3] = {{10, 7.5, 72}};
     nb_buf png = NB_BUF_INIT;
     S_png(&png, 0);
     S_with_sbit(&png, &pic);
     nb_buf_free(&png);
+    S_resource(&a, &pic, "img-fedcba9876543210", 0);
+    pdf = S_drawn(&a, 1, box, 1, &len);
   }
-  memset(&a, 0, sizeof a);
-  a.status = NB_RES_OK;
-  a.data = (const unsigned char *)pic.data;
-  a.size = pic.len;
-  a.media_type = "image/png";
-  snprintf(a.id, sizeof a.id, "img-fedcba9876543210");
-  dev = nb_dev_cairo_new(fp, 595, 842);
-  nb_dev_cairo_set_direct(dev, 1);
-  nb_dev_begin_page(dev, 595, 842);
-  assert_int_equal(nb_dev_draw_image(dev, &a, 50, 50, 10, 7.5, 72), 0);
-  nb_dev_end_page(dev);
-  assert_int_equal(nb_dev_close(dev, &err), 0);
-  assert_int_equal(fflush(fp), 0);
-  assert_int_equal(nb_dev_cairo_finish_images(dev, path, fp, &err), 0);
-  nb_dev_free(dev);
-  fclose(fp);
-  pdf = S_slurp(path, &len);
   assert_int_equal(S_count(pdf, len, "/Subtype /Image", 15), 1);
   assert_int_equal(S_count(pdf, len, "/Width 64", 9), 0);
   S_samples(pdf, len, 10, &got);
   assert_int_equal(got.len, (size_t)10 * 8 * 3);
   free(pdf);
-  unlink(path);
   nb_buf_free(&got);
   nb_buf_free(&pic);
 }
@@ -463,46 +433,18 @@ static void test_deflated_grey_downsampled(void **state) {
 static void test_shown_again_undeflated(void **state) {
   nb_buf png = NB_BUF_INIT, sbit = NB_BUF_INIT, all = NB_BUF_INIT;
   nb_resource a;
-  char path[] = "/tmp/test_pdf_png_XXXXXX";
-  int fd = mkstemp(path);
-  FILE *fp;
-  nb_dev *dev;
-  nb_error err;
   char *pdf;
   size_t len;
   (void)state;
-  assert_true(fd >= 0);
-  fp = fdopen(fd, "w+b");
-  assert_non_null(fp);
   S_png(&png, 0);
   S_with_sbit(&png, &sbit);
-  memset(&a, 0, sizeof a);
-  a.status = NB_RES_OK;
-  a.data = (const unsigned char *)sbit.data;
-  a.size = sbit.len;
-  a.media_type = "image/png";
-  a.width = 64;
-  a.height = 48;
-  snprintf(a.id, sizeof a.id, "img-0123456789abcdef");
-  dev = nb_dev_cairo_new(fp, 595, 842);
-  assert_non_null(dev);
-  nb_dev_begin_page(dev, 595, 842);
-  assert_int_equal(nb_dev_draw_image(dev, &a, 50, 50, 200, 150, 300), 0);
-  nb_dev_end_page(dev);
-  nb_dev_begin_page(dev, 595, 842);
-  assert_int_equal(nb_dev_draw_image(dev, &a, 50, 50, 100, 75, 300), 0);
-  nb_dev_end_page(dev);
-  assert_int_equal(nb_dev_close(dev, &err), 0);
-  assert_int_equal(fflush(fp), 0);
-  nb_dev_free(dev);
-  fclose(fp);
-  pdf = S_slurp(path, &len);
+  S_resource(&a, &sbit, "img-0123456789abcdef", 1);
+  pdf = S_drawn(&a, 0, S_twice, 2, &len);
   assert_int_equal(S_count(pdf, len, "/Subtype /Image", 15), 1);
   S_all_streams(pdf, len, &all);
   assert_true(S_count(all.data, all.len, " 100 75 re W n", 14) >= 1);
   nb_buf_free(&all);
   free(pdf);
-  unlink(path);
   nb_buf_free(&png);
   nb_buf_free(&sbit);
 }
