@@ -453,6 +453,20 @@ static void S_sleep_ms(long ms) {
     ;
 }
 
+/* At least one recipient, each a usable address. */
+static int S_check_recipients(const nb_mail_options *o, nb_error *err) {
+  size_t i;
+  if (o->nto == 0 || !o->to)
+    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
+                        "no recipient to send the book to");
+  for (i = 0; i < o->nto; i++)
+    if (!S_address_ok(o->to[i]))
+      return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
+                          "\"%.200s\" is not a usable e-mail address",
+                          o->to[i] ? o->to[i] : "");
+  return 0;
+}
+
 /* Check the options and the book and fill @p m (everything but creds). */
 static int S_prepare(const nb_mail_options *o, const nb_mail_book *book,
                      const nb__creds *creds, S_msg *m, nb_error *err) {
@@ -463,6 +477,7 @@ static int S_prepare(const nb_mail_options *o, const nb_mail_book *book,
   const char *title = book->title && *book->title ? book->title : "newsbook";
   char vt[1024];
   size_t i;
+  int rc;
 
   memset(m, 0, sizeof *m);
   m->o = o;
@@ -473,14 +488,8 @@ static int S_prepare(const nb_mail_options *o, const nb_mail_book *book,
     return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
                         "no usable sender address: give one (Send to Kindle "
                         "takes mail only from approved senders)");
-  if (o->nto == 0 || !o->to)
-    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
-                        "no recipient to send the book to");
-  for (i = 0; i < o->nto; i++)
-    if (!S_address_ok(o->to[i]))
-      return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
-                          "\"%.200s\" is not a usable e-mail address",
-                          o->to[i] ? o->to[i] : "");
+  if ((rc = S_check_recipients(o, err)) != 0)
+    return rc;
   if (!book->path || stat(book->path, &sb) != 0 || !S_ISREG(sb.st_mode))
     return nb_error_set(err, NB_ERR_SYSTEM, book->path, 0,
                         "cannot send the book: %s",
@@ -523,21 +532,14 @@ int nb_mail_check(const nb_mail_options *o, nb_error *err) {
   char host[256];
   nb__creds creds;
   const char *from;
-  size_t i;
   int rc;
   if (!o)
     return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
                         "nb_mail_check: no options");
   if ((rc = S_parse_url(o->url, host, sizeof host, err)) != 0)
     return rc;
-  if (o->nto == 0 || !o->to)
-    return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
-                        "no recipient to send the book to");
-  for (i = 0; i < o->nto; i++)
-    if (!S_address_ok(o->to[i]))
-      return nb_error_set(err, NB_ERR_ARGUMENT, NULL, 0,
-                          "\"%.200s\" is not a usable e-mail address",
-                          o->to[i] ? o->to[i] : "");
+  if ((rc = S_check_recipients(o, err)) != 0)
+    return rc;
   if ((rc = nb__creds_get(o->credentials_file, host, &creds, err)) != 0)
     return rc;
   from = o->from && *o->from ? o->from : creds.user;
