@@ -283,12 +283,13 @@ int nb_char_class(uint32_t c) {
   return NB_CC_OTHER;
 }
 
-int nb_gap_kind(int a, int b, int c) {
+int nb_gap_kind(int a, int b, int c, uint32_t before, uint32_t after) {
   if (b == NB_CC_SPACE) {
     if ((a == NB_CC_HAN && c == NB_CC_LATIN) ||
         (a == NB_CC_LATIN && c == NB_CC_HAN))
       return NB_GAP_GLUESPACE;
-    return NB_GAP_SPACE;
+    return nb_space_beside_mark(before, after) ? NB_GAP_MARKSPACE
+                                               : NB_GAP_SPACE;
   }
   if (a == NB_CC_IDSP || b == NB_CC_IDSP || a == NB_CC_ZERO ||
       b == NB_CC_ZERO || a == NB_CC_SPACE)
@@ -456,9 +457,7 @@ static double S_line_gaps(const cluster *cl, size_t last,
         if (c != NB_CC_ZERO)
           break;
       }
-    kind = k == 0 ? NB_GAP_NONE : nb_gap_kind(prev_cls, b, c);
-    if (kind == NB_GAP_SPACE && nb_space_beside_mark(prev_cp, next_cp))
-      kind = NB_GAP_MARKSPACE;
+    kind = k == 0 ? NB_GAP_NONE : nb_gap_kind(prev_cls, b, c, prev_cp, next_cp);
     if (b != NB_CC_ZERO) {
       prev_cls = b == NB_CC_SPACE ? NB_CC_SPACE : nb_char_class(cl[k].last_cp);
       prev_cp = b == NB_CC_SPACE ? ' ' : cl[k].last_cp;

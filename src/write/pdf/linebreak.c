@@ -169,9 +169,7 @@ static void S_gaps(lb *b, double em, double as, int justify) {
           next_cp = b->cp[k];
           break;
         }
-    kind = i == 0 ? NB_GAP_NONE : nb_gap_kind(prev, c, next);
-    if (kind == NB_GAP_SPACE && nb_space_beside_mark(prev_cp, next_cp))
-      kind = NB_GAP_MARKSPACE;
+    kind = i == 0 ? NB_GAP_NONE : nb_gap_kind(prev, c, next, prev_cp, next_cp);
     if (c != NB_CC_ZERO) {
       prev = c;
       prev_cp = b->cp[i];
