@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model/words.h"
 #include "write/pdf/justify.h"
@@ -230,8 +231,7 @@ const char *nb_pdf_cjk_variant(const char *lang) {
 }
 
 static int S_is_zh(const char *lang) {
-  return lang && (lang[0] == 'z' || lang[0] == 'Z') &&
-         (lang[1] == 'h' || lang[1] == 'H') &&
+  return lang && strncasecmp(lang, "zh", 2) == 0 &&
          (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_');
 }
 
