@@ -426,6 +426,17 @@ static size_t S_book_contents(const nb_book *book, nb_toc_entry *toc) {
   return ntoc;
 }
 
+/* Article @p k, @p doc, laid out in a flow of its own (malloc'd), or
+ * NULL when out of memory. */
+static nb_flow *S_new_article_flow(nb_pdf *pdf, nb_doc *doc, int k) {
+  nb_flow *f = nb_calloc(1, sizeof *f);
+  if (f) {
+    nb_flow_init(f, pdf);
+    S_article_flow(f, doc, k);
+  }
+  return f;
+}
+
 /* Lays out every article and counts its pages (each starts on a new page,
  * so its count does not depend on the others); the device hears every text
  * block so that its fonts cover them. Each article's flow is kept in
@@ -439,12 +450,10 @@ static int S_lay_out_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
   memset(&pc, 0, sizeof pc);
   for (k = 0; k < ndocs; k++) {
     size_t bytes;
-    nb_flow *f = nb_calloc(1, sizeof *f);
+    nb_flow *f = kept[k] =
+        S_new_article_flow(pdf, nb_book_doc(book, k), (int)k);
     if (!f)
       return nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
-    kept[k] = f;
-    nb_flow_init(f, pdf);
-    S_article_flow(f, nb_book_doc(book, k), (int)k);
     S_note_flow(dev, f);
     counts[k] = nb_flow_render(f, &pc);
     nb_flow_trim(f);
@@ -549,11 +558,10 @@ static int S_draw_articles(nb_pdf *pdf, nb_dev *dev, const nb_book *book,
       nb_page_ctx pc;
       int n;
       if (!f) {
-        if (!(f = nb_calloc(1, sizeof *f)))
+        f = kept[art] =
+            S_new_article_flow(pdf, nb_book_section_doc(book, s, j), art);
+        if (!f)
           return nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
-        kept[art] = f;
-        nb_flow_init(f, pdf);
-        S_article_flow(f, nb_book_section_doc(book, s, j), art);
         nb_buf_free(&pdf->missing); /* told when first laid out */
         pdf->nmissing = 0;
       }
