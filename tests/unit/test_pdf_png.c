@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <cairo.h>
+#include <pango/pangocairo.h>
 #include <zlib.h>
 
 #include "util/util.h"
@@ -449,6 +450,85 @@ static void test_shown_again_undeflated(void **state) {
   nb_buf_free(&sbit);
 }
 
+/* Four pages, each with the same running head and its own folio drawn
+ * as page furniture by the Cairo device, with stand-ins when @p direct;
+ * the file's bytes, malloc'd. */
+static char *S_heads(int direct, size_t *len) {
+  char path[] = "/tmp/test_pdf_png_XXXXXX";
+  int fd = mkstemp(path), k;
+  FILE *fp;
+  nb_dev *dev;
+  nb_error err;
+  PangoContext *pc =
+      pango_font_map_create_context(pango_cairo_font_map_get_default());
+  PangoLayout *head = pango_layout_new(pc), *folio = pango_layout_new(pc);
+  PangoFontDescription *fd9 = pango_font_description_from_string("Sans 9");
+  char *pdf;
+  assert_true(fd >= 0);
+  fp = fdopen(fd, "w+b");
+  assert_non_null(fp);
+  pango_layout_set_font_description(head, fd9);
+  pango_layout_set_font_description(folio, fd9);
+  pango_layout_set_text(head, "国内GPU芯片群雄逐鹿 Running Head", -1);
+  dev = nb_dev_cairo_new(fp, 595, 842);
+  assert_non_null(dev);
+  if (direct)
+    nb_dev_cairo_set_direct(dev, 1);
+  for (k = 1; k <= 4; k++) {
+    char num[8];
+    snprintf(num, sizeof num, "%d", k);
+    pango_layout_set_text(folio, num, -1);
+    nb_dev_begin_page(dev, 595, 842);
+    nb_dev_draw_artifact(dev, pango_layout_get_line_readonly(head, 0), 200, 30,
+                         0x888888);
+    nb_dev_draw_artifact(dev, pango_layout_get_line_readonly(folio, 0), 290,
+                         820, 0x666666);
+    nb_dev_end_page(dev);
+  }
+  assert_int_equal(nb_dev_close(dev, &err), 0);
+  assert_int_equal(fflush(fp), 0);
+  if (direct)
+    assert_int_equal(nb_dev_cairo_finish_images(dev, path, fp, &err), 0);
+  nb_dev_free(dev);
+  fclose(fp);
+  pango_font_description_free(fd9);
+  g_object_unref(head);
+  g_object_unref(folio);
+  g_object_unref(pc);
+  pdf = S_slurp(path, len);
+  unlink(path);
+  return pdf;
+}
+
+/* A running head repeated on every page is written once: the first page
+ * that shows it has its outlines, the others one form XObject, in its
+ * colour, that each paints where the outlines were; folios, each new,
+ * stay outlines. Without stand-ins, every page has the outlines. */
+static void test_furniture_written_once(void **state) {
+  nb_buf with = NB_BUF_INIT, without = NB_BUF_INIT;
+  char *a, *b;
+  size_t na, nb;
+  (void)state;
+  a = S_heads(1, &na);
+  b = S_heads(0, &nb);
+  assert_int_equal(S_count(a, na, "/Subtype /Form", 14), 1);
+  assert_int_equal(S_count(a, na, "/Width 1\n", 9), 0); /* no stand-in */
+  assert_int_equal(S_count(b, nb, "/Subtype /Form", 14), 0);
+  S_all_streams(a, na, &with);
+  S_all_streams(b, nb, &without);
+  /* pages 2 to 4 paint the form */
+  assert_int_equal(S_count(with.data, with.len, " Do\n", 4), 3);
+  assert_int_equal(S_count(without.data, without.len, " Do\n", 4), 0);
+  assert_int_equal(S_count(with.data, with.len, "0.533 0.533 0.533 rg\n", 21),
+                   1);
+  /* the same outlines: the file without forms is the larger by them */
+  assert_true(nb > na + 2 * 1000);
+  nb_buf_free(&with);
+  nb_buf_free(&without);
+  free(a);
+  free(b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_which_pngs),
@@ -457,6 +537,7 @@ int main(void) {
       cmocka_unit_test(test_deflated_ahead),
       cmocka_unit_test(test_shown_again_undeflated),
       cmocka_unit_test(test_deflated_grey_downsampled),
+      cmocka_unit_test(test_furniture_written_once),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,7 @@
 
 #include "util/util.h"
 #include "write/pdf/fontsub.h"
+#include "write/pdf/furniture.h"
 #include "write/pdf/pdfimg.h"
 #include "write/pdf/pdftags.h"
 
@@ -98,7 +99,8 @@ typedef struct cairo_dev {
   img_cache *imgs;
   size_t nimgs, capimgs;
   nb_fontsub *fonts; /* subset fonts for draw_line, built at its first call */
-  GHashTable *img_index; /* content id (owned copy) -> index + 1 in imgs */
+  nb_furniture *furniture; /* running heads, written once (furniture.h) */
+  GHashTable *img_index;   /* content id (owned copy) -> index + 1 in imgs */
   int in_page, pages;
   char *pending_tag; /* a tag begun before the first page */
   int proxy;         /* lines read as a column (nb_dev.proxy) */
@@ -195,17 +197,33 @@ static void C_draw_vline(nb_dev *dev, PangoLayoutLine *line, double x, double y,
   cairo_restore(d->cr);
 }
 
-static void C_draw_vartifact(nb_dev *dev, PangoLayoutLine *line, double x,
-                             double y, uint32_t rgb) {
-  cairo_dev *d = (cairo_dev *)dev;
-  cairo_save(d->cr);
+static cairo_surface_t *S_add_png(cairo_dev *d, const nb_resource *res,
+                                  const nb_pdf_png *p);
+
+static cairo_surface_t *S_add_form(void *ctx, const nb_pdf_png *form) {
+  return S_add_png(ctx, NULL, form);
+}
+
+/* A line of page furniture at the user-space origin: a form written once
+ * where it recurs (furniture.h), else its outlines. */
+static void S_furniture(cairo_dev *d, PangoLayoutLine *line, uint32_t rgb) {
+  if (!d->no_direct &&
+      nb_furniture_paint(d->furniture, d->cr, line, rgb, S_add_form, d) == 0)
+    return;
   S_rgb(d->cr, rgb);
-  cairo_translate(d->cr, x, y);
-  cairo_rotate(d->cr, G_PI / 2);
   cairo_new_path(d->cr);
   cairo_move_to(d->cr, 0, 0);
   pango_cairo_layout_line_path(d->cr, line);
   cairo_fill(d->cr);
+}
+
+static void C_draw_vartifact(nb_dev *dev, PangoLayoutLine *line, double x,
+                             double y, uint32_t rgb) {
+  cairo_dev *d = (cairo_dev *)dev;
+  cairo_save(d->cr);
+  cairo_translate(d->cr, x, y);
+  cairo_rotate(d->cr, G_PI / 2);
+  S_furniture(d, line, rgb);
   cairo_restore(d->cr);
 }
 
@@ -231,11 +249,8 @@ static void C_draw_artifact(nb_dev *dev, PangoLayoutLine *line, double x,
                             double y, uint32_t rgb) {
   cairo_dev *d = (cairo_dev *)dev;
   cairo_save(d->cr);
-  S_rgb(d->cr, rgb);
-  cairo_new_path(d->cr);
-  cairo_move_to(d->cr, x, y);
-  pango_cairo_layout_line_path(d->cr, line);
-  cairo_fill(d->cr);
+  cairo_translate(d->cr, x, y);
+  S_furniture(d, line, rgb);
   cairo_restore(d->cr);
 }
 
@@ -487,7 +502,7 @@ static int S_ahead_take(ahead *a, const nb_resource *res, int check, int *rc,
 }
 
 /* A stand-in for @p p, written compressed beforehand (pdfimg.h), as
- * image @p res; NULL when out of memory. */
+ * image @p res (NULL for a form); NULL when out of memory. */
 static cairo_surface_t *S_add_png(cairo_dev *d, const nb_resource *res,
                                   const nb_pdf_png *p) {
   cairo_surface_t *s;
@@ -502,9 +517,10 @@ static cairo_surface_t *S_add_png(cairo_dev *d, const nb_resource *res,
   if (!(s = nb_pdf_png_stand_in(d->npngs)))
     return NULL;
   d->pngs[d->npngs++] = *p;
-  cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID,
-                              (const unsigned char *)res->id, strlen(res->id),
-                              NULL, NULL);
+  if (res)
+    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_UNIQUE_ID,
+                                (const unsigned char *)res->id, strlen(res->id),
+                                NULL, NULL);
   return s;
 }
 
@@ -968,6 +984,7 @@ static void C_free(nb_dev *dev) {
   S_ahead_stop(&d->ahead);
   free(d->pngs);
   S_release(d);
+  nb_furniture_free(d->furniture); /* the forms' bytes, written by now */
   free(d);
 }
 
@@ -1009,6 +1026,7 @@ nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height) {
   cairo_pdf_surface_restrict_to_version(d->surface, CAIRO_PDF_VERSION_1_5);
   d->cr = cairo_create(d->surface);
   d->fonts = nb_fontsub_new();
+  d->furniture = nb_furniture_new();
   d->img_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   d->no_direct = 1; /* until nb_dev_cairo_set_direct */
   d->base.begin_page = C_begin_page;

@@ -322,10 +322,28 @@ static int S_add_len(void *ctx, const unsigned char *d, size_t n) {
   return 0;
 }
 
+/* Form XObject @p num standing where its stand-in was: Cairo paints an
+ * image through the unit square, its first row at the top, so the form's
+ * matrix takes the stand-in's user space (1 by 3 pixels) onto that. */
+static int S_write_form(const nb_pdf_png *p, int num, FILE *out) {
+  fprintf(out,
+          "%d 0 obj\n<< /Type /XObject\n   /Subtype /Form\n"
+          "   /BBox [ %.3f %.3f %.3f %.3f ]\n"
+          "   /Matrix [ 1 0 0 -0.3333333333 0 1 ]\n   /Resources << >>\n"
+          "   /Filter /FlateDecode\n   /Length %zu\n>>\nstream\n",
+          num, p->bbox[0], p->bbox[1], p->bbox[2], p->bbox[3], p->flate_len);
+  if (S_write_some(out, p->flate, p->flate_len) != 0)
+    return -1;
+  fputs("\nendstream\nendobj\n", out);
+  return ferror(out) ? -1 : 0;
+}
+
 static int S_write_png(void *ctx, int num, FILE *out) {
   S_apply *a = ctx;
   const nb_pdf_png *p = &a->pngs[a->index_of[num]];
   size_t len = 0;
+  if (p->form)
+    return S_write_form(p, num, out);
   if (p->data)
     S_each_idat(p, S_add_len, &len);
   else

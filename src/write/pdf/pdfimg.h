@@ -6,8 +6,9 @@
  * would deflate them, instead of by Cairo when the page ends. Cairo 1.16
  * cannot embed either, so the device draws a small stand-in image
  * carrying the image's number, and once Cairo has finished, the
- * stand-ins' objects are replaced by the compressed data. Internal to
- * the library. */
+ * stand-ins' objects are replaced by the compressed data. A running head
+ * written once as a form XObject goes the same way (furniture.h).
+ * Internal to the library. */
 #ifndef NB_PDF_PDFIMG_H
 #define NB_PDF_PDFIMG_H
 
@@ -21,13 +22,19 @@
 
 /* An image that goes into the PDF compressed beforehand (bytes borrowed):
  * a PNG (data, whose IDAT rows are the samples with the PNG predictors),
- * or samples deflated without a predictor (flate, data NULL). */
+ * or samples deflated without a predictor (flate, data NULL). Or, with
+ * form set, no image but a form XObject (page furniture, furniture.h):
+ * flate is its content stream deflated, in the user space the stand-in
+ * was painted in (the stand-in's pixels at (0, 0) to (1, 3)), and bbox
+ * (x0, y0, x1, y1) encloses what it draws there. */
 typedef struct nb_pdf_png {
   const unsigned char *data;
   size_t size;
   int width, height, colors; /* colors: 1 grey, 3 RGB */
   const unsigned char *flate;
   size_t flate_len;
+  int form;
+  double bbox[4];
 } nb_pdf_png;
 
 /** 1 when @p data is a whole PNG (every chunk's CRC right, IHDR first,
