@@ -248,6 +248,52 @@ static double S_width(PangoLayout *lay) {
   return nb_line_ink_right(pango_layout_get_line_readonly(lay, 0));
 }
 
+/* A number grouped by spaces is not broken between its groups
+ * (0.055 459 was set "0.055" at a line's end, "459" on the next): Pango's
+ * log attributes lose those breaks and keep the others. */
+static void test_digit_groups(void **state) {
+  PangoFontMap *fm = nb_pdf_font_map_new(NULL);
+  PangoContext *ctx = nb_pdf_context_new(fm, "zh-CN");
+  const char *t = "距离地球 0.055 459 天文单位 12 345 678 2014 年 1234 567";
+  PangoAttrList *a = pango_attr_list_new();
+  PangoLayout *lay = S_layout(ctx, t);
+  const PangoLogAttr *la;
+  int n, i, k;
+  const char *p;
+  (void)state;
+  assert_int_equal(nb_digit_groups(t, strlen(t), a), 3);
+  assert_int_equal(nb_digit_groups("1\xe2\x80\x89"
+                                   "000",
+                                   7, a),
+                   1);
+  assert_int_equal(nb_digit_groups("12 3456 7", 9, a), 0);
+  pango_attr_list_unref(a);
+  a = pango_attr_list_new();
+  nb_digit_groups(t, strlen(t), a);
+  pango_layout_set_attributes(lay, a);
+  la = pango_layout_get_log_attrs_readonly(lay, &n);
+  /* the character index of each group's start: no break there */
+  for (p = t, i = 0, k = 0; *p; i++) {
+    const char *q = g_utf8_next_char(p);
+    if (p > t && p[-1] == ' ' &&
+        (strncmp(p, "459", 3) == 0 || strncmp(p, "345", 3) == 0 ||
+         strncmp(p, "678", 3) == 0)) {
+      assert_false(la[i].is_line_break);
+      k++;
+    }
+    /* a year before a word, and a group after four digits, still break */
+    if (p > t && p[-1] == ' ' &&
+        (strncmp(p, "年", 3) == 0 || strncmp(p, "567", 3) == 0))
+      assert_true(la[i].is_line_break);
+    p = q;
+  }
+  assert_int_equal(k, 3);
+  pango_attr_list_unref(a);
+  g_object_unref(lay);
+  g_object_unref(ctx);
+  g_object_unref(fm);
+}
+
 /* A quarter em between Han and Latin letters or digits, made by glyph
  * positioning (the text is unchanged); none beside punctuation or where a
  * space already is (the space becomes the quarter em); none inside Latin
@@ -504,6 +550,7 @@ int main(void) {
       cmocka_unit_test(test_cjk_latin_space),
       cmocka_unit_test(test_quotes),
       cmocka_unit_test(test_quotes_vertical),
+      cmocka_unit_test(test_digit_groups),
       cmocka_unit_test(test_hyphen_patterns),
       cmocka_unit_test(test_english_paragraph),
       cmocka_unit_test(test_css_properties),

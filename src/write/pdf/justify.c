@@ -145,6 +145,54 @@ static int S_one_run(PangoAttrIterator **it, PangoAttrList *attrs, size_t from,
   return (size_t)s0 <= from;
 }
 
+/* The bytes of the space grouping digits at @p s (a space, a thin
+ * space), or 0. */
+static size_t S_group_space(const char *s, size_t n) {
+  if (n >= 1 && s[0] == ' ')
+    return 1;
+  if (n >= 3 && memcmp(s, "\xe2\x80\x89", 3) == 0)
+    return 3;
+  return 0;
+}
+
+static int S_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+int nb_digit_groups(const char *text, size_t len, PangoAttrList *attrs) {
+  size_t i = 0;
+  int n = 0;
+  while (i < len) {
+    size_t run = 0;
+    while (i < len && S_digit(text[i])) {
+      i++;
+      run++;
+    }
+    /* groups of three after a run of one to three: 12 345 678,
+     * 0.055 459 */
+    while (run >= 1 && run <= 3 && i < len) {
+      size_t sp = S_group_space(text + i, len - i), g = i + sp, e = g;
+      PangoAttribute *a;
+      if (!sp)
+        break;
+      while (e < len && S_digit(text[e]))
+        e++;
+      if (e - g != 3)
+        break;
+      a = pango_attr_allow_breaks_new(FALSE);
+      a->start_index = (guint)(i - 1);
+      a->end_index = (guint)(g + 1);
+      pango_attr_list_insert(attrs, a);
+      n++;
+      i = e;
+      run = 3;
+    }
+    if (run == 0)
+      i++;
+  }
+  return n;
+}
+
 int nb_punct_compress(const char *text, size_t len, PangoAttrList *attrs) {
   PangoAttrIterator *it = NULL;
   GArray *marks = NULL;

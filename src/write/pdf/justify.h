@@ -128,11 +128,6 @@ int nb_line_measure(PangoLayoutLine *line, const nb_space_opts *o,
 int nb_justify_line(PangoLayoutLine *line, double width, double max_short,
                     int fill, const nb_space_opts *o);
 
-/** Quote marks (‘ ’ “ ”) between Latin words, or between a Latin word
- * and a space, get the face @p family (a Latin one): CJK faces draw them
- * full-width ("counterculture’ s"). Beside Han, kana or full-width
- * punctuation they keep the CJK face's full-width forms. Returns how many
- * were marked. */
 /** For Chinese set vertically: a copy of @p text in which the quote
  * marks beside CJK text become the corner brackets vertical Chinese
  * quotes with (GB/T 15834: “ ” as 『 』, ‘ ’ as 「 」, drawn in their
@@ -140,8 +135,19 @@ int nb_justify_line(PangoLayoutLine *line, double width, double max_short,
  * change (or out of memory). malloc'd. */
 char *nb_quotes_vertical(const char *text, size_t len);
 
+/** Quote marks (‘ ’ “ ”) between Latin words, or between a Latin word
+ * and a space, get the face @p family (a Latin one): CJK faces draw them
+ * full-width ("counterculture’ s"). Beside Han, kana or full-width
+ * punctuation they keep the CJK face's full-width forms. Returns how many
+ * were marked. */
 int nb_quotes_latin(const char *text, size_t len, PangoAttrList *attrs,
                     const char *family);
+
+/** A number whose digits are grouped by spaces (12 345 678, 0.055 459:
+ * groups of three after one of one to three, by a space or a thin space)
+ * is not broken between its groups: @p attrs gets breaks disallowed
+ * there. Returns how many such spaces. */
+int nb_digit_groups(const char *text, size_t len, PangoAttrList *attrs);
 /** The Latin faces of the CSS family list @p families (its CJK faces and
  * the generic families left out) into @p out; "" when it has none. */
 void nb_latin_families(const char *families, char *out, size_t size);
