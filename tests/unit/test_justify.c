@@ -250,7 +250,8 @@ static double S_width(PangoLayout *lay) {
 
 /* A number grouped by spaces is not broken between its groups
  * (0.055 459 was set "0.055" at a line's end, "459" on the next): Pango's
- * log attributes lose those breaks and keep the others. */
+ * log attributes lose those breaks and keep the others; and its spaces
+ * are not widened. */
 static void test_digit_groups(void **state) {
   PangoFontMap *fm = nb_pdf_font_map_new(NULL);
   PangoContext *ctx = nb_pdf_context_new(fm, "zh-CN");
@@ -288,6 +289,11 @@ static void test_digit_groups(void **state) {
     p = q;
   }
   assert_int_equal(k, 3);
+  /* and a justified line does not widen the space inside a number */
+  assert_int_equal(nb_gap_kind(NB_CC_LATIN, NB_CC_SPACE, NB_CC_LATIN, '5', '4'),
+                   NB_GAP_NONE);
+  assert_int_equal(nb_gap_kind(NB_CC_LATIN, NB_CC_SPACE, NB_CC_LATIN, 'a', '4'),
+                   NB_GAP_SPACE);
   pango_attr_list_unref(a);
   g_object_unref(lay);
   g_object_unref(ctx);

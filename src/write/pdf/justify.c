@@ -336,6 +336,9 @@ int nb_gap_kind(int a, int b, int c, uint32_t before, uint32_t after) {
     if ((a == NB_CC_HAN && c == NB_CC_LATIN) ||
         (a == NB_CC_LATIN && c == NB_CC_HAN))
       return NB_GAP_GLUESPACE;
+    /* between digits (0.055 459): part of the number, it keeps its width */
+    if (before >= '0' && before <= '9' && after >= '0' && after <= '9')
+      return NB_GAP_NONE;
     return nb_space_beside_mark(before, after) ? NB_GAP_MARKSPACE
                                                : NB_GAP_SPACE;
   }

@@ -82,7 +82,8 @@ int nb_char_class(uint32_t cp);
  * visible neighbour before it is of class @p a; for a space (@p b is
  * NB_CC_SPACE), @p c is the class of the next visible character, and
  * @p before and @p after the code points on either side of it (for
- * NB_GAP_MARKSPACE; unused otherwise). */
+ * NB_GAP_MARKSPACE, and a space between digits, which is part of a
+ * number and never adjusted; unused otherwise). */
 int nb_gap_kind(int a, int b, int c, uint32_t before, uint32_t after);
 /** 1 when a word space between code points @p before and @p after (the
  * nearest visible ones) is redundant: @p before is a full-width closing
