@@ -137,31 +137,28 @@ static void S_resource(nb_resource *a, const nb_buf *png, const char *id,
   snprintf(a->id, sizeof a->id, "%s", id);
 }
 
-/* One page a box {w, h, dpi} of @p boxes, @p a drawn in each at (50, 50)
- * by the Cairo device, with stand-ins and the worker when @p direct (and
- * the PNGs put in afterwards); the file's bytes, malloc'd. */
-static char *S_drawn(const nb_resource *a, int direct, const double (*boxes)[3],
-                     int npages, size_t *len) {
-  char path[] = "/tmp/test_pdf_png_XXXXXX";
-  int fd = mkstemp(path), k;
-  FILE *fp;
+/* A Cairo device drawing A4 pages into a new file (its name into
+ * @p path, "/tmp/test_pdf_png_XXXXXX"), with stand-ins and the worker
+ * when @p direct. */
+static nb_dev *S_dev(char *path, int direct, FILE **fp) {
+  int fd = mkstemp(path);
   nb_dev *dev;
-  nb_error err;
-  char *pdf;
   assert_true(fd >= 0);
-  fp = fdopen(fd, "w+b");
-  assert_non_null(fp);
-  dev = nb_dev_cairo_new(fp, 595, 842);
+  *fp = fdopen(fd, "w+b");
+  assert_non_null(*fp);
+  dev = nb_dev_cairo_new(*fp, 595, 842);
   assert_non_null(dev);
   if (direct)
     nb_dev_cairo_set_direct(dev, 1);
-  for (k = 0; k < npages; k++) {
-    nb_dev_begin_page(dev, 595, 842);
-    assert_int_equal(nb_dev_draw_image(dev, a, 50, 50, boxes[k][0], boxes[k][1],
-                                       (int)boxes[k][2]),
-                     0);
-    nb_dev_end_page(dev);
-  }
+  return dev;
+}
+
+/* @p dev closed (and, when @p direct, what the stand-ins stand for put
+ * in): the file's bytes, malloc'd; the file is removed. */
+static char *S_done(nb_dev *dev, FILE *fp, const char *path, int direct,
+                    size_t *len) {
+  nb_error err;
+  char *pdf;
   assert_int_equal(nb_dev_close(dev, &err), 0);
   assert_int_equal(fflush(fp), 0);
   if (direct)
@@ -171,6 +168,25 @@ static char *S_drawn(const nb_resource *a, int direct, const double (*boxes)[3],
   pdf = S_slurp(path, len);
   unlink(path);
   return pdf;
+}
+
+/* One page a box {w, h, dpi} of @p boxes, @p a drawn in each at (50, 50)
+ * by the Cairo device, with stand-ins and the worker when @p direct (and
+ * the PNGs put in afterwards); the file's bytes, malloc'd. */
+static char *S_drawn(const nb_resource *a, int direct, const double (*boxes)[3],
+                     int npages, size_t *len) {
+  char path[] = "/tmp/test_pdf_png_XXXXXX";
+  FILE *fp;
+  nb_dev *dev = S_dev(path, direct, &fp);
+  int k;
+  for (k = 0; k < npages; k++) {
+    nb_dev_begin_page(dev, 595, 842);
+    assert_int_equal(nb_dev_draw_image(dev, a, 50, 50, boxes[k][0], boxes[k][1],
+                                       (int)boxes[k][2]),
+                     0);
+    nb_dev_end_page(dev);
+  }
+  return S_done(dev, fp, path, direct, len);
 }
 
 /* The two pages the tests below draw a picture on: then smaller. */
@@ -455,25 +471,16 @@ static void test_shown_again_undeflated(void **state) {
  * the file's bytes, malloc'd. */
 static char *S_heads(int direct, size_t *len) {
   char path[] = "/tmp/test_pdf_png_XXXXXX";
-  int fd = mkstemp(path), k;
   FILE *fp;
-  nb_dev *dev;
-  nb_error err;
+  nb_dev *dev = S_dev(path, direct, &fp);
   PangoContext *pc =
       pango_font_map_create_context(pango_cairo_font_map_get_default());
   PangoLayout *head = pango_layout_new(pc), *folio = pango_layout_new(pc);
   PangoFontDescription *fd9 = pango_font_description_from_string("Sans 9");
-  char *pdf;
-  assert_true(fd >= 0);
-  fp = fdopen(fd, "w+b");
-  assert_non_null(fp);
+  int k;
   pango_layout_set_font_description(head, fd9);
   pango_layout_set_font_description(folio, fd9);
   pango_layout_set_text(head, "国内GPU芯片群雄逐鹿 Running Head", -1);
-  dev = nb_dev_cairo_new(fp, 595, 842);
-  assert_non_null(dev);
-  if (direct)
-    nb_dev_cairo_set_direct(dev, 1);
   for (k = 1; k <= 4; k++) {
     char num[8];
     snprintf(num, sizeof num, "%d", k);
@@ -485,19 +492,11 @@ static char *S_heads(int direct, size_t *len) {
                          820, 0x666666);
     nb_dev_end_page(dev);
   }
-  assert_int_equal(nb_dev_close(dev, &err), 0);
-  assert_int_equal(fflush(fp), 0);
-  if (direct)
-    assert_int_equal(nb_dev_cairo_finish_images(dev, path, fp, &err), 0);
-  nb_dev_free(dev);
-  fclose(fp);
   pango_font_description_free(fd9);
   g_object_unref(head);
   g_object_unref(folio);
   g_object_unref(pc);
-  pdf = S_slurp(path, len);
-  unlink(path);
-  return pdf;
+  return S_done(dev, fp, path, direct, len);
 }
 
 /* A running head repeated on every page is written once: the first page
