@@ -65,8 +65,9 @@ void nb_furniture_free(nb_furniture *f) {
 }
 
 /* What the outlines of @p line in @p rgb depend on: each run's font (by
- * address: the slot holds a reference), gravity and offsets, and each
- * glyph's id, advance and offsets. 0, or -1 on out of memory. */
+ * address: the slot holds a reference), gravity, offsets and lines drawn
+ * with it, and each glyph's id, advance and offsets. 0, or -1 on out of
+ * memory. */
 static int S_key(nb_buf *key, PangoLayoutLine *line, uint32_t rgb) {
   GSList *l;
   key->len = 0;
@@ -74,6 +75,7 @@ static int S_key(nb_buf *key, PangoLayoutLine *line, uint32_t rgb) {
   for (l = line->runs; l; l = l->next) {
     PangoGlyphItem *run = l->data;
     PangoFont *font = run->item->analysis.font;
+    GSList *a;
     int head[4], i;
     head[0] = run->glyphs->num_glyphs;
     head[1] = run->y_offset;
@@ -81,6 +83,18 @@ static int S_key(nb_buf *key, PangoLayoutLine *line, uint32_t rgb) {
     head[3] = run->item->analysis.gravity;
     nb_buf_append(key, &font, sizeof font);
     nb_buf_append(key, head, sizeof head);
+    /* lines Pango draws along with the glyphs */
+    for (a = run->item->analysis.extra_attrs; a; a = a->next) {
+      const PangoAttribute *at = a->data;
+      if (at->klass->type == PANGO_ATTR_UNDERLINE ||
+          at->klass->type == PANGO_ATTR_STRIKETHROUGH ||
+          at->klass->type == PANGO_ATTR_OVERLINE) {
+        int v[2];
+        v[0] = (int)at->klass->type;
+        v[1] = ((const PangoAttrInt *)at)->value;
+        nb_buf_append(key, v, sizeof v);
+      }
+    }
     for (i = 0; i < run->glyphs->num_glyphs; i++) {
       const PangoGlyphInfo *g = &run->glyphs->glyphs[i];
       int v[4];
