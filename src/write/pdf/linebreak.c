@@ -32,12 +32,13 @@
 #define F_CHAR 8u   /* inside a word too long for a line */
 
 #define LB_INF 1e30
-/* Shrinking costs as much as stretching twice as far: a line squeezed to
- * its limit sets its CJK-Latin spaces at an eighth of an em, which reads
- * as cramped next to lines at a quarter, while widening the space between
- * CJK characters a little is invisible. Pango's greedy lines squeezed
- * past half of what they may give go to total fit. */
-#define NB_LB_SHRINK_COST 2.0
+/* Shrinking costs as much as stretching four times as far: a line
+ * squeezed to its limit sets its CJK-Latin spaces at an eighth of an em,
+ * which reads as cramped next to lines at a quarter (031 had a line at
+ * 0.16 em with twice the cost), while widening the space between CJK
+ * characters a little is invisible. Pango's greedy lines squeezed past a
+ * quarter of what they may give go to total fit. */
+#define NB_LB_SHRINK_COST 4.0
 #define NB_LB_MAX_BYTES (256u << 10)
 
 typedef struct cand {
