@@ -6,16 +6,16 @@
  * as CFF/TrueType subsets with ToUnicode maps. JPEG images are passed
  * through untouched (cairo's JPEG mime data), PNGs that can go in as they
  * are (pdfimg.h), others are decoded with nb_image_decode and
- * downsampled to the requested resolution, their pixels deflated by a
- * worker thread when they are opaque (S_deflate_ahead); an image already
- * written is not decoded again (S_stand_in).
+ * downsampled to the requested resolution, decoded ahead and their
+ * pixels deflated by a worker thread when they are opaque (ahead.h); an
+ * image already written is not decoded again (S_stand_in). A running
+ * head is written once, as a form every page refers to (furniture.h).
  *
  * It does not decide anything about layout: positions come from the
  * caller. */
 #include "write/pdf/device.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "util/util.h"
+#include "write/pdf/ahead.h"
 #include "write/pdf/fontsub.h"
 #include "write/pdf/furniture.h"
 #include "write/pdf/pdfimg.h"
@@ -41,54 +42,6 @@ typedef struct img_cache {
   int written, width, height;
   cairo_format_t format;
 } img_cache;
-
-/* Decoding ahead (note_image): images announced before they are drawn
- * are decoded in that order by one worker thread while the page before
- * them is being drawn and compressed (or, for a PNG that may go into the
- * file as it is, checked: pdfimg.h); draw_image takes the result when it
- * reaches the image, waits if the worker is on it, and does the work
- * itself for one the worker has not started. Decoded pixels not yet
- * taken stay under NB_PDF_AHEAD_BYTES; the results are what doing the
- * work on the spot would give, so the output does not depend on timing. */
-#define NB_PDF_AHEAD_BYTES ((size_t)48 << 20)
-
-enum { J_QUEUED, J_DECODING, J_DONE, J_TAKEN };
-
-typedef struct ahead_job {
-  const nb_resource *res;
-  int state;
-  int check; /* 1: nb_pdf_png_direct, 0: nb_image_decode */
-  int rc;    /* nb_image_decode's or nb_pdf_png_direct's result */
-  nb_pixmap pm;
-  nb_pdf_png png;
-} ahead_job;
-
-/* Deflating ahead (S_deflate_ahead): the pixels of an opaque image that
- * Cairo would compress when its page ends are deflated by the worker
- * instead, as Cairo would deflate them, while the pages after it are
- * drawn, and the device draws a stand-in; the finished file gets the
- * deflated samples in its place (pdfimg.h). Decoding ahead goes first:
- * its results are waited for, these only when the file is finished. */
-typedef struct deflate_job {
-  cairo_surface_t *src; /* the pixels (RGB24), let go once deflated */
-  nb_buf flate;         /* the deflated samples */
-  int colors;           /* 1 grey, 3 RGB */
-  int state;            /* J_QUEUED, J_DECODING (deflating), J_DONE */
-  int rc;               /* nb_pdf_pixels_deflate's result */
-  size_t png;           /* the stand-in's number (cairo_dev.pngs) */
-} deflate_job;
-
-typedef struct ahead {
-  pthread_mutex_t lock;
-  pthread_cond_t cond; /* a job done, a job queued, pixels taken, stop */
-  pthread_t thread;
-  int started, stop, failed; /* failed: no thread, decode on the spot */
-  ahead_job *jobs;
-  size_t n, cap, next; /* next: the first job the worker has not looked at */
-  size_t held;         /* bytes of decoded pixels not yet taken or deflated */
-  deflate_job *z;
-  size_t nz, capz, znext; /* znext: the first one not started */
-} ahead;
 
 typedef struct cairo_dev {
   nb_dev base;
@@ -108,7 +61,7 @@ typedef struct cairo_dev {
   double vreach; /* nb_dev.vreach */
   double page_h;
   nb_pdf_tags tags; /* what Cairo cannot write: added at the end */
-  ahead ahead;
+  nb_ahead ahead;   /* decoding and deflating on a worker (ahead.h) */
   /* images written compressed beforehand (pdfimg.h), by stand-in number:
    * PNGs as they are, and pixels deflated ahead (filled in once done) */
   nb_pdf_png *pngs;
@@ -289,216 +242,15 @@ static int S_passes_through(const nb_resource *res) {
          res->height <= 32767;
 }
 
-static size_t S_pixmap_bytes(const nb_pixmap *pm) {
-  return pm->pixels ? (size_t)pm->stride * (size_t)pm->height : 0;
-}
-
-static size_t S_surface_bytes(cairo_surface_t *s) {
-  return (size_t)cairo_image_surface_get_stride(s) *
-         (size_t)cairo_image_surface_get_height(s);
-}
-
-/* The worker's deflating of job @p k, the lock held (and released while
- * it works). */
-static void S_deflate_job(ahead *a, size_t k) {
-  cairo_surface_t *src = a->z[k].src;
-  size_t bytes = S_surface_bytes(src);
-  nb_buf out = NB_BUF_INIT;
-  int rc, colors = 3;
-  a->z[k].state = J_DECODING;
-  a->z[k].src = NULL;
-  pthread_mutex_unlock(&a->lock);
-  /* the surface is the job's alone: the device keeps only a stand-in */
-  rc = nb_pdf_pixels_deflate(
-      cairo_image_surface_get_data(src), cairo_image_surface_get_width(src),
-      cairo_image_surface_get_height(src), cairo_image_surface_get_stride(src),
-      &out, &colors);
-  if (rc != 0)
-    nb_buf_free(&out);
-  cairo_surface_destroy(src);
-  pthread_mutex_lock(&a->lock);
-  a->held -= bytes;
-  /* as for the decoding jobs, the array may have moved, not its indices */
-  a->z[k].flate = out;
-  a->z[k].colors = colors;
-  a->z[k].rc = rc;
-  a->z[k].state = J_DONE;
-  pthread_cond_broadcast(&a->cond);
-}
-
-static void *S_ahead_worker(void *arg) {
-  ahead *a = arg;
-  pthread_mutex_lock(&a->lock);
-  for (;;) {
-    const nb_resource *res;
-    nb_pixmap pm;
-    nb_pdf_png png;
-    nb_error err;
-    size_t j;
-    int rc, check;
-    while (!a->stop && a->next < a->n && a->jobs[a->next].state != J_QUEUED)
-      a->next++;
-    if (a->stop)
-      break;
-    if (a->next >= a->n || a->held >= NB_PDF_AHEAD_BYTES) {
-      /* nothing to decode (or enough decoded): deflate, or wait */
-      if (a->znext < a->nz)
-        S_deflate_job(a, a->znext++);
-      else
-        pthread_cond_wait(&a->cond, &a->lock);
-      continue;
-    }
-    j = a->next++;
-    a->jobs[j].state = J_DECODING;
-    res = a->jobs[j].res;
-    check = a->jobs[j].check;
-    pthread_mutex_unlock(&a->lock);
-    memset(&pm, 0, sizeof pm);
-    if (check)
-      rc = nb_pdf_png_direct(res->data, res->size, &png);
-    else
-      rc = nb_image_decode(res->data, res->size, 0, &pm, &err);
-    pthread_mutex_lock(&a->lock);
-    /* the array may have moved while unlocked, but not its indices: it is
-     * only started again when every job is taken */
-    a->jobs[j].rc = rc;
-    a->jobs[j].pm = pm;
-    if (check)
-      a->jobs[j].png = png;
-    a->jobs[j].state = J_DONE;
-    a->held += S_pixmap_bytes(&pm);
-    pthread_cond_broadcast(&a->cond);
-  }
-  pthread_mutex_unlock(&a->lock);
-  return NULL;
-}
-
-/* Starts the worker if it is not running: 0, or -1 when there is none. */
-static int S_ahead_start(ahead *a) {
-  if (a->started)
-    return 0;
-  if (a->failed || pthread_create(&a->thread, NULL, S_ahead_worker, a) != 0) {
-    if (!a->failed)
-      a->failed = 1;
-    return -1;
-  }
-  a->started = 1;
-  return 0;
-}
-
-static void S_ahead_stop(ahead *a) {
-  size_t k;
-  if (a->started) {
-    pthread_mutex_lock(&a->lock);
-    a->stop = 1;
-    pthread_cond_broadcast(&a->cond);
-    pthread_mutex_unlock(&a->lock);
-    pthread_join(a->thread, NULL);
-    a->started = 0;
-  }
-  for (k = 0; k < a->n; k++)
-    nb_pixmap_free(&a->jobs[k].pm);
-  free(a->jobs);
-  a->jobs = NULL;
-  a->n = a->cap = a->next = a->held = 0;
-  for (k = 0; k < a->nz; k++) {
-    if (a->z[k].src)
-      cairo_surface_destroy(a->z[k].src);
-    nb_buf_free(&a->z[k].flate);
-  }
-  free(a->z);
-  a->z = NULL;
-  a->nz = a->capz = a->znext = 0;
-  if (a->failed >= 0) {
-    pthread_mutex_destroy(&a->lock);
-    pthread_cond_destroy(&a->cond);
-    a->failed = -1; /* destroyed */
-  }
-}
-
 static void C_note_image(nb_dev *dev, const nb_resource *res) {
   cairo_dev *d = (cairo_dev *)dev;
-  ahead *a = &d->ahead;
-  size_t k;
-  int check;
-  if (a->failed || res->status != NB_RES_OK || !res->data ||
+  if (!nb_ahead_usable(&d->ahead) || res->status != NB_RES_OK || !res->data ||
       S_passes_through(res))
     return;
-  check = !d->no_direct && nb_pdf_png_likely(res->data, res->size);
   if (res->id[0] && d->img_index && g_hash_table_lookup(d->img_index, res->id))
     return; /* drawn before: written, on this page, or failed */
-  pthread_mutex_lock(&a->lock);
-  for (k = 0; k < a->n; k++)
-    if (a->jobs[k].state != J_TAKEN)
-      break;
-  if (k == a->n && a->next >= a->n)
-    a->n = a->next = 0; /* all taken, the worker idle: start again */
-  for (k = 0; k < a->n; k++)
-    if (a->jobs[k].res == res && a->jobs[k].state != J_TAKEN)
-      break;
-  if (k == a->n) {
-    if (a->n == a->cap) {
-      size_t cap = a->cap ? a->cap * 2 : 16;
-      ahead_job *nj = nb_reallocarray(a->jobs, cap, sizeof *nj);
-      if (!nj) {
-        pthread_mutex_unlock(&a->lock);
-        return;
-      }
-      a->jobs = nj;
-      a->cap = cap;
-    }
-    memset(&a->jobs[a->n], 0, sizeof a->jobs[a->n]);
-    a->jobs[a->n].res = res;
-    a->jobs[a->n].check = check;
-    a->jobs[a->n].state = J_QUEUED;
-    a->n++;
-    S_ahead_start(a); /* on failure, the queued job is decoded on the spot */
-    pthread_cond_broadcast(&a->cond);
-  }
-  pthread_mutex_unlock(&a->lock);
-}
-
-/* The worker's result for @p res (@p check: its check, else its decoded
- * pixels): 1 with *rc and *pm or *png set, or 0 when it has not got it
- * (the caller does the work). */
-static int S_ahead_take(ahead *a, const nb_resource *res, int check, int *rc,
-                        nb_pixmap *pm, nb_pdf_png *png) {
-  size_t k;
-  int got = 0;
-  if (!a->started)
-    return 0;
-  pthread_mutex_lock(&a->lock);
-  for (k = 0; k < a->n; k++)
-    if (a->jobs[k].res == res && a->jobs[k].check == check &&
-        a->jobs[k].state != J_TAKEN)
-      break;
-  if (k < a->n) {
-    while (a->jobs[k].state == J_DECODING)
-      pthread_cond_wait(&a->cond, &a->lock);
-    if (a->jobs[k].state == J_DONE) {
-      *rc = a->jobs[k].rc;
-      if (check) {
-        *png = a->jobs[k].png;
-      } else {
-        *pm = a->jobs[k].pm;
-        a->held -= S_pixmap_bytes(pm);
-        memset(&a->jobs[k].pm, 0, sizeof a->jobs[k].pm);
-      }
-      got = 1;
-    }
-    a->jobs[k].state = J_TAKEN;
-    /* images announced before this one and not drawn yet will not be
-     * drawn from here: let their pixels go */
-    while (k-- > 0)
-      if (a->jobs[k].state == J_DONE || a->jobs[k].state == J_QUEUED) {
-        a->held -= S_pixmap_bytes(&a->jobs[k].pm);
-        nb_pixmap_free(&a->jobs[k].pm);
-        a->jobs[k].state = J_TAKEN;
-      }
-    pthread_cond_broadcast(&a->cond);
-  }
-  pthread_mutex_unlock(&a->lock);
-  return got;
+  nb_ahead_queue(&d->ahead, res,
+                 !d->no_direct && nb_pdf_png_likely(res->data, res->size));
 }
 
 /* A stand-in for @p p, written compressed beforehand (pdfimg.h), as
@@ -532,7 +284,7 @@ static cairo_surface_t *S_direct(cairo_dev *d, const nb_resource *res,
   int ok;
   if (d->no_direct || !res->data || !nb_pdf_png_likely(res->data, res->size))
     return NULL;
-  if (!S_ahead_take(&d->ahead, res, 1, &ok, NULL, &p))
+  if (!nb_ahead_take(&d->ahead, res, 1, &ok, NULL, &p))
     ok = nb_pdf_png_direct(res->data, res->size, &p);
   if (!ok || (max_px > 0 && max_px < p.width))
     return NULL;
@@ -546,70 +298,18 @@ static cairo_surface_t *S_direct(cairo_dev *d, const nb_resource *res,
  * while the next pages are drawn. */
 static cairo_surface_t *S_deflate_ahead(cairo_dev *d, const nb_resource *res,
                                         cairo_surface_t *s) {
-  ahead *a = &d->ahead;
   nb_pdf_png p;
   cairo_surface_t *in;
-  size_t k;
-  if (d->no_direct || a->failed ||
-      cairo_image_surface_get_format(s) != CAIRO_FORMAT_RGB24)
+  if (d->no_direct || cairo_image_surface_get_format(s) != CAIRO_FORMAT_RGB24)
     return NULL;
   memset(&p, 0, sizeof p);
   p.width = cairo_image_surface_get_width(s);
   p.height = cairo_image_surface_get_height(s);
-  if (p.width <= 0 || p.height <= 0)
+  if (p.width <= 0 || p.height <= 0 ||
+      nb_ahead_deflate_reserve(&d->ahead) != 0 || !(in = S_add_png(d, res, &p)))
     return NULL;
-  pthread_mutex_lock(&a->lock);
-  if (a->nz == a->capz) {
-    size_t cap = a->capz ? a->capz * 2 : 16;
-    deflate_job *n = nb_reallocarray(a->z, cap, sizeof *n);
-    if (!n) {
-      pthread_mutex_unlock(&a->lock);
-      return NULL;
-    }
-    a->z = n;
-    a->capz = cap;
-  }
-  if (S_ahead_start(a) != 0 || !(in = S_add_png(d, res, &p))) {
-    pthread_mutex_unlock(&a->lock);
-    return NULL;
-  }
-  k = a->nz++;
-  memset(&a->z[k], 0, sizeof a->z[k]);
-  cairo_surface_flush(s);
-  a->z[k].src = s;
-  a->z[k].png = d->npngs - 1;
-  a->z[k].state = J_QUEUED;
-  a->held += S_surface_bytes(s);
-  pthread_cond_broadcast(&a->cond);
-  pthread_mutex_unlock(&a->lock);
+  nb_ahead_deflate(&d->ahead, s, d->npngs - 1);
   return in;
-}
-
-/* Waits for the worker to deflate every image given it and puts the
- * results in their stand-ins' places: 0, or -1 when one failed (out of
- * memory). */
-static int S_deflated(cairo_dev *d) {
-  ahead *a = &d->ahead;
-  size_t k;
-  int rc = 0;
-  if (a->nz == 0)
-    return 0;
-  pthread_mutex_lock(&a->lock);
-  for (k = 0; k < a->nz; k++) {
-    deflate_job *z;
-    while (a->z[k].state != J_DONE)
-      pthread_cond_wait(&a->cond, &a->lock);
-    z = &a->z[k];
-    if (z->rc != 0) {
-      rc = -1;
-      continue;
-    }
-    d->pngs[z->png].colors = z->colors;
-    d->pngs[z->png].flate = (const unsigned char *)z->flate.data;
-    d->pngs[z->png].flate_len = z->flate.len;
-  }
-  pthread_mutex_unlock(&a->lock);
-  return rc;
 }
 
 static cairo_surface_t *S_make_surface(cairo_dev *d, const nb_resource *res,
@@ -638,7 +338,7 @@ static cairo_surface_t *S_make_surface(cairo_dev *d, const nb_resource *res,
   memset(&pm, 0, sizeof pm);
   if (!res->data)
     return NULL;
-  if (!S_ahead_take(&d->ahead, res, 0, &rc, &pm, NULL))
+  if (!nb_ahead_take(&d->ahead, res, 0, &rc, &pm, NULL))
     rc = nb_image_decode(res->data, res->size, 0, &pm, &err);
   if (rc != 0 || !pm.pixels || pm.width <= 0 || pm.height <= 0) {
     nb_pixmap_free(&pm);
@@ -981,7 +681,7 @@ static void C_free(nb_dev *dev) {
     return;
   free(d->pending_tag);
   nb_pdf_tags_free(&d->tags);
-  S_ahead_stop(&d->ahead);
+  nb_ahead_free(&d->ahead);
   free(d->pngs);
   S_release(d);
   nb_furniture_free(d->furniture); /* the forms' bytes, written by now */
@@ -1002,7 +702,7 @@ int nb_dev_cairo_finish_images(nb_dev *dev, const char *path, FILE *fp,
   cairo_dev *d = (cairo_dev *)dev;
   if (!dev || dev->close != C_close || d->npngs == 0)
     return 0;
-  if (S_deflated(d) != 0)
+  if (nb_ahead_deflated(&d->ahead, d->pngs) != 0)
     return 1;
   return nb_pdf_png_apply(path, fp, d->pngs, d->npngs, err);
 }
@@ -1048,15 +748,8 @@ nb_dev *nb_dev_cairo_new(FILE *fp, double width, double height) {
   d->base.page_label = C_page_label;
   d->base.set_meta = C_set_meta;
   d->base.note_layout = C_note_layout;
-  if (sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
-      pthread_mutex_init(&d->ahead.lock, NULL) == 0) {
-    if (pthread_cond_init(&d->ahead.cond, NULL) == 0)
-      d->base.note_image = C_note_image;
-    else
-      pthread_mutex_destroy(&d->ahead.lock);
-  }
-  if (!d->base.note_image)
-    d->ahead.failed = -1; /* nothing to destroy */
+  if (nb_ahead_init(&d->ahead, sysconf(_SC_NPROCESSORS_ONLN) > 1) == 0)
+    d->base.note_image = C_note_image;
   d->base.close = C_close;
   d->base.free = C_free;
   return &d->base;
