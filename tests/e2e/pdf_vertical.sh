@@ -61,7 +61,7 @@ for font in re.finditer(r'<line [^>]*wmode="(\d)" dir="([^"]*)">\s*<font [^>]*si
     for c in re.finditer(r'<char quad="([-\d. ]+)" x="([-\d.]+)" y="([-\d.]+)"[^>]*c="([^"]*)"', font.group(4)):
         q = [float(v) for v in c.group(1).split()]
         ch = html.unescape(c.group(4))
-        if ch != "\ufffd":  # the blanks framing an upright number
+        if ch not in "\u3000 ":  # spaces, and the blanks framing a number
             chars.append((ch, min(q[0::2]), max(q[0::2]), float(c.group(3)),
                           int(font.group(1)), font.group(2), float(font.group(3)),
                           min(q[1::2]), max(q[1::2])))
@@ -108,15 +108,17 @@ for word in ("Linux", "RFID", "2024", "123456"):
     if idx >= 0:
         need(word + " sideways", all(c[4] == 0 and c[5].startswith("0 1") or c[5] == "0 1"
                                       for c in chars[idx:idx + len(word)]))
-# numbers of up to three digits upright in one cell: in a vertical line
-# (MuPDF reads a lone digit there; of two or three digits it reads only
-# the cell's blanks, pdftotext reads them all, checked below), never
-# among the sideways text
+# numbers of up to three digits upright in one cell: in a vertical line,
+# never among the sideways text; MuPDF, which does not read ActualText,
+# reads the digits from the font's ToUnicode map (pdftotext reads the
+# ActualText, checked below)
 idx = text.find("在3号")
 need("3 upright", idx >= 0 and chars[idx + 1][4] == 1)
 side = "".join(c[0] for c in chars if c[4] == 0)
 for num in ("12", "123"):
     need(num + " not sideways", num + "人" not in side and num + "次请" not in side)
+need("MuPDF reads 12 and 123", "共有12人" in text and "处理123次" in text)
+need("no U+FFFD", "\ufffd" not in text)
 # columns right to left: the body's vertical lines, in reading order
 cols = [float(x) for x in re.findall(r'<line bbox="([-\d.]+) [^"]*" wmode="1"', xml)]
 need("columns run right to left", cols and cols[0] > cols[-1])

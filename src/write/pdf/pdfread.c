@@ -289,6 +289,16 @@ int nb_pdfu_emit(nb_pdfu *u, long base, int num, const char *dict,
   return u->body.failed ? -1 : 0;
 }
 
+void nb_pdfu_utf16(nb_buf *b, uint32_t cp) {
+  if (cp >= 0x10000) {
+    cp -= 0x10000;
+    nb_buf_printf(b, "%04X%04X", (unsigned)(0xD800 + (cp >> 10)),
+                  (unsigned)(0xDC00 + (cp & 0x3FF)));
+  } else {
+    nb_buf_printf(b, "%04X", (unsigned)cp);
+  }
+}
+
 /* Appends content stream @p num: @p data compressed (at zlib's fastest:
  * every page is written again, and its text operators deflate well
  * anyway). */

@@ -6,6 +6,7 @@
 #define NB_PDF_PDFREAD_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "newsbook/error.h"
@@ -57,6 +58,9 @@ int nb_pdfr_content(nb_pdfr *r, int num, nb_buf *data);
  * in the file. 0 or -1. */
 int nb_pdfu_emit(nb_pdfu *u, long base, int num, const char *dict,
                  size_t dict_len, const char *add);
+/** Code point @p cp as the hex digits of its UTF-16BE form (a text
+ * string's, a ToUnicode map's) into @p b. */
+void nb_pdfu_utf16(nb_buf *b, uint32_t cp);
 /** Add stream object @p num holding @p data, compressed. 0 or -1. */
 int nb_pdfu_stream(nb_pdfu *u, long base, int num, const nb_buf *data);
 /** Write the file of @p r again with the objects of @p u in place of

@@ -135,13 +135,7 @@ static void S_text_string(nb_buf *b, const char *s) {
     uint32_t cp = 0;
     size_t k = nb_utf8_decode((const unsigned char *)s + i, n - i, &cp);
     i += k ? k : 1;
-    if (cp >= 0x10000) {
-      cp -= 0x10000;
-      nb_buf_printf(b, "%04X%04X", (unsigned)(0xD800 + (cp >> 10)),
-                    (unsigned)(0xDC00 + (cp & 0x3FF)));
-    } else {
-      nb_buf_printf(b, "%04X", (unsigned)cp);
-    }
+    nb_pdfu_utf16(b, cp);
   }
   nb_buf_putc(b, '>');
 }
@@ -463,8 +457,8 @@ static int S_write_pages(job *j) {
         (contents = nb_pdfr_ref(c, NULL)) <= 0 ||
         nb_pdfr_content(&j->r, contents, &content) != 0 ||
         S_mark_artifacts(&content, mcids, nm) < 0 ||
-        (vp &&
-         (vp->contents != contents || nb_pdfvert_content(vp, &content) != 0)) ||
+        (vp && (vp->contents != contents ||
+                nb_pdfvert_content(&j->v, vp, &content) != 0)) ||
         nb_pdfu_stream(&j->u, j->base, contents, &content) != 0)
       goto done;
     if (vp)
@@ -476,11 +470,14 @@ static int S_write_pages(job *j) {
     if (vp->done)
       continue;
     if (nb_pdfr_content(&j->r, vp->contents, &content) != 0 ||
-        nb_pdfvert_content(vp, &content) != 0 ||
+        nb_pdfvert_content(&j->v, vp, &content) != 0 ||
         nb_pdfu_stream(&j->u, j->base, vp->contents, &content) != 0)
       goto done;
     vp->done = 1;
   }
+  /* what the glyphs read there stand for */
+  if (nb_pdfvert_to_unicode(&j->v, &j->r, &j->u, j->base) != 0)
+    goto done;
   rc = 0;
 done:
   free(mcids);

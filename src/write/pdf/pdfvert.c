@@ -18,6 +18,7 @@
 #include "write/pdf/pdfvert.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,8 +33,13 @@ void nb_pdfvert_free(nb_pdfvert *v) {
     for (k = 0; k < v->pages[i].nnames; k++)
       free(v->pages[i].names[k]);
     free(v->pages[i].names);
+    free(v->pages[i].objs);
   }
   free(v->pages);
+  for (i = 0; i < v->nfonts; i++)
+    if (v->chars[i])
+      g_hash_table_destroy(v->chars[i]);
+  free(v->chars);
   free(v->fonts);
   free(v->kind);
   memset(v, 0, sizeof *v);
@@ -80,11 +86,16 @@ static int S_is_vfont(nb_pdfvert *v, nb_pdfr *r, int num, nb_buf *d) {
       if (v->nfonts == v->capfonts) {
         size_t cap = v->capfonts ? v->capfonts * 2 : 8;
         int *nf = nb_reallocarray(v->fonts, cap, sizeof *nf);
+        GHashTable **nc;
         if (!nf)
           return -1;
         v->fonts = nf;
+        if (!(nc = nb_reallocarray(v->chars, cap, sizeof *nc)))
+          return -1;
+        v->chars = nc;
         v->capfonts = cap;
       }
+      v->chars[v->nfonts] = NULL;
       v->fonts[v->nfonts++] = num;
       v->kind[num] = 1;
     }
@@ -167,11 +178,16 @@ static int S_page(nb_pdfvert *v, nb_pdfr *r, int page, nb_buf *d, nb_buf *res,
     }
     {
       char **nn = nb_reallocarray(vp->names, vp->nnames + 1, sizeof *nn);
+      int *no;
       if (!nn)
         return -1;
       vp->names = nn;
+      if (!(no = nb_reallocarray(vp->objs, vp->nnames + 1, sizeof *no)))
+        return -1;
+      vp->objs = no;
       if (!(vp->names[vp->nnames] = nb_strdup(name)))
         return -1;
+      vp->objs[vp->nnames] = num;
       vp->nnames++;
     }
   }
@@ -390,16 +406,155 @@ static int S_ws(char c) {
 typedef struct tstate {
   int vert;    /* the current font is vertical */
   double size; /* its size (Tf) */
+  int font;    /* that font's index in nb_pdfvert.fonts, or -1 */
 } tstate;
 
-int nb_pdfvert_content(const nb_vpage *vp, nb_buf *content) {
+/* ## What glyphs drawn in ActualText spans stand for
+ *
+ * Cairo draws a cluster of several glyphs (an upright number between two
+ * blanks, fontsub_vert.c) as a span whose ActualText is the cluster's
+ * text, and maps each of those glyphs to U+FFFD in the font's ToUnicode:
+ * pdftotext reads the ActualText, but MuPDF 1.21 and Preview read the
+ * glyphs. The spans say what each glyph is: the characters in order,
+ * the blank (an ideographic space) around them. */
+
+#define SPAN_MAX 64
+
+typedef struct span {
+  int open;                     /* inside one: its nesting depth */
+  uint32_t text[SPAN_MAX];      /* its ActualText */
+  int ntext;                    /* -1: none, or too long */
+  unsigned codes[SPAN_MAX + 2]; /* the codes drawn in it */
+  int ncodes;                   /* -1: too many */
+  int font;                     /* their font; -1 none, -2 several */
+} span;
+
+static int S_hex(char c) {
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
+}
+
+/* The bytes of hex string [@p p, @p e) into @p out (at most @p max): how
+ * many, or -1. */
+static int S_hex_bytes(const char *p, const char *e, unsigned char *out,
+                       int max) {
+  int n = 0, hi = -1;
+  for (; p < e; p++) {
+    int h = S_hex(*p);
+    if (h < 0) {
+      if (S_ws(*p))
+        continue;
+      return -1;
+    }
+    if (hi < 0) {
+      hi = h;
+      continue;
+    }
+    if (n == max)
+      return -1;
+    out[n++] = (unsigned char)(hi << 4 | h);
+    hi = -1;
+  }
+  if (hi >= 0 && n < max)
+    out[n++] = (unsigned char)(hi << 4);
+  return n;
+}
+
+/* ActualText [@p p, @p e) (UTF-16BE, its mark) into @p sp. */
+static void S_span_text(span *sp, const char *p, const char *e) {
+  unsigned char b[4 * SPAN_MAX + 2];
+  int n = S_hex_bytes(p, e, b, (int)sizeof b), i = 0;
+  sp->ntext = -1;
+  if (n < 2 || n % 2)
+    return;
+  if (b[0] == 0xfe && b[1] == 0xff)
+    i = 2;
+  sp->ntext = 0;
+  while (i + 1 < n) {
+    uint32_t c = (uint32_t)b[i] << 8 | b[i + 1];
+    i += 2;
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
+      uint32_t lo = (uint32_t)b[i] << 8 | b[i + 1];
+      i += 2;
+      c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+    }
+    if (sp->ntext == SPAN_MAX) {
+      sp->ntext = -1;
+      return;
+    }
+    sp->text[sp->ntext++] = c;
+  }
+}
+
+/* The two-byte codes of a string operand [@p p, @p e) drawn in font
+ * @p font, into @p sp. */
+static void S_span_codes(span *sp, int font, const char *p, const char *e) {
+  unsigned char b[2 * (SPAN_MAX + 2)];
+  int n = S_hex_bytes(p, e, b, (int)sizeof b), i;
+  if (sp->ncodes < 0)
+    return;
+  if (n < 0 || n % 2) {
+    sp->ncodes = -1;
+    return;
+  }
+  if (n && sp->font != font)
+    sp->font = sp->font == -1 ? font : -2;
+  for (i = 0; i + 1 < n; i += 2) {
+    if (sp->ncodes == SPAN_MAX + 2) {
+      sp->ncodes = -1;
+      return;
+    }
+    sp->codes[sp->ncodes++] = (unsigned)b[i] << 8 | b[i + 1];
+  }
+}
+
+static void S_note(nb_pdfvert *v, int font, unsigned code, uint32_t c) {
+  gpointer old;
+  GHashTable *t = v->chars[font];
+  if (!t && !(t = v->chars[font] = g_hash_table_new(NULL, NULL)))
+    return;
+  if (g_hash_table_lookup_extended(t, GUINT_TO_POINTER(code), NULL, &old)) {
+    if (GPOINTER_TO_UINT(old) != c) /* two meanings: neither */
+      g_hash_table_insert(t, GUINT_TO_POINTER(code),
+                          GUINT_TO_POINTER(0xffffffffu));
+    return;
+  }
+  g_hash_table_insert(t, GUINT_TO_POINTER(code), GUINT_TO_POINTER(c));
+}
+
+/* A span ended: its glyphs are its characters, one each, between two
+ * blanks or not. */
+static void S_span_end(nb_pdfvert *v, span *sp) {
+  int k;
+  if (sp->font < 0 || sp->ntext <= 0 || sp->ncodes < 0)
+    return;
+  if (sp->ncodes == sp->ntext + 2 &&
+      sp->codes[0] == sp->codes[sp->ncodes - 1]) {
+    S_note(v, sp->font, sp->codes[0], 0x3000);
+    for (k = 0; k < sp->ntext; k++)
+      S_note(v, sp->font, sp->codes[k + 1], sp->text[k]);
+  } else if (sp->ncodes == sp->ntext) {
+    for (k = 0; k < sp->ntext; k++)
+      S_note(v, sp->font, sp->codes[k], sp->text[k]);
+  }
+}
+
+/* ## The pages' content */
+
+int nb_pdfvert_content(nb_pdfvert *v, const nb_vpage *vp, nb_buf *content) {
   const char *d = content->data;
   size_t n = content->len, i = 0, opstart = 0, copied = 0, k;
   nb_buf out = NB_BUF_INIT;
-  tstate cur = {0, 1}, stack[64];
-  int sp = 0;
+  tstate cur = {0, 1, -1}, stack[64];
+  int sp = 0, at_next = 0, nstr = 0, marked = 0;
   double applied = 0, num = 1;
   char name[128] = "";
+  span at = {0}, pending = {0};
+  const char *str[16], *str_end[16]; /* string operands since the last
+                                        operator */
+  pending.ntext = -1;
   if (!d)
     return 0;
   while (i < n) {
@@ -430,12 +585,20 @@ int nb_pdfvert_content(const nb_vpage *vp, nb_buf *content) {
       continue;
     }
     if (c == '<') {
+      size_t from = i + 1;
       if (i + 1 < n && d[i + 1] == '<') {
         i += 2;
         continue;
       }
       while (i < n && d[i] != '>')
         i++;
+      if (at_next)
+        S_span_text(&pending, d + from, d + i);
+      else if (nstr < 16) {
+        str[nstr] = d + from;
+        str_end[nstr++] = d + i;
+      }
+      at_next = 0;
       i++;
       continue;
     }
@@ -449,6 +612,7 @@ int nb_pdfvert_content(const nb_vpage *vp, nb_buf *content) {
         if (m + 1 < sizeof name)
           name[m++] = d[i];
       name[m] = '\0';
+      at_next = strcmp(name, "ActualText") == 0;
       continue;
     }
     start = i;
@@ -470,12 +634,34 @@ int nb_pdfvert_content(const nb_vpage *vp, nb_buf *content) {
       continue; /* operands, inside dictionaries */
     if (OP("BT") || OP("ET") || OP("Tm")) {
       applied = 0;
+    } else if (OP("BDC") || OP("BMC")) {
+      marked++;
+      if (!at.open && OP("BDC") && pending.ntext > 0) {
+        at = pending;
+        at.open = marked;
+        at.ncodes = 0;
+        at.font = -1;
+      }
+      pending.ntext = -1;
+    } else if (OP("EMC")) {
+      if (at.open && at.open == marked)
+        S_span_end(v, &at);
+      if (at.open >= marked)
+        at.open = 0;
+      if (marked > 0)
+        marked--;
     } else if (OP("Tf")) {
+      size_t f;
       cur.size = num;
       cur.vert = 0;
+      cur.font = -1;
       for (k = 0; k < vp->nnames; k++)
-        if (strcmp(name, vp->names[k]) == 0)
+        if (strcmp(name, vp->names[k]) == 0) {
           cur.vert = 1;
+          for (f = 0; f < v->nfonts; f++)
+            if (v->fonts[f] == vp->objs[k])
+              cur.font = (int)f;
+        }
     } else if (OP("q")) {
       if (sp < (int)(sizeof stack / sizeof stack[0]))
         stack[sp] = cur;
@@ -485,6 +671,10 @@ int nb_pdfvert_content(const nb_vpage *vp, nb_buf *content) {
         cur = stack[sp];
     } else if (OP("Tj") || OP("TJ") || OP("'") || OP("\"")) {
       double want = cur.vert ? -NB_PDF_VERT_ORIGIN * cur.size : 0;
+      int m;
+      if (at.open)
+        for (m = 0; m < nstr; m++)
+          S_span_codes(&at, cur.vert ? cur.font : -2, str[m], str_end[m]);
       if (fabs(want - applied) > 1e-9) {
         nb_buf_append(&out, d + copied, opstart - copied);
         nb_buf_printf(&out, "\n0 %.6g Td", want - applied);
@@ -500,6 +690,8 @@ int nb_pdfvert_content(const nb_vpage *vp, nb_buf *content) {
     }
 #undef OP
     opstart = i;
+    nstr = 0;
+    at_next = 0;
   }
   if (copied == 0) {
     nb_buf_free(&out);
@@ -513,4 +705,68 @@ int nb_pdfvert_content(const nb_vpage *vp, nb_buf *content) {
   nb_buf_free(content);
   *content = out;
   return 0;
+}
+
+/* ## The fonts' ToUnicode maps */
+
+/* ToUnicode map @p in with each "<code> <fffd>" whose code @p t knows
+ * mapped to it instead, into @p out. How many were. */
+static int S_remap(const nb_buf *in, GHashTable *t, nb_buf *out) {
+  static const char tail[] = "> <fffd>";
+  const char *p = in->data, *end = in->data + in->len, *q;
+  int n = 0;
+  out->len = 0;
+  while ((q = strstr(p, tail)) != NULL && q < end) {
+    const char *open = q;
+    unsigned code = 0;
+    gpointer c;
+    int ok = 1;
+    while (open > p && open[-1] != '<')
+      open--;
+    if (open == p || q - open < 2 || q - open > 8)
+      ok = 0;
+    for (const char *h = open; ok && h < q; h++)
+      if (S_hex(*h) < 0)
+        ok = 0;
+      else
+        code = code << 4 | (unsigned)S_hex(*h);
+    if (ok &&
+        g_hash_table_lookup_extended(t, GUINT_TO_POINTER(code), NULL, &c) &&
+        GPOINTER_TO_UINT(c) != 0xffffffffu) {
+      nb_buf_append(out, p, (size_t)(q - p));
+      nb_buf_puts(out, "> <");
+      nb_pdfu_utf16(out, GPOINTER_TO_UINT(c));
+      nb_buf_putc(out, '>');
+      n++;
+    } else {
+      nb_buf_append(out, p, (size_t)(q + sizeof tail - 1 - p));
+    }
+    p = q + sizeof tail - 1;
+  }
+  nb_buf_append(out, p, (size_t)(end - p));
+  return n;
+}
+
+int nb_pdfvert_to_unicode(const nb_pdfvert *v, nb_pdfr *r, nb_pdfu *u,
+                          long base) {
+  nb_buf d = NB_BUF_INIT, map = NB_BUF_INIT, out = NB_BUF_INIT;
+  size_t i;
+  int rc = 0;
+  for (i = 0; i < v->nfonts && rc == 0; i++) {
+    const char *p;
+    int tu;
+    if (!v->chars[i] || g_hash_table_size(v->chars[i]) == 0)
+      continue;
+    /* a map that is not as Cairo writes it stays as it is */
+    if (nb_pdfr_obj(r, v->fonts[i], &d) != 0 ||
+        !(p = nb_pdfr_key(d.data, "/ToUnicode")) ||
+        (tu = nb_pdfr_ref(p, NULL)) <= 0 || nb_pdfr_content(r, tu, &map) != 0)
+      continue;
+    if (S_remap(&map, v->chars[i], &out) > 0)
+      rc = out.failed ? -1 : nb_pdfu_stream(u, base, tu, &out);
+  }
+  nb_buf_free(&d);
+  nb_buf_free(&map);
+  nb_buf_free(&out);
+  return rc;
 }
