@@ -416,7 +416,7 @@ typedef struct tstate {
  * text, and maps each of those glyphs to U+FFFD in the font's ToUnicode:
  * pdftotext reads the ActualText, but MuPDF 1.21 and Preview read the
  * glyphs. The spans say what each glyph is: the characters in order,
- * the blank (an ideographic space) around them. */
+ * the blank around them read as a space. */
 
 #define SPAN_MAX 64
 
@@ -524,21 +524,32 @@ static void S_note(nb_pdfvert *v, int font, unsigned code, uint32_t c) {
   g_hash_table_insert(t, GUINT_TO_POINTER(code), GUINT_TO_POINTER(c));
 }
 
-/* A span ended: its glyphs are its characters, one each, between two
- * blanks or not. */
+/* A character that draws no glyph (a soft hyphen, a zero-width space or
+ * joiner). */
+static int S_invisible(uint32_t c) {
+  return c == 0xad || (c >= 0x200b && c <= 0x200d) || c == 0x2060 ||
+         c == 0xfeff;
+}
+
+/* A span ended: its glyphs are its visible characters, one each, between
+ * two blanks (a space: the blank of a face without an ideographic space
+ * is its space glyph, which draws the text's spaces too) or not. */
 static void S_span_end(nb_pdfvert *v, span *sp) {
-  int k;
+  uint32_t vis[SPAN_MAX];
+  int k, n = 0, first = 0;
   if (sp->font < 0 || sp->ntext <= 0 || sp->ncodes < 0)
     return;
-  if (sp->ncodes == sp->ntext + 2 &&
-      sp->codes[0] == sp->codes[sp->ncodes - 1]) {
-    S_note(v, sp->font, sp->codes[0], 0x3000);
-    for (k = 0; k < sp->ntext; k++)
-      S_note(v, sp->font, sp->codes[k + 1], sp->text[k]);
-  } else if (sp->ncodes == sp->ntext) {
-    for (k = 0; k < sp->ntext; k++)
-      S_note(v, sp->font, sp->codes[k], sp->text[k]);
+  for (k = 0; k < sp->ntext; k++)
+    if (!S_invisible(sp->text[k]))
+      vis[n++] = sp->text[k];
+  if (sp->ncodes == n + 2 && sp->codes[0] == sp->codes[sp->ncodes - 1]) {
+    S_note(v, sp->font, sp->codes[0], ' ');
+    first = 1;
+  } else if (sp->ncodes != n) {
+    return;
   }
+  for (k = 0; k < n; k++)
+    S_note(v, sp->font, sp->codes[first + k], vis[k]);
 }
 
 /* ## The pages' content */
