@@ -261,9 +261,14 @@ int nb_furniture_paint(nb_furniture *f, cairo_t *cr, PangoLayoutLine *line,
   }
   nb_buf_free(&key);
   if (!s->stand_in && !s->no_form) {
-    if (S_form(line, rgb, &form) != 0 || S_keep(f, &form) != 0 ||
-        !(s->stand_in = add(ctx, &form)))
+    if (S_form(line, rgb, &form) != 0) {
       s->no_form = 1;
+    } else if (S_keep(f, &form) != 0) {
+      free((void *)form.flate);
+      s->no_form = 1;
+    } else if (!(s->stand_in = add(ctx, &form))) {
+      s->no_form = 1;
+    }
     s->bbox[0] = fmin(form.bbox[0], 0) - 1;
     s->bbox[1] = fmin(form.bbox[1], 0) - 1;
     s->bbox[2] = fmax(form.bbox[2], 1) + 1;
