@@ -51,6 +51,11 @@ static int S_delim(char c) {
          c == '>' || c == '(' || c == ')' || c == '{' || c == '}' || c == '%';
 }
 
+static int S_ws(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' ||
+         c == '\0';
+}
+
 /* The name at @p p (after its '/') into @p out; the end, or NULL. */
 static const char *S_name(const char *p, char *out, size_t size) {
   size_t n = 0;
@@ -396,19 +401,6 @@ int nb_pdfvert_fonts(const nb_pdfvert *v, nb_pdfr *r, nb_pdfu *u, long base) {
   return 0;
 }
 
-/* ## The pages' text positions */
-
-static int S_ws(char c) {
-  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' ||
-         c == '\0';
-}
-
-typedef struct tstate {
-  int vert;    /* the current font is vertical */
-  double size; /* its size (Tf) */
-  int font;    /* that font's index in nb_pdfvert.fonts, or -1 */
-} tstate;
-
 /* ## What glyphs drawn in ActualText spans stand for
  *
  * Cairo draws a cluster of several glyphs (an upright number between two
@@ -552,7 +544,13 @@ static void S_span_end(nb_pdfvert *v, span *sp) {
     S_note(v, sp->font, sp->codes[first + k], vis[k]);
 }
 
-/* ## The pages' content */
+/* ## The pages' text positions */
+
+typedef struct tstate {
+  int vert;    /* the current font is vertical */
+  double size; /* its size (Tf) */
+  int font;    /* that font's index in nb_pdfvert.fonts, or -1 */
+} tstate;
 
 int nb_pdfvert_content(nb_pdfvert *v, const nb_vpage *vp, nb_buf *content) {
   const char *d = content->data;
