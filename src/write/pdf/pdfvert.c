@@ -14,7 +14,8 @@
  * are shown, and back before another font's: each glyph lands exactly
  * where Cairo drew it, with the same pixels in every renderer. (The
  * range form of /W2 is misread by Ghostscript 10.0's PDF interpreter;
- * the array form is written.) */
+ * the array form is written.) The same fonts' ToUnicode maps get what
+ * the glyphs Cairo drew inside ActualText spans stand for (below). */
 #include "write/pdf/pdfvert.h"
 
 #include <math.h>
