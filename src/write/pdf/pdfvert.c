@@ -411,7 +411,7 @@ int nb_pdfvert_fonts(const nb_pdfvert *v, nb_pdfr *r, nb_pdfu *u, long base) {
  * glyphs. The spans say what each glyph is: the characters in order,
  * the blank around them read as a space. */
 
-#define SPAN_MAX 64
+#define SPAN_MAX 256
 
 typedef struct span {
   int open;                     /* inside one: its nesting depth */
