@@ -300,6 +300,42 @@ static void test_digit_groups(void **state) {
   g_object_unref(fm);
 }
 
+/* A spaced dash after a word does not begin a line (Russian and English
+ * set it at the end of the line before); a dash after Han, or starting
+ * the text, is left alone. */
+static void test_dash_glue(void **state) {
+  PangoFontMap *fm = nb_pdf_font_map_new(NULL);
+  PangoContext *ctx = nb_pdf_context_new(fm, "ru");
+  const char *t = "вкусно – не значит дорого, he said — and left";
+  PangoAttrList *a = pango_attr_list_new();
+  PangoLayout *lay = S_layout(ctx, t);
+  const PangoLogAttr *la;
+  const char *p;
+  int n, i, dashes = 0;
+  (void)state;
+  assert_int_equal(nb_dash_glue(t, strlen(t), a), 2);
+  assert_int_equal(nb_dash_glue("– начало", strlen("– начало"), a), 0);
+  assert_int_equal(nb_dash_glue("中文 — 中文", strlen("中文 — 中文"), a), 0);
+  pango_attr_list_unref(a);
+  a = pango_attr_list_new();
+  nb_dash_glue(t, strlen(t), a);
+  pango_layout_set_attributes(lay, a);
+  la = pango_layout_get_log_attrs_readonly(lay, &n);
+  for (p = t, i = 0; *p; i++, p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (c == 0x2013 || c == 0x2014) {
+      assert_false(la[i].is_line_break);    /* not before the dash */
+      assert_true(la[i + 2].is_line_break); /* after its space */
+      dashes++;
+    }
+  }
+  assert_int_equal(dashes, 2);
+  pango_attr_list_unref(a);
+  g_object_unref(lay);
+  g_object_unref(ctx);
+  g_object_unref(fm);
+}
+
 /* A quarter em between Han and Latin letters or digits, made by glyph
  * positioning (the text is unchanged); none beside punctuation or where a
  * space already is (the space becomes the quarter em); none inside Latin
@@ -557,6 +593,7 @@ int main(void) {
       cmocka_unit_test(test_quotes),
       cmocka_unit_test(test_quotes_vertical),
       cmocka_unit_test(test_digit_groups),
+      cmocka_unit_test(test_dash_glue),
       cmocka_unit_test(test_hyphen_patterns),
       cmocka_unit_test(test_english_paragraph),
       cmocka_unit_test(test_css_properties),

@@ -496,6 +496,7 @@ nb_para *nb_flow_text(nb_flow *f, const nb_style *st, nb_buf *text,
       nb_punct_compress(text->data, text->len, attrs);
     nb_quotes_latin(text->data, text->len, attrs, latin);
     nb_digit_groups(text->data, text->len, attrs);
+    nb_dash_glue(text->data, text->len, attrs);
   }
   pango_layout_set_text(p->layout, text->data ? text->data : "",
                         (int)text->len);

@@ -193,6 +193,30 @@ int nb_digit_groups(const char *text, size_t len, PangoAttrList *attrs) {
   return n;
 }
 
+int nb_dash_glue(const char *text, size_t len, PangoAttrList *attrs) {
+  size_t i;
+  int n = 0;
+  for (i = 2; i + 3 <= len; i++) {
+    uint32_t prev;
+    int cls;
+    PangoAttribute *a;
+    if (text[i] != '\xe2' || text[i + 1] != '\x80' ||
+        (text[i + 2] != '\x93' && text[i + 2] != '\x94') ||
+        text[i - 1] != ' ' || (i + 3 < len && text[i + 3] != ' '))
+      continue;
+    prev = S_prev_cp(text, i - 1);
+    cls = nb_char_class(prev);
+    if (!prev || cls == NB_CC_SPACE || cls == NB_CC_HAN || cls == NB_CC_ZERO)
+      continue;
+    a = pango_attr_allow_breaks_new(FALSE);
+    a->start_index = (guint)(i - 1);
+    a->end_index = (guint)(i + 3);
+    pango_attr_list_insert(attrs, a);
+    n++;
+  }
+  return n;
+}
+
 int nb_punct_compress(const char *text, size_t len, PangoAttrList *attrs) {
   PangoAttrIterator *it = NULL;
   GArray *marks = NULL;

@@ -149,6 +149,12 @@ int nb_quotes_latin(const char *text, size_t len, PangoAttrList *attrs,
  * is not broken between its groups: @p attrs gets breaks disallowed
  * there. Returns how many such spaces. */
 int nb_digit_groups(const char *text, size_t len, PangoAttrList *attrs);
+
+/** A spaced en or em dash after a word ("said – and", "вкусно – не")
+ * does not begin a line: @p attrs gets the break before it disallowed
+ * (the line may end with it; the break after its space stays). Not after
+ * Han or kana. Returns how many dashes. */
+int nb_dash_glue(const char *text, size_t len, PangoAttrList *attrs);
 /** The Latin faces of the CSS family list @p families (its CJK faces and
  * the generic families left out) into @p out; "" when it has none. */
 void nb_latin_families(const char *families, char *out, size_t size);
