@@ -159,6 +159,14 @@ static int S_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
+/* No line break inside bytes [@p start, @p end) of the text. */
+static void S_no_break(PangoAttrList *attrs, size_t start, size_t end) {
+  PangoAttribute *a = pango_attr_allow_breaks_new(FALSE);
+  a->start_index = (guint)start;
+  a->end_index = (guint)end;
+  pango_attr_list_insert(attrs, a);
+}
+
 int nb_digit_groups(const char *text, size_t len, PangoAttrList *attrs) {
   size_t i = 0;
   int n = 0;
@@ -172,17 +180,13 @@ int nb_digit_groups(const char *text, size_t len, PangoAttrList *attrs) {
      * 0.055 459 */
     while (run >= 1 && run <= 3 && i < len) {
       size_t sp = S_group_space(text + i, len - i), g = i + sp, e = g;
-      PangoAttribute *a;
       if (!sp)
         break;
       while (e < len && S_digit(text[e]))
         e++;
       if (e - g != 3)
         break;
-      a = pango_attr_allow_breaks_new(FALSE);
-      a->start_index = (guint)(i - 1);
-      a->end_index = (guint)(g + 1);
-      pango_attr_list_insert(attrs, a);
+      S_no_break(attrs, i - 1, g + 1);
       n++;
       i = e;
       run = 3;
@@ -199,7 +203,6 @@ int nb_dash_glue(const char *text, size_t len, PangoAttrList *attrs) {
   for (i = 2; i + 3 <= len; i++) {
     uint32_t prev;
     int cls;
-    PangoAttribute *a;
     if (text[i] != '\xe2' || text[i + 1] != '\x80' ||
         (text[i + 2] != '\x93' && text[i + 2] != '\x94') ||
         text[i - 1] != ' ' || (i + 3 < len && text[i + 3] != ' '))
@@ -208,10 +211,7 @@ int nb_dash_glue(const char *text, size_t len, PangoAttrList *attrs) {
     cls = nb_char_class(prev);
     if (!prev || cls == NB_CC_SPACE || cls == NB_CC_HAN || cls == NB_CC_ZERO)
       continue;
-    a = pango_attr_allow_breaks_new(FALSE);
-    a->start_index = (guint)(i - 1);
-    a->end_index = (guint)(i + 3);
-    pango_attr_list_insert(attrs, a);
+    S_no_break(attrs, i - 1, i + 3);
     n++;
   }
   return n;
