@@ -14,25 +14,17 @@
 
 #include "resource/internal.h"
 
-static int S_hex(int c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 char *nb__percent_decode(const char *s, size_t len) {
   char *o = malloc(len + 1);
   size_t i, n = 0;
   if (!o)
     return NULL;
   for (i = 0; i < len; i++) {
-    if (s[i] == '%' && i + 2 < len && S_hex((unsigned char)s[i + 1]) >= 0 &&
-        S_hex((unsigned char)s[i + 2]) >= 0) {
-      int v = S_hex((unsigned char)s[i + 1]) * 16 + S_hex((unsigned char)s[i + 2]);
+    if (s[i] == '%' && i + 2 < len &&
+        nb_hex_value((unsigned char)s[i + 1]) >= 0 &&
+        nb_hex_value((unsigned char)s[i + 2]) >= 0) {
+      int v = nb_hex_value((unsigned char)s[i + 1]) * 16 +
+              nb_hex_value((unsigned char)s[i + 2]);
       if (v == 0) {
         free(o);
         return NULL;
@@ -126,10 +118,11 @@ int nb__data_uri_decode(const char *uri, unsigned char **data, size_t *size,
     if (!o)
       return nb_error_set(err, NB_ERR_SYSTEM, NULL, 0, "out of memory");
     for (i = 0; i < len; i++) {
-      if (s[i] == '%' && i + 2 < len && S_hex((unsigned char)s[i + 1]) >= 0 &&
-          S_hex((unsigned char)s[i + 2]) >= 0) {
-        o[n++] = (unsigned char)(S_hex((unsigned char)s[i + 1]) * 16 +
-                                 S_hex((unsigned char)s[i + 2]));
+      if (s[i] == '%' && i + 2 < len &&
+          nb_hex_value((unsigned char)s[i + 1]) >= 0 &&
+          nb_hex_value((unsigned char)s[i + 2]) >= 0) {
+        o[n++] = (unsigned char)(nb_hex_value((unsigned char)s[i + 1]) * 16 +
+                                 nb_hex_value((unsigned char)s[i + 2]));
         i += 2;
       } else {
         o[n++] = (unsigned char)s[i];
@@ -247,9 +240,9 @@ static void S_normalize(char *p) {
   *out = '\0';
 }
 
-int nb__local_read(const char *ref, const char *base_path,
-                   const char *root_dir, size_t max_bytes,
-                   unsigned char **data, size_t *size, nb_error *err) {
+int nb__local_read(const char *ref, const char *base_path, const char *root_dir,
+                   size_t max_bytes, unsigned char **data, size_t *size,
+                   nb_error *err) {
   char base[PATH_MAX], rroot[PATH_MAX], real[PATH_MAX];
   const char *slash;
   int attempt;
@@ -263,8 +256,8 @@ int nb__local_read(const char *ref, const char *base_path,
   if (base_path) {
     slash = strrchr(base_path, '/');
     if (slash)
-      snprintf(base, sizeof base, "%.*s", (int)(slash - base_path + (slash == base_path)),
-               base_path);
+      snprintf(base, sizeof base, "%.*s",
+               (int)(slash - base_path + (slash == base_path)), base_path);
     else
       snprintf(base, sizeof base, ".");
   } else {

@@ -182,15 +182,6 @@ static const struct {
     {"gainsboro", 0xdcdcdc},
 };
 
-static int S_hexval(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  c = (char)tolower((unsigned char)c);
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
-}
-
 /* 1 with *rgb set, 0 for "transparent" (or rgba with alpha 0), -1 when
  * not a colour. */
 static int S_color(const char *s, uint32_t *rgb) {
@@ -198,17 +189,17 @@ static int S_color(const char *s, uint32_t *rgb) {
   if (s[0] == '#') {
     int d[6];
     for (i = 1; i < n; i++)
-      if (S_hexval(s[i]) < 0)
+      if (nb_hex_value((unsigned char)s[i]) < 0)
         return -1;
     if (n == 4 || n == 5) {
       for (i = 0; i < 3; i++)
-        d[i] = S_hexval(s[1 + i]);
+        d[i] = nb_hex_value((unsigned char)s[1 + i]);
       *rgb = (uint32_t)((d[0] * 17) << 16 | (d[1] * 17) << 8 | d[2] * 17);
       return 1;
     }
     if (n == 7 || n == 9) {
       for (i = 0; i < 6; i++)
-        d[i] = S_hexval(s[1 + i]);
+        d[i] = nb_hex_value((unsigned char)s[1 + i]);
       *rgb = (uint32_t)((d[0] << 20) | (d[1] << 16) | (d[2] << 12) |
                         (d[3] << 8) | (d[4] << 4) | d[5]);
       return 1;

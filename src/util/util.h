@@ -110,6 +110,8 @@ int nb_utf8_valid(const char *s, size_t len);
  * dropped; *repaired counts the repairs. malloc'd, or NULL. */
 char *nb_utf8_repair(const char *s, size_t len, size_t *out_len,
                      size_t *repaired);
+/** The value of hex digit @p c (0-9, a-f, A-F), or -1. */
+int nb_hex_value(int c);
 /** 1 for code points of CJK scripts (Han, kana, Hangul, CJK punctuation,
  * full-width forms). */
 int nb_is_cjk(uint32_t cp);

@@ -265,11 +265,6 @@ const char *nb_epub_lang(const char *lang, const char *fallback, char *buf,
 
 /* ## URLs */
 
-static int S_hexdigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-         (c >= 'A' && c <= 'F');
-}
-
 /* Percent-encode what RFC 3986 does not allow in a path, query or fragment;
  * keep valid escapes; a second '#' is data, not a delimiter. */
 static void S_encode_rest(nb_buf *b, const char *s) {
@@ -278,7 +273,8 @@ static void S_encode_rest(nb_buf *b, const char *s) {
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;
     int enc = c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}[]", c) != NULL;
-    if (c == '%' && !(S_hexdigit(s[1]) && S_hexdigit(s[2])))
+    if (c == '%' && !(nb_hex_value((unsigned char)s[1]) >= 0 &&
+                      nb_hex_value((unsigned char)s[2]) >= 0))
       enc = 1;
     if (c == '#') {
       enc = seen_hash;

@@ -422,20 +422,13 @@ typedef struct span {
   int font;                     /* their font; -1 none, -2 several */
 } span;
 
-static int S_hex(char c) {
-  return c >= '0' && c <= '9'   ? c - '0'
-         : c >= 'a' && c <= 'f' ? c - 'a' + 10
-         : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                : -1;
-}
-
 /* The bytes of hex string [@p p, @p e) into @p out (at most @p max): how
  * many, or -1. */
 static int S_hex_bytes(const char *p, const char *e, unsigned char *out,
                        int max) {
   int n = 0, hi = -1;
   for (; p < e; p++) {
-    int h = S_hex(*p);
+    int h = nb_hex_value((unsigned char)*p);
     if (h < 0) {
       if (S_ws(*p))
         continue;
@@ -736,10 +729,10 @@ static int S_remap(const nb_buf *in, GHashTable *t, nb_buf *out) {
     if (open == p || q - open < 2 || q - open > 8)
       ok = 0;
     for (const char *h = open; ok && h < q; h++)
-      if (S_hex(*h) < 0)
+      if (nb_hex_value((unsigned char)*h) < 0)
         ok = 0;
       else
-        code = code << 4 | (unsigned)S_hex(*h);
+        code = code << 4 | (unsigned)nb_hex_value((unsigned char)*h);
     if (ok &&
         g_hash_table_lookup_extended(t, GUINT_TO_POINTER(code), NULL, &c) &&
         GPOINTER_TO_UINT(c) != 0xffffffffu) {
