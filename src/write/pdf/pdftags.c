@@ -475,9 +475,6 @@ static int S_write_pages(job *j) {
       goto done;
     vp->done = 1;
   }
-  /* what the glyphs read there stand for */
-  if (nb_pdfvert_to_unicode(&j->v, &j->r, &j->u, j->base) != 0)
-    goto done;
   rc = 0;
 done:
   free(mcids);
@@ -533,7 +530,9 @@ int nb_pdf_tags_apply(const char *path, FILE *out, const nb_pdf_tags *t,
     nb_pdfvert_free(&j.v);
   if (t->vertical && nb_pdfvert_fonts(&j.v, &j.r, &j.u, j.base) != 0)
     goto done;
+  /* the vertical fonts' ToUnicode maps once their pages were read */
   if (S_write_elements(&j) != 0 || S_write_pages(&j) != 0 ||
+      nb_pdfvert_to_unicode(&j.v, &j.r, &j.u, j.base) != 0 ||
       S_write_catalog(&j, cat.data) != 0 || j.u.n == 0)
     goto done;
   if (j.u.body.failed) {
